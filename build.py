@@ -1,0 +1,502 @@
+#!/usr/bin/env python3
+"""microGPT Lab: the one entry point. Standard library only.
+
+    python3 build.py                 build dist/ from scratch (same as `build`)
+    python3 build.py serve [--port 8000] [--host 127.0.0.1] [--prefix /lab/]
+                                     build, then serve dist/ over HTTP
+    python3 build.py test [ARGS...]  set up .venv, pick a Chromium, build,
+                                     run pytest with ARGS
+    python3 build.py bench [ARGS...] run the engine benchmark natively
+
+dist/ is a self-contained static site: every URL in it is relative, so it
+works from any static host, under a sub-path, and offline once cached.
+
+    dist/index.html, js/, css/, sw.js ...  a copy of web/
+    dist/pyodide/       the Pyodide runtime files loadPyodide needs at boot
+    dist/wheels/        micropip and the engine wheel built from py/
+    dist/vendor/idb/    idb's ES module build     (npm, ISC)
+    dist/vendor/uplot/  uPlot's ES module and CSS (npm, MIT)
+    dist/data/names.txt the default dataset (see data/README.md)
+    dist/manifest.json  {"version", "pyodide_version", "engine_wheel",
+                         "micropip_wheel", "files"}; "files" lists every file
+                         of dist/ (relative, sorted) except manifest.json
+                         itself; "version" is a short sha256 over those
+                         files' paths and contents (sw.js before stamping),
+                         so it changes exactly when the site changes.
+    dist/sw.js          if it contains the placeholder "__BUILD_MANIFEST__"
+                         (with the quotes), that token is replaced by the
+                         manifest's JSON: a new build gives the service worker
+                         new bytes, which is how browsers notice an update.
+
+The server (`make_server`) lives here too so the browser tests reuse it.
+"""
+
+import argparse
+import functools
+import hashlib
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+CACHE = ROOT / ".cache"
+VENV = ROOT / ".venv"
+NODE_MODULES = ROOT / "node_modules"
+
+PYODIDE_VERSION = "314.0.7"  # keep in step with package.json
+# What loadPyodide() fetches at boot (pyodide.js/.map, the .d.ts and the
+# console demos are not needed by a module worker).
+PYODIDE_FILES = [
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+]
+
+# micropip is not in the pyodide npm package; the PyPI wheel needs Python
+# >= 3.13 (Pyodide 314 runs 3.14) and its hash differs from the one in
+# pyodide-lock.json, so the worker loads it by URL. Pinned by sha256.
+MICROPIP_WHEEL = "micropip-0.11.1-py3-none-any.whl"
+MICROPIP_REQ = "micropip==0.11.1"
+MICROPIP_SHA256 = "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3"
+
+# idb's ES build: index.js (plus any relative module it imports).
+IDB_ENTRY = "build/index.js"
+UPLOT_FILES = ["dist/uPlot.esm.js", "dist/uPlot.min.css"]
+
+MANIFEST_PLACEHOLDER = '"__BUILD_MANIFEST__"'
+# Fixed timestamp for wheel builds (1980-01-01, the zip format's epoch), so the
+# same sources give the same wheel bytes, unless the caller sets one.
+DEFAULT_SOURCE_DATE_EPOCH = "315532800"
+
+MIME_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".wasm": "application/wasm",
+    ".whl": "application/octet-stream",
+    ".zip": "application/zip",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".webmanifest": "application/manifest+json",
+    "": "application/octet-stream",
+}
+
+
+class BuildError(Exception):
+    """A build step failed; the message says what to do."""
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def run(cmd, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command, raising BuildError with its output if it fails."""
+    res = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if res.returncode != 0:
+        raise BuildError(
+            f"command failed ({res.returncode}): {' '.join(map(str, cmd))}\n"
+            f"{res.stdout}{res.stderr}".rstrip()
+        )
+    return res
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    if not src.is_file():
+        raise BuildError(f"missing {src.relative_to(ROOT)}")
+    if dst.exists():
+        raise BuildError(f"{dst.relative_to(DIST)} would be written twice (clash with web/?)")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+# ---------------------------------------------------------------- build steps
+
+def check_node() -> None:
+    """npm and node must be on PATH: npm ci fetches the runtime and vendored libs."""
+    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    if missing:
+        raise BuildError(
+            f"{' and '.join(missing)} not found on PATH: install Node.js 20+ with npm "
+            "(https://nodejs.org or your package manager), then run again"
+        )
+
+
+def install_npm() -> None:
+    """`npm ci`: exact versions from package-lock.json, no install scripts."""
+    check_node()
+    run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT)
+    log("  npm ci: pyodide, idb, uplot installed from package-lock.json")
+
+
+def clean_dist() -> None:
+    if DIST.exists():
+        shutil.rmtree(DIST)
+    DIST.mkdir()
+
+
+def copy_runtime() -> None:
+    """dist/pyodide/: the core runtime files from the pyodide npm package."""
+    src = NODE_MODULES / "pyodide"
+    version = json.loads((src / "package.json").read_text())["version"]
+    if version != PYODIDE_VERSION:
+        raise BuildError(f"node_modules/pyodide is {version}, build.py expects {PYODIDE_VERSION}")
+    for name in PYODIDE_FILES:
+        copy_file(src / name, DIST / "pyodide" / name)
+    log(f"  pyodide {version}: {len(PYODIDE_FILES)} runtime files")
+
+
+def fetch_micropip() -> Path:
+    """Download the micropip wheel into .cache/wheels once, verify its sha256."""
+    wheel = CACHE / "wheels" / MICROPIP_WHEEL
+    if wheel.exists() and sha256_file(wheel) != MICROPIP_SHA256:
+        wheel.unlink()  # a stale or corrupt cache: fetch again
+    if not wheel.exists():
+        wheel.parent.mkdir(parents=True, exist_ok=True)
+        run([sys.executable, "-m", "pip", "download", MICROPIP_REQ, "--no-deps",
+             "--only-binary=:all:", "--python-version", "3.13", "-d", str(wheel.parent)])
+        if not wheel.exists():
+            raise BuildError(f"pip download {MICROPIP_REQ} did not produce {MICROPIP_WHEEL}")
+    digest = sha256_file(wheel)
+    if digest != MICROPIP_SHA256:
+        raise BuildError(
+            f"sha256 mismatch for {MICROPIP_WHEEL}:\n  expected {MICROPIP_SHA256}\n"
+            f"  got      {digest}\nthe file on PyPI changed or the download was "
+            "tampered with; do not update the pin without checking why"
+        )
+    copy_file(wheel, DIST / "wheels" / MICROPIP_WHEEL)
+    log(f"  micropip: {MICROPIP_WHEEL} (sha256 verified)")
+    return DIST / "wheels" / MICROPIP_WHEEL
+
+
+def build_wheel() -> Path:
+    """Build the engine wheel from py/ (pure Python, reproducible timestamps)."""
+    src = ROOT / "py"
+    if not (src / "pyproject.toml").is_file():
+        raise BuildError("py/pyproject.toml not found: the engine package is missing")
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)
+    with tempfile.TemporaryDirectory() as tmp:
+        # Build from a clean copy: setuptools' py/build/ would otherwise keep
+        # stale modules between builds and leave clutter in the source tree.
+        clean_src = Path(tmp) / "src"
+        shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns(
+            "build", "dist", "*.egg-info", "__pycache__", "*.pyc", ".pytest_cache"))
+        out = Path(tmp) / "out"
+        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
+             "-q", "-w", str(out), str(clean_src)], env=env, cwd=ROOT)
+        wheels = sorted(out.glob("microgpt_lab-*-py3-none-any.whl"))
+        if len(wheels) != 1:
+            found = ", ".join(p.name for p in out.iterdir()) or "nothing"
+            raise BuildError(f"expected one pure-Python microgpt_lab wheel, got: {found}")
+        dst = DIST / "wheels" / wheels[0].name
+        copy_file(wheels[0], dst)
+    log(f"  engine: {dst.name}")
+    return dst
+
+
+def module_imports(js: str) -> list:
+    """Relative module specifiers imported or re-exported by an ES module."""
+    pattern = r"""(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}/[^'"]+)['"]|import\s*['"](\.{1,2}/[^'"]+)['"]"""
+    return [a or b for a, b in re.findall(pattern, js)]
+
+
+def copy_vendor() -> None:
+    """dist/vendor/: idb's ESM build (with its relative imports) and uPlot."""
+    idb = NODE_MODULES / "idb"
+    todo, seen = [idb / IDB_ENTRY], set()
+    while todo:
+        path = todo.pop().resolve()
+        if path in seen:
+            continue
+        seen.add(path)
+        rel = path.relative_to((idb / "build").resolve())
+        copy_file(path, DIST / "vendor" / "idb" / rel)
+        todo += [path.parent / spec for spec in module_imports(path.read_text())]
+    copy_file(idb / "LICENSE", DIST / "vendor" / "idb" / "LICENSE")
+    uplot = NODE_MODULES / "uplot"
+    for name in UPLOT_FILES:
+        copy_file(uplot / name, DIST / "vendor" / "uplot" / Path(name).name)
+    copy_file(uplot / "LICENSE", DIST / "vendor" / "uplot" / "LICENSE")
+    versions = {name: json.loads((NODE_MODULES / name / "package.json").read_text())["version"]
+                for name in ("idb", "uplot")}
+    log(f"  vendor: idb {versions['idb']} ({len(seen)} module file(s)), uplot {versions['uplot']}")
+
+
+def copy_web() -> None:
+    """dist/: everything in web/ (index.html, js/, css/, sw.js ...)."""
+    web = ROOT / "web"
+    if not web.is_dir():
+        log("  web/: not found, the site has no page yet (skipped)")
+        return
+    count = 0
+    for path in sorted(web.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            copy_file(path, DIST / path.relative_to(web))
+            count += 1
+    log(f"  web: {count} files")
+
+
+def copy_data() -> None:
+    """dist/data/names.txt from data/names.txt."""
+    copy_file(ROOT / "data" / "names.txt", DIST / "data" / "names.txt")
+    log("  data: names.txt")
+
+
+def dist_files() -> list:
+    """Every file in dist/ as a relative POSIX path, sorted, except manifest.json."""
+    return sorted(p.relative_to(DIST).as_posix() for p in DIST.rglob("*")
+                  if p.is_file() and p.relative_to(DIST).as_posix() != "manifest.json")
+
+
+def write_manifest(engine_wheel: Path, micropip_wheel: Path) -> dict:
+    """dist/manifest.json: version hash, wheel paths and the file list."""
+    files = dist_files()
+    h = hashlib.sha256()
+    for rel in files:
+        h.update(rel.encode() + b"\0" + sha256_file(DIST / rel).encode() + b"\n")
+    manifest = {
+        "version": h.hexdigest()[:12],
+        "pyodide_version": PYODIDE_VERSION,
+        "engine_wheel": engine_wheel.relative_to(DIST).as_posix(),
+        "micropip_wheel": micropip_wheel.relative_to(DIST).as_posix(),
+        "files": files,
+    }
+    (DIST / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    log(f"  manifest: version {manifest['version']}, {len(files)} files")
+    return manifest
+
+
+def stamp_service_worker(manifest: dict) -> None:
+    """Replace "__BUILD_MANIFEST__" in dist/sw.js with the manifest's JSON."""
+    sw = DIST / "sw.js"
+    if not sw.exists():
+        log("  sw.js: none (skipped)")
+        return
+    text = sw.read_text(encoding="utf-8")
+    if MANIFEST_PLACEHOLDER not in text:
+        log(f"  sw.js: no {MANIFEST_PLACEHOLDER} placeholder (left as is)")
+        return
+    sw.write_text(text.replace(MANIFEST_PLACEHOLDER,
+                               json.dumps(manifest, separators=(",", ":"))), encoding="utf-8")
+    log(f"  sw.js: stamped with manifest {manifest['version']}")
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def build() -> dict:
+    """Build dist/ from scratch."""
+    t0 = time.monotonic()
+    log("build: dist/")
+    install_npm()
+    clean_dist()
+    copy_runtime()
+    micropip_wheel = fetch_micropip()
+    engine_wheel = build_wheel()
+    copy_vendor()
+    copy_web()
+    copy_data()
+    manifest = write_manifest(engine_wheel, micropip_wheel)
+    stamp_service_worker(manifest)
+    log(f"build: done in {time.monotonic() - t0:.1f} s, dist/ is "
+        f"{dir_size(DIST) / 1e6:.1f} MB")
+    return manifest
+
+
+# --------------------------------------------------------------------- server
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with explicit MIME types, no caching, optional sub-path."""
+
+    extensions_map = MIME_TYPES
+    prefix = "/"  # set per server by make_server
+    quiet = False
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def _in_prefix(self) -> bool:
+        path = urllib.parse.urlsplit(self.path).path
+        if path.startswith(self.prefix):
+            return True
+        if path + "/" == self.prefix:  # /lab -> /lab/
+            self.send_response(301)
+            self.send_header("Location", self.prefix)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return False
+        self.send_error(404, "outside the served prefix")
+        return False
+
+    def do_GET(self):
+        if self._in_prefix():
+            super().do_GET()
+
+    def do_HEAD(self):
+        if self._in_prefix():
+            super().do_HEAD()
+
+    def translate_path(self, path):
+        split = urllib.parse.urlsplit(path)
+        rest = split.path[len(self.prefix) - 1:]  # keep the leading "/"
+        return super().translate_path(urllib.parse.urlunsplit(("", "", rest, split.query, "")))
+
+    def guess_type(self, path):
+        return MIME_TYPES.get(Path(str(path)).suffix.lower(), "application/octet-stream")
+
+    def log_message(self, format, *args):
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+def make_server(root, host="127.0.0.1", port=0, prefix="", quiet=False):
+    """A ThreadingHTTPServer serving `root` under URL path `prefix`.
+
+    prefix "" or "/" serves at the site root; "/lab/" serves root at /lab/ and
+    answers 404 elsewhere. port 0 picks a free port: read it back from
+    `server.server_address[1]`. The caller runs `serve_forever()` (in a thread
+    for tests) and `shutdown()` + `server_close()` to stop it.
+    """
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    handler = type("BoundSiteHandler", (SiteHandler,), {"prefix": prefix, "quiet": quiet})
+    server = http.server.ThreadingHTTPServer(
+        (host, port), functools.partial(handler, directory=str(root)))
+    server.daemon_threads = True
+    server.url = f"http://{host}:{server.server_address[1]}{prefix}"
+    return server
+
+
+def serve(host: str, port: int, prefix: str) -> None:
+    build()
+    server = make_server(DIST, host, port, prefix)
+    log(f"serving dist/ at {server.url}  (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+# ---------------------------------------------------------------------- tests
+
+def setup_venv() -> Path:
+    """.venv with the pinned test requirements (reinstalled when they change)."""
+    python = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not python.exists():
+        log("test: creating .venv")
+        run([sys.executable, "-m", "venv", str(VENV)])
+    reqs = ROOT / "tests" / "requirements.txt"
+    stamp = VENV / ".requirements.sha256"
+    want = sha256_file(reqs)
+    if not stamp.exists() or stamp.read_text().strip() != want:
+        log("test: installing tests/requirements.txt into .venv")
+        run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+             "-r", str(reqs)])
+        stamp.write_text(want + "\n")
+    return python
+
+
+def choose_chromium(python: Path) -> str:
+    """$CHROMIUM, else /usr/bin/chromium, else Playwright's own Chromium ("")."""
+    if os.environ.get("CHROMIUM"):
+        path = os.environ["CHROMIUM"]
+        if not Path(path).exists():
+            raise BuildError(f"CHROMIUM={path} does not exist")
+        log(f"test: Chromium from $CHROMIUM: {path}")
+        return path
+    if Path("/usr/bin/chromium").exists():
+        log("test: Chromium: /usr/bin/chromium")
+        return "/usr/bin/chromium"
+    cmd = [str(python), "-m", "playwright", "install", "chromium"]
+    if os.environ.get("GITHUB_ACTIONS") == "true" and sys.platform.startswith("linux"):
+        cmd.insert(-1, "--with-deps")  # the runner's apt libraries (uses sudo)
+    log(f"test: no system Chromium, installing Playwright's: {' '.join(cmd[1:])}")
+    subprocess.run(cmd, check=True)
+    return ""
+
+
+def run_tests(pytest_args: list) -> int:
+    check_node()
+    python = setup_venv()
+    chromium = choose_chromium(python)
+    build()
+    env = dict(os.environ, CHROMIUM=chromium)
+    log(f"test: pytest {' '.join(pytest_args)}".rstrip())
+    code = subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+    if code == 5:
+        log("test: FAILED: pytest collected no tests (exit 5); check the paths and markers")
+        return 1
+    return code
+
+
+# ---------------------------------------------------------------------- bench
+
+def run_bench(args: list) -> int:
+    """The engine's own benchmark, natively (`python -m microgpt_lab bench`)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "py"), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "microgpt_lab", "bench", *args],
+                          cwd=ROOT, env=env).returncode
+
+
+# ----------------------------------------------------------------------- main
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("build", help="build dist/ from scratch (default)")
+    p_serve = sub.add_parser("serve", help="build, then serve dist/")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--prefix", default="", help="serve under a sub-path, e.g. /lab/")
+    sub.add_parser("test", help="build and run pytest (extra args go to pytest)")
+    sub.add_parser("bench", help="run the engine benchmark natively (extra args go to it)")
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in ("test", "bench"):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        if args.command in (None, "build"):
+            build()
+            return 0
+        if args.command == "serve":
+            serve(args.host, args.port, args.prefix)
+            return 0
+        if args.command == "test":
+            return run_tests(extra)
+        if args.command == "bench":
+            return run_bench(extra)
+    except BuildError as e:
+        print(f"build.py: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
