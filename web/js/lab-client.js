@@ -1,0 +1,470 @@
+// The page-side session API: what the original lab's server offered, now
+// backed by the engine worker (protocol.js) and IndexedDB (store.js).
+//
+//   const client = createLabClient({ workerUrl, store });
+//   await client.ready;                        // worker booted
+//   const id = await client.startSession(config, { text, name });
+//   await client.step(id);                     // one step, full instrumentation
+//   client.run(id);                            // to num_steps; streams events
+//   await client.pause(id);                    // takes effect within one step
+//   await client.reset(id);                    // back to step 0, same weights
+//   await client.sample(id, 10, 0.5);
+//   await client.listSessions();               // [{id, step, num_steps, status, watchers, ...}]
+//   const off = client.subscribe((message) => ...);
+//
+// Subscribers receive:
+//   {type: "boot", stage, ms} | {type: "ready", timings, isolated, interrupt}
+//   {type: "fatal", stage, error}
+//   {type: "event", session, event, remote}    one training step
+//   {type: "status", session, status, step, num_steps}
+//   {type: "sample", session, result}
+//   {type: "sessions"}                         the list changed (re-read it)
+//   {type: "error", session, error}
+//
+// Sessions live in this tab's worker while this tab holds the session's Web
+// Lock; other tabs see its events and status through the BroadcastChannel.
+
+import {
+  BROADCAST, CHANNEL_NAME, CHECKPOINT_EVERY, CONTROL, CONTROL_BYTES,
+  FULL_EVERY_MS, LEVEL, MESSAGE, REQUEST, RUN_REASON, SESSION_STATUS, SIGINT,
+  lockName, request,
+} from "./protocol.js";
+
+const FLUSH_MS = 250;
+
+const newId = (prefix) => `${prefix}${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
+
+export function createLabClient({ workerUrl, store }) {
+  const tab = newId("t");
+  const listeners = new Set();
+  const pending = new Map(); // request id -> {resolve, reject, onEvent}
+  const sessions = new Map(); // session id -> live state in this tab
+  const remote = new Map(); // session id -> {status, step, num_steps} from other tabs
+  const watching = new Map(); // tab -> session id (other tabs)
+  let watched = null;
+  let nextId = 1;
+  let writes = Promise.resolve();
+
+  const emit = (message) => {
+    for (const listener of listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        console.error(error);
+      }
+    }
+  };
+
+  // ---- the worker ---------------------------------------------------------
+
+  const worker = new Worker(workerUrl, { type: "module" });
+  const control = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(CONTROL_BYTES)) : null;
+  if (control) worker.postMessage({ type: MESSAGE.CONTROL, buffer: control.buffer });
+
+  let markReady;
+  let markFailed;
+  const ready = new Promise((resolve, reject) => {
+    markReady = resolve;
+    markFailed = reject;
+  });
+  ready.catch(() => {});
+
+  worker.onmessage = ({ data }) => {
+    switch (data.type) {
+      case MESSAGE.REPLY: {
+        const entry = pending.get(data.id);
+        if (!entry) return;
+        pending.delete(data.id);
+        if ("error" in data) entry.reject(new Error(data.error));
+        else entry.resolve(data.result);
+        return;
+      }
+      case MESSAGE.EVENT:
+        pending.get(data.id)?.onEvent?.(data);
+        return;
+      case MESSAGE.BOOT:
+        emit(data);
+        return;
+      case MESSAGE.READY:
+        markReady(data);
+        emit(data);
+        return;
+      case MESSAGE.FATAL:
+        markFailed(new Error(`${data.stage}: ${data.error}`));
+        emit(data);
+        return;
+      default:
+        console.warn("unknown worker message", data);
+    }
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    const error = new Error(event.message || "the worker failed");
+    markFailed(error);
+    for (const entry of pending.values()) entry.reject(error);
+    pending.clear();
+    emit({ type: MESSAGE.FATAL, stage: "worker", error: error.message });
+  };
+
+  function call(type, fields, onEvent) {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, onEvent });
+      worker.postMessage(request(id, type, fields));
+    });
+  }
+
+  // ---- other tabs ---------------------------------------------------------
+
+  const channel = new BroadcastChannel(CHANNEL_NAME);
+  const broadcast = (message) => channel.postMessage({ ...message, tab });
+  channel.onmessage = ({ data }) => {
+    switch (data.type) {
+      case BROADCAST.HELLO:
+        broadcast({ type: BROADCAST.WATCH, session: watched });
+        for (const state of sessions.values()) broadcastStatus(state);
+        return;
+      case BROADCAST.WATCH:
+        watching.set(data.tab, data.session);
+        emit({ type: "sessions" });
+        return;
+      case BROADCAST.BYE:
+        watching.delete(data.tab);
+        for (const [id, info] of remote) if (info.tab === data.tab) remote.delete(id);
+        emit({ type: "sessions" });
+        return;
+      case BROADCAST.STATUS:
+        remote.set(data.session, { tab: data.tab, status: data.status, step: data.step, num_steps: data.num_steps });
+        emit({ type: "status", session: data.session, status: data.status, step: data.step, num_steps: data.num_steps });
+        return;
+      case BROADCAST.EVENT:
+        emit({ type: "event", session: data.session, event: data.event, remote: true });
+        return;
+      case BROADCAST.SAMPLE:
+        emit({ type: "sample", session: data.session, result: data.result, remote: true });
+        return;
+      case BROADCAST.SESSIONS:
+        emit({ type: "sessions" });
+        return;
+      default:
+    }
+  };
+  broadcast({ type: BROADCAST.HELLO });
+  const onPageHide = () => broadcast({ type: BROADCAST.BYE });
+  addEventListener("pagehide", onPageHide);
+
+  function broadcastStatus(state) {
+    broadcast({ type: BROADCAST.STATUS, session: state.id, status: state.status, step: state.step,
+                num_steps: state.num_steps });
+  }
+
+  // ---- session state ------------------------------------------------------
+
+  // Own a session: hold its Web Lock until the session is closed or the tab
+  // goes away. Returns false when another tab owns it.
+  function acquire(id) {
+    if (!navigator.locks) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      navigator.locks.request(lockName(id), { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          resolve(false);
+          return undefined;
+        }
+        resolve(true);
+        return new Promise((release) => {
+          const state = sessions.get(id);
+          if (state) state.release = release;
+          else release();
+        });
+      });
+    });
+  }
+
+  function setStatus(state, status) {
+    state.status = status;
+    emit({ type: "status", session: state.id, status, step: state.step, num_steps: state.num_steps });
+    broadcastStatus(state);
+  }
+
+  // Serialise IndexedDB writes so they land in order.
+  function persist(fn) {
+    writes = writes.then(fn).catch((error) => {
+      console.error("storage:", error);
+      emit({ type: "error", session: null, error: `storage: ${error.message}` });
+    });
+    return writes;
+  }
+
+  function flush(state, changes = {}, checkpoint = null) {
+    clearTimeout(state.flushTimer);
+    state.flushTimer = null;
+    const steps = state.unsaved.splice(0);
+    return persist(() => store.commit(state.id, { step: state.step, status: state.status, ...changes },
+                                      steps, checkpoint));
+  }
+
+  function scheduleFlush(state) {
+    if (!state.flushTimer) state.flushTimer = setTimeout(() => flush(state), FLUSH_MS);
+  }
+
+  function liveState(record) {
+    let state = sessions.get(record.id);
+    if (!state) {
+      state = {
+        id: record.id, config: record.config, num_steps: record.num_steps, step: record.step,
+        status: record.status, fingerprint: record.fingerprint, loaded: false, owned: false,
+        run: null, unsaved: [], flushTimer: null, release: null,
+      };
+      sessions.set(record.id, state);
+    }
+    return state;
+  }
+
+  async function stateFor(id) {
+    const existing = sessions.get(id);
+    if (existing) return existing;
+    const record = await store.getSession(id);
+    if (!record) throw new Error(`unknown session ${id}`);
+    return liveState(record);
+  }
+
+  // Make sure the session is in this tab's worker, restoring it from its
+  // latest checkpoint (steps after it are dropped, then recomputed).
+  async function load(id) {
+    const state = await stateFor(id);
+    if (state.loaded) return state;
+    await ready;
+    if (!state.owned) {
+      state.owned = await acquire(id);
+      if (!state.owned) throw new Error(`session ${id} is open in another tab`);
+    }
+    const dataset = await store.getDataset(state.fingerprint);
+    if (!dataset) throw new Error(`the dataset of session ${id} is missing`);
+    const saved = await store.getCheckpoint(id);
+    const summary = saved
+      ? await call(REQUEST.RESTORE, { session: id, checkpoint: saved.checkpoint, text: dataset.text })
+      : await call(REQUEST.OPEN, { session: id, config: state.config, text: dataset.text });
+    state.step = summary.step;
+    state.loaded = true;
+    await persist(() => store.truncate(id, summary.step));
+    return state;
+  }
+
+  async function guard(id, fn) {
+    try {
+      return await fn();
+    } catch (error) {
+      emit({ type: "error", session: id, error: error.message });
+      throw error;
+    }
+  }
+
+  // ---- the API ------------------------------------------------------------
+
+  async function startSession(config, dataset) {
+    return guard(null, async () => {
+      await ready;
+      const id = newId("s");
+      const summary = await call(REQUEST.OPEN, { session: id, config, text: dataset.text });
+      const now = Date.now();
+      const record = {
+        id, config: summary.config, fingerprint: summary.fingerprint, status: SESSION_STATUS.IDLE,
+        step: summary.step, num_steps: summary.config.num_steps, run_to: null,
+        trace_header: summary.trace_header, vocab: summary.vocab, num_params: summary.num_params,
+        num_docs: summary.num_docs, dataset_name: dataset.name || "", created: now, updated: now,
+      };
+      try {
+        await persist(() => store.createSession(record, {
+          fingerprint: summary.fingerprint, text: dataset.text, name: dataset.name || "", num_docs: summary.num_docs,
+        }));
+      } catch (error) {
+        await call(REQUEST.CLOSE, { session: id }).catch(() => {});
+        throw error;
+      }
+      const state = liveState(record);
+      state.owned = await acquire(id);
+      state.loaded = true;
+      emit({ type: "sessions" });
+      broadcast({ type: BROADCAST.SESSIONS });
+      setStatus(state, SESSION_STATUS.IDLE);
+      return id;
+    });
+  }
+
+  async function step(id) {
+    return guard(id, async () => {
+      const state = await load(id);
+      if (state.run) throw new Error("the session is running; pause it first");
+      if (state.step >= state.num_steps) throw new Error(`the session has reached num_steps (${state.num_steps})`);
+      const event = await call(REQUEST.STEP, { session: id, level: LEVEL.FULL });
+      state.step = event.step;
+      state.status = state.step >= state.num_steps ? SESSION_STATUS.DONE : SESSION_STATUS.IDLE;
+      state.unsaved.push(event);
+      emit({ type: "event", session: id, event, remote: false });
+      broadcast({ type: BROADCAST.EVENT, session: id, event });
+      setStatus(state, state.status);
+      await flush(state);
+      return event;
+    });
+  }
+
+  // Run to `runTo` (default: num_steps). Resolves when the run ends.
+  async function run(id, runTo = null) {
+    return guard(id, async () => {
+      const state = await load(id);
+      if (state.run) return state.run;
+      const target = Math.min(runTo ?? state.num_steps, state.num_steps);
+      const steps = target - state.step;
+      if (steps <= 0) throw new Error(`the session has reached num_steps (${state.num_steps})`);
+      state.status = SESSION_STATUS.RUNNING;
+      await flush(state, { run_to: target });
+      setStatus(state, SESSION_STATUS.RUNNING);
+      const onEvent = ({ event, checkpoint }) => {
+        state.step = event.step;
+        state.unsaved.push(event);
+        if (checkpoint) flush(state, {}, checkpoint);
+        else scheduleFlush(state);
+        emit({ type: "event", session: id, event, remote: false });
+        broadcast({ type: BROADCAST.EVENT, session: id, event });
+      };
+      state.run = (async () => {
+        let reason = RUN_REASON.ERROR;
+        try {
+          const result = await call(REQUEST.RUN, { session: id, steps, checkpoint_every: CHECKPOINT_EVERY,
+                                                   full_every_ms: FULL_EVERY_MS }, onEvent);
+          reason = result.reason;
+          state.step = result.step;
+          state.status = state.step >= state.num_steps ? SESSION_STATUS.DONE
+            : reason === RUN_REASON.PAUSED ? SESSION_STATUS.PAUSED : SESSION_STATUS.IDLE;
+          await flush(state, { run_to: null }, result.checkpoint);
+        } catch (error) {
+          state.status = SESSION_STATUS.ERROR;
+          await flush(state, { run_to: null });
+          emit({ type: "error", session: id, error: error.message });
+        } finally {
+          state.run = null;
+          setStatus(state, state.status);
+        }
+        return { session: id, step: state.step, reason };
+      })();
+      return state.run;
+    });
+  }
+
+  async function pause(id) {
+    const state = sessions.get(id);
+    if (!state || !state.run) return { session: id, step: state ? state.step : null, was_running: false };
+    const running = state.run;
+    await call(REQUEST.PAUSE, { session: id });
+    await running;
+    return { session: id, step: state.step, was_running: true };
+  }
+
+  async function reset(id) {
+    return guard(id, async () => {
+      await pause(id);
+      const state = await load(id);
+      const summary = await call(REQUEST.RESET, { session: id });
+      state.step = summary.step;
+      state.status = SESSION_STATUS.IDLE;
+      state.unsaved.length = 0;
+      await persist(() => store.reset(id, { status: state.status, run_to: null }));
+      setStatus(state, state.status);
+      emit({ type: "sessions" });
+      return summary;
+    });
+  }
+
+  async function sample(id, numSamples, temperature) {
+    return guard(id, async () => {
+      await load(id);
+      const result = await call(REQUEST.SAMPLE, { session: id, num_samples: numSamples, temperature });
+      await persist(() => store.addSamples(id, result));
+      emit({ type: "sample", session: id, result, remote: false });
+      broadcast({ type: BROADCAST.SAMPLE, session: id, result });
+      return result;
+    });
+  }
+
+  async function listSessions() {
+    const records = await store.listSessions();
+    const held = navigator.locks ? new Set((await navigator.locks.query()).held.map((lock) => lock.name)) : new Set();
+    return records.map((record) => {
+      const state = sessions.get(record.id);
+      const other = remote.get(record.id);
+      let { status, step } = record;
+      let owner = null;
+      if (state && state.owned) {
+        ({ status, step } = state);
+        owner = "this";
+      } else if (other) {
+        ({ status, step } = other);
+        owner = "other";
+      } else if (held.has(lockName(record.id))) {
+        owner = "other";
+      } else if (status === SESSION_STATUS.RUNNING) {
+        status = SESSION_STATUS.INTERRUPTED;
+      }
+      let watchers = watched === record.id ? 1 : 0;
+      for (const session of watching.values()) if (session === record.id) watchers += 1;
+      return { id: record.id, step, num_steps: record.num_steps, status, watchers, owner,
+               config: record.config, created: record.created, dataset_name: record.dataset_name };
+    });
+  }
+
+  // Sessions that were running when their tab went away resume here, from
+  // their last checkpoint, towards the step their run was aiming at.
+  async function resumeInterrupted() {
+    const records = await store.listSessions();
+    const resumed = [];
+    for (const record of records) {
+      if (record.status !== SESSION_STATUS.RUNNING || sessions.get(record.id)?.run) continue;
+      const state = liveState(record);
+      state.owned = state.owned || await acquire(record.id);
+      if (!state.owned) continue; // running in another tab
+      resumed.push(record.id);
+      run(record.id, record.run_to ?? record.num_steps).catch(() => {});
+    }
+    if (resumed.length) emit({ type: "sessions" });
+    return resumed;
+  }
+
+  function watch(id) {
+    watched = id;
+    broadcast({ type: BROADCAST.WATCH, session: id });
+    emit({ type: "sessions" });
+  }
+
+  // Abort the Python call in progress (only when cross-origin isolated).
+  function interrupt() {
+    if (!control) return false;
+    Atomics.store(control, CONTROL.INTERRUPT, SIGINT);
+    return true;
+  }
+
+  function destroy() {
+    removeEventListener("pagehide", onPageHide);
+    broadcast({ type: BROADCAST.BYE });
+    channel.close();
+    worker.terminate();
+    for (const state of sessions.values()) state.release?.();
+    listeners.clear();
+  }
+
+  return {
+    tab,
+    ready,
+    isolated: Boolean(control),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    startSession, step, run, pause, reset, sample, listSessions, resumeInterrupted, watch,
+    exportTrace: (id) => store.exportTrace(id),
+    getSteps: (id) => store.getSteps(id),
+    getSamples: (id) => store.getSamples(id),
+    getSession: (id) => store.getSession(id),
+    interrupt,
+    destroy,
+  };
+}

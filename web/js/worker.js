@@ -1,0 +1,222 @@
+// The engine worker: a thin adapter between the protocol (protocol.js) and
+// the Python module microgpt_lab.lab. Boots in named stages, then maps each
+// request to one lab call. Python returns JSON strings; they are parsed once.
+
+import {
+  BOOT_STAGES, CONTROL, LEVEL, MESSAGE, REQUEST, RUN_REASON,
+  lastLine, reply, replyError,
+} from "./protocol.js";
+
+const SITE = new URL("../", import.meta.url);
+
+// ---- boot -----------------------------------------------------------------
+
+async function boot(post) {
+  const timings = {};
+  const t0 = performance.now();
+  let stage = BOOT_STAGES[0];
+  const timed = async (name, fn) => {
+    stage = name;
+    const t = performance.now();
+    const value = await fn();
+    timings[name] = Math.round(performance.now() - t);
+    post({ type: MESSAGE.BOOT, stage: name, ms: timings[name] });
+    return value;
+  };
+  try {
+    const manifest = await timed("manifest", async () => {
+      const response = await fetch(new URL("manifest.json", SITE));
+      if (!response.ok) throw new Error(`manifest.json: HTTP ${response.status}`);
+      return response.json();
+    });
+    const pyodide = await timed("runtime", async () => {
+      const indexURL = new URL("pyodide/", SITE).href;
+      const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
+      return loadPyodide({ indexURL, stdout: () => {}, stderr: (line) => console.warn(line) });
+    });
+    await timed("micropip", () =>
+      pyodide.loadPackage(new URL(manifest.micropip_wheel, SITE).href, { messageCallback: () => {} }));
+    await timed("engine", async () => {
+      const micropip = pyodide.pyimport("micropip");
+      try {
+        await micropip.install(new URL(manifest.engine_wheel, SITE).href, { deps: false });
+      } finally {
+        micropip.destroy();
+      }
+    });
+    const lab = await timed("import", () => pyodide.pyimport("microgpt_lab.lab"));
+    timings.total = Math.round(performance.now() - t0);
+    return { pyodide, lab, timings, version: manifest.version };
+  } catch (error) {
+    post({ type: MESSAGE.FATAL, stage, error: lastLine(error && error.message ? error.message : error) });
+    return null;
+  }
+}
+
+// ---- yielding -------------------------------------------------------------
+
+// A MessageChannel round trip lets queued messages (such as "pause") run
+// without setTimeout's 4 ms clamp.
+function createYielder() {
+  const channel = new MessageChannel();
+  const waiting = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () => new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+}
+
+// ---- the adapter ----------------------------------------------------------
+
+function createAdapter(engine, post) {
+  const { lab } = engine;
+  const yieldNow = createYielder();
+  const runs = new Map(); // session -> {pause: bool}
+  let control = null; // Int32Array over the page's SharedArrayBuffer
+
+  // Call one lab function; JSON in, parsed JSON out; errors as thrown Error.
+  const call = (fn, ...args) => {
+    let text;
+    try {
+      text = lab[fn](...args);
+    } catch (error) {
+      throw new Error(lastLine(error.message));
+    }
+    const value = JSON.parse(text);
+    if (value && typeof value === "object" && !Array.isArray(value) && typeof value.error === "string") {
+      throw new Error(value.error);
+    }
+    return value;
+  };
+
+  const notRunning = (session) => {
+    if (runs.has(session)) throw new Error(`session ${session} is running; pause it first`);
+  };
+
+  async function run(id, { session, steps, checkpoint_every, full_every_ms }) {
+    notRunning(session);
+    const state = { pause: false };
+    runs.set(session, state);
+    let lastFull = -Infinity;
+    let step = null;
+    let reason = RUN_REASON.DONE;
+    try {
+      for (let i = 0; i < steps; i++) {
+        if (state.pause || (control && Atomics.load(control, CONTROL.PAUSE))) {
+          reason = RUN_REASON.PAUSED;
+          break;
+        }
+        const now = performance.now();
+        const full = now - lastFull >= full_every_ms;
+        if (full) lastFull = now;
+        const event = call("step", session, full ? LEVEL.FULL : LEVEL.LOSS);
+        step = event.step;
+        const message = { type: MESSAGE.EVENT, id, session, event };
+        if (checkpoint_every > 0 && step % checkpoint_every === 0 && i < steps - 1) {
+          message.checkpoint = call("checkpoint", session);
+        }
+        post(message);
+        if (step >= event.num_steps) break;
+        await yieldNow();
+      }
+      if (state.pause) reason = RUN_REASON.PAUSED;
+    } finally {
+      runs.delete(session);
+    }
+    const checkpoint = call("checkpoint", session);
+    return { session, step: checkpoint.step ?? step, reason, checkpoint };
+  }
+
+  const handlers = {
+    [REQUEST.OPEN]: ({ session, config, text }) => {
+      notRunning(session);
+      return call("open", session, JSON.stringify(config), text);
+    },
+    [REQUEST.RESTORE]: ({ session, checkpoint, text }) => {
+      notRunning(session);
+      return call("restore", session, JSON.stringify(checkpoint), text);
+    },
+    [REQUEST.STEP]: ({ session, level }) => {
+      notRunning(session);
+      return call("step", session, level || LEVEL.FULL);
+    },
+    [REQUEST.RUN]: (message) => run(message.id, message),
+    [REQUEST.PAUSE]: ({ session }) => {
+      const state = runs.get(session);
+      if (state) state.pause = true;
+      return { session, was_running: Boolean(state) };
+    },
+    [REQUEST.RESET]: ({ session }) => {
+      notRunning(session);
+      return call("reset", session);
+    },
+    [REQUEST.SAMPLE]: ({ session, num_samples, temperature }) =>
+      call("sample", session, num_samples, temperature),
+    [REQUEST.CHECKPOINT]: ({ session }) => call("checkpoint", session),
+    [REQUEST.CLOSE]: ({ session }) => {
+      notRunning(session);
+      return call("close", session);
+    },
+  };
+
+  return {
+    setControl(buffer) {
+      control = new Int32Array(buffer);
+      // pyodide reads index 0 of the array it is given: CONTROL.INTERRUPT.
+      engine.pyodide.setInterruptBuffer(new Int32Array(buffer, CONTROL.INTERRUPT * 4, 1));
+    },
+    async handle(message) {
+      const handler = handlers[message.type];
+      if (!handler) {
+        post(replyError(message.id, `unknown request type: ${message.type}`));
+        return;
+      }
+      try {
+        post(reply(message.id, await handler(message)));
+      } catch (error) {
+        post(replyError(message.id, error && error.message ? error.message : error));
+      }
+    },
+  };
+}
+
+// ---- wiring ---------------------------------------------------------------
+
+function main() {
+  const post = (message) => self.postMessage(message);
+  const queue = [];
+  let adapter = null;
+  let controlBuffer = null;
+  let failed = false;
+
+  self.onmessage = ({ data }) => {
+    if (data && data.type === MESSAGE.CONTROL) {
+      controlBuffer = data.buffer;
+      if (adapter && self.crossOriginIsolated) adapter.setControl(controlBuffer);
+      return;
+    }
+    if (failed) post(replyError(data.id, "the engine failed to start"));
+    else if (adapter) adapter.handle(data);
+    else queue.push(data);
+  };
+
+  boot(post).then((engine) => {
+    if (!engine) {
+      failed = true;
+      for (const message of queue.splice(0)) post(replyError(message.id, "the engine failed to start"));
+      return;
+    }
+    adapter = createAdapter(engine, post);
+    let interrupt = false;
+    if (controlBuffer && self.crossOriginIsolated) {
+      adapter.setControl(controlBuffer);
+      interrupt = true;
+    }
+    post({ type: MESSAGE.READY, timings: engine.timings, version: engine.version,
+           isolated: self.crossOriginIsolated, interrupt });
+    for (const message of queue.splice(0)) adapter.handle(message);
+  });
+}
+
+main();
