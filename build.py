@@ -460,6 +460,9 @@ def run_tests(pytest_args: list) -> int:
 
 def run_bench(args: list) -> int:
     """The engine's own benchmark, natively (`python -m microgpt_lab bench`)."""
+    if not (ROOT / "py" / "microgpt_lab" / "__main__.py").is_file():
+        raise BuildError("py/microgpt_lab/__main__.py not found: the engine provides "
+                         "`python -m microgpt_lab bench`")
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "py"), env.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, "-m", "microgpt_lab", "bench", *args],
