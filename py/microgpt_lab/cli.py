@@ -1,0 +1,131 @@
+"""Command line: train like the original program, write a trace, benchmark the engines.
+
+    python -m microgpt_lab train --data names.txt [--steps 1000] [--engine scalar] [--trace run.json]
+    python -m microgpt_lab bench [--data data/names.txt] [--json bench.json]
+
+This is the package's only module that does I/O.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import fields
+
+from . import trace
+from .config import Config, ENGINES
+from .session import Session
+
+FIELD_HELP = {
+    "n_embd": "embedding dimension",
+    "n_head": "attention heads",
+    "n_layer": "transformer blocks",
+    "block_size": "maximum context length",
+    "learning_rate": "Adam's initial learning rate",
+    "temperature": "sampling temperature",
+    "seed": "random seed",
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m microgpt_lab", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train on a text file, one document per line")
+    train.add_argument("--data", required=True, help="text file, one document per line")
+    train.add_argument("--steps", type=int, default=Config.num_steps, help="num_steps: the schedule's length")
+    for field in fields(Config):
+        if field.name in FIELD_HELP:
+            train.add_argument(f"--{field.name.replace('_', '-')}", type=field.type, default=field.default, help=FIELD_HELP[field.name])
+    train.add_argument("--engine", choices=ENGINES, default=Config.engine)
+    train.add_argument("--trace", help="write the run's trace (JSON) to this file")
+    train.add_argument("--level", choices=("loss", "full"), help="instrumentation per step (default: full with --trace)")
+    train.add_argument("--samples", type=int, default=20, help="samples to draw after training")
+
+    bench = commands.add_parser("bench", help="steps per second of each engine")
+    bench.add_argument("--data", default="data/names.txt", help="text file, one document per line")
+    bench.add_argument("--json", help="also write the figures to this JSON file")
+    bench.add_argument("--repeats", type=int, default=3, help="runs per figure; the median is reported")
+
+    args = parser.parse_args(argv)
+    try:
+        with open(args.data, encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as error:
+        parser.error(f"cannot read --data {args.data}: {error}")
+    try:
+        return run_train(args, text) if args.command == "train" else run_bench(args, text)
+    except ValueError as error:  # bad config, empty dataset, divergence: say it plainly
+        parser.error(str(error))
+
+
+def run_train(args, text):
+    values = {name: getattr(args, name) for name in FIELD_HELP} | {"num_steps": args.steps, "engine": args.engine}
+    session = Session.from_text(Config(**values), text)
+    level = args.level or ("full" if args.trace else "loss")
+    steps, samples, start = [], [], time.perf_counter()
+    live = sys.stdout.isatty()
+    print(f"num docs: {len(session.docs)}\nvocab size: {session.tokenizer.vocab_size}\nnum params: {session.num_params}")
+    for _ in range(session.config.num_steps):
+        event = session.step(level)
+        if args.trace:
+            steps.append(event)
+        line = f"step {event['step']:4d} / {event['num_steps']:4d} | loss {event['loss']:.4f}"
+        if live:
+            rate = event["step"] / (time.perf_counter() - start)
+            print(f"\r{line} {progress_bar(event['step'], event['num_steps'])} {rate:.1f} steps/s", end="", flush=True)
+        else:
+            print(line)
+    print(f"\n--- inference (new, hallucinated names) ---")
+    names = session.sample(args.samples, args.temperature) if args.samples > 0 else []
+    for index, name in enumerate(names):
+        print(f"sample {index + 1:2d}: {name}")
+    if args.trace:
+        samples.append({"step": session.step_count, "temperature": args.temperature, "samples": names})
+        with open(args.trace, "w", encoding="utf-8") as file:
+            json.dump(trace.make(trace.header(session), steps, samples), file, allow_nan=False)
+        print(f"trace: {args.trace}")
+    return 0
+
+
+def progress_bar(done, total, width=30):
+    filled = round(width * done / total)
+    return "[" + "#" * filled + "." * (width - filled) + "]"
+
+
+BENCH_CONFIGS = {"default": {}, "n_embd 32, n_layer 2": {"n_embd": 32, "n_layer": 2}}
+BENCH_STEPS = {"vector": 100, "scalar": 4}
+
+
+def measure(config, text, level, steps, repeats):
+    """Median steps/s over `repeats` runs of `steps` steps (fresh session each run)."""
+    rates = []
+    for _ in range(repeats):
+        session = Session.from_text(config, text)
+        session.step(level)  # warm-up
+        start = time.perf_counter()
+        for _ in range(steps):
+            session.step(level)
+        rates.append(steps / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def run_bench(args, text):
+    results = []
+    print(f"{'config':<22} {'engine':<7} {'level':<5} {'steps/s':>9}")
+    for name, overrides in BENCH_CONFIGS.items():
+        for engine in ENGINES:
+            for level in ("loss", "full"):
+                config = Config(engine=engine, num_steps=10_000, **overrides)
+                rate = measure(config, text, level, BENCH_STEPS[engine], args.repeats)
+                results.append({"config": name, "engine": engine, "level": level, "steps_per_s": rate})
+                print(f"{name:<22} {engine:<7} {level:<5} {rate:9.2f}", flush=True)
+    by = {(r["config"], r["engine"], r["level"]): r["steps_per_s"] for r in results}
+    for name in BENCH_CONFIGS:
+        speedup = by[name, "vector", "loss"] / by[name, "scalar", "loss"]
+        cost = by[name, "vector", "loss"] / by[name, "vector", "full"] - 1
+        print(f"{name}: vector is {speedup:.1f}x scalar; full instrumentation costs {cost:+.1%} of a vector step")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as file:
+            json.dump({"python": sys.version.split()[0], "results": results}, file, indent=2)
+    return 0

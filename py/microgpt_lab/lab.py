@@ -1,0 +1,96 @@
+"""The engine as the browser worker sees it: JSON strings in, JSON strings out.
+
+Sessions are kept by an id the page chooses. Bad input comes back as
+{"error": "..."} naming the problem, never as an exception, so the worker
+forwards it to the page as data.
+"""
+import functools
+import json
+
+from . import trace
+from .config import Config
+from .data import split_docs
+from .session import Session, SessionError
+
+sessions = {}
+
+
+def replies_json(function):
+    @functools.wraps(function)
+    def wrapper(*args):
+        try:
+            return json.dumps(function(*args), allow_nan=False)
+        except ValueError as error:  # ConfigError, DataError, SessionError, TraceError, bad JSON
+            return json.dumps({"error": str(error)})
+
+    return wrapper
+
+
+def get(session_id):
+    try:
+        return sessions[session_id]
+    except KeyError:
+        raise SessionError(f"no session {session_id!r} in this worker") from None
+
+
+def summary(session_id, session):
+    return {
+        "id": session_id,
+        "config": session.config.to_dict(),
+        "vocab": session.vocab,
+        "num_docs": len(session.file_docs),
+        "fingerprint": session.fingerprint,
+        "num_params": session.num_params,
+        "step": session.step_count,
+        "trace_header": trace.header(session),
+    }
+
+
+@replies_json
+def open(session_id, config_json, text):
+    session = Session.from_text(Config.from_dict(json.loads(config_json)), text)
+    sessions[session_id] = session
+    return summary(session_id, session)
+
+
+@replies_json
+def restore(session_id, checkpoint_json, text):
+    session = Session.restore(json.loads(checkpoint_json), split_docs(text))
+    sessions[session_id] = session
+    return summary(session_id, session)
+
+
+@replies_json
+def step(session_id, level="full"):
+    return get(session_id).step(level)
+
+
+@replies_json
+def sample(session_id, num_samples, temperature):
+    session = get(session_id)
+    return {"step": session.step_count, "temperature": temperature, "samples": session.sample(num_samples, temperature)}
+
+
+@replies_json
+def reset(session_id):
+    session = get(session_id)
+    session.reset()
+    return summary(session_id, session)
+
+
+@replies_json
+def checkpoint(session_id):
+    return get(session_id).checkpoint()
+
+
+@replies_json
+def close(session_id):
+    sessions.pop(session_id, None)
+
+
+@replies_json
+def check_trace(text):
+    """Validate an imported trace; returns its config and size."""
+    data = json.loads(text)
+    config = trace.check(data)
+    return {"config": config.to_dict(), "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}

@@ -1,0 +1,35 @@
+"""Adam with microgpt's constants and its exact per-parameter arithmetic."""
+from operator import mul, sub
+
+
+class Adam:
+    beta1, beta2, eps = 0.85, 0.99, 1e-8
+
+    def __init__(self, state_dict):
+        # first and second moment buffers, flat per matrix in row-major order
+        self.m = {name: [0.0] * (len(mat) * len(mat[0])) for name, mat in state_dict.items()}
+        self.v = {name: [0.0] * (len(mat) * len(mat[0])) for name, mat in state_dict.items()}
+
+    def step(self, state_dict, grads, lr_t, step, measure=False):
+        """Update state_dict in place (each matrix gets new rows); with `measure`,
+        return each matrix's gradient norm and update-to-weight ratio."""
+        b1, b2, eps = self.beta1, self.beta2, self.eps
+        c1, c2 = 1 - b1, 1 - b2
+        bc1, bc2 = 1 - b1 ** (step + 1), 1 - b2 ** (step + 1)
+        stats = {}
+        for name, mat in state_dict.items():
+            n_in = len(mat[0])
+            p = [w for row in mat for w in row]
+            g = grads[name]
+            m = self.m[name] = [b1 * mi + c1 * gi for mi, gi in zip(self.m[name], g)]
+            v = self.v[name] = [b2 * vi + c2 * gi**2 for vi, gi in zip(self.v[name], g)]
+            new = [pi - lr_t * (mi / bc1) / ((vi / bc2) ** 0.5 + eps) for pi, mi, vi in zip(p, m, v)]
+            state_dict[name] = [new[i : i + n_in] for i in range(0, len(new), n_in)]
+            if measure:
+                update = list(map(sub, new, p))
+                weight_norm = sum(map(mul, p, p)) ** 0.5
+                stats[name] = {
+                    "grad_norm": sum(map(mul, g, g)) ** 0.5,
+                    "update_ratio": sum(map(mul, update, update)) ** 0.5 / weight_norm if weight_norm else 0.0,
+                }
+        return stats

@@ -1,0 +1,171 @@
+"""A training session: microgpt's data, model, loop and sampler behind one object.
+
+One `random.Random(seed)` is drawn from in microgpt's order: shuffle the
+documents, initialise the weights, then sample. Training draws nothing.
+"""
+import math
+import random
+from time import perf_counter
+
+from . import scalar, vector
+from .config import Config, ConfigError, check_positive
+from .data import DataError, Tokenizer, clean_docs, fingerprint, split_docs
+from .instrument import LEVELS, Stages, top_k
+from .model import init_state_dict, matrix_shapes, softmax
+from .optim import Adam
+
+ENGINES = {"vector": vector, "scalar": scalar}
+CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "microgpt-lab-checkpoint", 1
+MAX_SAMPLES = 1000
+
+
+class SessionError(ValueError):
+    """A request the session cannot carry out; the message says why."""
+
+
+class Session:
+    def __init__(self, config, docs):
+        if not isinstance(config, Config):
+            raise ConfigError(f"config must be a Config, got {type(config).__name__}")
+        self.config = config
+        self.file_docs = clean_docs(docs)  # in file order; the shuffle happens in reset()
+        self.fingerprint = fingerprint(self.file_docs)
+        self.tokenizer = Tokenizer(self.file_docs)
+        config.check_size(self.tokenizer.vocab_size)
+        self.engine = ENGINES[config.engine]
+        self.reset()
+
+    @classmethod
+    def from_text(cls, config, text):
+        """Documents are the text's non-empty lines, stripped (as the original reads input.txt)."""
+        return cls(config, split_docs(text))
+
+    @property
+    def vocab(self):
+        return self.tokenizer.uchars
+
+    @property
+    def num_params(self):
+        return self.config.num_params(self.tokenizer.vocab_size)
+
+    def reset(self):
+        """Back to step 0: reshuffle and reinitialise from the seed, so the weights are the same."""
+        self.rng = random.Random(self.config.seed)
+        self.docs = list(self.file_docs)
+        self.rng.shuffle(self.docs)
+        self.state_dict = init_state_dict(self.config, self.tokenizer.vocab_size, self.rng)
+        self.adam = Adam(self.state_dict)
+        self.step_count = 0  # steps done; the next step's 0-based index
+
+    def step(self, level="full", k=5):
+        """One training step on the next document; returns what happened as JSON-ready data."""
+        if level not in LEVELS:
+            raise SessionError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        config, step = self.config, self.step_count
+        if step >= config.num_steps:
+            raise SessionError(f"the run is complete: all {config.num_steps} steps (num_steps) are done")
+        doc = self.docs[step % len(self.docs)]
+        tokens = self.tokenizer.encode(doc)
+        n = min(config.block_size, len(tokens) - 1)
+
+        stages = Stages(self.engine.node_count)
+        try:
+            result = self.engine.train_step(self.state_dict, tokens, config, stages)
+        except (ValueError, OverflowError, ZeroDivisionError) as error:
+            raise self._diverged(f"{error}") from error
+        loss = (1 / n) * sum(result.losses)
+        if not math.isfinite(loss) or not all(math.isfinite(sum(g)) for g in result.grads.values()):
+            raise self._diverged(f"loss {loss}")
+
+        lr_t = config.learning_rate * (1 - step / config.num_steps)  # linear decay
+        start = perf_counter()
+        params = self.adam.step(self.state_dict, result.grads, lr_t, step, measure=level == "full")
+        optimizer_ms = (perf_counter() - start) * 1000
+        self.step_count += 1
+
+        event = {
+            "step": step + 1,
+            "num_steps": config.num_steps,
+            "loss": loss,
+            "lr": lr_t,
+            "doc": doc,
+            "tokens": tokens[: n + 1],
+            "losses": result.losses,
+            "time": {**stages.totals, "optimizer_ms": optimizer_ms},
+        }
+        if level == "full":
+            event["attention"] = result.attention
+            event["topk"] = [top_k(p, t, k) for p, t in zip(result.probs, tokens[1 : n + 1])]
+            event["params"] = params
+            event["graph"] = {"ops": list(stages.ops.values()), "nodes": result.nodes, "edges": result.edges}
+        return event
+
+    def _diverged(self, detail):
+        return SessionError(
+            f"training diverged at step {self.step_count + 1} ({detail}); the weights were left as they were: "
+            f"lower learning_rate (now {self.config.learning_rate:g})"
+        )
+
+    def sample(self, num_samples=20, temperature=None):
+        """New documents, drawn from the session's generator token by token as the original does."""
+        temperature = self.config.temperature if temperature is None else temperature
+        check_positive("temperature", temperature, 10.0)
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or not 1 <= num_samples <= MAX_SAMPLES:
+            raise SessionError(f"num_samples must be an integer from 1 to {MAX_SAMPLES}, got {num_samples!r}")
+        BOS, vocab_size = self.tokenizer.BOS, self.tokenizer.vocab_size
+        inv_temperature = temperature**-1  # the original divides Values: l / t == l * t**-1
+        samples = []
+        for _ in range(num_samples):
+            decoder = self.engine.Decoder(self.state_dict, self.config)
+            token_id, sample = BOS, []
+            for _ in range(self.config.block_size):
+                probs = softmax([l * inv_temperature for l in decoder(token_id)])
+                token_id = self.rng.choices(range(vocab_size), weights=probs)[0]
+                if token_id == BOS:
+                    break
+                sample.append(token_id)
+            samples.append(self.tokenizer.decode(sample))
+        return samples
+
+    def checkpoint(self):
+        """Everything needed to continue exactly: weights, Adam buffers, step, generator state."""
+        version, internal, gauss_next = self.rng.getstate()
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "version": CHECKPOINT_VERSION,
+            "config": self.config.to_dict(),
+            "fingerprint": self.fingerprint,
+            "step": self.step_count,
+            "state_dict": self.state_dict,
+            "adam": {"m": self.adam.m, "v": self.adam.v},
+            "rng": [version, list(internal), gauss_next],
+        }
+
+    @classmethod
+    def restore(cls, checkpoint, docs):
+        """Rebuild a session from checkpoint() on the same documents."""
+        if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT:
+            raise SessionError(f"not a {CHECKPOINT_FORMAT} (format field missing or different)")
+        if checkpoint.get("version") != CHECKPOINT_VERSION:
+            raise SessionError(f"checkpoint version {checkpoint.get('version')!r} is not {CHECKPOINT_VERSION}")
+        session = cls(Config.from_dict(checkpoint["config"]), docs)
+        if checkpoint["fingerprint"] != session.fingerprint:
+            raise DataError("the checkpoint was made on a different dataset (fingerprints differ)")
+        step = checkpoint["step"]
+        if not isinstance(step, int) or not 0 <= step <= session.config.num_steps:
+            raise SessionError(f"checkpoint step must be from 0 to num_steps, got {step!r}")
+        shapes = {name: (n_out, n_in) for name, n_out, n_in in matrix_shapes(session.config, session.tokenizer.vocab_size)}
+        state_dict, adam = checkpoint["state_dict"], checkpoint["adam"]
+        for name, (n_out, n_in) in shapes.items():
+            mat = state_dict.get(name)
+            if not mat or len(mat) != n_out or any(len(row) != n_in for row in mat):
+                raise SessionError(f"checkpoint matrix {name} is missing or not {n_out}x{n_in}")
+            if len(adam["m"].get(name, ())) != n_out * n_in or len(adam["v"].get(name, ())) != n_out * n_in:
+                raise SessionError(f"checkpoint Adam buffers of {name} are missing or not {n_out * n_in} long")
+        session.state_dict = {name: [list(row) for row in state_dict[name]] for name in shapes}
+        session.adam.m = {name: list(adam["m"][name]) for name in shapes}
+        session.adam.v = {name: list(adam["v"][name]) for name in shapes}
+        session.step_count = step
+        version, internal, gauss_next = checkpoint["rng"]
+        session.rng.setstate((version, tuple(internal), gauss_next))
+        return session
