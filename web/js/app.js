@@ -286,8 +286,10 @@ async function createApp() {
   const SHORTCUTS = { n: "new", enter: "new", s: "step", r: "run", p: "pause", c: "sample" };
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-    const target = event.target;
-    if (target instanceof Element && target.closest("input, select, textarea, button, a, [contenteditable]")) return;
+    const target = event.target instanceof Element ? event.target : null;
+    // Typing in a field is never a shortcut; Enter on a button or link activates it.
+    if (target && target.closest("input, select, textarea, [contenteditable]")) return;
+    if (event.key === "Enter" && target && target.closest("button, a, summary")) return;
     const action = SHORTCUTS[event.key.toLowerCase()];
     if (!action) return;
     event.preventDefault();

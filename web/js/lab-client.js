@@ -298,12 +298,12 @@ export function createLabClient({ workerUrl, store }) {
       if (state.step >= state.num_steps) throw new Error(`the session has reached num_steps (${state.num_steps})`);
       const event = await call(REQUEST.STEP, { session: id, level: LEVEL.FULL });
       state.step = event.step;
-      state.status = state.step >= state.num_steps ? SESSION_STATUS.DONE : SESSION_STATUS.IDLE;
       state.unsaved.push(event);
+      const status = state.step >= state.num_steps ? SESSION_STATUS.DONE : SESSION_STATUS.IDLE;
+      await flush(state, { status });
       emit({ type: "event", session: id, event, remote: false });
       broadcast({ type: BROADCAST.EVENT, session: id, event });
-      setStatus(state, state.status);
-      await flush(state);
+      setStatus(state, status);
       return event;
     });
   }
@@ -334,12 +334,14 @@ export function createLabClient({ workerUrl, store }) {
                                                    full_every_ms: FULL_EVERY_MS }, onEvent);
           reason = result.reason;
           state.step = result.step;
-          state.status = state.step >= state.num_steps ? SESSION_STATUS.DONE
+          const status = state.step >= state.num_steps ? SESSION_STATUS.DONE
             : reason === RUN_REASON.PAUSED ? SESSION_STATUS.PAUSED : SESSION_STATUS.IDLE;
-          await flush(state, { run_to: null }, result.checkpoint);
+          // Persist first, so whoever sees the new status finds it stored.
+          await flush(state, { status, run_to: null }, result.checkpoint);
+          state.status = status;
         } catch (error) {
+          await flush(state, { status: SESSION_STATUS.ERROR, run_to: null });
           state.status = SESSION_STATUS.ERROR;
-          await flush(state, { run_to: null });
           emit({ type: "error", session: id, error: error.message });
         } finally {
           state.run = null;
