@@ -76,7 +76,9 @@ def run_train(args, text):
             print(f"\r{line} {progress_bar(event['step'], event['num_steps'])} {rate:.1f} steps/s", end="", flush=True)
         else:
             print(line)
-    print(f"\n--- inference (new, hallucinated names) ---")
+    if live:
+        print()  # end the progress line
+    print("--- inference (new, hallucinated names) ---")
     names = session.sample(args.samples, args.temperature) if args.samples > 0 else []
     for index, name in enumerate(names):
         print(f"sample {index + 1:2d}: {name}")
