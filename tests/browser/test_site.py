@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from microgpt_lab import trace as engine_trace
 from microgpt_lab.config import Config
 from microgpt_lab.session import Session
 
@@ -212,6 +213,7 @@ def test_export_trace(lab_page, site_url, wait_ready):
     trace = json.loads(Path(download.path()).read_text())
     assert trace["format"] == "microgpt-lab-trace"
     assert trace["version"] == 1
+    assert engine_trace.check(trace).num_steps == 40  # the engine's own validator
     assert trace["config"]["num_steps"] == 40
     assert trace["dataset"]["num_docs"] > 1000
     assert [s["step"] for s in trace["steps"]] == [1, 2, 3]
@@ -259,3 +261,32 @@ def test_offline_after_first_visit(lab_page, site_url, wait_ready, dist_dir):
         assert max(abs(s["loss"] - e) for s, e in zip(steps, expected)) < TOL
     finally:
         page.context.set_offline(False)
+
+
+def test_second_tab_watches_the_first_tabs_run(lab_page, site_url, wait_ready):
+    """Tabs share events over a BroadcastChannel; watchers are counted per session."""
+    first = lab_page
+    open_lab(first, site_url, wait_ready)
+    session = new_session(first, num_steps=400)
+    first.get_by_role("button", name="Step").click()
+    wait_steps(first, 1)
+
+    second = first.context.new_page()
+    errors = []
+    second.on("pageerror", lambda error: errors.append(str(error)))
+    second.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    open_lab(second, site_url, wait_ready)
+    second.wait_for_function("(id) => window.lab.state.current === id", arg=session)
+    info = wait_until(second, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.watchers === 2)", session)
+    assert info["owner"] == "other"
+    wait_until(first, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.watchers === 2)", session)
+
+    # The owner runs; the watcher's progress bar follows the shared events.
+    first.get_by_role("button", name="Run").click()
+    wait_steps(second, 30)
+    wait_status(second, "running")
+    first.get_by_role("button", name="Pause").click()
+    wait_status(first, "paused")
+    second.close()
+    wait_until(first, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.watchers === 1)", session)
+    assert errors == []

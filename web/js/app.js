@@ -134,7 +134,7 @@ async function createApp() {
   client.subscribe((message) => {
     switch (message.type) {
       case "boot":
-        datasetInfo.dataset.boot = message.stage;
+        statusEl.title = `loaded: ${message.stage}`;
         break;
       case "ready":
         app.phase = "ready";

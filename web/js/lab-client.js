@@ -297,10 +297,12 @@ export function createLabClient({ workerUrl, store }) {
       if (state.run) throw new Error("the session is running; pause it first");
       if (state.step >= state.num_steps) throw new Error(`the session has reached num_steps (${state.num_steps})`);
       const event = await call(REQUEST.STEP, { session: id, level: LEVEL.FULL });
+      // Manual steps are human-paced: checkpoint each one so none is lost.
+      const checkpoint = await call(REQUEST.CHECKPOINT, { session: id });
       state.step = event.step;
       state.unsaved.push(event);
       const status = state.step >= state.num_steps ? SESSION_STATUS.DONE : SESSION_STATUS.IDLE;
-      await flush(state, { status });
+      await flush(state, { status }, checkpoint);
       emit({ type: "event", session: id, event, remote: false });
       broadcast({ type: BROADCAST.EVENT, session: id, event });
       setStatus(state, status);
