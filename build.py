@@ -125,10 +125,11 @@ def sha256_file(path: Path) -> str:
 
 
 def copy_file(src: Path, dst: Path) -> None:
+    """Copy one file into the output; a second write to the same path is an error."""
     if not src.is_file():
         raise BuildError(f"missing {src.relative_to(ROOT)}")
     if dst.exists():
-        raise BuildError(f"{dst.relative_to(DIST)} would be written twice (clash with web/?)")
+        raise BuildError(f"{dst.name} would be written twice (a web/ file clashes with a built one?)")
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dst)
 
@@ -152,24 +153,46 @@ def install_npm() -> None:
     log("  npm ci: pyodide, idb, uplot installed from package-lock.json")
 
 
-def clean_dist() -> None:
-    if DIST.exists():
-        shutil.rmtree(DIST)
-    DIST.mkdir()
+def clean_dist() -> Path:
+    """A fresh staging folder in .cache/; publish_dist() swaps it in at the end,
+    so a server or test reading dist/ never sees a half-built site."""
+    out = CACHE / f"dist-build-{os.getpid()}"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    return out
 
 
-def copy_runtime() -> None:
+def publish_dist(out: Path) -> None:
+    """Replace dist/ with the finished build by renames (retried if another
+    build publishes at the same moment)."""
+    old = CACHE / f"dist-old-{os.getpid()}"
+    for attempt in range(5):
+        try:
+            if DIST.exists():
+                DIST.rename(old)
+            out.rename(DIST)
+            break
+        except OSError:
+            if attempt == 4:
+                raise BuildError("could not replace dist/ (another build kept writing it)")
+            time.sleep(0.2)
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def copy_runtime(out: Path) -> None:
     """dist/pyodide/: the core runtime files from the pyodide npm package."""
     src = NODE_MODULES / "pyodide"
     version = json.loads((src / "package.json").read_text())["version"]
     if version != PYODIDE_VERSION:
         raise BuildError(f"node_modules/pyodide is {version}, build.py expects {PYODIDE_VERSION}")
     for name in PYODIDE_FILES:
-        copy_file(src / name, DIST / "pyodide" / name)
+        copy_file(src / name, out / "pyodide" / name)
     log(f"  pyodide {version}: {len(PYODIDE_FILES)} runtime files")
 
 
-def fetch_micropip() -> Path:
+def fetch_micropip(out: Path) -> str:
     """Download the micropip wheel into .cache/wheels once, verify its sha256."""
     wheel = CACHE / "wheels" / MICROPIP_WHEEL
     if wheel.exists() and sha256_file(wheel) != MICROPIP_SHA256:
@@ -187,12 +210,12 @@ def fetch_micropip() -> Path:
             f"  got      {digest}\nthe file on PyPI changed or the download was "
             "tampered with; do not update the pin without checking why"
         )
-    copy_file(wheel, DIST / "wheels" / MICROPIP_WHEEL)
+    copy_file(wheel, out / "wheels" / MICROPIP_WHEEL)
     log(f"  micropip: {MICROPIP_WHEEL} (sha256 verified)")
-    return DIST / "wheels" / MICROPIP_WHEEL
+    return f"wheels/{MICROPIP_WHEEL}"
 
 
-def build_wheel() -> Path:
+def build_wheel(out: Path) -> str:
     """Build the engine wheel from py/ (pure Python, reproducible timestamps)."""
     src = ROOT / "py"
     if not (src / "pyproject.toml").is_file():
@@ -205,17 +228,17 @@ def build_wheel() -> Path:
         clean_src = Path(tmp) / "src"
         shutil.copytree(src, clean_src, ignore=shutil.ignore_patterns(
             "build", "dist", "*.egg-info", "__pycache__", "*.pyc", ".pytest_cache"))
-        out = Path(tmp) / "out"
+        wheel_dir = Path(tmp) / "wheels"
         run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-             "-q", "-w", str(out), str(clean_src)], env=env, cwd=ROOT)
-        wheels = sorted(out.glob("microgpt_lab-*-py3-none-any.whl"))
+             "-q", "-w", str(wheel_dir), str(clean_src)], env=env, cwd=ROOT)
+        wheels = sorted(wheel_dir.glob("microgpt_lab-*-py3-none-any.whl"))
         if len(wheels) != 1:
-            found = ", ".join(p.name for p in out.iterdir()) or "nothing"
+            found = ", ".join(p.name for p in wheel_dir.iterdir()) or "nothing"
             raise BuildError(f"expected one pure-Python microgpt_lab wheel, got: {found}")
-        dst = DIST / "wheels" / wheels[0].name
+        dst = out / "wheels" / wheels[0].name
         copy_file(wheels[0], dst)
     log(f"  engine: {dst.name}")
-    return dst
+    return f"wheels/{dst.name}"
 
 
 def module_imports(js: str) -> list:
@@ -224,7 +247,7 @@ def module_imports(js: str) -> list:
     return [a or b for a, b in re.findall(pattern, js)]
 
 
-def copy_vendor() -> None:
+def copy_vendor(out: Path) -> None:
     """dist/vendor/: idb's ESM build (with its relative imports) and uPlot."""
     idb = NODE_MODULES / "idb"
     todo, seen = [idb / IDB_ENTRY], set()
@@ -234,19 +257,19 @@ def copy_vendor() -> None:
             continue
         seen.add(path)
         rel = path.relative_to((idb / "build").resolve())
-        copy_file(path, DIST / "vendor" / "idb" / rel)
+        copy_file(path, out / "vendor" / "idb" / rel)
         todo += [path.parent / spec for spec in module_imports(path.read_text())]
-    copy_file(idb / "LICENSE", DIST / "vendor" / "idb" / "LICENSE")
+    copy_file(idb / "LICENSE", out / "vendor" / "idb" / "LICENSE")
     uplot = NODE_MODULES / "uplot"
     for name in UPLOT_FILES:
-        copy_file(uplot / name, DIST / "vendor" / "uplot" / Path(name).name)
-    copy_file(uplot / "LICENSE", DIST / "vendor" / "uplot" / "LICENSE")
+        copy_file(uplot / name, out / "vendor" / "uplot" / Path(name).name)
+    copy_file(uplot / "LICENSE", out / "vendor" / "uplot" / "LICENSE")
     versions = {name: json.loads((NODE_MODULES / name / "package.json").read_text())["version"]
                 for name in ("idb", "uplot")}
     log(f"  vendor: idb {versions['idb']} ({len(seen)} module file(s)), uplot {versions['uplot']}")
 
 
-def copy_web() -> None:
+def copy_web(out: Path) -> None:
     """dist/: everything in web/ (index.html, js/, css/, sw.js ...)."""
     web = ROOT / "web"
     if not web.is_dir():
@@ -255,44 +278,44 @@ def copy_web() -> None:
     count = 0
     for path in sorted(web.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            copy_file(path, DIST / path.relative_to(web))
+            copy_file(path, out / path.relative_to(web))
             count += 1
     log(f"  web: {count} files")
 
 
-def copy_data() -> None:
+def copy_data(out: Path) -> None:
     """dist/data/names.txt from data/names.txt."""
-    copy_file(ROOT / "data" / "names.txt", DIST / "data" / "names.txt")
+    copy_file(ROOT / "data" / "names.txt", out / "data" / "names.txt")
     log("  data: names.txt")
 
 
-def dist_files() -> list:
+def dist_files(out: Path) -> list:
     """Every file in dist/ as a relative POSIX path, sorted, except manifest.json."""
-    return sorted(p.relative_to(DIST).as_posix() for p in DIST.rglob("*")
-                  if p.is_file() and p.relative_to(DIST).as_posix() != "manifest.json")
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.is_file() and p.relative_to(out).as_posix() != "manifest.json")
 
 
-def write_manifest(engine_wheel: Path, micropip_wheel: Path) -> dict:
+def write_manifest(out: Path, engine_wheel: str, micropip_wheel: str) -> dict:
     """dist/manifest.json: version hash, wheel paths and the file list."""
-    files = dist_files()
+    files = dist_files(out)
     h = hashlib.sha256()
     for rel in files:
-        h.update(rel.encode() + b"\0" + sha256_file(DIST / rel).encode() + b"\n")
+        h.update(rel.encode() + b"\0" + sha256_file(out / rel).encode() + b"\n")
     manifest = {
         "version": h.hexdigest()[:12],
         "pyodide_version": PYODIDE_VERSION,
-        "engine_wheel": engine_wheel.relative_to(DIST).as_posix(),
-        "micropip_wheel": micropip_wheel.relative_to(DIST).as_posix(),
+        "engine_wheel": engine_wheel,
+        "micropip_wheel": micropip_wheel,
         "files": files,
     }
-    (DIST / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     log(f"  manifest: version {manifest['version']}, {len(files)} files")
     return manifest
 
 
-def stamp_service_worker(manifest: dict) -> None:
+def stamp_service_worker(out: Path, manifest: dict) -> None:
     """Replace "__BUILD_MANIFEST__" in dist/sw.js with the manifest's JSON."""
-    sw = DIST / "sw.js"
+    sw = out / "sw.js"
     if not sw.exists():
         log("  sw.js: none (skipped)")
         return
@@ -314,15 +337,19 @@ def build() -> dict:
     t0 = time.monotonic()
     log("build: dist/")
     install_npm()
-    clean_dist()
-    copy_runtime()
-    micropip_wheel = fetch_micropip()
-    engine_wheel = build_wheel()
-    copy_vendor()
-    copy_web()
-    copy_data()
-    manifest = write_manifest(engine_wheel, micropip_wheel)
-    stamp_service_worker(manifest)
+    out = clean_dist()
+    try:
+        copy_runtime(out)
+        micropip_wheel = fetch_micropip(out)
+        engine_wheel = build_wheel(out)
+        copy_vendor(out)
+        copy_web(out)
+        copy_data(out)
+        manifest = write_manifest(out, engine_wheel, micropip_wheel)
+        stamp_service_worker(out, manifest)
+        publish_dist(out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
     log(f"build: done in {time.monotonic() - t0:.1f} s, dist/ is "
         f"{dir_size(DIST) / 1e6:.1f} MB")
     return manifest
