@@ -1,5 +1,6 @@
 """Adam with microgpt's constants and its exact per-parameter arithmetic."""
-from operator import mul, sub
+import math
+from itertools import chain
 
 
 class Adam:
@@ -19,17 +20,16 @@ class Adam:
         stats = {}
         for name, mat in state_dict.items():
             n_in = len(mat[0])
-            p = [w for row in mat for w in row]
+            p = list(chain.from_iterable(mat))
             g = grads[name]
             m = self.m[name] = [b1 * mi + c1 * gi for mi, gi in zip(self.m[name], g)]
             v = self.v[name] = [b2 * vi + c2 * gi**2 for vi, gi in zip(self.v[name], g)]
             new = [pi - lr_t * (mi / bc1) / ((vi / bc2) ** 0.5 + eps) for pi, mi, vi in zip(p, m, v)]
             state_dict[name] = [new[i : i + n_in] for i in range(0, len(new), n_in)]
             if measure:
-                update = list(map(sub, new, p))
-                weight_norm = sum(map(mul, p, p)) ** 0.5
+                weight_norm = math.hypot(*p)
                 stats[name] = {
-                    "grad_norm": sum(map(mul, g, g)) ** 0.5,
-                    "update_ratio": sum(map(mul, update, update)) ** 0.5 / weight_norm if weight_norm else 0.0,
+                    "grad_norm": math.hypot(*g),
+                    "update_ratio": math.dist(new, p) / weight_norm if weight_norm else 0.0,
                 }
         return stats
