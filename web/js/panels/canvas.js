@@ -1,0 +1,81 @@
+// Drawing helpers shared by the canvas panels: crisp high-DPI canvases that
+// follow their box, a perceptual colour scale, and the page's theme colours.
+
+// A canvas sized to its CSS box times devicePixelRatio; draw in CSS pixels.
+// fit() re-measures (call it from resize()); it returns false when the box
+// is empty (hidden panel), so callers can skip drawing.
+export function createCanvas(parent, { label, height = 220 } = {}) {
+  const canvas = document.createElement("canvas");
+  canvas.style.width = "100%";
+  canvas.style.height = `${height}px`;
+  canvas.style.display = "block";
+  if (label) {
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", label);
+  }
+  parent.append(canvas);
+  const ctx = canvas.getContext("2d");
+  const size = { width: 0, height: 0 };
+  return {
+    canvas,
+    ctx,
+    size,
+    fit() {
+      const ratio = window.devicePixelRatio || 1;
+      const box = canvas.getBoundingClientRect();
+      size.width = box.width;
+      size.height = box.height;
+      const w = Math.round(box.width * ratio);
+      const h = Math.round(box.height * ratio);
+      if (canvas.width !== w || canvas.height !== h) {
+        canvas.width = w;
+        canvas.height = h;
+      }
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, size.width, size.height);
+      return size.width > 0 && size.height > 0;
+    },
+  };
+}
+
+// Viridis (perceptually uniform, colour-blind safe), 9 anchors interpolated.
+const VIRIDIS = [
+  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
+  [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+];
+
+// Colour of t in [0, 1] on the viridis scale, as a CSS rgb() string.
+export function viridis(t) {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
+  const f = x - i;
+  const [a, b] = [VIRIDIS[i], VIRIDIS[i + 1]];
+  const c = a.map((v, k) => Math.round(v + (b[k] - v) * f));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+// The page theme's colours (CSS custom properties of :root), read when drawing
+// so light and dark schemes both work.
+export function theme() {
+  const style = getComputedStyle(document.documentElement);
+  const read = (name) => style.getPropertyValue(name).trim();
+  return {
+    ink: read("--ink"),
+    muted: read("--muted"),
+    line: read("--line"),
+    accent: read("--accent"),
+    good: read("--good"),
+    warn: read("--warn"),
+    bad: read("--bad"),
+    card: read("--card"),
+    mono: read("--mono"),
+  };
+}
+
+// How the lab shows a token id: its character, "BOS" for the special token,
+// and visible names for blanks.
+export function tokenLabel(id, vocab) {
+  if (id === vocab.length) return "BOS";
+  const ch = vocab[id];
+  return ch === " " ? "␠" : ch ?? "?";
+}
