@@ -6,7 +6,8 @@
                                      build, then serve dist/ over HTTP
     python3 build.py test [ARGS...]  set up .venv, pick a Chromium, build,
                                      run pytest with ARGS
-    python3 build.py bench [ARGS...] run the engine benchmark natively
+    python3 build.py bench [ARGS...] benchmark the engines natively and the lab
+                                     in headless Chromium; writes bench-results.json
 
 dist/ is a self-contained static site: every URL in it is relative, so it
 works from any static host, under a sub-path, and offline once cached.
@@ -37,6 +38,7 @@ import hashlib
 import http.server
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -486,14 +488,34 @@ def run_tests(pytest_args: list) -> int:
 # ---------------------------------------------------------------------- bench
 
 def run_bench(args: list) -> int:
-    """The engine's own benchmark, natively (`python -m microgpt_lab bench`)."""
-    if not (ROOT / "py" / "microgpt_lab" / "__main__.py").is_file():
-        raise BuildError("py/microgpt_lab/__main__.py not found: the engine provides "
-                         "`python -m microgpt_lab bench`")
-    env = dict(os.environ)
+    """Native engine figures, then the lab in headless Chromium, in one run.
+
+    Prints both tables and the headline ratio (in-browser vector steps/s over
+    native scalar steps/s) and writes everything to bench-results.json.
+    """
+    python = setup_venv()
+    chromium = choose_chromium(python)
+    build()
+    env = dict(os.environ, CHROMIUM=chromium)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "py"), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "microgpt_lab", "bench", *args],
-                          cwd=ROOT, env=env).returncode
+    native_json = CACHE / "bench-native.json"
+    log("bench: native engines (python -m microgpt_lab bench)")
+    subprocess.run([sys.executable, "-m", "microgpt_lab", "bench", "--json", str(native_json), *args],
+                   cwd=ROOT, env=env, check=True)
+    native = json.loads(native_json.read_text())
+    log("bench: the lab in headless Chromium (bench/browser.py)")
+    browser = json.loads(run([str(python), str(ROOT / "bench" / "browser.py")], cwd=ROOT, env=env).stdout)
+    rates = {(r["config"], r["engine"], r["level"]): r["steps_per_s"] for r in native["results"]}
+    native_scalar = rates["default", "scalar", "loss"]
+    browser["vector_in_browser_over_native_scalar"] = browser["browser_vector_steps_per_s"] / native_scalar
+    print()
+    for name, value in browser.items():
+        print(f"{name:<40} {value if isinstance(value, dict) else round(value, 3)}")
+    results = {"date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {platform.platform()}",
+               "native": native, "browser": browser}
+    (ROOT / "bench-results.json").write_text(json.dumps(results, indent=2) + "\n")
+    log("bench: wrote bench-results.json")
+    return 0
 
 
 # ----------------------------------------------------------------------- main
@@ -507,7 +529,7 @@ def main(argv=None) -> int:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--prefix", default="", help="serve under a sub-path, e.g. /lab/")
     sub.add_parser("test", help="build and run pytest (extra args go to pytest)")
-    sub.add_parser("bench", help="run the engine benchmark natively (extra args go to it)")
+    sub.add_parser("bench", help="benchmark the engines natively and the lab in Chromium (extra args go to the native bench)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("test", "bench"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
