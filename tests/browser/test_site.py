@@ -290,3 +290,33 @@ def test_second_tab_watches_the_first_tabs_run(lab_page, site_url, wait_ready):
     second.close()
     wait_until(first, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.watchers === 1)", session)
     assert errors == []
+
+
+def test_pause_interrupts_a_long_step_when_isolated(lab_page, site_url, wait_ready):
+    """Cross-origin isolated (served through the service worker), a pause that
+    a long step would delay interrupts the step through the SharedArrayBuffer;
+    the session comes back from its last checkpoint (here: step 0)."""
+    page = lab_page
+    open_lab(page, site_url, wait_ready)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+    open_lab(page, site_url, wait_ready)
+    assert page.evaluate("() => window.lab.state.isolated")
+
+    # The scalar engine on a larger model: one step takes many seconds.
+    page.select_option("#cfg-engine", "scalar")
+    set_field(page, "n_embd", 64)
+    set_field(page, "n_layer", 2)
+    session = new_session(page, num_steps=10)
+    page.get_by_role("button", name="Run").click()
+    wait_status(page, "running")
+    time.sleep(0.5)
+    start = time.perf_counter()
+    page.get_by_role("button", name="Pause").click()
+    wait_status(page, "paused")
+    elapsed = time.perf_counter() - start
+    print(f"\npause of a long step took {elapsed:.2f} s")
+    assert elapsed < 5, elapsed
+    info = session_info(page, session)
+    assert (info["step"], info["status"]) == (0, "paused")
+    assert page.evaluate("(id) => window.lab.steps(id)", session) == []
+    assert progress(page) == (0, 10)

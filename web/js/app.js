@@ -8,6 +8,10 @@ import { createPanels } from "./panels/registry.js";
 import * as progressView from "./views/progress.js";
 import * as sessionsView from "./views/sessions.js";
 import * as samplesView from "./views/samples.js";
+import * as attentionPanel from "./panels/attention.js";
+import * as probsPanel from "./panels/probs.js";
+import * as samplesPanel from "./panels/samples-panel.js";
+import * as helpDialog from "./help.js";
 
 const MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt";
 const NUM_SAMPLES = 10;
@@ -15,7 +19,10 @@ const KEEP_EVENTS = 50;
 
 // Panels plug in here: [name, module, options]. Each module exports
 // create(el, options) -> {update(message), resize(), destroy()}.
-const PANELS = [];
+const PANELS = [
+  ["attention", attentionPanel, { title: "Attention" }],
+  ["probs", probsPanel, { title: "Next-token probabilities" }],
+];
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -35,6 +42,8 @@ async function createApp() {
   settings.readUrl();
   const progress = progressView.create($("#progress-view"));
   const samples = samplesView.create($("#samples-view"));
+  const sampleTemperature = samplesPanel.create($("#sample-controls"));
+  const help = helpDialog.create();
   const sessionsList = sessionsView.create($("#sessions-view"), { onSelect: (id) => select(id) });
   const panels = createPanels($("#panels"));
   for (const [name, module, options] of PANELS) panels.add(name, module.create, options);
@@ -128,6 +137,7 @@ async function createApp() {
     progress.update({ step: record.step, total: record.num_steps, loss: last ? last.loss : null, clear: true });
     samples.update({ samples: batches });
     panels.update({ type: "session", session: id, record, steps });
+    sampleTemperature.update({ type: "session", session: id, record });
     await refreshSessions();
   }
 
@@ -207,11 +217,6 @@ async function createApp() {
 
   // ---- actions ----------------------------------------------------------------
 
-  const currentTemperature = () => {
-    const parsed = settings.read();
-    return parsed.config ? parsed.config.temperature : 0.5;
-  };
-
   const actions = {
     async new() {
       if (app.phase !== "ready") return;
@@ -250,7 +255,7 @@ async function createApp() {
       panels.update({ type: "session", session: app.current, record, steps: [] });
     },
     async sample() {
-      if (app.current) await client.sample(app.current, NUM_SAMPLES, currentTemperature());
+      if (app.current) await client.sample(app.current, NUM_SAMPLES, sampleTemperature.temperature);
     },
     async export() {
       if (!app.current) return;
@@ -264,6 +269,9 @@ async function createApp() {
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    },
+    help() {
+      help.open();
     },
   };
 
@@ -283,7 +291,7 @@ async function createApp() {
     perform("new");
   });
 
-  const SHORTCUTS = { n: "new", enter: "new", s: "step", r: "run", p: "pause", c: "sample" };
+  const SHORTCUTS = { n: "new", enter: "new", s: "step", r: "run", p: "pause", c: "sample", "?": "help" };
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     const target = event.target instanceof Element ? event.target : null;

@@ -26,7 +26,7 @@
 
 import {
   BROADCAST, CHANNEL_NAME, CHECKPOINT_EVERY, CONTROL, CONTROL_BYTES,
-  FULL_EVERY_MS, LEVEL, MESSAGE, REQUEST, RUN_REASON, SESSION_STATUS, SIGINT,
+  FULL_EVERY_MS, LEVEL, MESSAGE, PAUSE_GRACE_MS, REQUEST, RUN_REASON, SESSION_STATUS, SIGINT,
   lockName, request,
 } from "./protocol.js";
 
@@ -75,7 +75,7 @@ export function createLabClient({ workerUrl, store }) {
         const entry = pending.get(data.id);
         if (!entry) return;
         pending.delete(data.id);
-        if ("error" in data) entry.reject(new Error(data.error));
+        if ("error" in data) entry.reject(Object.assign(new Error(data.error), { dropped: data.dropped }));
         else entry.resolve(data.result);
         return;
       }
@@ -342,9 +342,19 @@ export function createLabClient({ workerUrl, store }) {
           await flush(state, { status, run_to: null }, result.checkpoint);
           state.status = status;
         } catch (error) {
-          await flush(state, { status: SESSION_STATUS.ERROR, run_to: null });
-          state.status = SESSION_STATUS.ERROR;
-          emit({ type: "error", session: id, error: error.message });
+          if (error.dropped === id) {
+            // Interrupted mid-step: the worker dropped the session; bring it
+            // back from its last checkpoint (later steps are recomputed).
+            reason = RUN_REASON.PAUSED;
+            await flush(state, { status: SESSION_STATUS.PAUSED, run_to: null });
+            state.status = SESSION_STATUS.PAUSED;
+            state.loaded = false;
+            await load(id).catch((failure) => emit({ type: "error", session: id, error: failure.message }));
+          } else {
+            await flush(state, { status: SESSION_STATUS.ERROR, run_to: null });
+            state.status = SESSION_STATUS.ERROR;
+            emit({ type: "error", session: id, error: error.message });
+          }
         } finally {
           state.run = null;
           setStatus(state, state.status);
@@ -359,8 +369,17 @@ export function createLabClient({ workerUrl, store }) {
     const state = sessions.get(id);
     if (!state || !state.run) return { session: id, step: state ? state.step : null, was_running: false };
     const running = state.run;
-    await call(REQUEST.PAUSE, { session: id });
-    await running;
+    // The worker answers between steps, so do not wait for the reply: the run
+    // stops after the step in progress; a step longer than the grace period
+    // is interrupted (only possible when cross-origin isolated).
+    const paused = call(REQUEST.PAUSE, { session: id });
+    let grace;
+    const late = new Promise((resolve) => {
+      grace = setTimeout(resolve, PAUSE_GRACE_MS, "late");
+    });
+    if ((await Promise.race([running, late])) === "late") interrupt();
+    clearTimeout(grace);
+    await Promise.all([paused, running]);
     return { session: id, step: state.step, was_running: true };
   }
 

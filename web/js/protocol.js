@@ -42,11 +42,15 @@
 // 2. Worker -> page: replies
 // ---------------------------------------------------------------------------
 //   {type: "reply", id, result}          success
-//   {type: "reply", id, error}           failure, as data: error is a one-line
+//   {type: "reply", id, error, dropped?} failure, as data: error is a one-line
 //                                        message (engine {"error": ...}, the
 //                                        last line of a Python exception, or a
 //                                        protocol problem such as an unknown
 //                                        session or a session already running).
+//                                        dropped: the session id when the call
+//                                        was interrupted (error "interrupted")
+//                                        and the worker closed the session; the
+//                                        page restores it from a checkpoint.
 //
 // ---------------------------------------------------------------------------
 // 3. Worker -> page: unsolicited messages
@@ -67,10 +71,10 @@
 //   {type: "control", buffer}            a SharedArrayBuffer of CONTROL_BYTES.
 //        Int32 slot CONTROL.INTERRUPT is given to pyodide.setInterruptBuffer:
 //        writing SIGINT (2) there raises KeyboardInterrupt inside the running
-//        Python call (used to abort a long call; the session is then restored
-//        from its last checkpoint by the page). Int32 slot CONTROL.PAUSE is a
-//        pause-all flag the run loop reads between steps without waiting for
-//        the message queue. Not a request: no reply.
+//        Python call. The page does so when a pause has not taken effect
+//        within PAUSE_GRACE_MS (a step longer than that); the interrupted call
+//        replies with `dropped` (see 2.). The worker clears the slot whenever
+//        no run is going. Not a request: no reply.
 //
 // ---------------------------------------------------------------------------
 // 5. Tab <-> tab: BroadcastChannel(CHANNEL_NAME)
@@ -141,9 +145,10 @@ export const LEVEL = Object.freeze({ LOSS: "loss", FULL: "full" });
 export const CHANNEL_NAME = "microgpt-lab";
 export const lockName = (session) => `microgpt-lab-session:${session}`;
 
-export const CONTROL = Object.freeze({ INTERRUPT: 0, PAUSE: 1 });
-export const CONTROL_BYTES = 8;
+export const CONTROL = Object.freeze({ INTERRUPT: 0 });
+export const CONTROL_BYTES = 4;
 export const SIGINT = 2;
+export const PAUSE_GRACE_MS = 1000;
 
 export const CHECKPOINT_EVERY = 50;
 export const FULL_EVERY_MS = 100;

@@ -76,18 +76,33 @@ function createAdapter(engine, post) {
   let control = null; // Int32Array over the page's SharedArrayBuffer
 
   // Call one lab function; JSON in, parsed JSON out; errors as thrown Error.
+  // An interrupt (the page wrote SIGINT) may land mid-step and leave the
+  // session half-updated: the session is dropped and the error says so
+  // (`dropped`), so the page restores it from its last checkpoint.
   const call = (fn, ...args) => {
     let text;
     try {
       text = lab[fn](...args);
     } catch (error) {
-      throw new Error(lastLine(error.message));
+      const failure = new Error(lastLine(error.message));
+      if (error.type === "KeyboardInterrupt" && typeof args[0] === "string") {
+        lab.close(args[0]);
+        failure.message = "interrupted";
+        failure.dropped = args[0];
+      }
+      throw failure;
     }
     const value = JSON.parse(text);
     if (value && typeof value === "object" && !Array.isArray(value) && typeof value.error === "string") {
       throw new Error(value.error);
     }
     return value;
+  };
+
+  // A SIGINT written after the run it was meant for has ended must not hit
+  // the next call.
+  const clearInterrupt = () => {
+    if (control && runs.size === 0) Atomics.store(control, CONTROL.INTERRUPT, 0);
   };
 
   const notRunning = (session) => {
@@ -103,7 +118,7 @@ function createAdapter(engine, post) {
     let reason = RUN_REASON.DONE;
     try {
       for (let i = 0; i < steps; i++) {
-        if (state.pause || (control && Atomics.load(control, CONTROL.PAUSE))) {
+        if (state.pause) {
           reason = RUN_REASON.PAUSED;
           break;
         }
@@ -123,6 +138,7 @@ function createAdapter(engine, post) {
       if (state.pause) reason = RUN_REASON.PAUSED;
     } finally {
       runs.delete(session);
+      clearInterrupt();
     }
     const checkpoint = call("checkpoint", session);
     return { session, step: checkpoint.step ?? step, reason, checkpoint };
@@ -172,10 +188,13 @@ function createAdapter(engine, post) {
         post(replyError(message.id, `unknown request type: ${message.type}`));
         return;
       }
+      if (message.type !== REQUEST.RUN) clearInterrupt();
       try {
         post(reply(message.id, await handler(message)));
       } catch (error) {
-        post(replyError(message.id, error && error.message ? error.message : error));
+        const answer = replyError(message.id, error && error.message ? error.message : error);
+        if (error && error.dropped) answer.dropped = error.dropped;
+        post(answer);
       }
     },
   };

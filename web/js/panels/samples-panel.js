@@ -1,0 +1,61 @@
+// The sampling temperature for the Sample button (and the C key): a labelled
+// slider from 0.1 (safe, common names) to 2.0 (adventurous, often gibberish).
+// Selecting a session resets it to that session's config temperature. The
+// samples themselves (with the step they were drawn at, newest first) are the
+// shell's one samples list (views/samples.js); this adds only the control.
+const MIN = 0.1;
+const MAX = 2.0;
+const STEP = 0.1;
+
+let nextId = 0;
+
+const clamp = (t) => Math.min(MAX, Math.max(MIN, Math.round(t / STEP) * STEP));
+
+export function create(el, { temperature = 0.5 } = {}) {
+  const id = `sample-temperature${nextId ? `-${nextId}` : ""}`;
+  nextId += 1;
+  const row = document.createElement("div");
+  row.className = "temperature";
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = "Temperature";
+  const slider = document.createElement("input");
+  slider.type = "range";
+  slider.id = id;
+  slider.min = String(MIN);
+  slider.max = String(MAX);
+  slider.step = String(STEP);
+  const output = document.createElement("output");
+  output.htmlFor = id;
+  output.className = "temperature-value";
+  const hint = document.createElement("span");
+  hint.className = "hint temperature-hint";
+  hint.textContent = "low: safe, common names · high: adventurous";
+  row.append(label, slider, output, hint);
+  el.append(row);
+
+  const show = () => {
+    output.textContent = Number(slider.value).toFixed(1);
+    slider.setAttribute("aria-valuetext", `temperature ${output.textContent}`);
+  };
+  const set = (t) => {
+    slider.value = clamp(t).toFixed(1);
+    show();
+  };
+  slider.addEventListener("input", show);
+  set(temperature);
+
+  return {
+    // The temperature the next samples are drawn at.
+    get temperature() {
+      return Number(Number(slider.value).toFixed(1));
+    },
+    update(message) {
+      if (message.type === "session" && message.record && message.record.config) set(message.record.config.temperature);
+    },
+    resize() {},
+    destroy() {
+      el.replaceChildren();
+    },
+  };
+}
