@@ -12,6 +12,9 @@ import * as attentionPanel from "./panels/attention.js";
 import * as probsPanel from "./panels/probs.js";
 import * as samplesPanel from "./panels/samples-panel.js";
 import * as helpDialog from "./help.js";
+import * as lossPanel from "./panels/loss.js";
+import * as graphPanel from "./panels/graph.js";
+import { playRecording } from "./panels/recording.js";
 
 const MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt";
 const NUM_SAMPLES = 10;
@@ -20,6 +23,8 @@ const KEEP_EVENTS = 50;
 // Panels plug in here: [name, module, options]. Each module exports
 // create(el, options) -> {update(message), resize(), destroy()}.
 const PANELS = [
+  ["loss", lossPanel, { title: "Loss" }],
+  ["graph", graphPanel, { title: "Graph pulse" }],
   ["attention", attentionPanel, { title: "Attention" }],
   ["probs", probsPanel, { title: "Next-token probabilities" }],
 ];
@@ -47,6 +52,8 @@ async function createApp() {
   const sessionsList = sessionsView.create($("#sessions-view"), { onSelect: (id) => select(id) });
   const panels = createPanels($("#panels"));
   for (const [name, module, options] of PANELS) panels.add(name, module.create, options);
+  // Until a real session is shown, the panels replay a recorded run.
+  const recording = playRecording(panels, { url: new URL("../data/recording.json", import.meta.url), container: $("#panels") });
 
   const app = {
     phase: "loading", // loading | ready | error
@@ -127,6 +134,7 @@ async function createApp() {
   }
 
   async function select(id) {
+    recording.stop();
     app.current = id;
     app.events = [];
     client.watch(id);

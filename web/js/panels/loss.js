@@ -96,12 +96,14 @@ export function create(el) {
     dt.textContent = label;
     const dd = document.createElement("dd");
     dd.textContent = "-";
-    readout.append(dt, dd);
+    const pair = document.createElement("div");
+    pair.append(dt, dd);
+    readout.append(pair);
     return dd;
   };
   const latestEl = field("latest");
   const smoothEl = field("smoothed");
-  const rangeEl = field(`last ${WINDOW}`);
+  const rangeEl = field(`last ${WINDOW} steps`);
   const refEl = field("uniform guess");
 
   const surface = createCanvas(el, { label: "Loss per training step", height: 240 });
