@@ -18,6 +18,7 @@ works from any static host, under a sub-path, and offline once cached.
     dist/vendor/idb/    idb's ES module build     (npm, ISC)
     dist/vendor/uplot/  uPlot's ES module and CSS (npm, MIT)
     dist/data/names.txt the default dataset (see data/README.md)
+    dist/data/recording.json  a short trace the page replays while Python loads
     dist/manifest.json  {"version", "pyodide_version", "engine_wheel",
                          "micropip_wheel", "files"}; "files" lists every file
                          of dist/ (relative, sorted) except manifest.json
@@ -291,6 +292,47 @@ def copy_data(out: Path) -> None:
     log("  data: names.txt")
 
 
+# The recording first-time visitors see while Python loads (see
+# web/js/panels/recording.js): a short run of the engine on the bundled names.
+RECORDING_STEPS = 60
+RECORDING_FULL_EVERY = 5  # full instrumentation on every 5th step, as a streamed run has
+RECORDING_MAX_BYTES = 300_000
+# A step event's loss-level fields (docs/trace.md); the rest is full instrumentation.
+LOSS_FIELDS = ("step", "num_steps", "loss", "lr", "doc", "tokens", "losses", "time")
+
+
+def make_recording(out: Path) -> None:
+    """dist/data/recording.json: a trace made by the engine's own CLI, so it always
+    matches the engine. Cached in .cache/ by a hash of the engine's sources and
+    the data: its wall-clock times would otherwise change the site on every build."""
+    args = ["train", "--data", "data/names.txt", "--steps", str(RECORDING_STEPS), "--samples", "10"]
+    h = hashlib.sha256(json.dumps([args, RECORDING_FULL_EVERY]).encode())
+    for path in sorted((ROOT / "py" / "microgpt_lab").glob("*.py")) + [ROOT / "data" / "names.txt"]:
+        h.update(path.name.encode() + b"\0" + sha256_file(path).encode())
+    cached = CACHE / f"recording-{h.hexdigest()[:16]}.json"
+    if not cached.exists():
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "py"), env.get("PYTHONPATH")]))
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = Path(tmp) / "trace.json"
+            run([sys.executable, "-m", "microgpt_lab", *args, "--trace", str(raw)], cwd=ROOT, env=env)
+            trace = json.loads(raw.read_text())
+        for event in trace["steps"]:
+            if event["step"] % RECORDING_FULL_EVERY and event["step"] != RECORDING_STEPS:
+                for key in set(event) - set(LOSS_FIELDS):
+                    del event[key]
+        text = json.dumps(trace, separators=(",", ":"), allow_nan=False)
+        if len(text) > RECORDING_MAX_BYTES:
+            raise BuildError(f"the recording is {len(text)} bytes, over {RECORDING_MAX_BYTES}: "
+                             "record fewer steps or fewer full ones")
+        CACHE.mkdir(exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")  # other builds may read it meanwhile
+        partial.write_text(text)
+        partial.replace(cached)
+    copy_file(cached, out / "data" / "recording.json")
+    log(f"  recording: {RECORDING_STEPS} steps, {cached.stat().st_size / 1e3:.0f} kB")
+
+
 def dist_files(out: Path) -> list:
     """Every file in dist/ as a relative POSIX path, sorted, except manifest.json."""
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
@@ -347,6 +389,7 @@ def build() -> dict:
         copy_vendor(out)
         copy_web(out)
         copy_data(out)
+        make_recording(out)
         manifest = write_manifest(out, engine_wheel, micropip_wheel)
         stamp_service_worker(out, manifest)
         publish_dist(out)
