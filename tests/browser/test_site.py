@@ -52,9 +52,15 @@ def new_session(page, num_steps=None):
     return page.evaluate("() => window.lab.state.current")
 
 
-def progress(page):
-    bar = page.get_by_role("progressbar")
-    return int(bar.get_attribute("aria-valuenow")), int(bar.get_attribute("aria-valuemax"))
+def expect_progress(page, done, total, timeout=10_000):
+    """Wait until the progressbar says `done` of `total` steps (it repaints on
+    the next animation frame)."""
+    page.wait_for_function(
+        """([done, total]) => {
+            const bar = document.querySelector('[role=progressbar]');
+            return bar.getAttribute('aria-valuenow') === String(done)
+                && bar.getAttribute('aria-valuemax') === String(total);
+        }""", arg=[done, total], timeout=timeout)
 
 
 def wait_steps(page, at_least):
@@ -107,7 +113,7 @@ def test_start_step_run_pause_reset_sample(lab_page, site_url, wait_ready, dist_
 
     expected = native_losses(dist_dir, 3, num_steps=300)
     session = new_session(page, num_steps=300)
-    assert progress(page) == (0, 300)
+    expect_progress(page, 0, 300)
 
     # Step (through the button), then once more with the S shortcut.
     page.get_by_role("button", name="Step").click()
@@ -133,7 +139,7 @@ def test_start_step_run_pause_reset_sample(lab_page, site_url, wait_ready, dist_
     wait_status(page, "paused")
     time.sleep(0.3)
     assert session_info(page, session)["step"] == stopped
-    assert progress(page) == (stopped, 300)
+    expect_progress(page, stopped, 300)
     steps = page.evaluate("() => window.lab.steps()")
     assert [s["step"] for s in steps] == list(range(1, stopped + 1))
 
@@ -164,13 +170,13 @@ def test_two_sessions_listed_and_switching(lab_page, site_url, wait_ready):
     rows = page.locator("#sessions tbody tr")
     page.wait_for_function("() => document.querySelectorAll('#sessions tbody tr').length === 2")
     assert sorted(rows.evaluate_all("(rows) => rows.map((r) => r.dataset.session)")) == sorted([first, second])
-    assert progress(page) == (0, 60)
+    expect_progress(page, 0, 60)
 
     # Switching: click the first session's id.
     page.get_by_role("button", name=f"Switch to session {first}").click()
     page.wait_for_function("(id) => window.lab.state.current === id", arg=first)
     page.wait_for_function("() => document.querySelector('[role=progressbar]').getAttribute('aria-valuemax') === '50'")
-    assert progress(page) == (1, 50)
+    expect_progress(page, 1, 50)
     listed = page.evaluate("() => window.lab.listSessions()")
     by_id = {s["id"]: s for s in listed}
     assert by_id[first]["step"] == 1 and by_id[second]["step"] == 0
@@ -194,7 +200,7 @@ def test_reload_mid_run_resumes_with_the_same_numbers(lab_page, site_url, wait_r
     expected = native_losses(dist_dir, num_steps)
     worst = max(abs(s["loss"] - e) for s, e in zip(steps, expected))
     assert worst < TOL, worst
-    assert progress(page) == (num_steps, num_steps)
+    expect_progress(page, num_steps, num_steps)
 
 
 def test_export_trace(lab_page, site_url, wait_ready):
@@ -319,4 +325,4 @@ def test_pause_interrupts_a_long_step_when_isolated(lab_page, site_url, wait_rea
     info = session_info(page, session)
     assert (info["step"], info["status"]) == (0, "paused")
     assert page.evaluate("(id) => window.lab.steps(id)", session) == []
-    assert progress(page) == (0, 10)
+    expect_progress(page, 0, 10)

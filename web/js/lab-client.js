@@ -151,7 +151,14 @@ export function createLabClient({ workerUrl, store }) {
   };
   broadcast({ type: BROADCAST.HELLO });
   const onPageHide = () => broadcast({ type: BROADCAST.BYE });
+  // Back from the back/forward cache: announce this tab again.
+  const onPageShow = (event) => {
+    if (!event.persisted) return;
+    broadcast({ type: BROADCAST.HELLO });
+    broadcast({ type: BROADCAST.WATCH, session: watched });
+  };
   addEventListener("pagehide", onPageHide);
+  addEventListener("pageshow", onPageShow);
 
   function broadcastStatus(state) {
     broadcast({ type: BROADCAST.STATUS, session: state.id, status: state.status, step: state.step,
@@ -213,7 +220,7 @@ export function createLabClient({ workerUrl, store }) {
       state = {
         id: record.id, config: record.config, num_steps: record.num_steps, step: record.step,
         status: record.status, fingerprint: record.fingerprint, loaded: false, owned: false,
-        run: null, unsaved: [], flushTimer: null, release: null,
+        run: null, loading: null, unsaved: [], flushTimer: null, release: null,
       };
       sessions.set(record.id, state);
     }
@@ -233,6 +240,15 @@ export function createLabClient({ workerUrl, store }) {
   async function load(id) {
     const state = await stateFor(id);
     if (state.loaded) return state;
+    // Concurrent callers share one restore.
+    state.loading ??= restoreSession(state).finally(() => {
+      state.loading = null;
+    });
+    return state.loading;
+  }
+
+  async function restoreSession(state) {
+    const { id } = state;
     await ready;
     if (!state.owned) {
       state.owned = await acquire(id);
@@ -467,6 +483,7 @@ export function createLabClient({ workerUrl, store }) {
 
   function destroy() {
     removeEventListener("pagehide", onPageHide);
+    removeEventListener("pageshow", onPageShow);
     broadcast({ type: BROADCAST.BYE });
     channel.close();
     worker.terminate();
