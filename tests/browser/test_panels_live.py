@@ -179,3 +179,47 @@ def test_graph_panel_counts_value_nodes_with_the_scalar_engine(lab_page, site_ur
         "(rows) => rows.map((r) => r.querySelectorAll('td')[3].textContent)")
     assert nodes == [str(op["nodes"]) for op in graph["ops"]]
     assert f"{graph['nodes']:,} Value nodes" in page.locator(f"{GRAPH} .graph-totals").text_content()
+
+
+def test_loss_timeline_draws_20000_steps_within_a_frame(lab_page, site_url):
+    """The panel module on its own, fed 20,000 stored steps then live events:
+    decimation keeps each draw far below a frame's budget."""
+    page = lab_page
+    page.goto(site_url)
+    result = page.evaluate("""async () => {
+        const { create } = await import('./js/panels/loss.js');
+        const el = document.createElement('section');
+        el.style.width = '900px';
+        document.body.append(el);
+        const view = create(el);
+        const vocab = [...'abcdefghijklmnopqrstuvwxyz'];
+        const N = 20000;
+        const steps = Array.from({ length: N }, (_, i) => ({ step: i + 1, loss: 2 + Math.exp(-i / 4000) + 0.4 * Math.sin(i * 7.1) }));
+        const start = performance.now();
+        view.update({ type: 'session', session: 'big', record: { vocab }, steps });
+        const rebuild = performance.now() - start;
+        // Per frame: 50 events, then one draw; time it between rAF callbacks
+        // registered before and after the panel's own.
+        const frames = [];
+        for (let k = 0; k < 20; k += 1) {
+            await new Promise((resolve) => {
+                let t0 = 0;
+                requestAnimationFrame(() => { t0 = performance.now(); });
+                for (let j = 1; j <= 50; j += 1) {
+                    view.update({ type: 'event', session: 'big', current: 'big', event: { step: N + k * 50 + j, loss: 2.1 } });
+                }
+                requestAnimationFrame(() => { frames.push(performance.now() - t0); resolve(); });
+            });
+        }
+        frames.sort((a, b) => a - b);
+        const out = { rebuild, median: frames[10], worst: frames[19], points: el.dataset.points, last: el.dataset.lastStep };
+        view.destroy();
+        el.remove();
+        return out;
+    }""")
+    print(f"\nloss timeline, 20,000 steps: rebuild {result['rebuild']:.1f} ms, "
+          f"draw median {result['median']:.2f} ms, worst {result['worst']:.2f} ms")
+    assert result["points"] == "21000" and result["last"] == "21000"
+    assert result["rebuild"] < 50
+    assert result["median"] < 8
+    assert result["worst"] < 50

@@ -24,8 +24,8 @@ const KEEP_EVENTS = 50;
 // create(el, options) -> {update(message), resize(), destroy()}.
 const PANELS = [
   ["loss", lossPanel, { title: "Loss" }],
-  ["graph", graphPanel, { title: "Graph pulse" }],
   ["attention", attentionPanel, { title: "Attention" }],
+  ["graph", graphPanel, { title: "Graph pulse" }],
   ["probs", probsPanel, { title: "Next-token probabilities" }],
 ];
 

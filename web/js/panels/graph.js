@@ -285,8 +285,8 @@ export function create(el) {
   function draw() {
     const width = canvas.getBoundingClientRect().width;
     if (!width) return;
-    const height = layout(width);
-    canvas.style.height = `${height}px`;
+    const height = `${layout(width)}px`;
+    if (canvas.style.height !== height) canvas.style.height = height;
     if (!surface.fit()) return;
     const { ctx } = surface;
     const colors = theme();
@@ -323,6 +323,14 @@ export function create(el) {
       if (Math.abs(a.x - b.x) < 1) {
         ctx.moveTo(a.x + a.w / 2, a.y + a.h);
         ctx.lineTo(b.x + b.w / 2, b.y);
+      } else if (b.x > a.x) {
+        // The next column of the same row: across the gap between them.
+        const x0 = a.x + a.w;
+        const y0 = a.y + a.h / 2;
+        const x1 = b.x;
+        const y1 = b.y + b.h / 2;
+        ctx.moveTo(x0, y0);
+        ctx.bezierCurveTo(x0 + 12, y0, x1 - 12, y1, x1, y1);
       } else {
         const x0 = a.x + a.w / 2;
         const y0 = a.y + a.h;

@@ -191,7 +191,7 @@ export function create(el) {
     }
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
-    const xTicks = ticks(x0, x1, Math.max(2, Math.floor(plot.w / 80))).filter((v) => Number.isInteger(v));
+    const xTicks = ticks(x0, x1, Math.max(3, Math.floor(plot.w / 70))).filter((v) => Number.isInteger(v));
     for (const v of xTicks) {
       const x = Math.round(sx(v)) + 0.5;
       ctx.beginPath();
