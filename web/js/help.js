@@ -11,6 +11,7 @@ const SHORTCUTS = [
   ["?", "Open this help"],
   ["Esc", "Close this help"],
   ["← →", "Step through positions (Probabilities, when focused)"],
+  ["↑ ↓ ← →", "Read the weights cell by cell (Attention heatmap, when focused)"],
 ];
 
 const PANELS = [

@@ -205,7 +205,9 @@ export function create(el) {
     const box = plot.canvas.getBoundingClientRect();
     const k = Math.floor((clientX - box.left - g.x0) / g.cell);
     const q = Math.floor((clientY - box.top - g.y0) / g.cell);
-    if (q < 0 || k < 0 || q >= g.n || k > q) return null;
+    // The event may have changed since the last draw: check the current matrix.
+    const rows = matrix();
+    if (!rows || q < 0 || k < 0 || q >= Math.min(g.n, rows.length) || k > q) return null;
     return { q, k };
   }
 
