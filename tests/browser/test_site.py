@@ -326,3 +326,33 @@ def test_pause_interrupts_a_long_step_when_isolated(lab_page, site_url, wait_rea
     assert (info["step"], info["status"]) == (0, "paused")
     assert page.evaluate("(id) => window.lab.steps(id)", session) == []
     expect_progress(page, 0, 10)
+
+
+def test_keyboard_shortcuts(lab_page, site_url, wait_ready):
+    """N new session, S step, R run, P pause, C sample, Enter new session;
+    typing in a field is never a shortcut."""
+    page = lab_page
+    open_lab(page, site_url, wait_ready)
+    set_field(page, "num_steps", 500)
+    page.evaluate("() => document.activeElement.blur()")  # leave the field
+    body = page.keyboard
+    body.press("n")
+    page.wait_for_function("() => window.lab.state.current")
+    first = page.evaluate("() => window.lab.state.current")
+    expect_progress(page, 0, 500)
+    page.locator("#cfg-seed").press("s")  # typed into a field: not a step
+    time.sleep(0.5)
+    expect_progress(page, 0, 500)
+    page.evaluate("() => document.activeElement.blur()")
+    body.press("s")
+    wait_steps(page, 1)
+    body.press("r")
+    wait_status(page, "running")
+    wait_steps(page, 10)
+    body.press("p")
+    wait_status(page, "paused")
+    body.press("c")
+    page.get_by_role("list", name="Samples").get_by_role("listitem").first.wait_for()
+    body.press("Enter")
+    page.wait_for_function("(id) => window.lab.state.current && window.lab.state.current !== id", arg=first)
+    assert len(page.evaluate("() => window.lab.listSessions()")) == 2
