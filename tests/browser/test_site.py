@@ -356,3 +356,21 @@ def test_keyboard_shortcuts(lab_page, site_url, wait_ready):
     body.press("Enter")
     page.wait_for_function("(id) => window.lab.state.current && window.lab.state.current !== id", arg=first)
     assert len(page.evaluate("() => window.lab.listSessions()")) == 2
+
+
+def test_errors_come_back_as_data_and_are_shown(lab_page, site_url, wait_ready):
+    """The form's own check and the engine's error reach the user as text."""
+    page = lab_page
+    open_lab(page, site_url, wait_ready)
+    alert = page.get_by_role("alert")
+    set_field(page, "n_head", 3)  # 16 is not divisible by 3: the form says so
+    page.get_by_role("button", name="New session").click()
+    page.wait_for_function("() => document.querySelector('[role=alert]').textContent.includes('divisible')")
+    set_field(page, "n_head", 4)
+    set_field(page, "n_embd", 128)  # too large for a tab: the engine refuses
+    set_field(page, "n_layer", 4)
+    page.get_by_role("button", name="New session").click()
+    page.wait_for_function("() => document.querySelector('[role=alert]').textContent.includes('parameters')")
+    assert "limit" in alert.text_content()
+    assert page.evaluate("() => window.lab.listSessions()") == []
+    assert page.get_by_role("status").text_content() == "ready"
