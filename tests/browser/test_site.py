@@ -373,4 +373,4 @@ def test_errors_come_back_as_data_and_are_shown(lab_page, site_url, wait_ready):
     page.wait_for_function("() => document.querySelector('[role=alert]').textContent.includes('parameters')")
     assert "limit" in alert.text_content()
     assert page.evaluate("() => window.lab.listSessions()") == []
-    assert page.get_by_role("status").text_content() == "ready"
+    assert page.locator("#status").text_content() == "ready"

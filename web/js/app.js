@@ -152,7 +152,7 @@ async function createApp() {
   client.subscribe((message) => {
     switch (message.type) {
       case "boot":
-        statusEl.title = `loaded: ${message.stage}`;
+        statusEl.dataset.stage = message.stage; // the last boot stage done
         break;
       case "ready":
         app.phase = "ready";
