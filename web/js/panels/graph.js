@@ -471,6 +471,7 @@ export function create(el) {
   canvas.addEventListener("keydown", (event) => {
     const count = state.boxes.length;
     if (!count) return;
+    state.focus = Math.min(state.focus, count - 1); // the layout may have shrunk
     const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -count, End: count };
     if (event.key in moves) {
       state.focus = Math.max(0, Math.min(count - 1, state.focus + moves[event.key]));
