@@ -4,15 +4,19 @@ Sessions are kept by an id the page chooses. Bad input comes back as
 {"error": "..."} naming the problem, never as an exception, so the worker
 forwards it to the page as data.
 """
+import contextlib
 import functools
+import io
 import json
+import math
 
-from . import trace
+from . import probes, trace
 from .config import Config
 from .data import split_docs
 from .session import Session, SessionError
 
 sessions = {}
+consoles = {}  # session id -> the console's variables
 
 
 def replies_json(function):
@@ -86,6 +90,48 @@ def checkpoint(session_id):
 @replies_json
 def close(session_id):
     sessions.pop(session_id, None)
+    consoles.pop(session_id, None)
+
+
+@replies_json
+def inspect_matrix(session_id, name):
+    return probes.matrix(get(session_id), name)
+
+
+@replies_json
+def embedding_map(session_id):
+    return probes.embedding_map(get(session_id))
+
+
+@replies_json
+def probe(session_id, context):
+    return probes.next_token(get(session_id), context)
+
+
+@replies_json
+def console(session_id, code):
+    """Run Python against the live session (the worker calls it between steps).
+
+    An expression's value is printed, as in the Python REPL; variables persist
+    per session. Names at hand: session, state_dict, config, vocab, math.
+    """
+    session = get(session_id)
+    namespace = consoles.setdefault(session_id, {})
+    namespace.update(session=session, state_dict=session.state_dict, config=session.config, vocab=session.vocab, math=math)
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            try:
+                code_object = compile(code, "<console>", "eval")
+            except SyntaxError:
+                exec(compile(code, "<console>", "exec"), namespace)
+            else:
+                value = eval(code_object, namespace)
+                if value is not None:
+                    print(repr(value))
+    except Exception as error:  # the learner's code: report it, keep the session
+        return {"output": output.getvalue(), "error_in_code": f"{type(error).__name__}: {error}"}
+    return {"output": output.getvalue()}
 
 
 @replies_json

@@ -10,6 +10,8 @@ class Adam:
         # first and second moment buffers, flat per matrix in row-major order
         self.m = {name: [0.0] * (len(mat) * len(mat[0])) for name, mat in state_dict.items()}
         self.v = {name: [0.0] * (len(mat) * len(mat[0])) for name, mat in state_dict.items()}
+        self.last_grads = {}  # name -> flat gradient of the last step (kept for the inspector)
+        self.last_weights = {}  # name -> flat weights before the last update
 
     def step(self, state_dict, grads, lr_t, step, measure=False):
         """Update state_dict in place (each matrix gets new rows); with `measure`,
@@ -20,8 +22,8 @@ class Adam:
         stats = {}
         for name, mat in state_dict.items():
             n_in = len(mat[0])
-            p = list(chain.from_iterable(mat))
-            g = grads[name]
+            p = self.last_weights[name] = list(chain.from_iterable(mat))
+            g = self.last_grads[name] = grads[name]
             m = self.m[name] = [b1 * mi + c1 * gi for mi, gi in zip(self.m[name], g)]
             v = self.v[name] = [b2 * vi + c2 * gi**2 for vi, gi in zip(self.v[name], g)]
             new = [pi - lr_t * (mi / bc1) / ((vi / bc2) ** 0.5 + eps) for pi, mi, vi in zip(p, m, v)]

@@ -96,3 +96,32 @@ def test_lab_api_round_trip_and_errors_as_data():
     assert "error" in json.loads(lab.check_trace("not json"))
     lab.close("s1"), lab.close("s2")
     assert "no session" in json.loads(lab.step("s1", "loss"))["error"]
+
+
+def test_lab_probes_and_console():
+    lab.open("p", json.dumps({"n_embd": 8, "n_head": 2}), "emma\nava\nmia\nzoe\n")
+    before = json.loads(lab.inspect_matrix("p", "wte"))
+    assert before["shape"] == [8, 8] and before["grads"] is None and before["update"] is None
+    lab.step("p", "loss")
+    after = json.loads(lab.inspect_matrix("p", "layer0.attn_wq"))
+    session = lab.sessions["p"]
+    assert after["weights"][:4] == session.state_dict["layer0.attn_wq"][0][:4]
+    assert len(after["grads"]) == len(after["m"]) == len(after["update"]) == 64 and any(after["grads"])
+    assert "no matrix 'wqe'" in json.loads(lab.inspect_matrix("p", "wqe"))["error"]
+
+    emb = json.loads(lab.embedding_map("p"))
+    assert emb["labels"][-1] == "BOS" and len(emb["points"]) == 8 and len(emb["points"][0]) == 2
+    assert 0 < emb["explained"][1] <= emb["explained"][0] <= 1
+
+    probs = json.loads(lab.probe("p", "em"))["probs"]
+    assert len(probs) == 8 and abs(sum(probs) - 1) < 1e-12
+    assert "outside the vocabulary: 'x'" in json.loads(lab.probe("p", "ex"))["error"]
+
+    printed = json.loads(lab.console("p", "state_dict['wte'][0][:2]"))["output"]
+    assert printed.strip() == repr(session.state_dict["wte"][0][:2])
+    assert json.loads(lab.console("p", "x = len(vocab)\nprint(x * 2)"))["output"] == "14\n"
+    assert json.loads(lab.console("p", "x + 1"))["output"] == "8\n"  # variables persist
+    failed = json.loads(lab.console("p", "1 / 0"))
+    assert failed["error_in_code"] == "ZeroDivisionError: division by zero"
+    assert json.loads(lab.step("p", "loss"))["step"] == 2  # the session goes on
+    lab.close("p")
