@@ -96,11 +96,12 @@ def progress_bar(done, total, width=30):
 
 
 BENCH_CONFIGS = {"default": {}, "n_embd 32, n_layer 2": {"n_embd": 32, "n_layer": 2}}
-BENCH_STEPS = {"vector": 100, "scalar": 4}
+# (steps, runs) per engine: scalar steps are long and steady (a second to ten), vector ones short and noisy
+BENCH_PLAN = {"vector": (100, None), "scalar": (3, 1)}
 
 
 def measure(config, text, level, steps, repeats):
-    """Median steps/s over `repeats` runs of `steps` steps (fresh session each run)."""
+    """Median steps/s over `repeats` runs of `steps` steps (fresh session each run, one warm-up step)."""
     rates = []
     for _ in range(repeats):
         session = Session.from_text(config, text)
@@ -119,7 +120,8 @@ def run_bench(args, text):
         for engine in ENGINES:
             for level in ("loss", "full"):
                 config = Config(engine=engine, num_steps=10_000, **overrides)
-                rate = measure(config, text, level, BENCH_STEPS[engine], args.repeats)
+                steps, runs = BENCH_PLAN[engine]
+                rate = measure(config, text, level, steps, runs or args.repeats)
                 results.append({"config": name, "engine": engine, "level": level, "steps_per_s": rate})
                 print(f"{name:<22} {engine:<7} {level:<5} {rate:9.2f}", flush=True)
     by = {(r["config"], r["engine"], r["level"]): r["steps_per_s"] for r in results}
