@@ -7,10 +7,13 @@
 //     engine worker can use a SharedArrayBuffer interrupt.
 //
 // Updates never interrupt a running page: a new version installs and waits
-// (no skipWaiting) until no page of the old version is open, and is used on
-// the next load. Only the very first install claims the open page: nothing
-// was controlled before, the caches hold exactly the files that page is
-// loading, so serving it from them changes nothing but offline readiness.
+// (no skipWaiting on install) while any page of the old version is open. The
+// next page to load asks the waiting version to take over ("activate-if-alone",
+// below); it does so only when that page is the only window, which then
+// reloads once, before anything runs, into the new version. Only the very
+// first install claims the open page: nothing was controlled before, the
+// caches hold exactly the files that page is loading, so serving it from them
+// changes nothing but offline readiness.
 //
 // build.py replaces the quoted placeholder below with the manifest JSON
 // {version, engine_wheel, micropip_wheel, files}. Unbuilt (web/ served as is),
@@ -45,6 +48,20 @@ self.addEventListener("activate", (event) => {
     await Promise.all(names.filter((name) => name.startsWith(PREFIX) && name !== CACHE)
       .map((name) => caches.delete(name)));
     if (first && BUILT) await self.clients.claim();
+  })());
+});
+
+// A page that starts while a new version waits asks it to take over, which
+// it does only when that page is the origin's only window: nothing else runs,
+// so nothing is interrupted, and the page reloads into the new version.
+self.addEventListener("message", (event) => {
+  if (!event.data || event.data.type !== "activate-if-alone") return;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const alone = windows.length <= 1;
+    // Answer first: the page then knows whether to wait for the take-over.
+    event.source?.postMessage({ type: event.data.type, alone });
+    if (alone) await self.skipWaiting();
   })());
 });
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from microgpt_lab import trace as engine_trace
 from microgpt_lab.config import Config
@@ -83,7 +84,12 @@ def wait_until(page, expression, arg=None, timeout=60):
     on async predicates.)"""
     deadline = time.monotonic() + timeout
     while True:
-        value = page.evaluate(expression, arg)
+        try:
+            value = page.evaluate(expression, arg)
+        except PlaywrightError as error:  # the page navigated meanwhile
+            if "context was destroyed" not in str(error):
+                raise
+            value = None
         if value:
             return value
         assert time.monotonic() < deadline, f"timed out waiting for {expression}"
@@ -393,3 +399,56 @@ def test_own_text_file_as_dataset(lab_page, site_url, wait_ready, tmp_path):
     record = page.evaluate("(id) => window.lab.trace(id)", session)
     assert "😀" in record["dataset"]["vocab"] and "ë" in record["dataset"]["vocab"]
     assert record["dataset"]["num_docs"] == 5
+
+
+def test_service_worker_update_never_interrupts_a_run(lab_page, dist_dir, tmp_path, wait_ready):
+    """A new build installs while a run goes on and waits; the next load, once
+    the page is alone, uses it."""
+    import shutil
+    import threading
+
+    import build
+
+    site = tmp_path / "site"
+    shutil.copytree(dist_dir, site)
+    server = build.make_server(site, "127.0.0.1", 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = lab_page
+        url = server.url
+        open_lab(page, url, wait_ready)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+        version = json.loads((site / "manifest.json").read_text())["version"]
+        assert page.evaluate("() => caches.keys()") == [f"microgpt-lab-{version}"]
+        new_session(page, num_steps=5000)
+        page.get_by_role("button", name="Run").click()
+        wait_steps(page, 5)
+
+        # A new build is deployed: new service-worker bytes, a new cache name.
+        sw = site / "sw.js"
+        stamped = f'"version":"{version}"'
+        assert stamped in sw.read_text()
+        sw.write_text(sw.read_text().replace(stamped, f'"version":"{version}-next"'))
+        other = page.context.new_page()
+        other.goto(url)  # it watches the running session: its status says "running"
+        wait_until(other, "() => Boolean(window.lab) && window.lab.state.phase === 'ready'", timeout=90)
+        wait_until(other, "async () => Boolean((await navigator.serviceWorker.getRegistration()).waiting)")
+        other.close()
+
+        # The run went on untouched, still served by the old version.
+        done = int(page.get_by_role("progressbar").get_attribute("aria-valuenow"))
+        wait_steps(page, done + 20)
+        assert page.locator("#status").text_content() == "running"
+        assert f"microgpt-lab-{version}" in page.evaluate("() => caches.keys()")
+        page.get_by_role("button", name="Pause").click()
+        wait_status(page, "paused")
+
+        # The next load: alone, the page lets the new version take over.
+        page.reload()
+        wait_until(page, "async (name) => (await caches.keys()).join() === name",
+                   f"microgpt-lab-{version}-next")
+        wait_until(page, "() => Boolean(window.lab) && window.lab.state.phase === 'ready'", timeout=90)
+        wait_status(page, "paused")  # the session, as it was left
+    finally:
+        server.shutdown()
+        server.server_close()

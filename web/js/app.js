@@ -2,7 +2,7 @@
 // lab client. All state lives in createApp's closure.
 import { createLabClient } from "./lab-client.js";
 import { openStore } from "./store.js";
-import { SESSION_STATUS } from "./protocol.js";
+import { SESSION_STATUS, SW_ACTIVATE_IF_ALONE } from "./protocol.js";
 import { createSettings } from "./settings.js";
 import { createPanels } from "./panels/registry.js";
 import * as progressView from "./views/progress.js";
@@ -36,7 +36,34 @@ function registerServiceWorker() {
   navigator.serviceWorker.register("sw.js").catch((error) => console.warn("service worker:", error.message));
 }
 
+// A new version that waits takes over when this page, just opened and not
+// running anything yet, is the only one (see sw.js); returns true when the
+// page is about to reload into it.
+async function adoptWaitingVersion() {
+  if (!("serviceWorker" in navigator) || !navigator.serviceWorker.controller) return false;
+  const registration = await navigator.serviceWorker.getRegistration();
+  if (!registration || !registration.waiting) return false;
+  const container = navigator.serviceWorker;
+  const changed = new Promise((resolve) => container.addEventListener("controllerchange", resolve, { once: true }));
+  const answer = new Promise((resolve) => {
+    const onMessage = ({ data }) => {
+      if (!data || data.type !== SW_ACTIVATE_IF_ALONE) return;
+      container.removeEventListener("message", onMessage);
+      resolve(data.alone);
+    };
+    container.addEventListener("message", onMessage);
+    container.startMessages();
+    setTimeout(resolve, 5000, false); // no answer: carry on with this version
+  });
+  registration.waiting.postMessage({ type: SW_ACTIVATE_IF_ALONE });
+  if (!(await answer)) return false;
+  await changed;
+  location.reload();
+  return true;
+}
+
 async function createApp() {
+  if (await adoptWaitingVersion()) return null;
   const statusEl = $("#status");
   const errorEl = $("#form-error");
   const datasetInfo = $("#dataset-info");

@@ -91,7 +91,19 @@
 //   {type: "sample", tab, session, result}
 //   {type: "sessions", tab}              the stored list of sessions changed.
 
+// ---------------------------------------------------------------------------
+// 6. Page -> service worker (sw.js, a classic script: it cannot import this
+//    module, so the one string is spelled there too)
+// ---------------------------------------------------------------------------
+//   {type: "activate-if-alone"}          posted by a page at start-up to a
+//        waiting (newer) service worker. It answers
+//   {type: "activate-if-alone", alone}   and, when alone (that page is the
+//        origin's only window), calls skipWaiting(); the page waits for the
+//        controllerchange and reloads into the new version before anything
+//        runs (app.js adoptWaitingVersion).
+
 export const PROTOCOL_VERSION = 1;
+export const SW_ACTIVATE_IF_ALONE = "activate-if-alone";
 
 export const REQUEST = Object.freeze({
   OPEN: "open",
