@@ -33,7 +33,9 @@ export function createSettings(container) {
     inputs.set(field.name, input);
   }
 
-  // Parse the form: {config} or {error, field}.
+  // Parse the form: {config} or {error, field}. Only what JSON cannot carry is
+  // checked here; ranges and n_embd % n_head are the engine's to check (its
+  // messages name the field and the allowed range), so the rules live once.
   function read() {
     const config = {};
     for (const field of CONFIG_FIELDS) {
@@ -46,12 +48,8 @@ export function createSettings(container) {
       const value = Number(raw);
       if (raw === "" || !Number.isFinite(value)) return { error: `${field.name} must be a number`, field: field.name };
       if (field.kind === "int" && !Number.isInteger(value)) return { error: `${field.name} must be a whole number`, field: field.name };
-      if (field.exclusive_min ? value <= field.min : value < field.min) {
-        return { error: `${field.name} must be ${field.exclusive_min ? "greater than" : "at least"} ${field.min}`, field: field.name };
-      }
       config[field.name] = value;
     }
-    if (config.n_embd % config.n_head !== 0) return { error: "n_embd must be divisible by n_head", field: "n_head" };
     return { config };
   }
 
