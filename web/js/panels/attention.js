@@ -8,7 +8,7 @@
 // For tests and the curious, the panel element carries what was drawn:
 // data-rows (matrix size), data-row-sums (JSON), data-step, data-doc,
 // data-layer, data-head, data-max.
-import { createCanvas, theme, tokenLabel, viridis } from "./canvas.js";
+import { createCanvas, latestWith, theme, tokenLabel, viridis } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
 
 const HEIGHT = 300;
@@ -275,15 +275,9 @@ export function create(el) {
 
   return {
     update(message) {
-      if (message.type === "session") {
-        state.vocab = message.record ? message.record.vocab : [];
-        const steps = message.steps || [];
-        let latest = null;
-        for (let i = steps.length - 1; i >= 0 && !latest; i -= 1) if (steps[i].attention) latest = steps[i];
-        show(latest);
-      } else if (message.type === "event" && message.session === message.current && message.event.attention) {
-        show(message.event);
-      }
+      if (message.type === "session") state.vocab = message.record ? message.record.vocab : [];
+      const event = latestWith(message, "attention");
+      if (event !== undefined) show(event);
     },
     resize() {
       frame.request();

@@ -79,3 +79,33 @@ export function tokenLabel(id, vocab) {
   const ch = vocab[id];
   return ch === " " ? "␠" : ch ?? "?";
 }
+
+// A legend: <ul class="legend"> of [key, text] entries, each with a swatch
+// styled by the CSS class swatch-<key>.
+export function createLegend(entries) {
+  const legend = document.createElement("ul");
+  legend.className = "legend";
+  for (const [key, text] of entries) {
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = `swatch swatch-${key}`;
+    swatch.setAttribute("aria-hidden", "true");
+    item.append(swatch, text);
+    legend.append(item);
+  }
+  return legend;
+}
+
+// The event a panel drawing full instrumentation should show for a client
+// message: on a session switch, the newest stored step that carries `field`
+// (or null); on a live event of the current session, that event if it carries
+// `field`. Undefined means the message changes nothing for the panel.
+export function latestWith(message, field) {
+  if (message.type === "session") {
+    const steps = message.steps || [];
+    for (let i = steps.length - 1; i >= 0; i -= 1) if (steps[i][field]) return steps[i];
+    return null;
+  }
+  if (message.type === "event" && message.session === message.current && message.event[field]) return message.event;
+  return undefined;
+}

@@ -5,7 +5,7 @@
 // scalar engine, the Value nodes it built. Selecting a stage (click, or the
 // arrow keys and Enter on the focused diagram, or the table's buttons) shows
 // what it computes, in microgpt's names.
-import { createCanvas, theme } from "./canvas.js";
+import { createCanvas, createLegend, theme } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
 
 const COLUMN_MIN = 138; // CSS px per column before the flow wraps
@@ -113,17 +113,8 @@ function group(ops) {
 }
 
 export function create(el) {
-  const legend = document.createElement("ul");
-  legend.className = "legend";
-  for (const [key, text] of [["forward", "forward pulse (→ ms)"], ["backward", "backward pulse (← ms)"],
-                             ["optimizer", "optimizer step"], ["time", "share of step time"]]) {
-    const item = document.createElement("li");
-    const swatch = document.createElement("span");
-    swatch.className = `swatch swatch-${key}`;
-    swatch.setAttribute("aria-hidden", "true");
-    item.append(swatch, text);
-    legend.append(item);
-  }
+  const legend = createLegend([["forward", "forward pulse (→ ms)"], ["backward", "backward pulse (← ms)"],
+                               ["optimizer", "optimizer step"], ["time", "share of step time"]]);
 
   const surface = createCanvas(el, { height: 300 });
   const { canvas } = surface;

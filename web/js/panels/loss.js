@@ -3,7 +3,7 @@
 // model that has learned nothing. The full series is kept (typed arrays that
 // grow); drawing decimates it to one min/max bar per pixel column, so a
 // 10,000-step run costs the same to draw as a 500-step one.
-import { createCanvas, theme } from "./canvas.js";
+import { createCanvas, createLegend, theme } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
 
 const EMA_BETA = 0.95; // smoothed = debiased exponential moving average, like Adam's m_hat
@@ -73,21 +73,12 @@ function ticks(lo, hi, count) {
 const formatStep = (v) => (v >= 10000 ? `${Math.round(v / 1000)}k` : String(v));
 
 export function create(el) {
-  const legend = document.createElement("ul");
-  legend.className = "legend";
-  for (const [key, text] of [
+  const legend = createLegend([
     ["raw", "loss per step"],
     ["ema", `smoothed (EMA ${EMA_BETA})`],
     ["window", `min-max of the last ${WINDOW} steps`],
     ["ref", "uniform guess ln(vocab size)"],
-  ]) {
-    const item = document.createElement("li");
-    const swatch = document.createElement("span");
-    swatch.className = `swatch swatch-${key}`;
-    swatch.setAttribute("aria-hidden", "true");
-    item.append(swatch, text);
-    legend.append(item);
-  }
+  ]);
 
   const readout = document.createElement("dl");
   readout.className = "readout";

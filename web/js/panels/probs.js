@@ -11,7 +11,7 @@
 // data-position, data-positions, data-step, data-doc, data-context (the
 // document's characters before the target), data-target-char ("BOS" for the
 // end of the document), data-target-prob, data-target-rank (1 = most likely).
-import { createCanvas, theme, tokenLabel } from "./canvas.js";
+import { createCanvas, latestWith, theme, tokenLabel } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
 
 const ROW = 26;
@@ -212,15 +212,9 @@ export function create(el) {
 
   return {
     update(message) {
-      if (message.type === "session") {
-        state.vocab = message.record ? message.record.vocab : [];
-        const steps = message.steps || [];
-        let latest = null;
-        for (let i = steps.length - 1; i >= 0 && !latest; i -= 1) if (steps[i].topk) latest = steps[i];
-        show(latest);
-      } else if (message.type === "event" && message.session === message.current && message.event.topk) {
-        show(message.event);
-      }
+      if (message.type === "session") state.vocab = message.record ? message.record.vocab : [];
+      const event = latestWith(message, "topk");
+      if (event !== undefined) show(event);
     },
     resize() {
       frame.request();
