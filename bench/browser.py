@@ -45,7 +45,7 @@ def open_until_ready(page, url):
     while time.perf_counter() < deadline:
         if first is None and page.locator("[data-recording]").count():
             first = time.perf_counter() - start
-        if "ready" in (page.get_by_role("status").text_content() or ""):
+        if "ready" in (page.locator("#status").text_content() or ""):
             break
         time.sleep(0.02)
     return time.perf_counter() - start, first
@@ -55,14 +55,14 @@ def start_session(page, engine, num_steps):
     page.fill("#cfg-num_steps", str(num_steps))
     page.select_option("#cfg-engine", engine)
     before = page.evaluate("() => window.lab.state.current")
-    page.get_by_role("button", name="New session").click()
+    page.locator("#btn-new").click()
     page.wait_for_function("(b) => window.lab.state.current && window.lab.state.current !== b", arg=before)
 
 
 def streamed_rate(page, engine, warmup, window_s):
     """Steps/s over `window_s` seconds of a Run, after `warmup` steps; and the longest task (ms)."""
     start_session(page, engine, 100_000)
-    page.get_by_role("button", name="Run").click()
+    page.locator("#btn-run").click()
     page.wait_for_function("(n) => Number(document.querySelector('[role=progressbar]').getAttribute('aria-valuenow')) >= n",
                            arg=warmup, timeout=300_000)
     run_start = page.evaluate("() => performance.now()")
@@ -70,8 +70,8 @@ def streamed_rate(page, engine, warmup, window_s):
     time.sleep(window_s)
     s1, t1 = steps_done(page), time.perf_counter()
     longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", run_start)
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("status").filter(has_text="paused").wait_for(timeout=120_000)
+    page.locator("#btn-pause").click()
+    page.locator("#status").filter(has_text="paused").wait_for(timeout=120_000)
     return (s1 - s0) / (t1 - t0), longest
 
 
@@ -84,7 +84,7 @@ def heap_mb(page, cdp):
 def long_run_memory(page, cdp, steps):
     """Page JS heap (MB) early in a vector run and after `steps` steps."""
     start_session(page, "vector", steps)
-    page.get_by_role("button", name="Run").click()
+    page.locator("#btn-run").click()
     wait = "(n) => Number(document.querySelector('[role=progressbar]').getAttribute('aria-valuenow')) >= n"
     page.wait_for_function(wait, arg=200, timeout=600_000)
     early = heap_mb(page, cdp)

@@ -136,7 +136,7 @@ export const BROADCAST = Object.freeze({
   SESSIONS: "sessions",
 });
 
-export const BOOT_STAGES = Object.freeze(["manifest", "runtime", "micropip", "engine", "import"]);
+export const BOOT_STAGES = Object.freeze(["manifest", "runtime", "packages", "import"]);
 
 export const RUN_REASON = Object.freeze({ DONE: "done", PAUSED: "paused", ERROR: "error" });
 

@@ -34,16 +34,12 @@ async function boot(post) {
       const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
       return loadPyodide({ indexURL, stdout: () => {}, stderr: (line) => console.warn(line) });
     });
-    await timed("micropip", () =>
-      pyodide.loadPackage(new URL(manifest.micropip_wheel, SITE).href, { messageCallback: () => {} }));
-    await timed("engine", async () => {
-      const micropip = pyodide.pyimport("micropip");
-      try {
-        await micropip.install(new URL(manifest.engine_wheel, SITE).href, { deps: false });
-      } finally {
-        micropip.destroy();
-      }
-    });
+    // micropip (for installing more packages from the console) and the engine
+    // wheel, loaded by URL in one go with Pyodide's own wheel loader: about
+    // 0.1 s, where micropip.install of the engine cost 0.5-0.8 s of start-up.
+    await timed("packages", () =>
+      pyodide.loadPackage([manifest.micropip_wheel, manifest.engine_wheel].map((path) => new URL(path, SITE).href),
+                          { messageCallback: () => {} }));
     const lab = await timed("import", () => pyodide.pyimport("microgpt_lab.lab"));
     timings.total = Math.round(performance.now() - t0);
     return { pyodide, lab, timings, version: manifest.version };
