@@ -11,7 +11,6 @@ import math
 import time
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from microgpt_lab import trace as engine_trace
