@@ -118,15 +118,15 @@ async function createApp() {
 
   // ---- storage and client -----------------------------------------------------
 
-  let store;
-  try {
-    store = await openStore();
-  } catch (error) {
-    app.phase = "error";
-    renderStatus();
-    showError(`Storage is unavailable: ${error.message}`);
-    return null;
-  }
+  // Storage trouble (no IndexedDB, quota) never stops the lab: the store
+  // carries on in memory and the notice says what is not being saved.
+  const storageNotice = $("#storage-notice");
+  const store = await openStore(undefined, {
+    onProblem: (message) => {
+      storageNotice.textContent = message;
+      storageNotice.hidden = false;
+    },
+  });
   const client = createLabClient({ workerUrl: new URL("./worker.js", import.meta.url), store });
 
   // A read-only handle for tests and the curious (no mocks needed).

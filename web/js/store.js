@@ -9,7 +9,13 @@
 //   steps        key [session, step]:     {session, step, event}
 //   samples      key auto, index session: {session, step, temperature, samples, created}
 // Every multi-store change happens in one transaction, so a reload or a crash
-// never leaves a step list that disagrees with its checkpoint.
+// never leaves a step list that disagrees with its checkpoint; a write that
+// fails aborts its transaction, so nothing half-written stays behind.
+//
+// openStore() never fails: when IndexedDB cannot be opened (some private
+// modes) or refuses a write (QuotaExceededError), the lab goes on with an
+// in-memory store holding the same data, and onProblem(message) tells the
+// page (store.problem keeps the message).
 
 import { openDB } from "../vendor/idb/index.js";
 import { buildTrace } from "./protocol.js";
@@ -19,7 +25,59 @@ const DB_VERSION = 1;
 
 const stepRange = (session, from = 0, to = Infinity) => IDBKeyRange.bound([session, from], [session, to]);
 
-export async function openStore(name = DB_NAME) {
+export async function openStore(name = DB_NAME, { onProblem = () => {} } = {}) {
+  let primary;
+  try {
+    primary = await openIndexedDB(name);
+  } catch (error) {
+    const message = `Storage unavailable: IndexedDB could not be opened (${describe(error)}). ` +
+      "Training goes on in memory; sessions are lost when this tab closes.";
+    return withFallback(null, message, onProblem);
+  }
+  return withFallback(primary, null, onProblem);
+}
+
+const describe = (error) => (error && error.name && error.name !== "Error" ? `${error.name}: ${error.message}` : String(error && error.message || error));
+
+// Route calls to IndexedDB until a write fails with a DOMException (quota,
+// storage gone); then copy what IndexedDB holds into memory, replay the
+// failed write there and carry on in memory.
+const WRITES = ["createSession", "commit", "truncate", "reset", "addSamples", "deleteSession"];
+function withFallback(primary, problem, onProblem) {
+  let active = primary || createMemoryStore();
+  let switching = null;
+  const facade = { problem, persistent: Boolean(primary) };
+  const toMemory = (error) => {
+    switching ??= (async () => {
+      const snapshot = await primary.dump().catch(() => null);
+      active = createMemoryStore(snapshot);
+      facade.persistent = false;
+      facade.problem = error.name === "QuotaExceededError"
+        ? `Storage full: the browser refused to save more (QuotaExceededError). Training goes on in memory; ` +
+          "what was saved before is kept, later steps are lost when this tab closes."
+        : `Storage failed (${describe(error)}). Training goes on in memory; later steps are lost when this tab closes.`;
+      onProblem(facade.problem);
+    })();
+    return switching;
+  };
+  for (const method of Object.keys(createMemoryStore())) {
+    facade[method] = async (...args) => {
+      await switching;
+      const store = active;
+      try {
+        return await store[method](...args);
+      } catch (error) {
+        if (store !== primary || !WRITES.includes(method) || !(error instanceof DOMException)) throw error;
+        await toMemory(error);
+        return active[method](...args);
+      }
+    };
+  }
+  if (problem) queueMicrotask(() => onProblem(problem));
+  return facade;
+}
+
+async function openIndexedDB(name) {
   const db = await openDB(name, DB_VERSION, {
     upgrade(db) {
       db.createObjectStore("sessions", { keyPath: "id" });
@@ -39,6 +97,24 @@ export async function openStore(name = DB_NAME) {
     }
   }
 
+  // One readwrite transaction; on any failure it is aborted (so none of its
+  // writes land) and the error is rethrown.
+  async function write(names, fn) {
+    const tx = db.transaction(names, "readwrite");
+    try {
+      await fn(tx);
+      await tx.done;
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // already finished or aborted
+      }
+      await tx.done.catch(() => {});
+      throw error;
+    }
+  }
+
   return {
     async listSessions() {
       const all = await db.getAll("sessions");
@@ -49,57 +125,54 @@ export async function openStore(name = DB_NAME) {
     getCheckpoint: (session) => db.get("checkpoints", session),
 
     // A new session and its dataset, together.
-    async createSession(record, dataset) {
-      const tx = db.transaction(["sessions", "datasets"], "readwrite");
+    createSession: (record, dataset) => write(["sessions", "datasets"], async (tx) => {
       const datasets = tx.objectStore("datasets");
       if (!(await datasets.getKey(dataset.fingerprint))) await datasets.put(dataset);
       await tx.objectStore("sessions").put(record);
-      await tx.done;
-    },
+    }),
 
     // Merge `changes` into a session record, write steps and optionally the
     // latest checkpoint, all in one transaction.
-    async commit(session, changes, steps = [], checkpoint = null) {
-      const tx = db.transaction(["sessions", "steps", "checkpoints"], "readwrite");
-      const sessions = tx.objectStore("sessions");
-      const record = await sessions.get(session);
-      if (!record) {
-        tx.abort();
-        await tx.done.catch(() => {});
-        return;
-      }
-      const stepStore = tx.objectStore("steps");
-      for (const event of steps) stepStore.put({ session, step: event.step, event });
-      if (checkpoint) tx.objectStore("checkpoints").put({ session, step: checkpoint.step, checkpoint });
-      sessions.put({ ...record, ...changes, updated: Date.now() });
-      await tx.done;
-    },
+    commit: (session, changes, steps = [], checkpoint = null) =>
+      write(["sessions", "steps", "checkpoints"], async (tx) => {
+        const sessions = tx.objectStore("sessions");
+        const record = await sessions.get(session);
+        if (!record) return;
+        const stepStore = tx.objectStore("steps");
+        // Every request is handled, so one aborted by a failure is never an
+        // unhandled rejection.
+        const requests = [];
+        const track = (request) => {
+          request.catch(() => {});
+          requests.push(request);
+        };
+        for (const event of steps) track(stepStore.put({ session, step: event.step, event }));
+        if (checkpoint) track(tx.objectStore("checkpoints").put({ session, step: checkpoint.step, checkpoint }));
+        track(sessions.put({ ...record, ...changes, updated: Date.now() }));
+        await Promise.all(requests);
+      }),
 
     // Drop the steps after `step` (they will be recomputed from a checkpoint).
-    async truncate(session, step, changes = {}) {
-      const tx = db.transaction(["sessions", "steps", "checkpoints"], "readwrite");
+    truncate: (session, step, changes = {}) => write(["sessions", "steps", "checkpoints"], async (tx) => {
       await tx.objectStore("steps").delete(stepRange(session, step + 1));
       if (step === 0) await tx.objectStore("checkpoints").delete(session);
       const record = await tx.objectStore("sessions").get(session);
       if (record) await tx.objectStore("sessions").put({ ...record, ...changes, step, updated: Date.now() });
-      await tx.done;
-    },
+    }),
 
     // Back to step 0: steps, samples and checkpoint go.
-    async reset(session, changes = {}) {
-      const tx = db.transaction(["sessions", "steps", "checkpoints", "samples"], "readwrite");
+    reset: (session, changes = {}) => write(["sessions", "steps", "checkpoints", "samples"], async (tx) => {
       await tx.objectStore("steps").delete(stepRange(session));
       await tx.objectStore("checkpoints").delete(session);
       await deleteSamples(tx, session);
       const record = await tx.objectStore("sessions").get(session);
       if (record) await tx.objectStore("sessions").put({ ...record, ...changes, step: 0, updated: Date.now() });
-      await tx.done;
-    },
+    }),
 
-    async addSamples(session, result) {
-      await db.add("samples", { session, step: result.step, temperature: result.temperature,
-                                samples: result.samples, created: Date.now() });
-    },
+    addSamples: (session, result) => write(["samples"], async (tx) => {
+      await tx.objectStore("samples").add({ session, step: result.step, temperature: result.temperature,
+                                            samples: result.samples, created: Date.now() });
+    }),
 
     async getSamples(session) {
       const rows = await db.getAllFromIndex("samples", "session", IDBKeyRange.only(session));
@@ -122,15 +195,96 @@ export async function openStore(name = DB_NAME) {
       return buildTrace(record.trace_header, steps, samples);
     },
 
-    async deleteSession(session) {
-      const tx = db.transaction(["sessions", "steps", "checkpoints", "samples"], "readwrite");
+    deleteSession: (session) => write(["sessions", "steps", "checkpoints", "samples"], async (tx) => {
       await tx.objectStore("steps").delete(stepRange(session));
       await tx.objectStore("checkpoints").delete(session);
       await deleteSamples(tx, session);
       await tx.objectStore("sessions").delete(session);
+    }),
+
+    // Everything, for the in-memory store to take over.
+    async dump() {
+      const tx = db.transaction(STORES, "readonly");
+      const rows = await Promise.all(STORES.map((store) => tx.objectStore(store).getAll()));
       await tx.done;
+      return Object.fromEntries(STORES.map((store, i) => [store, rows[i]]));
     },
 
     close: () => db.close(),
+  };
+}
+
+const STORES = ["sessions", "datasets", "checkpoints", "steps", "samples"];
+
+// The same API over Maps (records are copied in and out, as IndexedDB's
+// structured clone does). `snapshot`: a dump() of the IndexedDB store.
+export function createMemoryStore(snapshot = null) {
+  const clone = (value) => (value === undefined ? undefined : structuredClone(value));
+  const sessions = new Map((snapshot?.sessions || []).map((r) => [r.id, r]));
+  const datasets = new Map((snapshot?.datasets || []).map((r) => [r.fingerprint, r]));
+  const checkpoints = new Map((snapshot?.checkpoints || []).map((r) => [r.session, r]));
+  const steps = new Map(); // session -> Map(step -> event)
+  for (const row of snapshot?.steps || []) stepsOf(row.session).set(row.step, row.event);
+  let samples = (snapshot?.samples || []).slice();
+  let nextKey = samples.reduce((key, row) => Math.max(key, row.key + 1), 1);
+
+  function stepsOf(session) {
+    if (!steps.has(session)) steps.set(session, new Map());
+    return steps.get(session);
+  }
+  const sortedSteps = (session) => [...stepsOf(session).entries()].sort((a, b) => a[0] - b[0]).map(([, e]) => e);
+  const samplesOf = (session) => samples.filter((row) => row.session === session)
+    .map(({ step, temperature, samples: texts }) => ({ step, temperature, samples: texts }));
+
+  return {
+    async listSessions() {
+      return [...sessions.values()].map(clone).sort((a, b) => a.created - b.created);
+    },
+    getSession: async (id) => clone(sessions.get(id)),
+    getDataset: async (fingerprint) => clone(datasets.get(fingerprint)),
+    getCheckpoint: async (session) => clone(checkpoints.get(session)),
+    async createSession(record, dataset) {
+      if (!datasets.has(dataset.fingerprint)) datasets.set(dataset.fingerprint, clone(dataset));
+      sessions.set(record.id, clone(record));
+    },
+    async commit(session, changes, newSteps = [], checkpoint = null) {
+      const record = sessions.get(session);
+      if (!record) return;
+      for (const event of newSteps) stepsOf(session).set(event.step, clone(event));
+      if (checkpoint) checkpoints.set(session, { session, step: checkpoint.step, checkpoint: clone(checkpoint) });
+      sessions.set(session, { ...record, ...clone(changes), updated: Date.now() });
+    },
+    async truncate(session, step, changes = {}) {
+      for (const key of [...stepsOf(session).keys()]) if (key > step) stepsOf(session).delete(key);
+      if (step === 0) checkpoints.delete(session);
+      const record = sessions.get(session);
+      if (record) sessions.set(session, { ...record, ...clone(changes), step, updated: Date.now() });
+    },
+    async reset(session, changes = {}) {
+      steps.delete(session);
+      checkpoints.delete(session);
+      samples = samples.filter((row) => row.session !== session);
+      const record = sessions.get(session);
+      if (record) sessions.set(session, { ...record, ...clone(changes), step: 0, updated: Date.now() });
+    },
+    async addSamples(session, result) {
+      samples.push({ key: nextKey++, session, step: result.step, temperature: result.temperature,
+                     samples: result.samples.slice(), created: Date.now() });
+    },
+    getSamples: async (session) => clone(samplesOf(session)),
+    getSteps: async (session) => clone(sortedSteps(session)),
+    async exportTrace(session) {
+      const record = sessions.get(session);
+      if (!record) throw new Error(`unknown session ${session}`);
+      return clone(buildTrace(record.trace_header, sortedSteps(session), samplesOf(session)));
+    },
+    async deleteSession(session) {
+      steps.delete(session);
+      checkpoints.delete(session);
+      samples = samples.filter((row) => row.session !== session);
+      sessions.delete(session);
+    },
+    dump: async () => null,
+    close() {},
   };
 }
