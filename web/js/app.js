@@ -4,6 +4,7 @@ import { createLabClient } from "./lab-client.js";
 import { openStore } from "./store.js";
 import { SESSION_STATUS, SW_ACTIVATE_IF_ALONE } from "./protocol.js";
 import { createSettings } from "./settings.js";
+import * as datasets from "./dataset.js";
 import { createPanels } from "./panels/registry.js";
 import * as progressView from "./views/progress.js";
 import * as sessionsView from "./views/sessions.js";
@@ -232,13 +233,12 @@ async function createApp() {
     if (choice === "file") {
       const file = fileInput.files[0];
       if (!file) throw new Error("choose a text file first");
-      return { text: await file.text(), name: file.name };
+      return datasets.fromFile(file);
     }
     if (app.datasets.has(choice)) return app.datasets.get(choice);
     const url = choice === "makemore" ? MAKEMORE_URL : new URL("../data/names.txt", import.meta.url);
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`could not load the dataset (HTTP ${response.status})`);
-    const dataset = { text: await response.text(), name: choice === "makemore" ? "makemore names.txt" : "names.txt" };
+    const name = choice === "makemore" ? "makemore names.txt" : "names.txt";
+    const dataset = await datasets.fromResponse(await fetch(url), name);
     app.datasets.set(choice, dataset);
     return dataset;
   }
