@@ -11,6 +11,10 @@
 //   await client.sample(id, 10, 0.5);
 //   await client.listSessions();               // [{id, step, num_steps, status, watchers, ...}]
 //   const off = client.subscribe((message) => ...);
+//   await client.inspectMatrix(id, "wte");     // probes of the live session
+//   await client.embeddingMap(id);             // (null when it is not in this
+//   await client.probe(id, "em");              // tab's worker), answered
+//   await client.runConsole(id, "vocab");      // between two steps of a run
 //
 // Subscribers receive:
 //   {type: "boot", stage, ms} | {type: "ready", timings, isolated, interrupt}
@@ -514,6 +518,23 @@ export function createLabClient({ workerUrl, store }) {
     emit({ type: "sessions" });
   }
 
+  // Probes (protocol.js); during a run the worker answers them between two
+  // steps. The panels' refreshes read a session only once it is in this tab's
+  // worker (null otherwise: merely showing a session must not restore it, nor
+  // take it from the tab or the resume that owns it); the console, a user's
+  // explicit action, loads it.
+  async function query(id, type, fields = {}) {
+    const state = sessions.get(id);
+    if (state && state.loading) await state.loading;
+    if (!state || !state.loaded) return null;
+    return call(type, { ...fields, session: id });
+  }
+
+  async function runConsole(id, code) {
+    await load(id);
+    return call(REQUEST.CONSOLE, { session: id, code });
+  }
+
   // Abort the Python call in progress (only when cross-origin isolated).
   function interrupt() {
     if (!control) return false;
@@ -542,6 +563,10 @@ export function createLabClient({ workerUrl, store }) {
       return () => listeners.delete(listener);
     },
     startSession, step, run, pause, reset, sample, listSessions, resumeInterrupted, watch,
+    inspectMatrix: (id, name) => query(id, REQUEST.INSPECT, { name }),
+    embeddingMap: (id) => query(id, REQUEST.EMBEDDING),
+    probe: (id, context) => query(id, REQUEST.PROBE, { context }),
+    runConsole,
     exportTrace: (id) => store.exportTrace(id),
     getSteps: (id) => store.getSteps(id),
     getSamples: (id) => store.getSamples(id),

@@ -38,6 +38,25 @@
 //   {id, type: "checkpoint", session}   Result: the engine checkpoint object.
 //   {id, type: "close",      session}   Result: null.
 //
+// Probes: read the live session (the console may also change it). Like every
+// request they are handled between two steps of a run (the run yields to the
+// event loop after each step), so they never see a half-done step.
+//   {id, type: "inspect",    session, name}
+//        name: a key of state_dict ("wte", "layer0.attn_wq", ...). Result:
+//        {name, shape: [rows, cols], step, weights, grads, m, v, update}, each
+//        flat row-major; grads and update are null before the first step.
+//   {id, type: "embedding",  session}
+//        Result: {step, labels: [char per token id, "BOS" last],
+//                 points: [[x, y] per token], explained: [r1, r2]} (PCA of wte).
+//   {id, type: "probe",      session, context}
+//        Result: {step, context, probs: [p per token id]}: the next-token
+//        distribution after BOS + context (errors name unknown characters or
+//        a context of block_size or more).
+//   {id, type: "console",    session, code}
+//        Runs Python against the live session (names: session, state_dict,
+//        config, vocab, math; variables persist per session). Result:
+//        {output} or {output, error_in_code} (the learner's exception, as data).
+//
 // ---------------------------------------------------------------------------
 // 2. Worker -> page: replies
 // ---------------------------------------------------------------------------
@@ -115,6 +134,10 @@ export const REQUEST = Object.freeze({
   SAMPLE: "sample",
   CHECKPOINT: "checkpoint",
   CLOSE: "close",
+  INSPECT: "inspect",
+  EMBEDDING: "embedding",
+  PROBE: "probe",
+  CONSOLE: "console",
 });
 
 export const MESSAGE = Object.freeze({

@@ -170,6 +170,11 @@ function createAdapter(engine, post) {
       notRunning(session);
       return call("close", session);
     },
+    // Probes: allowed during a run; they land between two steps.
+    [REQUEST.INSPECT]: ({ session, name }) => call("inspect_matrix", session, name),
+    [REQUEST.EMBEDDING]: ({ session }) => call("embedding_map", session),
+    [REQUEST.PROBE]: ({ session, context }) => call("probe", session, context),
+    [REQUEST.CONSOLE]: ({ session, code }) => call("console", session, code),
   };
 
   return {
