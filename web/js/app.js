@@ -15,6 +15,10 @@ import * as samplesPanel from "./panels/samples-panel.js";
 import * as helpDialog from "./help.js";
 import * as lossPanel from "./panels/loss.js";
 import * as graphPanel from "./panels/graph.js";
+import * as inspectorPanel from "./panels/inspector.js";
+import * as embeddingsPanel from "./panels/embeddings.js";
+import * as probePanel from "./panels/probe.js";
+import * as consolePanel from "./panels/console.js";
 import { playRecording } from "./panels/recording.js";
 
 const MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt";
@@ -22,12 +26,17 @@ const NUM_SAMPLES = 10;
 const KEEP_EVENTS = 50;
 
 // Panels plug in here: [name, module, options]. Each module exports
-// create(el, options) -> {update(message), resize(), destroy()}.
+// create(el, options) -> {update(message), resize(), destroy()}. Every panel
+// also gets options.source: reads of the live model (see panels/live.js).
 const PANELS = [
   ["loss", lossPanel, { title: "Loss" }],
   ["attention", attentionPanel, { title: "Attention" }],
   ["graph", graphPanel, { title: "Graph pulse" }],
   ["probs", probsPanel, { title: "Next-token probabilities" }],
+  ["inspector", inspectorPanel, { title: "Parameters and gradients" }],
+  ["embeddings", embeddingsPanel, { title: "Embedding map" }],
+  ["probe", probePanel, { title: "Probe a context" }],
+  ["console", consolePanel, { title: "Python console" }],
 ];
 
 const $ = (selector) => document.querySelector(selector);
@@ -79,7 +88,17 @@ async function createApp() {
   const help = helpDialog.create();
   const sessionsList = sessionsView.create($("#sessions-view"), { onSelect: (id) => select(id) });
   const panels = createPanels($("#panels"));
-  for (const [name, module, options] of PANELS) panels.add(name, module.create, options);
+  // The live model's probes (lab-client.js), for the session shown only:
+  // null for any other (the recording has no model behind it).
+  const live = (method) => (id, ...args) =>
+    (id && id === app.current ? client[method](id, ...args) : Promise.resolve(null));
+  const source = Object.freeze({
+    inspectMatrix: live("inspectMatrix"),
+    embeddingMap: live("embeddingMap"),
+    probe: live("probe"),
+    runConsole: live("runConsole"),
+  });
+  for (const [name, module, options] of PANELS) panels.add(name, module.create, { ...options, source });
   // Until a real session is shown, the panels replay a recorded run.
   const recording = playRecording(panels, { url: new URL("../data/recording.json", import.meta.url), container: $("#panels") });
 
