@@ -367,15 +367,15 @@ def test_errors_come_back_as_data_and_are_shown(lab_page, site_url, wait_ready):
     """The engine's checks reach the user as text naming the field."""
     page = lab_page
     open_lab(page, site_url, wait_ready)
-    alert = page.get_by_role("alert")
+    alert = page.locator("#form-error")
     set_field(page, "n_head", 3)  # 16 is not divisible by 3
     page.get_by_role("button", name="New session").click()
-    page.wait_for_function("() => document.querySelector('[role=alert]').textContent.includes('n_embd (16) must be divisible by n_head (3)')")
+    page.wait_for_function("() => document.querySelector('#form-error').textContent.includes('n_embd (16) must be divisible by n_head (3)')")
     set_field(page, "n_head", 4)
     set_field(page, "n_embd", 128)  # too large for a tab: the engine refuses
     set_field(page, "n_layer", 4)
     page.get_by_role("button", name="New session").click()
-    page.wait_for_function("() => document.querySelector('[role=alert]').textContent.includes('parameters')")
+    page.wait_for_function("() => document.querySelector('#form-error').textContent.includes('parameters')")
     assert "limit" in alert.text_content()
     assert page.evaluate("() => window.lab.listSessions()") == []
     assert page.locator("#status").text_content() == "ready"
