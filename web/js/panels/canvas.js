@@ -2,7 +2,10 @@
 // follow their box, a perceptual colour scale, and the page's theme colours.
 
 // A canvas sized to its CSS box times devicePixelRatio; draw in CSS pixels.
-// fit() re-measures (call it from resize()); it returns false when the box
+// Its height is the pixel height set on its style (by createCanvas or the
+// panel); its width is kept current by a ResizeObserver, because measuring
+// in every draw would force a layout of the whole page once per panel per
+// frame. fit() sizes the bitmap and clears it; it returns false when the box
 // is empty (hidden panel), so callers can skip drawing.
 export function createCanvas(parent, { label, height = 220 } = {}) {
   const canvas = document.createElement("canvas");
@@ -16,17 +19,22 @@ export function createCanvas(parent, { label, height = 220 } = {}) {
   parent.append(canvas);
   const ctx = canvas.getContext("2d");
   const size = { width: 0, height: 0 };
+  let observedWidth = null;
+  new ResizeObserver((entries) => {
+    observedWidth = entries[entries.length - 1].contentRect.width;
+  }).observe(canvas);
+  const width = () => observedWidth ?? canvas.getBoundingClientRect().width; // measured once, before the first observation
   return {
     canvas,
     ctx,
     size,
+    width,
     fit() {
       const ratio = window.devicePixelRatio || 1;
-      const box = canvas.getBoundingClientRect();
-      size.width = box.width;
-      size.height = box.height;
-      const w = Math.round(box.width * ratio);
-      const h = Math.round(box.height * ratio);
+      size.width = width();
+      size.height = parseFloat(canvas.style.height) || 0;
+      const w = Math.round(size.width * ratio);
+      const h = Math.round(size.height * ratio);
       if (canvas.width !== w || canvas.height !== h) {
         canvas.width = w;
         canvas.height = h;
@@ -54,12 +62,19 @@ export function viridis(t) {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
-// The page theme's colours (CSS custom properties of :root), read when drawing
-// so light and dark schemes both work.
+// The page theme's colours (CSS custom properties of :root). Read once and
+// again when the colour scheme changes: getComputedStyle in every draw would
+// recalculate the page's styles once per panel per frame.
+let cachedTheme = null;
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+  cachedTheme = null;
+});
+
 export function theme() {
+  if (cachedTheme) return cachedTheme;
   const style = getComputedStyle(document.documentElement);
   const read = (name) => style.getPropertyValue(name).trim();
-  return {
+  cachedTheme = {
     ink: read("--ink"),
     muted: read("--muted"),
     line: read("--line"),
@@ -70,6 +85,7 @@ export function theme() {
     card: read("--card"),
     mono: read("--mono"),
   };
+  return cachedTheme;
 }
 
 // How the lab shows a token id: its character, "BOS" for the special token,

@@ -274,7 +274,7 @@ export function create(el) {
   }
 
   function draw() {
-    const width = canvas.getBoundingClientRect().width;
+    const width = surface.width();
     if (!width) return;
     const height = `${layout(width)}px`;
     if (canvas.style.height !== height) canvas.style.height = height;
