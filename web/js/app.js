@@ -159,8 +159,6 @@ async function createApp() {
     steps: (id) => client.getSteps(id ?? app.current),
     samples: (id) => client.getSamples(id ?? app.current),
     trace: (id) => client.exportTrace(id ?? app.current),
-    // Fault injection for the reliability tests.
-    debug: Object.freeze({ terminateWorker: () => client.terminateWorker() }),
   });
 
   let refreshTimer = 0;
@@ -239,11 +237,6 @@ async function createApp() {
         break;
       case "error":
         showError(message.error);
-        break;
-      case "lost": // a new worker boots; "ready" follows
-        app.phase = "loading";
-        showError(message.error);
-        renderStatus();
         break;
       default:
     }

@@ -24,8 +24,6 @@
 //   {type: "sample", session, result}
 //   {type: "sessions"}                         the list changed (re-read it)
 //   {type: "error", session, error}
-//   {type: "lost", error}                      the worker crashed or was
-//                                              terminated; a new one boots
 //
 // Sessions live in this tab's worker while this tab holds the session's Web
 // Lock; other tabs see its events and status through the BroadcastChannel.
@@ -62,86 +60,55 @@ export function createLabClient({ workerUrl, store }) {
   };
 
   // ---- the worker ---------------------------------------------------------
-  // A worker that crashes once booted (an uncaught error) or is terminated is
-  // replaced by a new one: its pending calls fail with `lost`, its sessions
-  // are restored from their last checkpoints by load() (as after a reload)
-  // and a run it was doing goes on.
 
+  const worker = new Worker(workerUrl, { type: "module" });
   const control = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(CONTROL_BYTES)) : null;
-  let worker = null;
-  let ready = null;
+  if (control) worker.postMessage({ type: MESSAGE.CONTROL, buffer: control.buffer });
 
-  function startWorker() {
-    const current = new Worker(workerUrl, { type: "module" });
-    worker = current;
-    let booted = false;
-    if (control) current.postMessage({ type: MESSAGE.CONTROL, buffer: control.buffer });
+  let markReady;
+  let markFailed;
+  const ready = new Promise((resolve, reject) => {
+    markReady = resolve;
+    markFailed = reject;
+  });
+  ready.catch(() => {});
 
-    let markReady;
-    let markFailed;
-    ready = new Promise((resolve, reject) => {
-      markReady = resolve;
-      markFailed = reject;
-    });
-    ready.catch(() => {});
-
-    current.onmessage = ({ data }) => {
-      switch (data.type) {
-        case MESSAGE.REPLY: {
-          const entry = pending.get(data.id);
-          if (!entry) return;
-          pending.delete(data.id);
-          if ("error" in data) entry.reject(Object.assign(new Error(data.error), { dropped: data.dropped }));
-          else entry.resolve(data.result);
-          return;
-        }
-        case MESSAGE.EVENT:
-          pending.get(data.id)?.onEvent?.(data);
-          return;
-        case MESSAGE.BOOT:
-          emit(data);
-          return;
-        case MESSAGE.READY:
-          booted = true;
-          markReady(data);
-          emit(data);
-          return;
-        case MESSAGE.FATAL:
-          markFailed(new Error(`${data.stage}: ${data.error}`));
-          emit(data);
-          return;
-        default:
-          console.warn("unknown worker message", data);
-      }
-    };
-    current.onerror = (event) => {
-      event.preventDefault();
-      if (worker !== current) return;
-      const message = event.message || "the worker failed";
-      if (booted) {
-        lose(`crashed (${message})`);
+  worker.onmessage = ({ data }) => {
+    switch (data.type) {
+      case MESSAGE.REPLY: {
+        const entry = pending.get(data.id);
+        if (!entry) return;
+        pending.delete(data.id);
+        if ("error" in data) entry.reject(Object.assign(new Error(data.error), { dropped: data.dropped }));
+        else entry.resolve(data.result);
         return;
       }
-      const error = new Error(message);
-      markFailed(error);
-      for (const entry of pending.values()) entry.reject(error);
-      pending.clear();
-      emit({ type: MESSAGE.FATAL, stage: "worker", error: error.message });
-    };
-  }
-
-  // The worker is gone: say so, fail what it was doing, start a new one.
-  function lose(reason) {
-    worker.terminate();
-    const error = Object.assign(new Error(`the engine worker ${reason}`), { lost: true });
+      case MESSAGE.EVENT:
+        pending.get(data.id)?.onEvent?.(data);
+        return;
+      case MESSAGE.BOOT:
+        emit(data);
+        return;
+      case MESSAGE.READY:
+        markReady(data);
+        emit(data);
+        return;
+      case MESSAGE.FATAL:
+        markFailed(new Error(`${data.stage}: ${data.error}`));
+        emit(data);
+        return;
+      default:
+        console.warn("unknown worker message", data);
+    }
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    const error = new Error(event.message || "the worker failed");
+    markFailed(error);
     for (const entry of pending.values()) entry.reject(error);
     pending.clear();
-    for (const state of sessions.values()) state.loaded = false;
-    emit({ type: "lost", error: `The engine worker ${reason}; restarting it, sessions resume from their last checkpoint.` });
-    startWorker();
-  }
-
-  startWorker();
+    emit({ type: MESSAGE.FATAL, stage: "worker", error: error.message });
+  };
 
   function call(type, fields, onEvent) {
     const id = nextId++;
@@ -395,13 +362,7 @@ export function createLabClient({ workerUrl, store }) {
           await flush(state, { status, run_to: null }, result.checkpoint);
           state.status = status;
         } catch (error) {
-          if (error.lost) {
-            // The worker went away mid-run: keep what was seen and go on from
-            // the last checkpoint, in a new worker, to the same target.
-            await flush(state);
-            state.loaded = false;
-            reason = "lost";
-          } else if (error.dropped === id) {
+          if (error.dropped === id) {
             // Interrupted mid-step: the worker dropped the session; bring it
             // back from its last checkpoint (later steps are recomputed).
             reason = RUN_REASON.PAUSED;
@@ -418,7 +379,6 @@ export function createLabClient({ workerUrl, store }) {
           state.run = null;
           setStatus(state, state.status);
         }
-        if (reason === "lost") return run(id, target);
         return { session: id, step: state.step, reason };
       })();
       return state.run;
@@ -554,9 +514,7 @@ export function createLabClient({ workerUrl, store }) {
 
   return {
     tab,
-    get ready() {
-      return ready;
-    },
+    ready,
     isolated: Boolean(control),
     subscribe(listener) {
       listeners.add(listener);
@@ -572,9 +530,6 @@ export function createLabClient({ workerUrl, store }) {
     getSamples: (id) => store.getSamples(id),
     getSession: (id) => store.getSession(id),
     interrupt,
-    // Fault injection for tests: end the worker as a crash would (a
-    // terminated worker sends no event, so the page reports it itself).
-    terminateWorker: () => lose("was terminated"),
     destroy,
   };
 }

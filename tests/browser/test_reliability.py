@@ -1,0 +1,228 @@
+"""Reliability (issue 6): bad datasets are refused with a message naming the
+problem, failing storage loses nothing, and the CSP holds.
+
+Real Chromium, real Pyodide. The only stubs are of storage (IndexedDB),
+injected with page.add_init_script before the page's own scripts run.
+Losses are compared with the engine run natively, as in test_site.py.
+"""
+
+import re
+
+from test_site import (TOL, expect_progress, latest_loss, native_losses, new_session, open_lab,
+                       session_done, wait_steps)
+
+from microgpt_lab.config import Config
+from microgpt_lab.session import Session
+
+
+def alert_says(page, text, timeout=30_000):
+    page.wait_for_function(
+        "(text) => document.querySelector('#form-error').textContent.includes(text)", arg=text, timeout=timeout)
+    return page.locator("#form-error").text_content()
+
+
+def stored(page):
+    """Every stored session record, straight from IndexedDB (not through the page's store)."""
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('microgpt-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(['sessions', 'steps', 'checkpoints'], 'readonly');
+            const out = {};
+            tx.objectStore('sessions').getAll().onsuccess = (e) => { out.sessions = e.target.result; };
+            tx.objectStore('steps').getAllKeys().onsuccess = (e) => { out.steps = e.target.result; };
+            tx.objectStore('checkpoints').getAll().onsuccess = (e) => {
+                out.checkpoints = e.target.result.map((c) => ({ session: c.session, step: c.step }));
+            };
+            tx.oncomplete = () => { db.close(); resolve(out); };
+        };
+    })""")
+
+
+def check_losses(page, session, dist_dir, num_steps):
+    steps = page.evaluate("(id) => window.lab.steps(id)", session)
+    assert [s["step"] for s in steps] == list(range(1, num_steps + 1))
+    expected = native_losses(dist_dir, num_steps)
+    worst = max(abs(s["loss"] - e) for s, e in zip(steps, expected))
+    assert worst < TOL, worst
+
+
+# ---- 1. datasets ------------------------------------------------------------------
+
+BAD_DATASETS = [
+    ("empty.txt", b"", "the file is empty"),
+    ("blank.txt", b"\n   \r\n\t\n\r\n", "only blank lines"),
+    ("nul.bin", b"anna\x00\x01\x02bob\n" * 10, "binary file (it contains NUL bytes)"),
+    ("latin1.txt", "zoë\ncafé\n".encode("latin-1"), "not valid UTF-8"),
+    ("control.txt", b"a\x01b\x02c\x03\n" * 20, "control characters"),
+    ("big.txt", b"anna\n" * (2 * 1024 * 1024 + 10), "over the limit of 10.0 MB"),
+    ("many.txt", b"a\n" * 200_001, "200,001 documents"),
+    ("long.txt", b"anna\r\nbob\n" + b"x" * 1001 + b"\n", "line 3 is 1,001 characters long"),
+]
+
+
+def test_bad_datasets_are_refused_and_nothing_changes(lab_page, site_url, wait_ready, tmp_path):
+    page = lab_page
+    open_lab(page, site_url, wait_ready)
+    kept = new_session(page, num_steps=20)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    before = stored(page)
+    assert len(before["sessions"]) == 1
+
+    page.get_by_label("My text file").check()
+    for name, content, problem in BAD_DATASETS:
+        path = tmp_path / name
+        path.write_bytes(content)
+        page.get_by_label("Dataset file").set_input_files(str(path))
+        page.get_by_role("button", name="New session").click()
+        message = alert_says(page, f"Dataset {name}: ")
+        assert problem in message, message
+        assert page.evaluate("() => window.lab.state.current") == kept
+        assert page.locator("#status").text_content() == "ready"
+    after = stored(page)
+    assert after == before  # nothing saved changed: same records, steps, checkpoints
+
+    # Mixed line endings, non-ASCII and emoji train (the vocabulary is whatever appears).
+    text = "anna\r\nbob\rzoë\n\n😀 ok\n  café  \n"
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(text.encode("utf-8"))
+    page.get_by_label("Dataset file").set_input_files(str(path))
+    session = new_session(page, num_steps=20)
+    assert page.locator("#form-error").text_content() == ""
+    page.get_by_role("button", name="Step").click()
+    expect_progress(page, 1, 20)
+    native = Session.from_text(Config(num_steps=20), text).step(level="loss")["loss"]
+    assert abs(latest_loss(page) - native) < TOL
+    trace = page.evaluate("(id) => window.lab.trace(id)", session)
+    assert trace["dataset"]["num_docs"] == 5
+    assert "😀" in trace["dataset"]["vocab"] and "ë" in trace["dataset"]["vocab"]
+
+
+# ---- 2. storage failures ------------------------------------------------------------
+
+QUOTA_STUB = """
+(() => {
+  let writes = 0;
+  for (const name of ['put', 'add']) {
+    const original = IDBObjectStore.prototype[name];
+    IDBObjectStore.prototype[name] = function (...args) {
+      writes += 1;
+      if (writes > %d) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return original.apply(this, args);
+    };
+  }
+})();
+"""
+
+NO_IDB_STUB = """
+indexedDB.open = () => {
+  throw new DOMException('A mutation operation was attempted on a database that did not allow mutations.',
+                         'InvalidStateError');
+};
+"""
+
+
+def test_quota_exceeded_mid_run_goes_on_in_memory(lab_page, site_url, wait_ready, dist_dir):
+    page = lab_page
+    page.add_init_script(QUOTA_STUB % 40)
+    num_steps = 200
+    open_lab(page, site_url, wait_ready)
+    session = new_session(page, num_steps=num_steps)
+    page.get_by_role("button", name="Run").click()
+    notice = page.get_by_role("alert").filter(has_text="QuotaExceededError")
+    notice.wait_for()
+    assert "Storage full" in notice.text_content() and "in memory" in notice.text_content()
+    session_done(page, session)
+    check_losses(page, session, dist_dir, num_steps)  # from the in-memory store
+    # IndexedDB keeps the last write that fitted, whole: its steps run exactly
+    # to the step its record names, and the checkpoint is not beyond it.
+    saved = stored(page)
+    (record,) = saved["sessions"]
+    assert 0 < record["step"] < num_steps
+    assert [key[1] for key in saved["steps"]] == list(range(1, record["step"] + 1))
+    assert all(c["step"] <= record["step"] for c in saved["checkpoints"])
+
+
+def test_indexeddb_unavailable_trains_in_memory(lab_page, site_url, wait_ready, dist_dir):
+    page = lab_page
+    page.add_init_script(NO_IDB_STUB)
+    num_steps = 60
+    open_lab(page, site_url, wait_ready)
+    notice = page.get_by_role("alert").filter(has_text="IndexedDB could not be opened")
+    notice.wait_for()
+    assert "InvalidStateError" in notice.text_content() and "in memory" in notice.text_content()
+    session = new_session(page, num_steps=num_steps)
+    page.get_by_role("button", name="Run").click()
+    session_done(page, session)
+    check_losses(page, session, dist_dir, num_steps)
+    assert page.locator("#form-error").text_content() == ""
+
+
+# ---- 3. Content-Security-Policy ------------------------------------------------------
+
+VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+});
+"""
+
+
+def csp_of(dist_dir):
+    html = (dist_dir / "index.html").read_text()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    return {d.split()[0]: d.split()[1:] for d in (p.strip() for p in policy.split(";")) if d}
+
+
+def test_csp_allows_only_own_code(dist_dir):
+    csp = csp_of(dist_dir)
+    assert csp["default-src"] == ["'self'"]
+    assert csp["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
+    assert csp["worker-src"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"]
+    # No inline handlers, javascript: URLs or inline scripts in what is served.
+    for path in dist_dir.rglob("*"):
+        if path.suffix not in (".html", ".js") or "pyodide" in path.parts or "vendor" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", text), path
+        assert "javascript:" not in text, path
+        if path.suffix == ".html":
+            assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path
+
+
+def test_no_csp_violations_during_a_run_and_injected_scripts_are_blocked(lab_page, page_log, site_url, wait_ready):
+    page = lab_page
+    page.add_init_script(VIOLATIONS)
+    open_lab(page, site_url, wait_ready)
+    session = new_session(page, num_steps=30)
+    page.get_by_role("button", name="Run").click()
+    session_done(page, session)
+    page.get_by_role("button", name="Sample").click()
+    page.get_by_role("list", name="Samples").get_by_role("listitem").first.wait_for()
+    assert page.evaluate("() => window.__violations") == []
+
+    page_log.allow_errors(r"Content Security Policy")
+    ran = page.evaluate("""async () => {
+        window.__ran = [];
+        const inline = document.createElement('script');
+        inline.textContent = 'window.__ran.push("inline")';
+        document.head.append(inline);
+        const data = document.createElement('script');
+        data.src = 'data:text/javascript,window.__ran.push("data")';
+        const loaded = new Promise((resolve) => { data.onload = data.onerror = resolve; });
+        document.head.append(data);
+        await loaded;
+        const button = document.createElement('button');
+        button.setAttribute('onclick', 'window.__ran.push("handler")');
+        document.body.append(button);
+        button.click();
+        button.remove();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return window.__ran;
+    }""")
+    assert ran == []
+    directives = {v["directive"] for v in page.evaluate("() => window.__violations")}
+    assert {"script-src-elem", "script-src-attr"} <= directives, directives
