@@ -139,8 +139,10 @@ def test_start_step_run_pause_reset_sample(lab_page, site_url, wait_ready, dist_
         const info = (await window.lab.listSessions()).find((s) => s.id === window.lab.state.current);
         return [seen, info.step];
     }""")
-    # `seen` is the last event the page had; one more may be in flight.
-    assert 0 <= stopped - seen <= 2, (seen, stopped)
+    # `seen` is the last event the page had; the step in progress and, on a
+    # loaded machine, an event or two already posted but not yet handled by
+    # the page may follow it.
+    assert 0 <= stopped - seen <= 3, (seen, stopped)
     wait_status(page, "paused")
     time.sleep(0.3)
     assert session_info(page, session)["step"] == stopped
