@@ -16,7 +16,6 @@ works from any static host, under a sub-path, and offline once cached.
     dist/pyodide/       the Pyodide runtime files loadPyodide needs at boot
     dist/wheels/        micropip and the engine wheel built from py/
     dist/vendor/idb/    idb's ES module build     (npm, ISC)
-    dist/vendor/uplot/  uPlot's ES module and CSS (npm, MIT)
     dist/data/names.txt the default dataset (see data/README.md)
     dist/data/recording.json  a short trace the page replays while Python loads
     dist/manifest.json  {"version", "pyodide_version", "engine_wheel",
@@ -75,7 +74,6 @@ MICROPIP_SHA256 = "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ec
 
 # idb's ES build: index.js (plus any relative module it imports).
 IDB_ENTRY = "build/index.js"
-UPLOT_FILES = ["dist/uPlot.esm.js", "dist/uPlot.min.css"]
 
 MANIFEST_PLACEHOLDER = '"__BUILD_MANIFEST__"'
 # Fixed timestamp for wheel builds (1980-01-01, the zip format's epoch), so the
@@ -153,7 +151,7 @@ def install_npm() -> None:
     """`npm ci`: exact versions from package-lock.json, no install scripts."""
     check_node()
     run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT)
-    log("  npm ci: pyodide, idb, uplot installed from package-lock.json")
+    log("  npm ci: pyodide, idb installed from package-lock.json")
 
 
 def clean_dist() -> Path:
@@ -251,7 +249,7 @@ def module_imports(js: str) -> list:
 
 
 def copy_vendor(out: Path) -> None:
-    """dist/vendor/: idb's ESM build (with its relative imports) and uPlot."""
+    """dist/vendor/idb/: idb's ESM build (with its relative imports)."""
     idb = NODE_MODULES / "idb"
     todo, seen = [idb / IDB_ENTRY], set()
     while todo:
@@ -263,13 +261,8 @@ def copy_vendor(out: Path) -> None:
         copy_file(path, out / "vendor" / "idb" / rel)
         todo += [path.parent / spec for spec in module_imports(path.read_text())]
     copy_file(idb / "LICENSE", out / "vendor" / "idb" / "LICENSE")
-    uplot = NODE_MODULES / "uplot"
-    for name in UPLOT_FILES:
-        copy_file(uplot / name, out / "vendor" / "uplot" / Path(name).name)
-    copy_file(uplot / "LICENSE", out / "vendor" / "uplot" / "LICENSE")
-    versions = {name: json.loads((NODE_MODULES / name / "package.json").read_text())["version"]
-                for name in ("idb", "uplot")}
-    log(f"  vendor: idb {versions['idb']} ({len(seen)} module file(s)), uplot {versions['uplot']}")
+    version = json.loads((idb / "package.json").read_text())["version"]
+    log(f"  vendor: idb {version} ({len(seen)} module file(s))")
 
 
 def copy_web(out: Path) -> None:

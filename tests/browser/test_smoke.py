@@ -50,7 +50,7 @@ def test_service_worker_is_stamped(dist_dir, manifest):
     ("pyodide/python_stdlib.zip", "application/zip"),
     ("pyodide/pyodide-lock.json", "application/json"),
     ("vendor/idb/index.js", "text/javascript"),
-    ("vendor/uplot/uPlot.min.css", "text/css"),
+    ("css/lab.css", "text/css"),
     ("manifest.json", "application/json"),
 ])
 def test_served_with_mime_type(site_url, path, content_type):
