@@ -135,8 +135,21 @@ def console(session_id, code):
 
 
 @replies_json
+def check_config(config_json):
+    """Validate the form's config before anything starts (the dataset's size check comes at open)."""
+    return {"config": Config.from_dict(json.loads(config_json)).to_dict()}
+
+
+def reject_constant(name):
+    raise trace.TraceError(f"numbers must be finite; the file has {name}")
+
+
+@replies_json
 def check_trace(text):
     """Validate an imported trace; returns its config and size."""
-    data = json.loads(text)
+    try:
+        data = json.loads(text, parse_constant=reject_constant)
+    except json.JSONDecodeError as error:
+        raise trace.TraceError(f"not JSON ({error}); is the file cut short?") from None
     config = trace.check(data)
     return {"config": config.to_dict(), "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}

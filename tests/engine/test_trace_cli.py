@@ -63,6 +63,13 @@ def test_train_names_an_unreadable_or_empty_file(tmp_path):
         (lambda t: t["steps"].reverse(), "steps\\[1\\]"),
         (lambda t: t["steps"][0].update(loss=float("nan")), "finite"),
         (lambda t: t.update(steps={}), "lists"),
+        (lambda t: t["steps"][1].update(step=10**6), "at most num_steps"),
+        (lambda t: t["steps"][0].update(tokens=[0, 99]), "tokens must be token ids from 0 to 4"),
+        (lambda t: t["steps"][0].update(doc={"x": 1}), "doc must be a string"),
+        (lambda t: t["steps"][0].update(attention=[[["x"]]]), "attention"),
+        (lambda t: t["steps"][0].update(topk=[{"probs": [float("inf")]}]), "topk"),
+        (lambda t: t["dataset"].update(vocab=["ab"]), "single characters"),
+        (lambda t: t["samples"].append({"step": 1, "temperature": 0.5, "samples": [3]}), "samples\\[0\\]"),
     ],
 )
 def test_trace_check_names_the_problem(mutate, message):
@@ -93,7 +100,12 @@ def test_lab_api_round_trip_and_errors_as_data():
     assert "no documents" in json.loads(lab.open("s3", "{}", "\n\n"))["error"]
     assert "no session" in json.loads(lab.step("nope", "loss"))["error"]
     assert "not a microgpt-lab-trace" in json.loads(lab.check_trace("{}"))["error"]
-    assert "error" in json.loads(lab.check_trace("not json"))
+    assert "not JSON" in json.loads(lab.check_trace("not json"))["error"]
+    assert "cut short" in json.loads(lab.check_trace('{"format": "microgpt-lab-trace", "steps": [{"st'))["error"]
+    assert "has NaN" in json.loads(lab.check_trace('{"loss": NaN}'))["error"]
+    assert json.loads(lab.check_config(json.dumps({"n_embd": 8, "n_head": 2})))["config"]["n_embd"] == 8
+    assert "n_embd (7) must be divisible" in json.loads(lab.check_config('{"n_embd": 7}'))["error"]
+    assert "temperature must be a number greater than 0" in json.loads(lab.check_config('{"temperature": 0}'))["error"]
     lab.close("s1"), lab.close("s2")
     assert "no session" in json.loads(lab.step("s1", "loss"))["error"]
 
