@@ -3,12 +3,14 @@
 import { createLabClient } from "./lab-client.js";
 import { openStore } from "./store.js";
 import { SESSION_STATUS, SW_ACTIVATE_IF_ALONE } from "./protocol.js";
-import { createSettings } from "./settings.js";
+import { SHARED_DATASETS, createSettings } from "./settings.js";
 import * as datasets from "./dataset.js";
+import { TraceFileError, readTraceFile } from "./trace-file.js";
 import { createPanels } from "./panels/registry.js";
 import * as progressView from "./views/progress.js";
 import * as sessionsView from "./views/sessions.js";
 import * as samplesView from "./views/samples.js";
+import * as timelineView from "./views/timeline.js";
 import * as attentionPanel from "./panels/attention.js";
 import * as probsPanel from "./panels/probs.js";
 import * as samplesPanel from "./panels/samples-panel.js";
@@ -83,21 +85,42 @@ async function adoptWaitingVersion() {
   return false;
 }
 
+// The step whose full instrumentation (attention, probabilities, graph) a
+// panel shows for these steps: the last one recorded at the full level.
+function latestDetail(steps) {
+  for (let i = steps.length - 1; i >= 0; i--) if (steps[i].attention) return steps[i].step;
+  return null;
+}
+
+// One line about a session: its data, vocabulary and model size.
+function describeSession(record) {
+  const parts = [record.dataset_name || "dataset", `${(record.num_docs ?? 0).toLocaleString("en")} documents`];
+  if (record.vocab) parts.push(`vocabulary ${record.vocab.length} + BOS: ${record.vocab.join("")}`);
+  if (record.num_params) parts.push(`${record.num_params.toLocaleString("en")} parameters`);
+  if (record.status === SESSION_STATUS.IMPORTED) parts.push("read-only");
+  return parts.join(" · ");
+}
+
 async function createApp() {
   if (await adoptWaitingVersion()) return null;
   const statusEl = $("#status");
   const errorEl = $("#form-error");
   const datasetInfo = $("#dataset-info");
+  const datasetPreview = $("#dataset-preview");
   const fileInput = $("#dataset-file");
+  const pasteInput = $("#dataset-text");
+  const traceInput = $("#trace-file");
+  const sessionInfo = $("#session-info");
   const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
 
   const settings = createSettings($("#config-fields"));
-  settings.readUrl();
+  const shared = settings.readUrl();
   const progress = progressView.create($("#progress-view"));
   const samples = samplesView.create($("#samples-view"));
   const sampleTemperature = samplesPanel.create($("#sample-controls"));
   const help = helpDialog.create();
   const sessionsList = sessionsView.create($("#sessions-view"), { onSelect: (id) => select(id) });
+  const timeline = timelineView.create($("#timeline-view"), { onTravel: (step) => travel(step) });
   const panels = createPanels($("#panels"));
   // The live model's probes (lab-client.js), for the session shown only:
   // null for any other (the recording has no model behind it).
@@ -117,6 +140,10 @@ async function createApp() {
     phase: "loading", // loading | ready | error
     current: null,
     currentStatus: null,
+    record: null, // the current session's stored record
+    latest: 0, // its last recorded step
+    travel: null, // the step time travel shows, or null: live
+    snapshot: null, // its steps as read when time travel began
     timings: null,
     isolated: false,
     events: [], // the latest events of the current session
@@ -132,15 +159,17 @@ async function createApp() {
     else if (state === "ready" && app.currentStatus === SESSION_STATUS.PAUSED) state = "paused";
     statusEl.textContent = state;
     statusEl.dataset.state = state;
-    const hasSession = Boolean(app.current) && app.phase === "ready";
+    // An imported trace is read-only: it has no model to train or sample.
+    const trainable = Boolean(app.current) && app.phase === "ready" && app.currentStatus !== SESSION_STATUS.IMPORTED;
     const running = app.currentStatus === SESSION_STATUS.RUNNING;
     buttons.new.disabled = app.phase !== "ready";
-    buttons.step.disabled = !hasSession || running;
-    buttons.run.disabled = !hasSession || running;
-    buttons.pause.disabled = !hasSession || !running;
-    buttons.reset.disabled = !hasSession;
-    buttons.sample.disabled = !hasSession;
+    buttons.step.disabled = !trainable || running;
+    buttons.run.disabled = !trainable || running;
+    buttons.pause.disabled = !trainable || !running;
+    buttons.reset.disabled = !trainable;
+    buttons.sample.disabled = !trainable;
     buttons.export.disabled = !app.current;
+    buttons.import.disabled = app.phase !== "ready";
   }
 
   function showError(message) {
@@ -195,16 +224,54 @@ async function createApp() {
     recording.stop();
     app.current = id;
     app.events = [];
+    app.travel = null;
+    app.snapshot = null;
     client.watch(id);
     const [record, steps, batches] = await Promise.all([client.getSession(id), client.getSteps(id), client.getSamples(id)]);
     if (app.current !== id || !record) return;
     const last = steps[steps.length - 1];
+    app.record = record;
+    app.latest = last ? last.step : 0;
     app.events = steps.slice(-KEEP_EVENTS);
     progress.update({ step: record.step, total: record.num_steps, loss: last ? last.loss : null, clear: true });
     samples.update({ samples: batches });
     panels.update({ type: "session", session: id, record, steps });
     sampleTemperature.update({ type: "session", session: id, record });
+    timeline.update({ latest: app.latest, at: null, detail: null });
+    sessionInfo.textContent = describeSession(record);
     await refreshSessions();
+  }
+
+  // Time travel: the panels redraw from the stored steps up to `step` (null:
+  // back to live). Live events of the session are held back from the panels
+  // meanwhile; the steps are read once per trip (again only past their end).
+  let travelling = null;
+  function travel(step) {
+    if (!app.current) return;
+    if (step === null) {
+      travelling = null;
+      select(app.current);
+      return;
+    }
+    app.travel = step;
+    travelling ??= (async () => {
+      const id = app.current;
+      while (app.current === id && app.travel !== null) {
+        await new Promise(requestAnimationFrame); // one redraw per frame while dragging
+        const at = app.travel;
+        const known = app.snapshot?.length ? app.snapshot[app.snapshot.length - 1].step : 0;
+        if (!app.snapshot || at > known) {
+          [app.snapshot, app.batches] = await Promise.all([client.getSteps(id), client.getSamples(id)]);
+        }
+        if (app.current !== id || app.travel === null) break;
+        const steps = app.snapshot.filter((event) => event.step <= at);
+        panels.update({ type: "session", session: id, record: app.record, steps, travel: at, current: id });
+        samples.update({ samples: app.batches.filter((batch) => batch.step <= at) });
+        timeline.update({ latest: app.latest, at, detail: latestDetail(steps) });
+        if (app.travel === at) break;
+      }
+      travelling = null;
+    })();
   }
 
   client.subscribe((message) => {
@@ -226,6 +293,8 @@ async function createApp() {
         break;
       case "event":
         if (message.session === app.current) {
+          app.latest = message.event.step;
+          timeline.update({ latest: app.latest });
           app.events.push(message.event);
           if (app.events.length > KEEP_EVENTS) app.events.splice(0, app.events.length - KEEP_EVENTS);
           progress.update({ event: message.event });
@@ -251,7 +320,8 @@ async function createApp() {
         break;
       default:
     }
-    panels.update({ ...message, current: app.current });
+    const heldBack = app.travel !== null && message.type === "event" && message.session === app.current;
+    if (!heldBack) panels.update({ ...message, current: app.current });
   });
 
   // ---- datasets ---------------------------------------------------------------
@@ -265,6 +335,7 @@ async function createApp() {
       if (!file) throw new Error("choose a text file first");
       return datasets.fromFile(file);
     }
+    if (choice === "paste") return datasets.fromText(pasteInput.value, "pasted text");
     if (app.datasets.has(choice)) return app.datasets.get(choice);
     const url = choice === "makemore" ? MAKEMORE_URL : new URL("../data/names.txt", import.meta.url);
     const name = choice === "makemore" ? "makemore names.txt" : "names.txt";
@@ -273,11 +344,42 @@ async function createApp() {
     return dataset;
   }
 
-  document.querySelectorAll('input[name="dataset"]').forEach((radio) => {
-    radio.addEventListener("change", () => {
-      fileInput.hidden = datasetChoice() !== "file";
-      datasetInfo.textContent = datasetChoice() === "makemore" ? "Downloaded from GitHub when you start a session." : "";
-    });
+  // Your own data is checked and described before anything trains.
+  async function previewDataset() {
+    const choice = datasetChoice();
+    datasetPreview.replaceChildren();
+    delete datasetPreview.dataset.state;
+    const own = (choice === "file" && fileInput.files[0]) || (choice === "paste" && pasteInput.value);
+    if (!own) return;
+    try {
+      const dataset = await loadDataset();
+      if (datasetChoice() !== choice) return;
+      const { num_docs: docs, vocab, longest } = dataset;
+      datasetPreview.dataset.state = "ok";
+      datasetPreview.append(
+        `${docs.toLocaleString("en")} documents · longest line ${longest.chars} characters (line ${longest.line}) · ` +
+        `vocabulary ${vocab.length} characters + BOS: `,
+        Object.assign(document.createElement("code"), { className: "vocab", textContent: vocab.join("") }),
+      );
+    } catch (error) {
+      datasetPreview.dataset.state = "error";
+      datasetPreview.textContent = error.message;
+    }
+  }
+
+  function showDatasetChoice() {
+    const choice = datasetChoice();
+    fileInput.hidden = choice !== "file";
+    pasteInput.hidden = choice !== "paste";
+    datasetInfo.textContent = choice === "makemore" ? "Downloaded from GitHub when you start a session." : "";
+    previewDataset();
+  }
+  document.querySelectorAll('input[name="dataset"]').forEach((radio) => radio.addEventListener("change", showDatasetChoice));
+  fileInput.addEventListener("change", previewDataset);
+  let previewTimer = 0;
+  pasteInput.addEventListener("input", () => {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(previewDataset, 200);
   });
 
   // ---- actions ----------------------------------------------------------------
@@ -294,14 +396,17 @@ async function createApp() {
       showError("");
       const dataset = await loadDataset();
       const id = await client.startSession(parsed.config, dataset);
-      settings.writeUrl(parsed.config);
+      settings.writeUrl(parsed.config, datasetChoice());
       await select(id);
     },
     async step() {
-      if (app.current) await client.step(app.current);
+      if (!app.current) return;
+      if (app.travel !== null) await select(app.current); // a new step is shown live
+      await client.step(app.current);
     },
     async run() {
       if (!app.current) return;
+      if (app.travel !== null) await select(app.current);
       const run = client.run(app.current);
       app.currentStatus = SESSION_STATUS.RUNNING;
       renderStatus();
@@ -335,10 +440,48 @@ async function createApp() {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 1000);
     },
+    async share() {
+      const parsed = settings.read();
+      if (parsed.error) {
+        showError(parsed.error);
+        settings.focus(parsed.field);
+        return;
+      }
+      const own = !SHARED_DATASETS.includes(datasetChoice());
+      const url = settings.link(parsed.config, datasetChoice());
+      shareLink.value = url;
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(url);
+        copied = true;
+      } catch {
+        // no clipboard (insecure context, permission): the link is shown to copy by hand
+      }
+      shareLink.dataset.url = url;
+      shareLink.textContent = `${copied ? "Copied" : "Copy this link"}: ${url}` +
+        (own ? " (your own data stays in this browser: the link uses the bundled names)" : "");
+    },
+    import() {
+      traceInput.click();
+    },
     help() {
       help.open();
     },
   };
+
+  const shareLink = $("#share-link");
+  traceInput.addEventListener("change", async () => {
+    const file = traceInput.files[0];
+    traceInput.value = "";
+    if (!file) return;
+    try {
+      showError("");
+      const id = await client.importTrace(await readTraceFile(file), file.name);
+      await select(id);
+    } catch (error) {
+      showError(error instanceof TraceFileError ? error.message : `Trace ${file.name}: ${error.message}`);
+    }
+  });
 
   async function perform(name) {
     const button = buttons[name];
@@ -373,12 +516,29 @@ async function createApp() {
   // ---- start ------------------------------------------------------------------
 
   renderStatus();
+  if (shared.dataset) {
+    document.querySelector(`input[name="dataset"][value="${shared.dataset}"]`).checked = true;
+    showDatasetChoice();
+  }
+  const urlNotice = $("#url-notice");
+  const noteLink = (problems) => {
+    urlNotice.hidden = !problems.length;
+    urlNotice.textContent = problems.length ? `This link's settings: ${problems.join("; ")}.` : "";
+  };
+  noteLink(shared.problems);
   const list = await refreshSessions();
   if (list.length) await select(list[list.length - 1].id);
   try {
     await client.ready;
   } catch {
     return client;
+  }
+  // A link's values may still be out of range: the engine says which, now,
+  // rather than when the learner presses New session.
+  if (location.search) {
+    const parsed = settings.read();
+    const verdict = parsed.error || await client.checkConfig(parsed.config).then(() => null, (error) => error.message);
+    if (verdict) noteLink([...shared.problems, verdict]);
   }
   const resumed = await client.resumeInterrupted();
   if (resumed.length && !resumed.includes(app.current)) await select(resumed[resumed.length - 1]);

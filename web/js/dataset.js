@@ -5,6 +5,10 @@
 //   const dataset = await fromFile(file);              // {text, name, num_docs}
 //   const dataset = await fromResponse(response, name);
 //   const dataset = fromText(text, name);              // pasted text
+//   dataset.vocab, dataset.longest                     // the preview: characters
+//                                                      // in code point order (as
+//                                                      // the engine's sorted set),
+//                                                      // longest line {line, chars}
 //
 // Each throws a DatasetError whose message names the dataset and the problem.
 // The documents are the text's lines as the engine splits them (data.py
@@ -28,7 +32,7 @@ const fail = (name, problem) => {
   throw new DatasetError(`Dataset ${name}: ${problem}`);
 };
 
-const megabytes = (bytes) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+export const megabytes = (bytes) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 export async function fromFile(file) {
   // Check the size before reading: a huge file is refused without loading it.
@@ -75,11 +79,16 @@ export function fromText(text, name = "pasted text") {
   }
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   let docs = 0;
+  const vocab = new Set();
+  let longest = { line: 0, chars: 0 };
   for (let i = 0; i < lines.length; i++) {
     const doc = lines[i].trim();
     if (!doc) continue;
     docs += 1;
-    const chars = [...doc].length;
+    const characters = [...doc];
+    for (const c of characters) vocab.add(c);
+    const chars = characters.length;
+    if (chars > longest.chars) longest = { line: i + 1, chars };
     if (chars > MAX_DOC_CHARS) {
       fail(name, `line ${i + 1} is ${chars.toLocaleString("en")} characters long; a document (one line) ` +
                  `may have at most ${MAX_DOC_CHARS.toLocaleString("en")}`);
@@ -90,5 +99,6 @@ export function fromText(text, name = "pasted text") {
     fail(name, `it has ${docs.toLocaleString("en")} documents (non-blank lines), over the limit of ` +
                `${MAX_DOCS.toLocaleString("en")}`);
   }
-  return { text, name, num_docs: docs };
+  const byCodePoint = (a, b) => a.codePointAt(0) - b.codePointAt(0);
+  return { text, name, num_docs: docs, vocab: [...vocab].sort(byCodePoint), longest };
 }

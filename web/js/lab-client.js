@@ -15,6 +15,8 @@
 //   await client.embeddingMap(id);             // (null when it is not in this
 //   await client.probe(id, "em");              // tab's worker), answered
 //   await client.runConsole(id, "vocab");      // between two steps of a run
+//   await client.checkConfig(config);          // the engine's verdict, or throws
+//   const id = await client.importTrace(text, name); // read-only session
 //
 // Subscribers receive:
 //   {type: "boot", stage, ms} | {type: "ready", timings, isolated, interrupt}
@@ -253,6 +255,7 @@ export function createLabClient({ workerUrl, store }) {
 
   async function restoreSession(state) {
     const { id } = state;
+    if (state.status === SESSION_STATUS.IMPORTED) throw new Error(`session ${id} is an imported trace: read-only`);
     await ready;
     if (!state.owned) {
       state.owned = await acquire(id);
@@ -308,6 +311,27 @@ export function createLabClient({ workerUrl, store }) {
       broadcast({ type: BROADCAST.SESSIONS });
       setStatus(state, SESSION_STATUS.IDLE);
       return id;
+    });
+  }
+
+  // A trace file, checked whole by the engine, becomes a read-only session:
+  // the store holds its steps and samples like a trained session's.
+  async function importTrace(text, name) {
+    return guard(null, async () => {
+      await ready;
+      const { config } = await call(REQUEST.CHECK_TRACE, { text });
+      const { format, version, generator, dataset, steps, samples } = JSON.parse(text);
+      const now = Date.now();
+      const record = {
+        id: newId("i"), config, fingerprint: dataset.fingerprint, status: SESSION_STATUS.IMPORTED,
+        step: steps.length ? steps[steps.length - 1].step : 0, num_steps: config.num_steps, run_to: null,
+        trace_header: { format, version, generator, config, dataset }, vocab: dataset.vocab, num_params: null,
+        num_docs: dataset.num_docs, dataset_name: `imported from ${name}`, created: now, updated: now,
+      };
+      await store.importSession(record, steps, samples);
+      emit({ type: "sessions" });
+      broadcast({ type: BROADCAST.SESSIONS });
+      return record.id;
     });
   }
 
@@ -525,6 +549,8 @@ export function createLabClient({ workerUrl, store }) {
     embeddingMap: (id) => query(id, REQUEST.EMBEDDING),
     probe: (id, context) => query(id, REQUEST.PROBE, { context }),
     runConsole,
+    checkConfig: (config) => ready.then(() => call(REQUEST.CHECK_CONFIG, { config })),
+    importTrace,
     exportTrace: (id) => store.exportTrace(id),
     getSteps: (id) => store.getSteps(id),
     getSamples: (id) => store.getSamples(id),

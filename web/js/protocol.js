@@ -38,6 +38,14 @@
 //   {id, type: "checkpoint", session}   Result: the engine checkpoint object.
 //   {id, type: "close",      session}   Result: null.
 //
+// Checks: no session involved; the engine owns the rules and their messages.
+//   {id, type: "check_config", config}
+//        Result: {config} with every field, or an error naming the field.
+//   {id, type: "check_trace",  text}
+//        text: a trace file's contents. Result: {config, num_steps,
+//        num_samples}, or an error naming the first problem (not JSON,
+//        format, version, a step out of order, a number that is not finite).
+//
 // Probes: read the live session (the console may also change it). Like every
 // request they are handled between two steps of a run (the run yields to the
 // event loop after each step), so they never see a half-done step.
@@ -134,6 +142,8 @@ export const REQUEST = Object.freeze({
   SAMPLE: "sample",
   CHECKPOINT: "checkpoint",
   CLOSE: "close",
+  CHECK_CONFIG: "check_config",
+  CHECK_TRACE: "check_trace",
   INSPECT: "inspect",
   EMBEDDING: "embedding",
   PROBE: "probe",
@@ -165,7 +175,8 @@ export const RUN_REASON = Object.freeze({ DONE: "done", PAUSED: "paused", ERROR:
 
 // A session's status as the page shows it.
 //   idle: loaded or stored, not running; running; paused; done (reached
-//   num_steps); error; interrupted: stored as running by a tab that is gone.
+//   num_steps); error; interrupted: stored as running by a tab that is gone;
+//   imported: a trace loaded from a file, read-only (no model behind it).
 export const SESSION_STATUS = Object.freeze({
   IDLE: "idle",
   RUNNING: "running",
@@ -173,6 +184,7 @@ export const SESSION_STATUS = Object.freeze({
   DONE: "done",
   ERROR: "error",
   INTERRUPTED: "interrupted",
+  IMPORTED: "imported",
 });
 
 export const LEVEL = Object.freeze({ LOSS: "loss", FULL: "full" });

@@ -1,5 +1,6 @@
 // The config form, built from the one declarative table CONFIG_FIELDS
-// (protocol.js). The form and the page URL both read and write it.
+// (protocol.js). The form and the page URL (a shared link) both read and
+// write it.
 import { CONFIG_FIELDS, defaultConfig } from "./protocol.js";
 
 export function createSettings(container) {
@@ -39,15 +40,8 @@ export function createSettings(container) {
   function read() {
     const config = {};
     for (const field of CONFIG_FIELDS) {
-      const raw = inputs.get(field.name).value.trim();
-      if (field.kind === "choice") {
-        if (!field.choices.includes(raw)) return { error: `${field.name} must be one of ${field.choices.join(", ")}`, field: field.name };
-        config[field.name] = raw;
-        continue;
-      }
-      const value = Number(raw);
-      if (raw === "" || !Number.isFinite(value)) return { error: `${field.name} must be a number`, field: field.name };
-      if (field.kind === "int" && !Number.isInteger(value)) return { error: `${field.name} must be a whole number`, field: field.name };
+      const { value, problem } = parse(field, inputs.get(field.name).value);
+      if (problem) return { error: `${field.name} ${problem}`, field: field.name };
       config[field.name] = value;
     }
     return { config };
@@ -59,27 +53,71 @@ export function createSettings(container) {
     }
   }
 
-  // URL query parameters with known names fill the form; others are ignored.
+  // A shared link fills the form (it never starts anything). Returns the
+  // link's dataset choice (or null) and its problems, each naming the
+  // parameter: unknown, repeated or malformed ones are left out.
   function readUrl(search = location.search) {
     const params = new URLSearchParams(search);
+    const problems = [];
     const values = {};
-    for (const field of CONFIG_FIELDS) if (params.has(field.name)) values[field.name] = params.get(field.name);
+    for (const name of new Set(params.keys())) {
+      if (!FIELDS.has(name) && name !== "dataset") problems.push(`unknown parameter "${name}" ignored`);
+    }
+    for (const [name, field] of FIELDS) {
+      const given = params.getAll(name);
+      if (!given.length) continue;
+      if (given.length > 1) problems.push(`${name} is given ${given.length} times; the first is used`);
+      const { value, problem } = parse(field, given[0]);
+      if (problem) problems.push(`${name}=${JSON.stringify(given[0])}: ${problem}; kept ${inputs.get(name).value}`);
+      else values[name] = value;
+    }
+    let dataset = params.get("dataset");
+    if (dataset !== null && !SHARED_DATASETS.includes(dataset)) {
+      problems.push(`dataset=${JSON.stringify(dataset)}: must be one of ${SHARED_DATASETS.join(", ")}; kept the bundled names`);
+      dataset = null;
+    }
     write(values);
+    return { dataset, problems };
   }
 
-  function writeUrl(config) {
+  // The query string for `config` and a dataset choice (defaults left out).
+  function query(config, dataset) {
     const defaults = defaultConfig();
     const params = new URLSearchParams();
     for (const field of CONFIG_FIELDS) {
       if (config[field.name] !== defaults[field.name]) params.set(field.name, String(config[field.name]));
     }
-    const query = params.toString();
-    history.replaceState(null, "", query ? `?${query}` : location.pathname);
+    if (SHARED_DATASETS.includes(dataset) && dataset !== SHARED_DATASETS[0]) params.set("dataset", dataset);
+    const text = params.toString();
+    return text ? `?${text}` : "";
+  }
+
+  const link = (config, dataset) => new URL(query(config, dataset) || location.pathname, location.href).href;
+
+  function writeUrl(config, dataset) {
+    history.replaceState(null, "", query(config, dataset) || location.pathname);
   }
 
   function focus(name) {
     inputs.get(name)?.focus();
   }
 
-  return { read, write, readUrl, writeUrl, focus };
+  return { read, write, readUrl, writeUrl, link, focus };
+}
+
+const FIELDS = new Map(CONFIG_FIELDS.map((field) => [field.name, field]));
+
+// Datasets a link can name (a file or pasted text stays in its browser).
+export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);
+
+// One raw value of a field: {value} or {problem} (worded after the name).
+function parse(field, raw) {
+  const text = String(raw).trim();
+  if (field.kind === "choice") {
+    return field.choices.includes(text) ? { value: text } : { problem: `must be one of ${field.choices.join(", ")}` };
+  }
+  const value = Number(text);
+  if (text === "" || !Number.isFinite(value)) return { problem: "must be a number" };
+  if (field.kind === "int" && !Number.isInteger(value)) return { problem: "must be a whole number" };
+  return { value };
 }

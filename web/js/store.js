@@ -3,7 +3,10 @@
 // Object stores:
 //   sessions     key id:                 {id, config, fingerprint, status, step,
 //                                         num_steps, run_to, trace_header,
-//                                         vocab, num_params, created, updated}
+//                                         vocab, num_params, num_docs,
+//                                         dataset_name, created, updated}
+//                                        (status "imported": a trace, no
+//                                         dataset or checkpoint behind it)
 //   datasets     key fingerprint:         {fingerprint, text, name, num_docs}
 //   checkpoints  key session:             {session, step, checkpoint} (the latest)
 //   steps        key [session, step]:     {session, step, event}
@@ -42,7 +45,7 @@ const describe = (error) => (error && error.name && error.name !== "Error" ? `${
 // Route calls to IndexedDB until a write fails with a DOMException (quota,
 // storage gone); then copy what IndexedDB holds into memory, replay the
 // failed write there and carry on in memory.
-const WRITES = ["createSession", "commit", "truncate", "reset", "addSamples", "deleteSession"];
+const WRITES = ["createSession", "importSession", "commit", "truncate", "reset", "addSamples", "deleteSession"];
 function withFallback(primary, problem, onProblem) {
   let active = primary || createMemoryStore();
   let switching = null;
@@ -129,6 +132,18 @@ async function openIndexedDB(name) {
       const datasets = tx.objectStore("datasets");
       if (!(await datasets.getKey(dataset.fingerprint))) await datasets.put(dataset);
       await tx.objectStore("sessions").put(record);
+    }),
+
+    // An imported trace: its record, steps and samples, together.
+    importSession: (record, steps, samples) => write(["sessions", "steps", "samples"], async (tx) => {
+      const session = record.id;
+      const requests = [tx.objectStore("sessions").put(record)];
+      for (const event of steps) requests.push(tx.objectStore("steps").put({ session, step: event.step, event }));
+      for (const { step, temperature, samples: texts } of samples) {
+        requests.push(tx.objectStore("samples").add({ session, step, temperature, samples: texts, created: record.created }));
+      }
+      for (const request of requests) request.catch(() => {});
+      await Promise.all(requests);
     }),
 
     // Merge `changes` into a session record, write steps and optionally the
@@ -246,6 +261,13 @@ export function createMemoryStore(snapshot = null) {
     async createSession(record, dataset) {
       if (!datasets.has(dataset.fingerprint)) datasets.set(dataset.fingerprint, clone(dataset));
       sessions.set(record.id, clone(record));
+    },
+    async importSession(record, newSteps, batches) {
+      sessions.set(record.id, clone(record));
+      for (const event of newSteps) stepsOf(record.id).set(event.step, clone(event));
+      for (const { step, temperature, samples: texts } of batches) {
+        samples.push({ key: nextKey++, session: record.id, step, temperature, samples: texts.slice(), created: record.created });
+      }
     },
     async commit(session, changes, newSteps = [], checkpoint = null) {
       const record = sessions.get(session);

@@ -170,6 +170,8 @@ function createAdapter(engine, post) {
       notRunning(session);
       return call("close", session);
     },
+    [REQUEST.CHECK_CONFIG]: ({ config }) => call("check_config", JSON.stringify(config)),
+    [REQUEST.CHECK_TRACE]: ({ text }) => call("check_trace", text),
     // Probes: allowed during a run; they land between two steps.
     [REQUEST.INSPECT]: ({ session, name }) => call("inspect_matrix", session, name),
     [REQUEST.EMBEDDING]: ({ session }) => call("embedding_map", session),

@@ -1,0 +1,67 @@
+// Time travel: a scrubber over the current session's recorded steps. Moving
+// it calls onTravel(step), or onTravel(null) at the end of the range and on
+// "Live"; the page then redraws the panels as they were at that step. The
+// view only draws what update() gives it:
+//   update({latest, at, detail})  latest: the last recorded step; at: the
+//   step shown (null: live); detail: the step whose attention, probabilities
+//   and graph timings are shown (the last one at or before `at` recorded with
+//   full instrumentation; during a run that is every 100 ms or so).
+import { createFrame } from "./frame.js";
+
+export function create(el, { onTravel }) {
+  const label = document.createElement("label");
+  label.className = "timeline";
+  const caption = document.createElement("span");
+  caption.textContent = "Time travel";
+  const range = document.createElement("input");
+  range.type = "range";
+  range.id = "time-travel";
+  range.min = "1";
+  range.step = "1";
+  label.append(caption, range);
+  const live = document.createElement("button");
+  live.type = "button";
+  live.id = "btn-live";
+  live.textContent = "Live";
+  const note = document.createElement("output");
+  note.id = "time-travel-note";
+  note.className = "hint";
+  note.htmlFor = "time-travel";
+  el.append(label, live, note);
+
+  let data = { latest: 0, at: null, detail: null };
+  const frame = createFrame(() => {
+    const { latest, at, detail } = data;
+    el.hidden = latest < 1;
+    range.max = String(Math.max(1, latest));
+    range.value = String(at ?? latest);
+    live.disabled = at === null;
+    el.dataset.travel = at === null ? "live" : String(at);
+    if (at === null) {
+      note.textContent = "Live: the panels follow the latest step. Drag to go back.";
+      return;
+    }
+    const shown = detail === at ? `Step ${at} of ${latest}, as it was then`
+      : detail ? `Step ${at} of ${latest}; attention, probabilities and graph from step ${detail}, the last one recorded in full`
+        : `Step ${at} of ${latest}; no step up to here was recorded in full`;
+    note.textContent = `${shown}. The inspector, embedding map and probe show the model as it is now.`;
+  });
+
+  range.addEventListener("input", () => {
+    const step = Number(range.value);
+    onTravel(step >= data.latest ? null : step);
+  });
+  live.addEventListener("click", () => onTravel(null));
+
+  return {
+    update(next) {
+      data = { ...data, ...next };
+      frame.request();
+    },
+    resize() {},
+    destroy() {
+      frame.cancel();
+      el.replaceChildren();
+    },
+  };
+}
