@@ -21,6 +21,7 @@ import * as inspectorPanel from "./panels/inspector.js";
 import * as embeddingsPanel from "./panels/embeddings.js";
 import * as probePanel from "./panels/probe.js";
 import * as consolePanel from "./panels/console.js";
+import * as comparePanel from "./panels/compare.js";
 import { playRecording } from "./panels/recording.js";
 
 const MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt";
@@ -29,7 +30,8 @@ const KEEP_EVENTS = 50;
 
 // Panels plug in here: [name, module, options]. Each module exports
 // create(el, options) -> {update(message), resize(), destroy()}. Every panel
-// also gets options.source: reads of the live model (see panels/live.js).
+// also gets options.source: reads of the live model (see panels/live.js) and
+// of stored sessions.
 const PANELS = [
   ["loss", lossPanel, { title: "Loss" }],
   ["attention", attentionPanel, { title: "Attention" }],
@@ -39,6 +41,7 @@ const PANELS = [
   ["embeddings", embeddingsPanel, { title: "Embedding map" }],
   ["probe", probePanel, { title: "Probe a context" }],
   ["console", consolePanel, { title: "Python console" }],
+  ["compare", comparePanel, { title: "Compare runs" }],
 ];
 
 const ADOPT_ATTEMPTS = 6; // asking a waiting new version to take over, 250 ms apart
@@ -131,6 +134,9 @@ async function createApp() {
     embeddingMap: live("embeddingMap"),
     probe: live("probe"),
     runConsole: live("runConsole"),
+    listSessions: () => client.listSessions(),
+    steps: (id) => client.getSteps(id),
+    samples: (id) => client.getSamples(id),
   });
   for (const [name, module, options] of PANELS) panels.add(name, module.create, { ...options, source });
   // Until a real session is shown, the panels replay a recorded run.
