@@ -1,13 +1,17 @@
-"""Reliability (issue 6): bad datasets are refused with a message naming the
-problem, failing storage loses nothing, and the CSP holds.
+"""Reliability (issue 6): bad config values, datasets, traces and links are
+refused with a message naming the problem, failing storage loses nothing,
+crafted text never becomes HTML, and the CSP holds.
 
 Real Chromium, real Pyodide. The only stubs are of storage (IndexedDB),
 injected with page.add_init_script before the page's own scripts run.
 Losses are compared with the engine run natively, as in test_site.py.
 """
 
+import json
 import re
+from urllib.parse import quote
 
+from test_explore import native_trace
 from test_site import (TOL, expect_progress, latest_loss, native_losses, new_session, open_lab,
                        session_done, wait_steps)
 
@@ -48,7 +52,7 @@ def check_losses(page, session, dist_dir, num_steps):
     assert worst < TOL, worst
 
 
-# ---- 1. datasets ------------------------------------------------------------------
+# ---- 1. datasets and config values ------------------------------------------------------------------
 
 BAD_DATASETS = [
     ("empty.txt", b"", "the file is empty"),
@@ -100,7 +104,141 @@ def test_bad_datasets_are_refused_and_nothing_changes(lab_page, site_url, wait_r
     assert "😀" in trace["dataset"]["vocab"] and "ë" in trace["dataset"]["vocab"]
 
 
-# ---- 2. storage failures ------------------------------------------------------------
+BAD_CONFIGS = [  # (field values, what the message says); the engine words the ranges
+    ({"n_embd": ""}, "n_embd must be a number"),
+    ({"block_size": "1e999"}, "block_size must be a number"),
+    ({"n_layer": "2.5"}, "n_layer must be a whole number"),
+    ({"n_embd": "-4"}, "n_embd must be an integer from 1 to 256, got -4"),
+    ({"n_layer": "0"}, "n_layer must be an integer from 1 to 12, got 0"),
+    ({"num_steps": "0"}, "num_steps must be an integer from 1 to 1000000, got 0"),
+    ({"seed": "-1"}, "seed must be an integer from 0"),
+    ({"n_embd": "15"}, "n_embd (15) must be divisible by n_head (4)"),
+    ({"n_embd": "256", "n_layer": "12"}, "the limit is 500,000"),
+    ({"learning_rate": "0"}, "learning_rate must be a number greater than 0 and at most 1"),
+    ({"temperature": "-0.5"}, "temperature must be a number greater than 0 and at most 10"),
+]
+
+
+def set_value(page, name, value):
+    """Put raw text in a config field (also what a number input refuses to type)."""
+    page.evaluate("([name, value]) => { document.querySelector(`#cfg-${name}`).value = value; }", [name, value])
+
+
+def test_bad_config_values_are_refused_and_nothing_changes(lab_page, site_url, wait_ready):
+    page = lab_page
+    open_lab(page, site_url, wait_ready)
+    kept = new_session(page, num_steps=20)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    before = stored(page)
+    defaults = {name: page.input_value(f"#cfg-{name}") for values, _ in BAD_CONFIGS for name in values}
+    for values, problem in BAD_CONFIGS:
+        page.evaluate("() => { document.querySelector('#form-error').textContent = ''; }")
+        for name, value in values.items():
+            set_value(page, name, value)
+        page.get_by_role("button", name="New session").click()
+        assert problem in alert_says(page, problem)
+        assert page.evaluate("() => window.lab.state.current") == kept
+        for name in values:
+            set_value(page, name, defaults[name])
+    assert stored(page) == before
+    assert page.locator("#status").text_content() == "ready"
+
+
+# ---- 2. imported traces -------------------------------------------------------------
+
+def bad_traces():
+    good = json.dumps(native_trace())
+    def edit(change):
+        data = json.loads(good)
+        change(data)
+        return json.dumps(data).encode()
+    return [
+        ("empty.json", b"", "the file is empty"),
+        ("notes.json", b"hello, not a trace", "not JSON"),
+        ("latin1.json", '{"doc": "zoë"}'.encode("latin-1"), "not valid UTF-8"),
+        ("other.json", edit(lambda t: t.update(format="something-else")), "not a microgpt-lab-trace"),
+        ("v2.json", edit(lambda t: t.update(version=2)), "trace version 2 is not supported"),
+        ("cut.json", good[: len(good) // 2].encode(), "cut short"),
+        ("order.json", edit(lambda t: t["steps"].reverse()), "steps[1]: step must be an integer greater than 12"),
+        ("nan.json", good.replace('"loss": ', '"loss": NaN, "was": ', 1).encode(), "the file has NaN"),
+        ("inf.json", edit(lambda t: t["steps"][3].update(loss=1e999)), "the file has Infinity"),
+        ("tokens.json", edit(lambda t: t["steps"][0].update(tokens=[0, 999])), "tokens must be token ids"),
+    ]
+
+
+def test_bad_traces_are_refused_and_nothing_changes(lab_page, site_url, wait_ready, tmp_path):
+    page = lab_page
+    open_lab(page, site_url, wait_ready)
+    kept = new_session(page, num_steps=20)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    before = stored(page)
+    big = tmp_path / "huge.json"
+    with big.open("wb") as f:
+        f.truncate(101 * 1024 * 1024)
+    cases = [*bad_traces(), ("huge.json", None, "the file is 101.0 MB, over the limit of 100.0 MB")]
+    for name, content, problem in cases:
+        path = tmp_path / name
+        if content is not None:
+            path.write_bytes(content)
+        page.evaluate("() => { document.querySelector('#form-error').textContent = ''; }")
+        page.locator("#trace-file").set_input_files(str(path))
+        message = alert_says(page, f"Trace {name}: ")
+        assert problem in message, message
+        assert page.evaluate("() => window.lab.state.current") == kept
+    assert stored(page) == before
+
+
+CRAFTED = '<img src=x onerror="window.__pwned = 1">'
+
+
+def test_crafted_strings_render_as_text(lab_page, site_url, wait_ready, tmp_path):
+    """Whatever a trace, a dataset or a link says is shown as text, never run as HTML."""
+    page = lab_page
+    data = native_trace(steps=3)
+    data["generator"] = CRAFTED
+    data["steps"][0]["doc"] = CRAFTED
+    data["samples"][0]["samples"] = [CRAFTED, "<script>window.__pwned = 2</script>"]
+    path = tmp_path / "<b>x<b>.json"
+    path.write_text(json.dumps(data))
+    open_lab(page, f"{site_url}?{quote(CRAFTED, safe='')}=1&n_embd=%3Cb%3E", wait_ready)
+    assert CRAFTED in page.locator("#url-notice").text_content()
+    page.locator("#trace-file").set_input_files(str(path))
+    page.wait_for_function("() => window.lab.state.current")
+    page.get_by_role("list", name="Samples").get_by_text(CRAFTED).wait_for()
+    page.locator("#time-travel").fill("1")
+    page.wait_for_function("() => document.querySelector('[data-panel=attention]').dataset.step === '1'")
+    assert page.locator("[data-panel=attention]").get_attribute("data-doc") == CRAFTED
+    page.get_by_label("Pasted text").check()
+    page.get_by_label("Dataset text").fill(CRAFTED + "\n<i>y</i>")
+    page.wait_for_function("() => document.querySelector('#dataset-preview').dataset.state === 'ok'")
+    assert page.locator("img, script:not([src]), b, i").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
+
+
+# ---- 3. shared links ---------------------------------------------------------------
+
+def test_malformed_share_links_are_named_and_never_start(lab_page, site_url, wait_ready):
+    page = lab_page
+    query = "n_embd=abc&n_embd=9&bogus=1&temperature=-1&dataset=evil&seed=&n_head=2"
+    open_lab(page, f"{site_url}?{query}", wait_ready)
+    notice = page.locator("#url-notice")
+    page.wait_for_function("() => document.querySelector('#url-notice').textContent.includes('temperature')")
+    text = notice.text_content()
+    for problem in ['unknown parameter "bogus" ignored', "n_embd is given 2 times; the first is used",
+                    'n_embd="abc": must be a number; kept 16', 'seed="": must be a number; kept 42',
+                    'dataset="evil": must be one of default, makemore',
+                    "temperature must be a number greater than 0 and at most 10, got -1"]:
+        assert problem in text, text
+    assert page.input_value("#cfg-n_head") == "2"  # the good parameter is used
+    assert page.get_by_label("Names (bundled").is_checked()
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.lab.listSessions()") == []
+    assert stored(page)["sessions"] == []
+
+
+# ---- 4. storage failures ------------------------------------------------------------
 
 QUOTA_STUB = """
 (() => {
@@ -160,7 +298,7 @@ def test_indexeddb_unavailable_trains_in_memory(lab_page, site_url, wait_ready, 
     assert page.locator("#form-error").text_content() == ""
 
 
-# ---- 3. Content-Security-Policy ------------------------------------------------------
+# ---- 5. Content-Security-Policy ------------------------------------------------------
 
 VIOLATIONS = """
 window.__violations = [];

@@ -365,43 +365,6 @@ def test_keyboard_shortcuts(lab_page, site_url, wait_ready):
     assert len(page.evaluate("() => window.lab.listSessions()")) == 2
 
 
-def test_errors_come_back_as_data_and_are_shown(lab_page, site_url, wait_ready):
-    """The engine's checks reach the user as text naming the field."""
-    page = lab_page
-    open_lab(page, site_url, wait_ready)
-    alert = page.locator("#form-error")
-    set_field(page, "n_head", 3)  # 16 is not divisible by 3
-    page.get_by_role("button", name="New session").click()
-    page.wait_for_function("() => document.querySelector('#form-error').textContent.includes('n_embd (16) must be divisible by n_head (3)')")
-    set_field(page, "n_head", 4)
-    set_field(page, "n_embd", 128)  # too large for a tab: the engine refuses
-    set_field(page, "n_layer", 4)
-    page.get_by_role("button", name="New session").click()
-    page.wait_for_function("() => document.querySelector('#form-error').textContent.includes('parameters')")
-    assert "limit" in alert.text_content()
-    assert page.evaluate("() => window.lab.listSessions()") == []
-    assert page.locator("#status").text_content() == "ready"
-
-
-def test_own_text_file_as_dataset(lab_page, site_url, wait_ready, tmp_path):
-    """The user's own file, one document per line; any characters train."""
-    page = lab_page
-    text = "anna\nbob\r\nzoë\n\n😀 ok\ncafé\n"
-    path = tmp_path / "mine.txt"
-    path.write_text(text, encoding="utf-8")
-    open_lab(page, site_url, wait_ready)
-    page.get_by_label("My text file").check()
-    page.get_by_label("Dataset file").set_input_files(str(path))
-    session = new_session(page, num_steps=20)
-    page.get_by_role("button", name="Step").click()
-    wait_steps(page, 1)
-    native = Session.from_text(Config(num_steps=20), text).step(level="loss")["loss"]
-    assert abs(latest_loss(page) - native) < TOL
-    record = page.evaluate("(id) => window.lab.trace(id)", session)
-    assert "😀" in record["dataset"]["vocab"] and "ë" in record["dataset"]["vocab"]
-    assert record["dataset"]["num_docs"] == 5
-
-
 def test_service_worker_update_never_interrupts_a_run(lab_page, dist_dir, tmp_path, wait_ready):
     """A new build installs while a run goes on and waits; the next load, once
     the page is alone, uses it."""
