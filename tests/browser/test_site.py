@@ -277,7 +277,8 @@ def test_offline_after_first_visit(lab_page, site_url, wait_ready, dist_dir):
 
 
 def test_second_tab_watches_the_first_tabs_run(lab_page, site_url, wait_ready):
-    """Tabs share events over a BroadcastChannel; watchers are counted per session."""
+    """Tabs share events over a BroadcastChannel; watchers are counted per
+    session; the tab holding the session's Web Lock is the only one to train it."""
     first = lab_page
     open_lab(first, site_url, wait_ready)
     session = new_session(first, num_steps=400)
@@ -300,6 +301,14 @@ def test_second_tab_watches_the_first_tabs_run(lab_page, site_url, wait_ready):
     wait_status(second, "running")
     first.get_by_role("button", name="Pause").click()
     wait_status(first, "paused")
+    # Only the owner trains it (Web Locks): the watcher is told, nothing runs twice.
+    wait_status(second, "paused")
+    second.get_by_role("button", name="Run").click()
+    second.wait_for_function("(id) => document.querySelector('#form-error').textContent"
+                             ".includes(`session ${id} is open in another tab`)", arg=session)
+    steps = [s["step"] for s in first.evaluate("() => window.lab.steps()")]
+    assert steps == list(range(1, len(steps) + 1))
+    assert session_info(first, session)["status"] == "paused"
     second.close()
     wait_until(first, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.watchers === 1)", session)
     assert errors == []
