@@ -26,7 +26,7 @@ def step_times(page, count):
 
 def ema(values, beta=0.95):
     raw = 0.0
-    for i, value in enumerate(values):
+    for value in values:
         raw = beta * raw + (1 - beta) * value
     return raw / (1 - beta ** len(values))
 
