@@ -10,7 +10,7 @@
 // space-separated) and data-explained ("r1,r2").
 import { createCanvas, createLegend, theme } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
-import { createRefresher, liveChange } from "./live.js";
+import { createLiveFeed } from "./live.js";
 
 const VOWELS = new Set("aeiouAEIOU");
 const GLIDE_MS = 300;
@@ -27,7 +27,7 @@ export function create(el, options = {}) {
   el.append(legend, plot.canvas, note);
 
   // from/to: {points, bounds}; the drawing interpolates between them.
-  const state = { session: null, data: null, from: null, to: null, start: 0, error: "" };
+  const state = { data: null, from: null, to: null, start: 0, error: "" };
 
   function bounds(points) {
     const xs = points.map((p) => p[0]);
@@ -36,9 +36,14 @@ export function create(el, options = {}) {
     return [...span(Math.min(...xs), Math.max(...xs)), ...span(Math.min(...ys), Math.max(...ys))];
   }
 
-  const refresher = createRefresher(() => source.embeddingMap(state.session), {
+  const feed = createLiveFeed((session) => source.embeddingMap(session), {
+    onSession() {
+      state.data = null;
+      state.to = null;
+      frame.request();
+    },
     onResult(data) {
-      state.error = data ? "" : "No live model here yet: start, step or run a session.";
+      state.error = data ? "" : feed.idle;
       if (data) {
         const target = { points: data.points.map((p) => [p[0], p[1] ?? 0]), bounds: bounds(data.points) };
         state.from = state.to && state.to.points.length === target.points.length ? current() : target;
@@ -134,22 +139,13 @@ export function create(el, options = {}) {
 
   return {
     update(message) {
-      const change = liveChange(message, state.session);
-      if (!change) return;
-      if (change.fresh) {
-        state.session = change.session;
-        state.data = null;
-        state.to = null;
-        refresher.reset();
-        frame.request();
-      }
-      refresher.request();
+      feed.update(message);
     },
     resize() {
       frame.request();
     },
     destroy() {
-      refresher.destroy();
+      feed.destroy();
       frame.cancel();
       el.replaceChildren();
     },

@@ -13,7 +13,7 @@
 // data-v, data-update and data-history (how many steps are recorded).
 import { createCanvas, theme, tokenLabel } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
-import { createRefresher, liveChange } from "./live.js";
+import { createLiveFeed } from "./live.js";
 
 const VIEWS = [
   ["weights", "Weights"],
@@ -105,7 +105,7 @@ export function create(el, options = {}) {
   el.append(controls, plot.canvas, legend, detail);
 
   const state = {
-    session: null, vocab: [], data: null, error: "", matrix: "wte",
+    vocab: [], data: null, error: "", matrix: "wte",
     cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}]
   };
   const view = () => radios.find((r) => r.checked).value;
@@ -129,10 +129,17 @@ export function create(el, options = {}) {
     state.histories.set(key, list);
   }
 
-  const refresher = createRefresher(() => source.inspectMatrix(state.session, state.matrix), {
+  const feed = createLiveFeed((session) => source.inspectMatrix(session, state.matrix), {
+    onSession(message) {
+      state.vocab = message.record ? message.record.vocab : [];
+      state.data = null;
+      state.histories.clear();
+      setMatrices(message.record?.config);
+      frame.request();
+    },
     onResult(data) {
       state.data = data;
-      state.error = data ? "" : "No live model here yet: start, step or run a session.";
+      state.error = data ? "" : feed.idle;
       if (data) {
         const [rows, cols] = data.shape;
         state.cell = [Math.min(state.cell[0], rows - 1), Math.min(state.cell[1], cols - 1)];
@@ -293,8 +300,7 @@ export function create(el, options = {}) {
     state.matrix = select.value;
     state.data = null;
     state.cell = [0, 0];
-    refresher.reset();
-    refresher.request();
+    feed.restart();
     frame.request();
   });
   for (const radio of radios) radio.addEventListener("change", () => frame.request());
@@ -317,24 +323,13 @@ export function create(el, options = {}) {
 
   return {
     update(message) {
-      const change = liveChange(message, state.session);
-      if (!change) return;
-      if (change.fresh) {
-        state.session = change.session;
-        state.vocab = message.record ? message.record.vocab : [];
-        state.data = null;
-        state.histories.clear();
-        setMatrices(message.record?.config);
-        refresher.reset();
-        frame.request();
-      }
-      refresher.request();
+      feed.update(message);
     },
     resize() {
       frame.request();
     },
     destroy() {
-      refresher.destroy();
+      feed.destroy();
       frame.cancel();
       el.replaceChildren();
     },

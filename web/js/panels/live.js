@@ -5,13 +5,17 @@
 // has no live model in this tab (the recording; a stored session not yet
 // loaded into this tab's worker, until it is started, stepped or run).
 //
-// createRefresher(fetch, {onResult, onError}) keeps at most one read in
-// flight and starts at most one every MIN_INTERVAL_MS, so a run (full events
-// every 100 ms) refreshes a few times per second. reset() drops the answer of
-// a read started for an earlier selection.
+// createLiveFeed(read, {onResult, onError, onSession}) is what such a panel
+// uses: feed.update(message) follows the shown session (onSession(message)
+// when a new one is shown, to clear the panel) and refreshes on the changes
+// that call for it (liveChange); read(session) is called at most every
+// MIN_INTERVAL_MS with one read in flight (createRefresher), so a run (full
+// events every 100 ms) refreshes a few times per second. feed.restart()
+// drops a read in flight and reads again (the panel changed what it asks);
+// feed.idle says why there is nothing to show when a read returns null.
 const MIN_INTERVAL_MS = 250;
 
-export function createRefresher(fetch, { onResult, onError }) {
+function createRefresher(fetch, { onResult, onError }) {
   let wanted = false;
   let inFlight = false;
   let last = -Infinity;
@@ -61,12 +65,41 @@ export function createRefresher(fetch, { onResult, onError }) {
   };
 }
 
+export function createLiveFeed(read, { onResult, onError, onSession }) {
+  let imported = false;
+  const refresher = createRefresher(() => read(feed.session), { onResult, onError });
+  const feed = {
+    session: null,
+    get idle() {
+      return imported ? "An imported trace is read-only: it has no model to look into."
+        : "No live model here yet: start, step or run a session.";
+    },
+    update(message) {
+      const change = liveChange(message, feed.session);
+      if (!change) return;
+      if (change.fresh) {
+        feed.session = change.session;
+        imported = message.record?.status === "imported";
+        refresher.reset();
+        onSession(message);
+      }
+      refresher.request();
+    },
+    restart() {
+      refresher.reset();
+      refresher.request();
+    },
+    destroy: () => refresher.destroy(),
+  };
+  return feed;
+}
+
 // Which live session a panel message concerns, and whether it asks for a
 // refresh: a newly shown session, a full step event of it (only full events
 // carry `topk`; they come every 100 ms or so during a run), or a status
 // change (a run that ends on a light event). Events from other tabs are
 // skipped: their model lives in another worker.
-export function liveChange(message, session) {
+function liveChange(message, session) {
   switch (message.type) {
     case "session":
       return { session: message.session, fresh: true };

@@ -12,7 +12,7 @@
 // data-top (the charted characters, space-separated) and data-error.
 import { createCanvas, theme, tokenLabel } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
-import { createRefresher, liveChange } from "./live.js";
+import { createLiveFeed } from "./live.js";
 
 const TOP_K = 5;
 const LIMIT = 2000; // points kept; older ones are dropped
@@ -51,12 +51,17 @@ export function create(el, options = {}) {
   const plot = createCanvas(el, { label: "Probability of each next character across training", height: 200 });
   el.append(form, legend, plot.canvas);
 
-  const state = { session: null, vocab: [], context: "", points: [], error: "", idle: "" };
+  const state = { vocab: [], context: "", points: [], error: "", idle: "" };
 
-  const refresher = createRefresher(() => source.probe(state.session, state.context), {
+  const feed = createLiveFeed((session) => source.probe(session, state.context), {
+    onSession(message) {
+      state.vocab = message.record ? message.record.vocab : [];
+      state.points = [];
+      frame.request();
+    },
     onResult(result) {
       state.error = "";
-      state.idle = result ? "" : "No live model here yet: start, step or run a session.";
+      state.idle = result ? "" : feed.idle;
       if (result) {
         const last = state.points[state.points.length - 1];
         const point = { step: result.step, probs: result.probs };
@@ -175,29 +180,19 @@ export function create(el, options = {}) {
     state.context = input.value;
     state.points = [];
     state.error = "";
-    refresher.reset();
-    refresher.request();
+    feed.restart();
     frame.request();
   });
 
   return {
     update(message) {
-      const change = liveChange(message, state.session);
-      if (!change) return;
-      if (change.fresh) {
-        state.session = change.session;
-        state.vocab = message.record ? message.record.vocab : [];
-        state.points = [];
-        refresher.reset();
-        frame.request();
-      }
-      refresher.request();
+      feed.update(message);
     },
     resize() {
       frame.request();
     },
     destroy() {
-      refresher.destroy();
+      feed.destroy();
       frame.cancel();
       el.replaceChildren();
     },
