@@ -257,10 +257,11 @@ export function create(el, { source }) {
     update(message) {
       switch (message.type) {
         case "session":
-          // The shown session is ticked first, so comparing starts from it.
+          // The first two sessions shown are ticked, so a second run is
+          // compared with the first at once; after that the learner picks.
           if (message.session !== "recording" && message.session !== state.current && !message.travel) {
             state.current = message.session;
-            if (!state.ticked.includes(message.session) && state.ticked.length === 0) tick(message.session, true);
+            if (!state.ticked.includes(message.session) && state.ticked.length < 2) tick(message.session, true);
           }
           refreshList();
           break;

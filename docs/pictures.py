@@ -1,0 +1,96 @@
+"""The README's pictures, taken from the built lab in headless Chromium.
+
+    python3 build.py                          # builds dist/
+    .venv/bin/python docs/pictures.py         # writes docs/*.png
+
+Trains two short runs on the bundled names (different learning rates), then
+photographs each feature as a learner would see it. Chromium: $CHROMIUM, else
+/usr/bin/chromium, else Playwright's own.
+"""
+import os
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import build  # noqa: E402  (the server the tests use too)
+
+DOCS = ROOT / "docs"
+STEPS = 300
+
+
+def chromium():
+    path = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    return path if Path(path).exists() else None
+
+
+def new_run(page, learning_rate):
+    page.fill("#cfg-num_steps", str(STEPS))
+    page.fill("#cfg-learning_rate", str(learning_rate))
+    before = page.evaluate("() => window.lab.state.current")
+    page.click("#btn-new")
+    page.wait_for_function("(before) => window.lab.state.current && window.lab.state.current !== before", arg=before)
+    return page.evaluate("() => window.lab.state.current")
+
+
+def run_to_end(page):
+    page.click("#btn-run")
+    page.wait_for_function("() => window.lab.state.status === 'done'", timeout=300_000)
+
+
+def shoot(locator, name):
+    locator.scroll_into_view_if_needed()
+    locator.page.wait_for_timeout(400)  # let the panels' next frames land
+    locator.screenshot(path=str(DOCS / name), animations="disabled")
+    print(f"docs/{name}")
+
+
+def main():
+    server = build.make_server(ROOT / "dist", "127.0.0.1", 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1360, "height": 1000}, device_scale_factor=1)
+        page.goto(server.url)
+        page.get_by_role("status").filter(has_text="ready").first.wait_for(timeout=120_000)
+        panel = lambda name: page.locator(f"[data-panel={name}]")  # noqa: E731
+
+        slow = new_run(page, 0.003)
+        run_to_end(page)
+        new_run(page, 0.01)
+        probe = panel("probe")
+        probe.get_by_label("Context after BOS").fill("em")
+        probe.get_by_role("button", name="Pin").click()
+        run_to_end(page)
+        page.click("#btn-sample")
+        page.get_by_role("list", name="Samples").get_by_role("listitem").first.wait_for()
+        for session in (slow, page.evaluate("() => window.lab.state.current")):
+            panel("compare").get_by_label(session).check()
+        console = panel("console").get_by_label("Python")
+        console.fill("[round(w, 3) for w in state_dict['wte'][vocab.index('e')][:6]]")
+        console.press("Enter")
+        inspector = panel("inspector")
+        inspector.get_by_label("Gradients (last step)").check()
+        inspector.locator("canvas").first.click(position={"x": 60, "y": 40})
+
+        page.screenshot(path=str(DOCS / "screenshot.png"), full_page=True)
+        print("docs/screenshot.png")
+        for name in ("inspector", "embeddings", "probe", "console", "compare"):
+            shoot(panel(name), f"{name}.png")
+        page.locator("#time-travel").fill("60")
+        page.wait_for_function("() => document.querySelector('[data-panel=attention]').dataset.step")
+        shoot(page.locator(".controls"), "time-travel.png")
+        page.get_by_label("Pasted text").check()
+        page.get_by_label("Dataset text").fill("3.14159\n2.71828\n1.41421\n1.61803\n0.57721\n")
+        page.wait_for_function("() => document.querySelector('#dataset-preview').dataset.state === 'ok'")
+        page.click("#btn-share")
+        shoot(page.locator(".setup"), "own-data.png")
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
