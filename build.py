@@ -6,8 +6,10 @@
                                      build, then serve dist/ over HTTP
     python3 build.py test [ARGS...]  set up .venv, pick a Chromium, build,
                                      run pytest with ARGS
-    python3 build.py bench [ARGS...] benchmark the engines natively and the lab
+    python3 build.py bench [--long] [ARGS...]
+                                     benchmark the engines natively and the lab
                                      in headless Chromium; writes bench-results.json
+                                     (--long: memory over a 10,000-step run)
 
 dist/ is a self-contained static site: every URL in it is relative, so it
 works from any static host, under a sub-path, and offline once cached.
@@ -528,7 +530,11 @@ def run_bench(args: list) -> int:
 
     Prints both tables and the headline ratio (in-browser vector steps/s over
     native scalar steps/s) and writes everything to bench-results.json.
+    `--long` goes to the browser bench (memory over 10,000 steps, not 2,000);
+    the other arguments go to the native one.
     """
+    browser_args = [a for a in args if a == "--long"]
+    args = [a for a in args if a != "--long"]
     python = setup_venv()
     chromium = choose_chromium(python)
     build()
@@ -540,13 +546,13 @@ def run_bench(args: list) -> int:
                    cwd=ROOT, env=env, check=True)
     native = json.loads(native_json.read_text())
     log("bench: the lab in headless Chromium (bench/browser.py)")
-    browser = json.loads(run([str(python), str(ROOT / "bench" / "browser.py")], cwd=ROOT, env=env).stdout)
+    browser = json.loads(run([str(python), str(ROOT / "bench" / "browser.py"), *browser_args], cwd=ROOT, env=env).stdout)
     rates = {(r["config"], r["engine"], r["level"]): r["steps_per_s"] for r in native["results"]}
     native_scalar = rates["default", "scalar", "loss"]
     browser["vector_in_browser_over_native_scalar"] = browser["browser_vector_steps_per_s"] / native_scalar
     print()
     for name, value in browser.items():
-        print(f"{name:<40} {value if isinstance(value, dict) else round(value, 3)}")
+        print(f"{name:<40} {round(value, 3) if isinstance(value, float) else value}")
     results = {"date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {platform.platform()}",
                "native": native, "browser": browser}
     (ROOT / "bench-results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -565,7 +571,8 @@ def main(argv=None) -> int:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--prefix", default="", help="serve under a sub-path, e.g. /lab/")
     sub.add_parser("test", help="build and run pytest (extra args go to pytest)")
-    sub.add_parser("bench", help="benchmark the engines natively and the lab in Chromium (extra args go to the native bench)")
+    sub.add_parser("bench", help="benchmark the engines natively and the lab in Chromium "
+                                 "(--long: memory over 10,000 steps; other args go to the native bench)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("test", "bench"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -4,12 +4,18 @@ Run by `python3 build.py bench` with the test virtualenv's Python (it needs
 Playwright); it serves dist/ on 127.0.0.1 and prints one JSON object.
 Figures: page open -> ready (cold and warm), the first panel content (the
 recording) after open, steps/s of each engine during a streamed run with all
-panels drawing, the longest main-thread task during that run, and the page's
-JS heap over a long run.
+panels drawing, the longest main-thread task during that run, where a
+streamed vector step's time goes (from the step events) and what the
+live-model panels' reads cost it, and memory over a long run: the page's JS
+heap, the engine worker's JS heap and the renderer process's resident memory
+(which holds Pyodide's WebAssembly memory).
+The 1-minute load average is recorded after each part: the figures are only
+as steady as the machine.
 """
 import argparse
 import json
 import os
+import statistics
 import sys
 import threading
 import time
@@ -30,10 +36,63 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
 }).observe({ type: "longtask", buffered: true });
 """
+# While window.__answerProbes is set, answers the live-model panels' reads
+# (inspect, embedding, probe) on the page with null ("no live model here"), so
+# the run pays for none of them; counts the requests that do reach the engine
+# worker. Done at the Worker's postMessage because the page offers no switch
+# for it and web/ is not changed for a benchmark.
+PROBE_SWITCH = """
+window.__requests = {};
+window.__answerProbes = false;
+const postToWorker = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  const type = message && message.type;
+  if (window.__answerProbes && ["inspect", "embedding", "probe"].includes(type)) {
+    setTimeout(() => this.dispatchEvent(new MessageEvent("message", { data: { type: "reply", id: message.id, result: null } })));
+    return;
+  }
+  window.__requests[type] = (window.__requests[type] || 0) + 1;
+  return postToWorker.call(this, message, ...rest);
+};
+"""
+PROBES = ("inspect", "embedding", "probe")
+# Where the steps of (s0, s1] spent their time, from the events the page stored:
+# the engine's own stage timings (every event), and per kind of stage (full
+# events only, which carry graph.ops).
+STEP_SPLIT = """
+async ([s0, s1]) => {
+  const events = (await window.lab.steps()).filter((e) => e.step > s0 && e.step <= s1);
+  const mean = (list, f) => list.reduce((total, e) => total + f(e), 0) / list.length;
+  const full = events.filter((e) => e.graph);
+  const kinds = {};
+  for (const e of full) for (const op of e.graph.ops) kinds[op.kind] = (kinds[op.kind] || 0) + op.forward_ms + (op.backward_ms || 0);
+  for (const kind in kinds) kinds[kind] /= full.length;
+  return {
+    forward: mean(events, (e) => e.time.forward_ms),
+    backward: mean(events, (e) => e.time.backward_ms),
+    optimizer: mean(events, (e) => e.time.optimizer_ms),
+    full_share: full.length / events.length,
+    full_stages: kinds,
+  };
+}
+"""
+
+
+def loadavg():
+    """The 1-minute load average (None where /proc is missing)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return None
 
 
 def steps_done(page):
     return int(page.get_by_role("progressbar").get_attribute("aria-valuenow") or 0)
+
+
+def wait_for_step(page, step, timeout_s):
+    page.wait_for_function("(n) => Number(document.querySelector('[role=progressbar]').getAttribute('aria-valuenow')) >= n",
+                           arg=step, timeout=timeout_s * 1000)
 
 
 def open_until_ready(page, url):
@@ -59,20 +118,56 @@ def start_session(page, engine, num_steps):
     page.wait_for_function("(b) => window.lab.state.current && window.lab.state.current !== b", arg=before)
 
 
-def streamed_rate(page, engine, warmup, window_s):
-    """Steps/s over `window_s` seconds of a Run, after `warmup` steps; and the longest task (ms)."""
-    start_session(page, engine, 100_000)
-    page.locator("#btn-run").click()
-    page.wait_for_function("(n) => Number(document.querySelector('[role=progressbar]').getAttribute('aria-valuenow')) >= n",
-                           arg=warmup, timeout=300_000)
-    run_start = page.evaluate("() => performance.now()")
+def measure_window(page, window_s):
+    """Steps/s over the next `window_s` seconds of a run, the live-model reads the
+    page sent per second, and the mean step split (ms): the engine's forward,
+    backward and optimizer, and the rest of the wall time per step
+    (instrumentation, JSON, messages, checkpoints, reads)."""
+    reads0 = page.evaluate("() => ({ ...window.__requests })")
     s0, t0 = steps_done(page), time.perf_counter()
     time.sleep(window_s)
     s1, t1 = steps_done(page), time.perf_counter()
+    reads1 = page.evaluate("() => ({ ...window.__requests })")
+    time.sleep(0.5)  # the page stores events every 250 ms (lab-client.js FLUSH_MS)
+    rate = (s1 - s0) / (t1 - t0)
+    split = page.evaluate(STEP_SPLIT, [s0, s1])
+    split["other"] = 1000 / rate - split["forward"] - split["backward"] - split["optimizer"]
+    reads = sum(reads1.get(t, 0) - reads0.get(t, 0) for t in PROBES) / (t1 - t0)
+    return {"steps_per_s": rate, "reads_per_s": reads, "split_ms": split}
+
+
+def streamed_run(page, engine, warmup, window_s, modes):
+    """One Run, after `warmup` steps measured in a window of `window_s` seconds per
+    entry of `modes` (True: the live-model reads answered on the page). Alternating
+    the modes within one run shares the machine's drifting load between them.
+    Returns the median window per mode and the longest main-thread task (ms)."""
+    start_session(page, engine, 100_000)
+    page.locator("#btn-run").click()
+    wait_for_step(page, warmup, 300)
+    run_start = page.evaluate("() => performance.now()")
+    windows = {}
+    for answer in modes:
+        page.evaluate("(on) => { window.__answerProbes = on; }", answer)
+        time.sleep(1)  # let reads already in flight finish
+        windows.setdefault(answer, []).append(measure_window(page, window_s))
+    page.evaluate("() => { window.__answerProbes = false; }")
     longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", run_start)
     page.locator("#btn-pause").click()
     page.locator("#status").filter(has_text="paused").wait_for(timeout=120_000)
-    return (s1 - s0) / (t1 - t0), longest
+    return {answer: rounded(median(runs)) for answer, runs in windows.items()}, longest
+
+
+def median(values):
+    """The median of numbers, or key by key of dicts with the same keys."""
+    if isinstance(values[0], dict):
+        return {key: median([v[key] for v in values]) for key in values[0]}
+    return statistics.median(values)
+
+
+def rounded(value):
+    if isinstance(value, dict):
+        return {key: rounded(v) for key, v in value.items()}
+    return round(value, 3) if isinstance(value, float) else value
 
 
 def heap_mb(page, cdp):
@@ -81,43 +176,119 @@ def heap_mb(page, cdp):
     return metrics["JSHeapUsedSize"] / 2**20
 
 
-def long_run_memory(page, cdp, steps):
-    """Page JS heap (MB) early in a vector run and after `steps` steps."""
-    start_session(page, "vector", steps)
+class WorkerHeap:
+    """The engine worker's JS heap after a forced GC, read through the DevTools
+    protocol so worker.js needs no debug hook. Playwright's CDP sessions attach to
+    pages only; a browser session reaches the worker target with
+    Target.sendMessageToTarget. (Pyodide's WebAssembly memory is not a JS heap
+    object and the worker exposes no handle to it; Runtime.queryObjects could find
+    it but crashed the renderer, so the renderer's resident memory stands in.)"""
+
+    def __init__(self, cdp, page):
+        self.page = page
+        self.cdp = cdp
+        self.replies = {}
+        self.last_id = 0
+        cdp.on("Target.receivedMessageFromTarget", self._receive)
+        targets = cdp.send("Target.getTargets")["targetInfos"]
+        worker = next(t for t in targets if t["type"] == "worker" and t["url"].endswith("/js/worker.js"))
+        self.session = cdp.send("Target.attachToTarget", {"targetId": worker["targetId"], "flatten": False})["sessionId"]
+
+    def _receive(self, event):
+        message = json.loads(event["message"])
+        if "id" in message:
+            self.replies[message["id"]] = message
+
+    def send(self, method):
+        self.last_id += 1
+        message = {"id": self.last_id, "method": method}
+        self.cdp.send("Target.sendMessageToTarget", {"sessionId": self.session, "message": json.dumps(message)})
+        deadline = time.perf_counter() + 60
+        while self.last_id not in self.replies:  # the reply comes as an event; waiting lets Playwright deliver it
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"the worker did not answer {method}")
+            self.page.wait_for_timeout(10)
+        reply = self.replies.pop(self.last_id)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return reply["result"]
+
+    def mb(self):
+        self.send("HeapProfiler.collectGarbage")
+        return self.send("Runtime.getHeapUsage")["usedSize"] / 2**20
+
+
+def renderer_rss_mb(cdp):
+    """Resident memory of the renderer process that trains: the page, its worker and
+    Pyodide's WebAssembly memory. It is the renderer with the most CPU time
+    (SystemInfo.getProcessInfo), read from /proc (None off Linux)."""
+    renderers = [p for p in cdp.send("SystemInfo.getProcessInfo")["processInfo"] if p["type"] == "renderer"]
+    pid = max(renderers, key=lambda p: p["cpuTime"])["id"]
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+    return int(kb) / 1024
+
+
+def run_memory(page, cdp, browser_cdp, worker, num_steps, at):
+    """Memory (MB) during one vector run of `num_steps` steps, when it passes each step of `at`."""
+    start_session(page, "vector", num_steps)
     page.locator("#btn-run").click()
-    wait = "(n) => Number(document.querySelector('[role=progressbar]').getAttribute('aria-valuenow')) >= n"
-    page.wait_for_function(wait, arg=200, timeout=600_000)
-    early = heap_mb(page, cdp)
-    page.wait_for_function(wait, arg=steps, timeout=1_800_000)
-    return early, heap_mb(page, cdp)
+    figures = {}
+    for step in at:
+        wait_for_step(page, step, 1800)
+        page_heap = heap_mb(page, cdp)
+        figures[f"memory_mb_at_{step}"] = rounded({"page_heap": page_heap, "worker_heap": worker.mb(),
+                                                    "renderer_rss": renderer_rss_mb(browser_cdp), "load": loadavg()})
+    return figures
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--memory-steps", type=int, default=2000)
+    parser.add_argument("--long", action="store_true",
+                        help="memory over a 10,000-step run (about 4-8 minutes) instead of a 2,000-step one")
     parser.add_argument("--window", type=float, default=10.0, help="seconds over which steps/s are measured")
     args = parser.parse_args()
+    memory_steps = (200, 2000, 5000, 10_000) if args.long else (200, 2000)
     server = build.make_server(build.DIST, port=0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = server.url
     results = {}
+    load = {"start": loadavg()}
     with sync_playwright() as p:
         chromium = os.environ.get("CHROMIUM") or None
         browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         context.add_init_script(LONG_TASKS)
+        context.add_init_script(PROBE_SWITCH)
         page = context.new_page()
         results["ready_cold_s"], results["first_panel_cold_s"] = open_until_ready(page, url)
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
         results["ready_warm_s"], results["first_panel_warm_s"] = open_until_ready(page, url)
         results["boot_stages_ms"] = page.evaluate("() => window.lab.state.timings")
-        for engine, warmup in (("vector", 20), ("scalar", 2)):
-            rate, longest = streamed_rate(page, engine, warmup, args.window)
-            results[f"browser_{engine}_steps_per_s"] = rate
-            results[f"browser_{engine}_longest_task_ms"] = longest
+        load["ready"] = loadavg()
+        # The vector run with all panels live, alternating with windows where
+        # the live-model reads are answered on the page: what they cost the run.
+        windows, longest = streamed_run(page, "vector", 20, args.window / 2, [False, True] * 3)
+        for name, answer in (("vector", False), ("vector_no_reads", True)):
+            results[f"browser_{name}_steps_per_s"] = windows[answer].pop("steps_per_s")
+            results[f"browser_{name}_step"] = windows[answer]
+        results["browser_vector_longest_task_ms"] = longest
+        load["vector"] = loadavg()
+        windows, longest = streamed_run(page, "scalar", 2, args.window, [False])
+        results["browser_scalar_steps_per_s"] = windows[False].pop("steps_per_s")
+        results["browser_scalar_step"] = windows[False]
+        results["browser_scalar_longest_task_ms"] = longest
+        load["scalar"] = loadavg()
         cdp = context.new_cdp_session(page)
         cdp.send("Performance.enable")
-        results["heap_mb_at_200"], results[f"heap_mb_at_{args.memory_steps}"] = long_run_memory(page, cdp, args.memory_steps)
+        browser_cdp = browser.new_browser_cdp_session()
+        worker = WorkerHeap(browser_cdp, page)
+        results.update(run_memory(page, cdp, browser_cdp, worker, memory_steps[-1], memory_steps))
+        load["end"] = loadavg()
+        results["loadavg_1min"] = load
         browser.close()
     server.shutdown()
     server.server_close()
