@@ -31,7 +31,7 @@ def ema(values, beta=0.95):
     return raw / (1 - beta ** len(values))
 
 
-def test_time_travel_redraws_the_panels_at_a_step(lab_page, site_url, wait_ready):
+def test_time_travel_redraws_the_panels_at_a_step(lab_page, site_url, wait_ready, dist_dir):
     page = lab_page
     open_lab(page, site_url, wait_ready)
     new_session(page, num_steps=20)
@@ -45,11 +45,19 @@ def test_time_travel_redraws_the_panels_at_a_step(lab_page, site_url, wait_ready
     assert panel(page, "loss").get_attribute("data-points") == "3"
     assert float(panel(page, "loss").get_attribute("data-latest-loss")) == steps[2]["loss"]
     assert "Step 3 of 5, as it was then" in page.locator("#time-travel-note").text_content()
+    # The inspector shows the model rebuilt at step 3: the native engine's weights then.
+    page.wait_for_function("() => document.querySelector('[data-panel=inspector]').dataset.step === '3'")
+    native = Session.from_text(Config(num_steps=20), (dist_dir / "data" / "names.txt").read_text())
+    for _ in range(3):
+        native.step("loss")
+    row, col = map(int, panel(page, "inspector").get_attribute("data-cell").split(","))
+    assert abs(float(panel(page, "inspector").get_attribute("data-value")) - native.state_dict["wte"][row][col]) < TOL
 
     # Back to live: the newest step again, and a new step is shown at once.
     page.get_by_role("button", name="Live").click()
     page.wait_for_function("() => document.querySelector('[data-panel=attention]').dataset.step === '5'")
     assert panel(page, "loss").get_attribute("data-points") == "5"
+    page.wait_for_function("() => document.querySelector('[data-panel=inspector]').dataset.step === '5'")
     page.locator("#time-travel").fill("2")
     page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '2'")
     step_times(page, 1)
@@ -67,9 +75,23 @@ def test_time_travel_holds_the_panels_while_a_run_goes_on(lab_page, site_url, wa
     page.locator("#time-travel").fill("4")
     page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '4'")
     session_done(page, session)
-    # The run went on underneath; the panels stayed at step 4 until Live.
-    assert panel(page, "loss").get_attribute("data-points") == "4"
-    assert panel(page, "attention").get_attribute("data-step") == "4"
+    # The model at step 4 (from the initial weights) and at step 120 (from the
+    # checkpoint kept at step 100): the embedding map reads each, rebuilt.
+    page.wait_for_function("() => document.querySelector('[data-panel=embeddings]').dataset.step === '4'")
+    kept = page.evaluate("""(id) => new Promise((resolve) => {
+        indexedDB.open('microgpt-lab').onsuccess = (event) => {
+            const db = event.target.result;
+            db.transaction('history').objectStore('history').getAllKeys().onsuccess = (e) => {
+                db.close();
+                resolve(e.target.result.filter(([session]) => session === id).map(([, step]) => step));
+            };
+        };
+    })""", session)
+    assert kept == [50, 100, 150]
+    page.locator("#time-travel").fill("120")
+    page.wait_for_function("() => document.querySelector('[data-panel=embeddings]').dataset.step === '120'")
+    # The run went on underneath; the panels stayed at step 120 until Live.
+    assert panel(page, "loss").get_attribute("data-points") == "120"
     page.get_by_role("button", name="Live").click()
     page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '150'")
     losses = [s["loss"] for s in page.evaluate("() => window.lab.steps()")]

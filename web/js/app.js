@@ -125,15 +125,20 @@ async function createApp() {
   const sessionsList = sessionsView.create($("#sessions-view"), { onSelect: (id) => select(id) });
   const timeline = timelineView.create($("#timeline-view"), { onTravel: (step) => travel(step) });
   const panels = createPanels($("#panels"));
-  // The live model's probes (lab-client.js), for the session shown only:
-  // null for any other (the recording has no model behind it).
-  const live = (method) => (id, ...args) =>
-    (id && id === app.current ? client[method](id, ...args) : Promise.resolve(null));
+  // The model's probes (lab-client.js), for the session shown only: null for
+  // any other (the recording has no model behind it). During time travel the
+  // read-only probes look at the model rebuilt at the step shown; the console
+  // always runs on the live one.
+  const live = (method, { travels }) => async (id, ...args) => {
+    if (!id || id !== app.current) return null;
+    const model = travels && app.travel !== null ? await client.modelAt(id, app.travel) : id;
+    return model ? client[method](model, ...args) : null;
+  };
   const source = Object.freeze({
-    inspectMatrix: live("inspectMatrix"),
-    embeddingMap: live("embeddingMap"),
-    probe: live("probe"),
-    runConsole: live("runConsole"),
+    inspectMatrix: live("inspectMatrix", { travels: true }),
+    embeddingMap: live("embeddingMap", { travels: true }),
+    probe: live("probe", { travels: true }),
+    runConsole: live("runConsole", { travels: false }),
     listSessions: () => client.listSessions(),
     steps: (id) => client.getSteps(id),
     samples: (id) => client.getSamples(id),
@@ -232,6 +237,7 @@ async function createApp() {
     app.events = [];
     app.travel = null;
     app.snapshot = null;
+    client.leavePast();
     client.watch(id);
     const [record, steps, batches] = await Promise.all([client.getSession(id), client.getSteps(id), client.getSamples(id)]);
     if (app.current !== id || !record) return;

@@ -15,6 +15,8 @@
 //   await client.embeddingMap(id);             // (null when it is not in this
 //   await client.probe(id, "em");              // tab's worker), answered
 //   await client.runConsole(id, "vocab");      // between two steps of a run
+//   const past = await client.modelAt(id, 120); // the model at step 120, for
+//   await client.inspectMatrix(past, "wte");   // time travel (null: no data)
 //   await client.checkConfig(config);          // the engine's verdict, or throws
 //   const id = await client.importTrace(text, name); // read-only session
 //
@@ -502,12 +504,62 @@ export function createLabClient({ workerUrl, store }) {
     emit({ type: "sessions" });
   }
 
+  // Time travel's model: a session's weights as they were at `step`, rebuilt
+  // in this tab's worker as a scratch session from the latest checkpoint
+  // kept at or before it (store.js history; none: from the config's initial
+  // weights) plus the steps in between, which the deterministic engine
+  // recomputes exactly. One scratch model per tab; builds run one at a time
+  // and one that is no longer wanted by the time its turn comes is skipped
+  // (null). Null too for an imported trace (no dataset, no checkpoints).
+  const past = { id: null, key: null, wanted: null, chain: Promise.resolve(null) };
+
+  function modelAt(id, step) {
+    const key = `${id}:${step}`;
+    past.wanted = key;
+    past.chain = past.chain.then(async () => {
+      if (past.key === key) return past.id;
+      if (past.wanted !== key) return null;
+      await closePast();
+      const record = await store.getSession(id);
+      const dataset = record && await store.getDataset(record.fingerprint);
+      if (!dataset) return null;
+      const scratch = `${id}@${step}`;
+      const kept = await store.getCheckpointAt(id, step);
+      const summary = kept
+        ? await call(REQUEST.RESTORE, { session: scratch, checkpoint: kept.checkpoint, text: dataset.text })
+        : await call(REQUEST.OPEN, { session: scratch, config: record.config, text: dataset.text });
+      if (step > summary.step) {
+        await call(REQUEST.RUN, { session: scratch, steps: step - summary.step, checkpoint_every: 0,
+                                  full_every_ms: Infinity });
+      }
+      Object.assign(past, { id: scratch, key });
+      return scratch;
+    }).catch((error) => {
+      emit({ type: "error", session: id, error: `time travel: ${error.message}` });
+      return null;
+    });
+    return past.chain;
+  }
+
+  async function closePast() {
+    const { id } = past;
+    Object.assign(past, { id: null, key: null });
+    if (id) await call(REQUEST.CLOSE, { session: id }).catch(() => {});
+  }
+
+  // Leave time travel: the scratch model goes (after any build under way).
+  function leavePast() {
+    past.wanted = null;
+    past.chain = past.chain.then(closePast).then(() => null);
+  }
+
   // Probes (protocol.js); during a run the worker answers them between two
   // steps. The panels' refreshes read a session only once it is in this tab's
   // worker (null otherwise: merely showing a session must not restore it, nor
   // take it from the tab or the resume that owns it); the console, a user's
   // explicit action, loads it.
   async function query(id, type, fields = {}) {
+    if (id && id === past.id) return call(type, { ...fields, session: id });
     const state = sessions.get(id);
     if (state && state.loading) await state.loading;
     if (!state || !state.loaded) return null;
@@ -549,6 +601,8 @@ export function createLabClient({ workerUrl, store }) {
     embeddingMap: (id) => query(id, REQUEST.EMBEDDING),
     probe: (id, context) => query(id, REQUEST.PROBE, { context }),
     runConsole,
+    modelAt,
+    leavePast,
     checkConfig: (config) => ready.then(() => call(REQUEST.CHECK_CONFIG, { config })),
     importTrace,
     exportTrace: (id) => store.exportTrace(id),

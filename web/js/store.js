@@ -9,6 +9,9 @@
 //                                         dataset or checkpoint behind it)
 //   datasets     key fingerprint:         {fingerprint, text, name, num_docs}
 //   checkpoints  key session:             {session, step, checkpoint} (the latest)
+//   history      key [session, step]:     {session, step, checkpoint} every
+//                                         CHECKPOINT_EVERY steps (time travel
+//                                         rebuilds the model from them)
 //   steps        key [session, step]:     {session, step, event}
 //   samples      key auto, index session: {session, step, temperature, samples, created}
 // Every multi-store change happens in one transaction, so a reload or a crash
@@ -21,10 +24,13 @@
 // page (store.problem keeps the message).
 
 import { openDB } from "../vendor/idb/index.js";
-import { buildTrace } from "./protocol.js";
+import { CHECKPOINT_EVERY, buildTrace } from "./protocol.js";
 
 const DB_NAME = "microgpt-lab";
-const DB_VERSION = 1;
+const DB_VERSION = 2; // 2: the history store
+
+// Which checkpoints are kept for time travel, besides the latest.
+const inHistory = (checkpoint) => checkpoint.step % CHECKPOINT_EVERY === 0;
 
 const stepRange = (session, from = 0, to = Infinity) => IDBKeyRange.bound([session, from], [session, to]);
 
@@ -82,13 +88,16 @@ function withFallback(primary, problem, onProblem) {
 
 async function openIndexedDB(name) {
   const db = await openDB(name, DB_VERSION, {
-    upgrade(db) {
-      db.createObjectStore("sessions", { keyPath: "id" });
-      db.createObjectStore("datasets", { keyPath: "fingerprint" });
-      db.createObjectStore("checkpoints", { keyPath: "session" });
-      db.createObjectStore("steps", { keyPath: ["session", "step"] });
-      const samples = db.createObjectStore("samples", { keyPath: "key", autoIncrement: true });
-      samples.createIndex("session", "session");
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore("sessions", { keyPath: "id" });
+        db.createObjectStore("datasets", { keyPath: "fingerprint" });
+        db.createObjectStore("checkpoints", { keyPath: "session" });
+        db.createObjectStore("steps", { keyPath: ["session", "step"] });
+        const samples = db.createObjectStore("samples", { keyPath: "key", autoIncrement: true });
+        samples.createIndex("session", "session");
+      }
+      if (oldVersion < 2) db.createObjectStore("history", { keyPath: ["session", "step"] });
     },
   });
 
@@ -127,6 +136,12 @@ async function openIndexedDB(name) {
     getDataset: (fingerprint) => db.get("datasets", fingerprint),
     getCheckpoint: (session) => db.get("checkpoints", session),
 
+    // The latest kept checkpoint at or before `step` (undefined: none).
+    async getCheckpointAt(session, step) {
+      const cursor = await db.transaction("history").store.openCursor(stepRange(session, 0, step), "prev");
+      return cursor ? cursor.value : undefined;
+    },
+
     // A new session and its dataset, together.
     createSession: (record, dataset) => write(["sessions", "datasets"], async (tx) => {
       const datasets = tx.objectStore("datasets");
@@ -149,7 +164,7 @@ async function openIndexedDB(name) {
     // Merge `changes` into a session record, write steps and optionally the
     // latest checkpoint, all in one transaction.
     commit: (session, changes, steps = [], checkpoint = null) =>
-      write(["sessions", "steps", "checkpoints"], async (tx) => {
+      write(["sessions", "steps", "checkpoints", "history"], async (tx) => {
         const sessions = tx.objectStore("sessions");
         const record = await sessions.get(session);
         if (!record) return;
@@ -163,21 +178,24 @@ async function openIndexedDB(name) {
         };
         for (const event of steps) track(stepStore.put({ session, step: event.step, event }));
         if (checkpoint) track(tx.objectStore("checkpoints").put({ session, step: checkpoint.step, checkpoint }));
+        if (checkpoint && inHistory(checkpoint)) track(tx.objectStore("history").put({ session, step: checkpoint.step, checkpoint }));
         track(sessions.put({ ...record, ...changes, updated: Date.now() }));
         await Promise.all(requests);
       }),
 
     // Drop the steps after `step` (they will be recomputed from a checkpoint).
-    truncate: (session, step, changes = {}) => write(["sessions", "steps", "checkpoints"], async (tx) => {
+    truncate: (session, step, changes = {}) => write(["sessions", "steps", "checkpoints", "history"], async (tx) => {
       await tx.objectStore("steps").delete(stepRange(session, step + 1));
+      await tx.objectStore("history").delete(stepRange(session, step + 1));
       if (step === 0) await tx.objectStore("checkpoints").delete(session);
       const record = await tx.objectStore("sessions").get(session);
       if (record) await tx.objectStore("sessions").put({ ...record, ...changes, step, updated: Date.now() });
     }),
 
     // Back to step 0: steps, samples and checkpoint go.
-    reset: (session, changes = {}) => write(["sessions", "steps", "checkpoints", "samples"], async (tx) => {
+    reset: (session, changes = {}) => write(["sessions", "steps", "checkpoints", "history", "samples"], async (tx) => {
       await tx.objectStore("steps").delete(stepRange(session));
+      await tx.objectStore("history").delete(stepRange(session));
       await tx.objectStore("checkpoints").delete(session);
       await deleteSamples(tx, session);
       const record = await tx.objectStore("sessions").get(session);
@@ -210,8 +228,9 @@ async function openIndexedDB(name) {
       return buildTrace(record.trace_header, steps, samples);
     },
 
-    deleteSession: (session) => write(["sessions", "steps", "checkpoints", "samples"], async (tx) => {
+    deleteSession: (session) => write(["sessions", "steps", "checkpoints", "history", "samples"], async (tx) => {
       await tx.objectStore("steps").delete(stepRange(session));
+      await tx.objectStore("history").delete(stepRange(session));
       await tx.objectStore("checkpoints").delete(session);
       await deleteSamples(tx, session);
       await tx.objectStore("sessions").delete(session);
@@ -229,7 +248,7 @@ async function openIndexedDB(name) {
   };
 }
 
-const STORES = ["sessions", "datasets", "checkpoints", "steps", "samples"];
+const STORES = ["sessions", "datasets", "checkpoints", "history", "steps", "samples"];
 
 // The same API over Maps (records are copied in and out, as IndexedDB's
 // structured clone does). `snapshot`: a dump() of the IndexedDB store.
@@ -238,11 +257,17 @@ export function createMemoryStore(snapshot = null) {
   const sessions = new Map((snapshot?.sessions || []).map((r) => [r.id, r]));
   const datasets = new Map((snapshot?.datasets || []).map((r) => [r.fingerprint, r]));
   const checkpoints = new Map((snapshot?.checkpoints || []).map((r) => [r.session, r]));
+  const history = new Map(); // session -> Map(step -> {session, step, checkpoint})
+  for (const row of snapshot?.history || []) historyOf(row.session).set(row.step, row);
   const steps = new Map(); // session -> Map(step -> event)
   for (const row of snapshot?.steps || []) stepsOf(row.session).set(row.step, row.event);
   let samples = (snapshot?.samples || []).slice();
   let nextKey = samples.reduce((key, row) => Math.max(key, row.key + 1), 1);
 
+  function historyOf(session) {
+    if (!history.has(session)) history.set(session, new Map());
+    return history.get(session);
+  }
   function stepsOf(session) {
     if (!steps.has(session)) steps.set(session, new Map());
     return steps.get(session);
@@ -258,6 +283,10 @@ export function createMemoryStore(snapshot = null) {
     getSession: async (id) => clone(sessions.get(id)),
     getDataset: async (fingerprint) => clone(datasets.get(fingerprint)),
     getCheckpoint: async (session) => clone(checkpoints.get(session)),
+    async getCheckpointAt(session, step) {
+      const kept = [...historyOf(session).keys()].filter((key) => key <= step);
+      return kept.length ? clone(historyOf(session).get(Math.max(...kept))) : undefined;
+    },
     async createSession(record, dataset) {
       if (!datasets.has(dataset.fingerprint)) datasets.set(dataset.fingerprint, clone(dataset));
       sessions.set(record.id, clone(record));
@@ -274,16 +303,21 @@ export function createMemoryStore(snapshot = null) {
       if (!record) return;
       for (const event of newSteps) stepsOf(session).set(event.step, clone(event));
       if (checkpoint) checkpoints.set(session, { session, step: checkpoint.step, checkpoint: clone(checkpoint) });
+      if (checkpoint && inHistory(checkpoint)) {
+        historyOf(session).set(checkpoint.step, { session, step: checkpoint.step, checkpoint: clone(checkpoint) });
+      }
       sessions.set(session, { ...record, ...clone(changes), updated: Date.now() });
     },
     async truncate(session, step, changes = {}) {
       for (const key of [...stepsOf(session).keys()]) if (key > step) stepsOf(session).delete(key);
+      for (const key of [...historyOf(session).keys()]) if (key > step) historyOf(session).delete(key);
       if (step === 0) checkpoints.delete(session);
       const record = sessions.get(session);
       if (record) sessions.set(session, { ...record, ...clone(changes), step, updated: Date.now() });
     },
     async reset(session, changes = {}) {
       steps.delete(session);
+      history.delete(session);
       checkpoints.delete(session);
       samples = samples.filter((row) => row.session !== session);
       const record = sessions.get(session);
@@ -302,6 +336,7 @@ export function createMemoryStore(snapshot = null) {
     },
     async deleteSession(session) {
       steps.delete(session);
+      history.delete(session);
       checkpoints.delete(session);
       samples = samples.filter((row) => row.session !== session);
       sessions.delete(session);

@@ -44,7 +44,8 @@ export function create(el, { onTravel }) {
     const shown = detail === at ? `Step ${at} of ${latest}, as it was then`
       : detail ? `Step ${at} of ${latest}; attention, probabilities and graph from step ${detail}, the last one recorded in full`
         : `Step ${at} of ${latest}; no step up to here was recorded in full`;
-    note.textContent = `${shown}. The inspector, embedding map and probe show the model as it is now.`;
+    note.textContent = `${shown}. The inspector, embedding map and probe show the model rebuilt at step ${at} ` +
+      "from the nearest kept checkpoint.";
   });
 
   range.addEventListener("input", () => {
