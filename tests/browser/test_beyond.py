@@ -8,7 +8,8 @@ The panels publish what they show as data-* attributes of their element
 
 import math
 
-from test_site import TOL, native_losses, new_session, open_lab, session_done, wait_until
+from helpers import TOL, native_losses
+from test_site import new_session, open_lab, session_done, wait_until
 
 
 def panel(page, name):
