@@ -14,7 +14,8 @@ import re
 from helpers import check_losses
 from test_beyond import run_console
 from test_reliability import alert_says
-from test_site import expect_progress, new_session, open_lab, session_done, wait_status, wait_steps
+from test_site import (expect_progress, new_session, open_lab, session_done, session_info, wait_status, wait_steps,
+                       wait_until)
 
 CHECKPOINT_EVERY = 50  # protocol.js: the run stores a checkpoint every 50 steps
 NUM_STEPS = 120
@@ -27,6 +28,19 @@ def start_run(page, site_url, wait_ready):
     page.get_by_role("button", name="Run").click()
     wait_steps(page, CHECKPOINT_EVERY + 5)
     return session
+
+
+def terminate_worker(page):
+    """Terminate the worker mid-run; returns the last step the page saw. Both
+    happen in one task, so no event lands between: the last stored checkpoint
+    is the one at or before that step."""
+    seen = page.evaluate("""() => {
+        const seen = window.lab.state.events.at(-1).step;
+        window.lab.debug.terminateWorker();
+        return seen;
+    }""")
+    assert seen < NUM_STEPS, "the run ended before the fault"
+    return seen
 
 
 def expect_resumed(page, session, dist_dir, reason, checkpoint):
@@ -46,15 +60,28 @@ def expect_resumed(page, session, dist_dir, reason, checkpoint):
 def test_terminated_worker_is_restarted_and_the_run_resumes(lab_page, site_url, wait_ready, dist_dir):
     page = lab_page
     session = start_run(page, site_url, wait_ready)
-    # The last step this page saw and the fault, in one task: no event lands
-    # between, so the last stored checkpoint is the one at or before it.
-    seen = page.evaluate("""() => {
-        const seen = window.lab.state.events.at(-1).step;
-        window.lab.debug.terminateWorker();
-        return seen;
-    }""")
-    assert seen < NUM_STEPS, "the run ended before the fault"
+    seen = terminate_worker(page)
     expect_resumed(page, session, dist_dir, "it was terminated", seen // CHECKPOINT_EVERY * CHECKPOINT_EVERY)
+
+
+def test_a_pause_while_the_worker_restarts_holds(lab_page, site_url, wait_ready, dist_dir):
+    """Paused between the fault and the resumed run: the session comes back
+    to its checkpoint and stays paused; Run then finishes it exactly."""
+    page = lab_page
+    session = start_run(page, site_url, wait_ready)
+    seen = terminate_worker(page)
+    page.get_by_role("button", name="Pause").click()
+    wait_status(page, "paused")
+    checkpoint = seen // CHECKPOINT_EVERY * CHECKPOINT_EVERY
+    wait_until(page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id).step === "
+                     f"{checkpoint}", session)
+    expect_progress(page, checkpoint, NUM_STEPS)
+    page.wait_for_timeout(2000)  # a resumed run would be well past the checkpoint by now
+    assert session_info(page, session)["status"] == "paused"
+    assert len(page.evaluate("(id) => window.lab.steps(id)", session)) == checkpoint
+    page.get_by_role("button", name="Run").click()
+    session_done(page, session)
+    check_losses(page, session, dist_dir, NUM_STEPS)
 
 
 def test_crashed_worker_is_restarted_and_the_run_resumes(lab_page, page_log, site_url, wait_ready, dist_dir):

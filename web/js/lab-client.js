@@ -74,7 +74,7 @@ export function createLabClient({ workerUrl, store }) {
   // would only fail again.
 
   const control = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(CONTROL_BYTES)) : null;
-  const restarts = []; // times of the restarts within the last RESTART_WINDOW_MS
+  const losses = []; // when workers were lost, within the last RESTART_WINDOW_MS
   let engine = startWorker(); // {worker, ready, settle, booted}
 
   function startWorker() {
@@ -157,10 +157,10 @@ export function createLabClient({ workerUrl, store }) {
     rejectPending(error);
     for (const state of sessions.values()) state.loaded = false;
     const now = Date.now();
-    restarts.push(now);
-    while (restarts[0] <= now - RESTART_WINDOW_MS) restarts.shift();
-    if (restarts.length > MAX_RESTARTS) {
-      const fatal = `the engine worker stopped ${restarts.length} times within a minute (last: ${reason}); `
+    losses.push(now);
+    while (losses[0] <= now - RESTART_WINDOW_MS) losses.shift();
+    if (losses.length > MAX_RESTARTS) {
+      const fatal = `the engine worker stopped ${losses.length} times within a minute (last: ${reason}); `
         + "reload the page to try again";
       engine = { worker: null, ready: Promise.reject(new Error(fatal)) };
       engine.ready.catch(() => {});
@@ -428,10 +428,7 @@ export function createLabClient({ workerUrl, store }) {
           state.status = status;
         } catch (error) {
           if (error.lost) {
-            // Keep what was seen (its checkpoints land before the restore
-            // reads them); the session stays "running" while it comes back.
-            lost = error;
-            await flush(state);
+            lost = error; // the session stays "running" while it comes back
           } else if (error.dropped === id) {
             // Interrupted mid-step: the worker dropped the session; bring it
             // back from its last checkpoint (later steps are recomputed).
@@ -457,9 +454,17 @@ export function createLabClient({ workerUrl, store }) {
   }
 
   // The worker was lost mid-run: restore the session in the new worker from
-  // its last checkpoint (later steps are recomputed) and run to the same target.
+  // its last checkpoint (later steps are recomputed) and run to the same
+  // target, unless it was paused meanwhile. What was seen is stored first, so
+  // the restore finds the latest checkpoint.
   async function resumeLostRun(id, target, lost) {
-    const state = await guard(id, () => loadAfterLoss(id));
+    const state = sessions.get(id);
+    await flush(state);
+    await guard(id, () => loadAfterLoss(id));
+    if (state.status !== SESSION_STATUS.RUNNING) {
+      setStatus(state, state.status); // back at the checkpoint's step
+      return { session: id, step: state.step, reason: RUN_REASON.PAUSED };
+    }
     emit({ type: "restart", session: id,
            message: `${lost.message}; restarted it - session ${id} resumes from its checkpoint at step ${state.step}.` });
     return run(id, target);
@@ -478,6 +483,7 @@ export function createLabClient({ workerUrl, store }) {
 
   async function pause(id) {
     const state = sessions.get(id);
+    if (state && !state.run && state.status === SESSION_STATUS.RUNNING) return pauseLostRun(state);
     if (!state || !state.run) return { session: id, step: state ? state.step : null, was_running: false };
     const running = state.run;
     // The worker answers between steps, so do not wait for the reply: the run
@@ -492,6 +498,15 @@ export function createLabClient({ workerUrl, store }) {
     clearTimeout(grace);
     await Promise.all([paused, running]);
     return { session: id, step: state.step, was_running: true };
+  }
+
+  // A run whose worker was lost has no run to stop while it comes back: the
+  // status alone tells resumeLostRun not to go on.
+  async function pauseLostRun(state) {
+    state.status = SESSION_STATUS.PAUSED;
+    await flush(state, { run_to: null });
+    setStatus(state, state.status);
+    return { session: state.id, step: state.step, was_running: true };
   }
 
   async function reset(id) {
