@@ -2,7 +2,7 @@
 // backed by the engine worker (protocol.js) and IndexedDB (store.js).
 //
 //   const client = createLabClient({ workerUrl, store });
-//   await client.ready;                        // worker booted
+//   await client.ready;                        // worker booted (the current one)
 //   const id = await client.startSession(config, { text, name });
 //   await client.step(id);                     // one step, full instrumentation
 //   client.run(id);                            // to num_steps; streams events
@@ -15,10 +15,14 @@
 //   await client.embeddingMap(id);             // (null when it is not in this
 //   await client.probe(id, "em");              // tab's worker), answered
 //   await client.runConsole(id, "vocab");      // between two steps of a run
+//   client.terminateWorker();                  // fault injection: a new worker
+//                                              // boots, runs resume
 //
 // Subscribers receive:
 //   {type: "boot", stage, ms} | {type: "ready", timings, isolated, interrupt}
-//   {type: "fatal", stage, error}
+//   {type: "fatal", stage, error}              no engine (stage "worker": its
+//                                              script failed, or workers were
+//                                              lost too often to restart)
 //   {type: "event", session, event, remote}    one training step
 //   {type: "status", session, status, step, num_steps}
 //   {type: "sample", session, result}
