@@ -8,7 +8,8 @@ The panels publish what they show as data-* attributes of their element
 
 import math
 
-from test_site import TOL, native_losses, new_session, open_lab, session_done, wait_until
+from helpers import TOL, native_losses, show_all_panels
+from test_site import new_session, open_lab, session_done, wait_until
 
 
 def panel(page, name):
@@ -40,6 +41,7 @@ def run_console(page, code):
 
 def test_inspector_gradients_and_the_console_agree(lab_page, site_url, wait_ready):
     page = lab_page
+    show_all_panels(page)
     open_lab(page, site_url, wait_ready)
     new_session(page, num_steps=20)
     inspector = panel(page, "inspector")
@@ -94,6 +96,7 @@ def test_inspector_gradients_and_the_console_agree(lab_page, site_url, wait_read
 
 def test_embedding_map_has_one_labelled_point_per_token(lab_page, site_url, wait_ready):
     page = lab_page
+    show_all_panels(page)
     open_lab(page, site_url, wait_ready)
     new_session(page, num_steps=20)
     vocab = page.evaluate("async () => (await window.lab.trace()).dataset.vocab")
@@ -110,6 +113,7 @@ def test_embedding_map_has_one_labelled_point_per_token(lab_page, site_url, wait
 
 def test_probe_a_context_across_a_run(lab_page, site_url, wait_ready, page_log):
     page = lab_page
+    show_all_panels(page)
     open_lab(page, site_url, wait_ready)
     session = new_session(page, num_steps=30)
     probe = panel(page, "probe")
@@ -138,6 +142,7 @@ def test_probe_a_context_across_a_run(lab_page, site_url, wait_ready, page_log):
 
 def test_console_during_a_run_leaves_the_run_exact(lab_page, site_url, wait_ready, dist_dir):
     page = lab_page
+    show_all_panels(page)
     open_lab(page, site_url, wait_ready)
     num_steps = 40
     session = new_session(page, num_steps=num_steps)

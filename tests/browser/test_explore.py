@@ -5,10 +5,9 @@ engine (no mocks). Panels publish what they show as data-* attributes.
 
 import json
 
-from test_site import (TOL, latest_loss, native_losses, new_session, open_lab, session_done, set_field,
-                       wait_steps, wait_until)
+from helpers import TOL, native_losses, native_trace, show_all_panels
+from test_site import latest_loss, new_session, open_lab, session_done, set_field, wait_steps, wait_until
 
-from microgpt_lab import trace as engine_trace
 from microgpt_lab.config import Config
 from microgpt_lab.session import Session
 
@@ -33,6 +32,7 @@ def ema(values, beta=0.95):
 
 def test_time_travel_redraws_the_panels_at_a_step(lab_page, site_url, wait_ready, dist_dir):
     page = lab_page
+    show_all_panels(page)
     open_lab(page, site_url, wait_ready)
     new_session(page, num_steps=20)
     step_times(page, 5)
@@ -67,6 +67,7 @@ def test_time_travel_redraws_the_panels_at_a_step(lab_page, site_url, wait_ready
 
 def test_time_travel_holds_the_panels_while_a_run_goes_on(lab_page, site_url, wait_ready, dist_dir):
     page = lab_page
+    show_all_panels(page)
     open_lab(page, site_url, wait_ready)
     session = new_session(page, num_steps=150)
     step_times(page, 4)
@@ -96,14 +97,6 @@ def test_time_travel_holds_the_panels_while_a_run_goes_on(lab_page, site_url, wa
     page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '150'")
     losses = [s["loss"] for s in page.evaluate("() => window.lab.steps()")]
     assert max(abs(a - b) for a, b in zip(losses, native_losses(dist_dir, 150))) < TOL
-
-
-def native_trace(steps=12, samples=True):
-    """A trace as the command line writes it, from the engine run natively."""
-    session = Session.from_text(Config(num_steps=50, n_embd=8, n_head=2), "emma\nolivia\nava\nmia\nzoe\n")
-    events = [session.step(level="full" if i % 3 == 0 else "loss") for i in range(steps)]
-    batches = [{"step": steps, "temperature": 0.5, "samples": session.sample(5, 0.5)}] if samples else []
-    return engine_trace.make(engine_trace.header(session), events, batches)
 
 
 def test_imported_trace_renders_read_only(lab_page, site_url, wait_ready, tmp_path):

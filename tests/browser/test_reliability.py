@@ -11,9 +11,8 @@ import json
 import re
 from urllib.parse import quote
 
-from test_explore import native_trace
-from test_site import (TOL, expect_progress, latest_loss, native_losses, new_session, open_lab,
-                       session_done, wait_steps)
+from helpers import TOL, check_losses, native_trace
+from test_site import expect_progress, latest_loss, new_session, open_lab, session_done, wait_steps
 
 from microgpt_lab.config import Config
 from microgpt_lab.session import Session
@@ -42,14 +41,6 @@ def stored(page):
             tx.oncomplete = () => { db.close(); resolve(out); };
         };
     })""")
-
-
-def check_losses(page, session, dist_dir, num_steps):
-    steps = page.evaluate("(id) => window.lab.steps(id)", session)
-    assert [s["step"] for s in steps] == list(range(1, num_steps + 1))
-    expected = native_losses(dist_dir, num_steps)
-    worst = max(abs(s["loss"] - e) for s, e in zip(steps, expected))
-    assert worst < TOL, worst
 
 
 # ---- 1. datasets and config values ------------------------------------------------------------------

@@ -13,23 +13,13 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
+from helpers import TOL, check_losses, native_losses
 from microgpt_lab import trace as engine_trace
-from microgpt_lab.config import Config
-from microgpt_lab.session import Session
 
-TOL = 1e-9
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 # ---- helpers ------------------------------------------------------------------
-
-def native_losses(dist_dir, count, num_steps=None):
-    """The first `count` losses of an uninterrupted native run of the engine on
-    the bundled names (num_steps matters: the learning rate decays over it)."""
-    text = (dist_dir / "data" / "names.txt").read_text()
-    session = Session.from_text(Config(num_steps=num_steps or count), text)
-    return [session.step(level="loss")["loss"] for _ in range(count)]
-
 
 def open_lab(page, url, wait_ready):
     """Open the lab and wait for "ready"; returns seconds from navigation to ready."""
@@ -202,11 +192,7 @@ def test_reload_mid_run_resumes_with_the_same_numbers(lab_page, site_url, wait_r
     page.wait_for_function("(id) => window.lab.state.current === id", arg=session)
     # The session resumes by itself from its last checkpoint and runs to the end.
     session_done(page, session)
-    steps = page.evaluate("(id) => window.lab.steps(id)", session)
-    assert [s["step"] for s in steps] == list(range(1, num_steps + 1))
-    expected = native_losses(dist_dir, num_steps)
-    worst = max(abs(s["loss"] - e) for s, e in zip(steps, expected))
-    assert worst < TOL, worst
+    check_losses(page, session, dist_dir, num_steps)
     expect_progress(page, num_steps, num_steps)
 
 

@@ -210,6 +210,8 @@ async function createApp() {
     steps: (id) => client.getSteps(id ?? app.current),
     samples: (id) => client.getSamples(id ?? app.current),
     trace: (id) => client.exportTrace(id ?? app.current),
+    // Fault injection for the reliability tests.
+    debug: Object.freeze({ terminateWorker: () => client.terminateWorker() }),
   });
 
   let refreshTimer = 0;
@@ -329,6 +331,9 @@ async function createApp() {
         break;
       case "error":
         showError(message.error);
+        break;
+      case "restart": // the worker was replaced; its runs resume by themselves
+        showError(message.message);
         break;
       default:
     }

@@ -2,7 +2,7 @@
 // backed by the engine worker (protocol.js) and IndexedDB (store.js).
 //
 //   const client = createLabClient({ workerUrl, store });
-//   await client.ready;                        // worker booted
+//   await client.ready;                        // worker booted (the current one)
 //   const id = await client.startSession(config, { text, name });
 //   await client.step(id);                     // one step, full instrumentation
 //   client.run(id);                            // to num_steps; streams events
@@ -19,15 +19,24 @@
 //   await client.inspectMatrix(past, "wte");   // time travel (null: no data)
 //   await client.checkConfig(config);          // the engine's verdict, or throws
 //   const id = await client.importTrace(text, name); // read-only session
+//   client.terminateWorker();                  // fault injection: a new worker
+//                                              // boots, runs resume
 //
 // Subscribers receive:
 //   {type: "boot", stage, ms} | {type: "ready", timings, isolated, interrupt}
-//   {type: "fatal", stage, error}
+//   {type: "fatal", stage, error}              no engine (stage "worker": its
+//                                              script failed, or workers were
+//                                              lost too often to restart)
 //   {type: "event", session, event, remote}    one training step
 //   {type: "status", session, status, step, num_steps}
 //   {type: "sample", session, result}
 //   {type: "sessions"}                         the list changed (re-read it)
 //   {type: "error", session, error}
+//   {type: "restart", session?, message}       the worker crashed or was
+//                                              terminated and a new one boots;
+//                                              then each run it was doing
+//                                              resumes (message says from
+//                                              which checkpoint)
 //
 // Sessions live in this tab's worker while this tab holds the session's Web
 // Lock; other tabs see its events and status through the BroadcastChannel.
@@ -35,10 +44,12 @@
 import {
   BROADCAST, CHANNEL_NAME, CHECKPOINT_EVERY, CONTROL, CONTROL_BYTES,
   FULL_EVERY_MS, LEVEL, MESSAGE, PAUSE_GRACE_MS, REQUEST, RUN_REASON, SESSION_STATUS, SIGINT,
-  lockName, request,
+  lastLine, lockName, request,
 } from "./protocol.js";
 
 const FLUSH_MS = 250;
+const MAX_RESTARTS = 3; // worker restarts allowed within RESTART_WINDOW_MS
+const RESTART_WINDOW_MS = 60_000;
 
 const newId = (prefix) => `${prefix}${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
 
@@ -64,20 +75,43 @@ export function createLabClient({ workerUrl, store }) {
   };
 
   // ---- the worker ---------------------------------------------------------
+  // A worker that crashes once booted (an uncaught error) or is terminated is
+  // replaced by a new one (lose): its pending calls fail, its sessions are
+  // restored from their last checkpoints by load(), as after a reload, and a
+  // run it was doing goes on. A worker that cannot boot is not replaced: it
+  // would only fail again.
 
-  const worker = new Worker(workerUrl, { type: "module" });
   const control = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(CONTROL_BYTES)) : null;
-  if (control) worker.postMessage({ type: MESSAGE.CONTROL, buffer: control.buffer });
+  const losses = []; // when workers were lost, within the last RESTART_WINDOW_MS
+  let engine = startWorker(); // {worker, ready, settle, booted}
 
-  let markReady;
-  let markFailed;
-  const ready = new Promise((resolve, reject) => {
-    markReady = resolve;
-    markFailed = reject;
-  });
-  ready.catch(() => {});
+  function startWorker() {
+    const worker = new Worker(workerUrl, { type: "module" });
+    const current = { worker, booted: false };
+    current.ready = new Promise((resolve, reject) => {
+      current.settle = { resolve, reject };
+    });
+    current.ready.catch(() => {});
+    if (control) {
+      // A SIGINT meant for a lost worker must not hit the new one.
+      Atomics.store(control, CONTROL.INTERRUPT, 0);
+      worker.postMessage({ type: MESSAGE.CONTROL, buffer: control.buffer });
+    }
+    worker.onmessage = ({ data }) => {
+      if (engine === current) receive(current, data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      if (engine !== current) return;
+      // A Python traceback ends with "ExceptionType: message".
+      const message = event.message ? lastLine(event.message) : "the worker failed";
+      if (current.booted) lose(`it crashed: ${message}`);
+      else fail(current, new Error(message), { type: MESSAGE.FATAL, stage: "worker", error: message });
+    };
+    return current;
+  }
 
-  worker.onmessage = ({ data }) => {
+  function receive(current, data) {
     switch (data.type) {
       case MESSAGE.REPLY: {
         const entry = pending.get(data.id);
@@ -94,27 +128,62 @@ export function createLabClient({ workerUrl, store }) {
         emit(data);
         return;
       case MESSAGE.READY:
-        markReady(data);
+        current.booted = true;
+        current.settle.resolve(data);
         emit(data);
         return;
       case MESSAGE.FATAL:
-        markFailed(new Error(`${data.stage}: ${data.error}`));
+        current.settle.reject(new Error(`${data.stage}: ${data.error}`));
         emit(data);
         return;
       default:
         console.warn("unknown worker message", data);
     }
-  };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    const error = new Error(event.message || "the worker failed");
-    markFailed(error);
+  }
+
+  // The engine is unusable: fail its start-up and every call waiting on it.
+  function fail(current, error, message) {
+    current.settle.reject(error);
+    rejectPending(error);
+    emit(message);
+  }
+
+  function rejectPending(error) {
     for (const entry of pending.values()) entry.reject(error);
     pending.clear();
-    emit({ type: MESSAGE.FATAL, stage: "worker", error: error.message });
-  };
+  }
+
+  // The worker is gone: fail what it was doing, forget what it held and start
+  // a new one; whoever waits for the old one's start-up waits for the new
+  // one's. Restarting forever would hide a crash loop, so it gives up after
+  // MAX_RESTARTS within RESTART_WINDOW_MS.
+  function lose(reason) {
+    const lost = engine;
+    if (!lost.worker) return;
+    lost.worker.terminate();
+    const error = Object.assign(new Error(`The engine worker stopped (${reason})`), { lost: true });
+    rejectPending(error);
+    for (const state of sessions.values()) state.loaded = false;
+    Object.assign(past, { id: null, key: null }); // time travel's model went with it
+    const now = Date.now();
+    losses.push(now);
+    while (losses[0] <= now - RESTART_WINDOW_MS) losses.shift();
+    if (losses.length > MAX_RESTARTS) {
+      const fatal = `the engine worker stopped ${losses.length} times within a minute (last: ${reason}); `
+        + "reload the page to try again";
+      engine = { worker: null, ready: Promise.reject(new Error(fatal)) };
+      engine.ready.catch(() => {});
+      fail(lost, new Error(fatal), { type: MESSAGE.FATAL, stage: "worker", error: fatal });
+      return;
+    }
+    engine = startWorker();
+    lost.settle.resolve(engine.ready);
+    emit({ type: "restart", message: `${error.message}; restarting it.` });
+  }
 
   function call(type, fields, onEvent) {
+    const { worker, ready } = engine;
+    if (!worker) return ready; // gave up: the fatal error
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, onEvent });
@@ -258,7 +327,7 @@ export function createLabClient({ workerUrl, store }) {
   async function restoreSession(state) {
     const { id } = state;
     if (state.status === SESSION_STATUS.IMPORTED) throw new Error(`session ${id} is an imported trace: read-only`);
-    await ready;
+    await engine.ready;
     if (!state.owned) {
       state.owned = await acquire(id);
       if (!state.owned) throw new Error(`session ${id} is open in another tab`);
@@ -288,7 +357,7 @@ export function createLabClient({ workerUrl, store }) {
 
   async function startSession(config, dataset) {
     return guard(null, async () => {
-      await ready;
+      await engine.ready;
       const id = newId("s");
       const summary = await call(REQUEST.OPEN, { session: id, config, text: dataset.text });
       const now = Date.now();
@@ -320,7 +389,7 @@ export function createLabClient({ workerUrl, store }) {
   // the store holds its steps and samples like a trained session's.
   async function importTrace(text, name) {
     return guard(null, async () => {
-      await ready;
+      await engine.ready;
       const { config } = await call(REQUEST.CHECK_TRACE, { text });
       const { format, version, generator, dataset, steps, samples } = JSON.parse(text);
       const now = Date.now();
@@ -377,6 +446,7 @@ export function createLabClient({ workerUrl, store }) {
       };
       state.run = (async () => {
         let reason = RUN_REASON.ERROR;
+        let lost = null;
         try {
           const result = await call(REQUEST.RUN, { session: id, steps, checkpoint_every: CHECKPOINT_EVERY,
                                                    full_every_ms: FULL_EVERY_MS }, onEvent);
@@ -388,7 +458,9 @@ export function createLabClient({ workerUrl, store }) {
           await flush(state, { status, run_to: null }, result.checkpoint);
           state.status = status;
         } catch (error) {
-          if (error.dropped === id) {
+          if (error.lost) {
+            lost = error; // the session stays "running" while it comes back
+          } else if (error.dropped === id) {
             // Interrupted mid-step: the worker dropped the session; bring it
             // back from its last checkpoint (later steps are recomputed).
             reason = RUN_REASON.PAUSED;
@@ -405,14 +477,44 @@ export function createLabClient({ workerUrl, store }) {
           state.run = null;
           setStatus(state, state.status);
         }
+        if (lost) return resumeLostRun(id, target, lost);
         return { session: id, step: state.step, reason };
       })();
       return state.run;
     });
   }
 
+  // The worker was lost mid-run: restore the session in the new worker from
+  // its last checkpoint (later steps are recomputed) and run to the same
+  // target, unless it was paused meanwhile. What was seen is stored first, so
+  // the restore finds the latest checkpoint.
+  async function resumeLostRun(id, target, lost) {
+    const state = sessions.get(id);
+    await flush(state);
+    await guard(id, () => loadAfterLoss(id));
+    if (state.status !== SESSION_STATUS.RUNNING) {
+      setStatus(state, state.status); // back at the checkpoint's step
+      return { session: id, step: state.step, reason: RUN_REASON.PAUSED };
+    }
+    emit({ type: "restart", session: id,
+           message: `${lost.message}; restarted it - session ${id} resumes from its checkpoint at step ${state.step}.` });
+    return run(id, target);
+  }
+
+  // A restore cut short by another loss waits for the next worker (lose()
+  // bounds how many there are).
+  async function loadAfterLoss(id) {
+    try {
+      return await load(id);
+    } catch (error) {
+      if (error.lost) return loadAfterLoss(id);
+      throw error;
+    }
+  }
+
   async function pause(id) {
     const state = sessions.get(id);
+    if (state && !state.run && state.status === SESSION_STATUS.RUNNING) return pauseLostRun(state);
     if (!state || !state.run) return { session: id, step: state ? state.step : null, was_running: false };
     const running = state.run;
     // The worker answers between steps, so do not wait for the reply: the run
@@ -427,6 +529,15 @@ export function createLabClient({ workerUrl, store }) {
     clearTimeout(grace);
     await Promise.all([paused, running]);
     return { session: id, step: state.step, was_running: true };
+  }
+
+  // A run whose worker was lost has no run to stop while it comes back: the
+  // status alone tells resumeLostRun not to go on.
+  async function pauseLostRun(state) {
+    state.status = SESSION_STATUS.PAUSED;
+    await flush(state, { run_to: null });
+    setStatus(state, state.status);
+    return { session: state.id, step: state.step, was_running: true };
   }
 
   async function reset(id) {
@@ -583,14 +694,16 @@ export function createLabClient({ workerUrl, store }) {
     removeEventListener("pageshow", onPageShow);
     broadcast({ type: BROADCAST.BYE });
     channel.close();
-    worker.terminate();
+    engine.worker?.terminate();
     for (const state of sessions.values()) state.release?.();
     listeners.clear();
   }
 
   return {
     tab,
-    ready,
+    get ready() {
+      return engine.ready;
+    },
     isolated: Boolean(control),
     subscribe(listener) {
       listeners.add(listener);
@@ -603,13 +716,16 @@ export function createLabClient({ workerUrl, store }) {
     runConsole,
     modelAt,
     leavePast,
-    checkConfig: (config) => ready.then(() => call(REQUEST.CHECK_CONFIG, { config })),
+    checkConfig: (config) => call(REQUEST.CHECK_CONFIG, { config }),
     importTrace,
     exportTrace: (id) => store.exportTrace(id),
     getSteps: (id) => store.getSteps(id),
     getSamples: (id) => store.getSamples(id),
     getSession: (id) => store.getSession(id),
     interrupt,
+    // Fault injection for tests: end the worker as a crash would (a
+    // terminated worker sends no error event, so the client reports it).
+    terminateWorker: () => lose("it was terminated"),
     destroy,
   };
 }
