@@ -162,3 +162,18 @@ def test_console_during_a_run_leaves_the_run_exact(lab_page, site_url, wait_read
     expected = native_losses(dist_dir, num_steps)
     assert len(losses) == num_steps
     assert all(abs(a - b) < TOL for a, b in zip(losses, expected))
+
+
+def test_live_panels_read_the_model_only_on_screen(lab_page, site_url, wait_ready):
+    """Each read waits for a gap between two training steps, so a panel
+    scrolled out of view asks nothing (the default 720-pixel viewport shows
+    only the top of the page)."""
+    page = lab_page
+    open_lab(page, site_url, wait_ready)
+    new_session(page, num_steps=20)
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_function("() => window.lab.state.events.length === 1")
+    page.wait_for_timeout(1000)
+    assert not panel(page, "inspector").get_attribute("data-step")
+    panel(page, "inspector").scroll_into_view_if_needed()
+    wait_data(page, "inspector", "step", "1")

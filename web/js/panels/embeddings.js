@@ -36,7 +36,7 @@ export function create(el, options = {}) {
     return [...span(Math.min(...xs), Math.max(...xs)), ...span(Math.min(...ys), Math.max(...ys))];
   }
 
-  const feed = createLiveFeed((session) => source.embeddingMap(session), {
+  const feed = createLiveFeed(el, (session) => source.embeddingMap(session), {
     onSession() {
       state.data = null;
       state.to = null;

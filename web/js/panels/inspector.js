@@ -129,7 +129,7 @@ export function create(el, options = {}) {
     state.histories.set(key, list);
   }
 
-  const feed = createLiveFeed((session) => source.inspectMatrix(session, state.matrix), {
+  const feed = createLiveFeed(el, (session) => source.inspectMatrix(session, state.matrix), {
     onSession(message) {
       state.vocab = message.record ? message.record.vocab : [];
       state.data = null;

@@ -5,25 +5,36 @@
 // has no live model in this tab (the recording; a stored session not yet
 // loaded into this tab's worker, until it is started, stepped or run).
 //
-// createLiveFeed(read, {onResult, onError, onSession}) is what such a panel
-// uses: feed.update(message) follows the shown session (onSession(message)
-// when a new one is shown, to clear the panel) and refreshes on the changes
-// that call for it (liveChange); read(session) is called at most every
-// MIN_INTERVAL_MS with one read in flight (createRefresher), so a run (full
-// events every 100 ms) refreshes a few times per second. feed.restart()
-// drops a read in flight and reads again (the panel changed what it asks);
+// createLiveFeed(el, read, {onResult, onError, onSession}) is what such a
+// panel uses: feed.update(message) follows the shown session
+// (onSession(message) when a new one is shown, to clear the panel) and
+// refreshes on the changes that call for it (liveChange); read(session) is
+// called at most every MIN_INTERVAL_MS with one read in flight, and only
+// while the panel's element `el` is on screen (createRefresher), so a run
+// (full events every 100 ms) refreshes a few times per second. Each read is
+// answered by the worker between two steps, so it slows the run: a hidden
+// panel asks nothing until it is scrolled into view. feed.restart() drops a
+// read in flight and reads again (the panel changed what it asks);
 // feed.idle says why there is nothing to show when a read returns null.
 const MIN_INTERVAL_MS = 250;
 
-function createRefresher(fetch, { onResult, onError }) {
+function createRefresher(fetch, { onResult, onError, el }) {
+  let visible = true;
   let wanted = false;
   let inFlight = false;
   let last = -Infinity;
   let timer = 0;
   let generation = 0;
 
+  // No IntersectionObserver (very old browsers): always visible.
+  const observer = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
+    visible = entries[entries.length - 1].isIntersecting;
+    pump();
+  }) : null;
+  observer?.observe(el);
+
   function pump() {
-    if (inFlight || !wanted || timer) return;
+    if (inFlight || !wanted || timer || !visible) return;
     const wait = last + MIN_INTERVAL_MS - performance.now();
     if (wait > 0) {
       timer = setTimeout(() => {
@@ -61,13 +72,14 @@ function createRefresher(fetch, { onResult, onError }) {
       generation += 1;
       wanted = false;
       clearTimeout(timer);
+      observer?.disconnect();
     },
   };
 }
 
-export function createLiveFeed(read, { onResult, onError, onSession }) {
+export function createLiveFeed(el, read, { onResult, onError, onSession }) {
   let imported = false;
-  const refresher = createRefresher(() => read(feed.session), { onResult, onError });
+  const refresher = createRefresher(() => read(feed.session), { onResult, onError, el });
   const feed = {
     session: null,
     get idle() {

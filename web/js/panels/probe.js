@@ -53,7 +53,7 @@ export function create(el, options = {}) {
 
   const state = { vocab: [], context: "", points: [], error: "", idle: "" };
 
-  const feed = createLiveFeed((session) => source.probe(session, state.context), {
+  const feed = createLiveFeed(el, (session) => source.probe(session, state.context), {
     onSession(message) {
       state.vocab = message.record ? message.record.vocab : [];
       state.points = [];
