@@ -106,6 +106,18 @@ function describeSession(record) {
 
 async function createApp() {
   if (await adoptWaitingVersion()) return null;
+  // The engine worker starts first: Python boots while the page builds.
+  // Storage trouble (no IndexedDB, quota) never stops the lab: the store
+  // carries on in memory and the notice says what is not being saved.
+  const storageNotice = $("#storage-notice");
+  const store = openStore(undefined, {
+    onProblem: (message) => {
+      storageNotice.textContent = message;
+      storageNotice.hidden = false;
+    },
+  });
+  const client = createLabClient({ workerUrl: new URL("./worker.js", import.meta.url), store });
+
   const statusEl = $("#status");
   const errorEl = $("#form-error");
   const datasetInfo = $("#dataset-info");
@@ -186,19 +198,6 @@ async function createApp() {
   function showError(message) {
     errorEl.textContent = message || "";
   }
-
-  // ---- storage and client -----------------------------------------------------
-
-  // Storage trouble (no IndexedDB, quota) never stops the lab: the store
-  // carries on in memory and the notice says what is not being saved.
-  const storageNotice = $("#storage-notice");
-  const store = await openStore(undefined, {
-    onProblem: (message) => {
-      storageNotice.textContent = message;
-      storageNotice.hidden = false;
-    },
-  });
-  const client = createLabClient({ workerUrl: new URL("./worker.js", import.meta.url), store });
 
   // A read-only handle for tests and the curious (no mocks needed).
   window.lab = Object.freeze({

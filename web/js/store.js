@@ -18,7 +18,8 @@
 // never leaves a step list that disagrees with its checkpoint; a write that
 // fails aborts its transaction, so nothing half-written stays behind.
 //
-// openStore() never fails: when IndexedDB cannot be opened (some private
+// openStore() returns the store at once (its calls wait for IndexedDB to
+// open) and never fails: when IndexedDB cannot be opened (some private
 // modes) or refuses a write (QuotaExceededError), the lab goes on with an
 // in-memory store holding the same data, and onProblem(message) tells the
 // page (store.problem keeps the message).
@@ -34,30 +35,33 @@ const inHistory = (checkpoint) => checkpoint.step % CHECKPOINT_EVERY === 0;
 
 const stepRange = (session, from = 0, to = Infinity) => IDBKeyRange.bound([session, from], [session, to]);
 
-export async function openStore(name = DB_NAME, { onProblem = () => {} } = {}) {
-  let primary;
-  try {
-    primary = await openIndexedDB(name);
-  } catch (error) {
-    const message = `Storage unavailable: IndexedDB could not be opened (${describe(error)}). ` +
-      "Training goes on in memory; sessions are lost when this tab closes.";
-    return withFallback(null, message, onProblem);
-  }
-  return withFallback(primary, null, onProblem);
+export function openStore(name = DB_NAME, { onProblem = () => {} } = {}) {
+  return withFallback(openIndexedDB(name), onProblem);
 }
 
 const describe = (error) => (error && error.name && error.name !== "Error" ? `${error.name}: ${error.message}` : String(error && error.message || error));
 
-// Route calls to IndexedDB until a write fails with a DOMException (quota,
-// storage gone); then copy what IndexedDB holds into memory, replay the
-// failed write there and carry on in memory.
+// Route calls to IndexedDB (each waits for it to open) until a write fails
+// with a DOMException (quota, storage gone); then copy what IndexedDB holds
+// into memory, replay the failed write there and carry on in memory. If
+// IndexedDB cannot be opened at all, everything goes to memory.
 const WRITES = ["createSession", "importSession", "commit", "truncate", "reset", "addSamples", "deleteSession"];
-function withFallback(primary, problem, onProblem) {
-  let active = primary || createMemoryStore();
-  let switching = null;
-  const facade = { problem, persistent: Boolean(primary) };
+function withFallback(opening, onProblem) {
+  let primary = null;
+  let active = null;
+  const facade = { problem: null, persistent: false };
+  let switching = opening.then((db) => {
+    primary = active = db;
+    facade.persistent = true;
+  }, (error) => {
+    active = createMemoryStore();
+    facade.problem = `Storage unavailable: IndexedDB could not be opened (${describe(error)}). ` +
+      "Training goes on in memory; sessions are lost when this tab closes.";
+    onProblem(facade.problem);
+  });
+  let failed = null;
   const toMemory = (error) => {
-    switching ??= (async () => {
+    failed ??= (async () => {
       const snapshot = await primary.dump().catch(() => null);
       active = createMemoryStore(snapshot);
       facade.persistent = false;
@@ -67,7 +71,8 @@ function withFallback(primary, problem, onProblem) {
         : `Storage failed (${describe(error)}). Training goes on in memory; later steps are lost when this tab closes.`;
       onProblem(facade.problem);
     })();
-    return switching;
+    switching = failed;
+    return failed;
   };
   for (const method of Object.keys(createMemoryStore())) {
     facade[method] = async (...args) => {
@@ -82,7 +87,6 @@ function withFallback(primary, problem, onProblem) {
       }
     };
   }
-  if (problem) queueMicrotask(() => onProblem(problem));
   return facade;
 }
 
