@@ -16,7 +16,7 @@
 // changes nothing but offline readiness.
 //
 // build.py replaces the quoted placeholder below with the manifest JSON
-// {version, engine_wheel, micropip_wheel, files}. Unbuilt (web/ served as is),
+// {version, engine_wheel, snapshot, files}. Unbuilt (web/ served as is),
 // it stays a string and the worker only adds headers.
 
 const MANIFEST = "__BUILD_MANIFEST__";

@@ -116,3 +116,18 @@ def test_a_worker_that_cannot_boot_is_not_restarted(lab_page, page_log, site_url
     page.wait_for_timeout(3000)  # a restart would have replaced the message by now
     assert page.locator("#form-error").text_content() == message
     assert page.locator("#status").text_content() == "error"
+
+
+def test_a_missing_snapshot_boots_python_from_scratch(lab_page, page_log, site_url, wait_ready, dist_dir):
+    """Without the build's memory snapshot the worker starts Python and loads
+    the engine wheel itself: slower, and the same numbers."""
+    page = lab_page
+    page_log.allow_errors(r"snapshot\.bin\.gz|404")
+    page.route("**/snapshot.bin.gz", lambda route: route.fulfill(status=404, body="gone"))
+    open_lab(page, site_url, wait_ready)
+    timings = page.evaluate("() => window.lab.state.timings")
+    assert "packages" in timings, timings  # the from-scratch path ran
+    session = new_session(page, num_steps=10)
+    page.get_by_role("button", name="Run").click()
+    session_done(page, session)
+    check_losses(page, session, dist_dir, 10)

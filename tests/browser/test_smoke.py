@@ -26,7 +26,7 @@ def test_manifest_lists_exactly_the_dist_files(dist_dir, manifest):
                      if p.is_file() and p.name != "manifest.json")
     assert manifest["files"] == on_disk
     assert len(manifest["version"]) == 12
-    for key in ("engine_wheel", "micropip_wheel"):
+    for key in ("engine_wheel", "snapshot"):
         assert manifest[key] in manifest["files"]
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
                  "python_stdlib.zip", "pyodide-lock.json"):
@@ -60,8 +60,8 @@ def test_served_with_mime_type(site_url, path, content_type):
     assert headers["Cache-Control"] == "no-cache"
 
 
-def test_wheels_served_as_bytes(site_url, manifest, dist_dir):
-    for key in ("engine_wheel", "micropip_wheel"):
+def test_engine_files_served_as_bytes(site_url, manifest, dist_dir):
+    for key in ("engine_wheel", "snapshot"):
         status, headers, body = fetch(site_url + manifest[key])
         assert status == 200
         assert headers.get_content_type() == "application/octet-stream"
@@ -79,22 +79,20 @@ def test_sub_path_serving(serve_site):
 
 
 def test_runtime_boots_and_installs_engine(lab_page, site_url, manifest):
-    """pyodide/ holds everything loadPyodide needs; both wheels install offline."""
+    """pyodide/ holds everything loadPyodide needs, and the engine wheel loads
+    offline (the worker's path when the snapshot cannot be used)."""
     # A same-origin page without an icon link: answer the browser's favicon probe.
     lab_page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     lab_page.goto(site_url + "data/names.txt")
     result = lab_page.evaluate(
-        """async ([base, micropipWheel, engineWheel]) => {
+        """async ([base, engineWheel]) => {
             const { loadPyodide } = await import(base + 'pyodide/pyodide.mjs');
             const py = await loadPyodide({ indexURL: base + 'pyodide/' });
-            await py.loadPackage(base + micropipWheel);
-            const micropip = py.pyimport('micropip');
-            await micropip.install(base + engineWheel, { deps: false });
-            micropip.destroy();
+            await py.loadPackage(base + engineWheel);
             return py.runPython(
                 'import sys, microgpt_lab; f"{sys.version_info[0]}.{sys.version_info[1]} " + microgpt_lab.__name__');
         }""",
-        [site_url, manifest["micropip_wheel"], manifest["engine_wheel"]],
+        [site_url, manifest["engine_wheel"]],
     )
     assert result.endswith(" microgpt_lab")
 

@@ -11,6 +11,31 @@ const SITE = new URL("../", import.meta.url);
 
 // ---- boot -----------------------------------------------------------------
 
+const PYODIDE_URL = new URL("pyodide/", SITE).href;
+
+const SNAPSHOT_URL = new URL("pyodide/snapshot.bin.gz", SITE); // build.py SNAPSHOT
+
+// Started as soon as the worker runs, side by side: Pyodide's module, the
+// snapshot (downloaded and decompressed) and the manifest.
+const pyodideModule = import(new URL("pyodide.mjs", PYODIDE_URL).href);
+const snapshot = fetch(SNAPSHOT_URL).then(async (response) => {
+  if (!response.ok) throw new Error(`${SNAPSHOT_URL.pathname}: HTTP ${response.status}`);
+  return new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+});
+snapshot.catch(() => {}); // reported when boot() awaits it
+
+async function loadPyodide(options = {}) {
+  const { loadPyodide: load } = await pyodideModule;
+  return load({ indexURL: PYODIDE_URL, stdout: () => {}, stderr: (line) => console.warn(line), ...options });
+}
+
+// Python as the build left it, engine imported (build.py make_snapshot): a
+// memory snapshot restores in about 1 s, where starting Python and loading
+// the engine takes about 5.
+async function restoreSnapshot() {
+  return loadPyodide({ _loadSnapshot: await snapshot });
+}
+
 async function boot(post) {
   const timings = {};
   const t0 = performance.now();
@@ -29,17 +54,16 @@ async function boot(post) {
       if (!response.ok) throw new Error(`manifest.json: HTTP ${response.status}`);
       return response.json();
     });
-    const pyodide = await timed("runtime", async () => {
-      const indexURL = new URL("pyodide/", SITE).href;
-      const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
-      return loadPyodide({ indexURL, stdout: () => {}, stderr: (line) => console.warn(line) });
+    const restored = await timed("runtime", () => restoreSnapshot().catch((error) => {
+      console.warn(`snapshot unusable (${error.message}): starting Python from scratch`);
+      return null;
+    }));
+    // Without the snapshot: start Python, then load the engine wheel by URL.
+    const pyodide = restored ?? await timed("packages", async () => {
+      const fresh = await loadPyodide();
+      await fresh.loadPackage(new URL(manifest.engine_wheel, SITE).href, { messageCallback: () => {} });
+      return fresh;
     });
-    // micropip (for installing more packages from the console) and the engine
-    // wheel, loaded by URL in one go with Pyodide's own wheel loader: about
-    // 0.1 s, where micropip.install of the engine cost 0.5-0.8 s of start-up.
-    await timed("packages", () =>
-      pyodide.loadPackage([manifest.micropip_wheel, manifest.engine_wheel].map((path) => new URL(path, SITE).href),
-                          { messageCallback: () => {} }));
     const lab = await timed("import", () => pyodide.pyimport("microgpt_lab.lab"));
     timings.total = Math.round(performance.now() - t0);
     return { pyodide, lab, timings, version: manifest.version };
