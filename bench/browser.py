@@ -260,7 +260,7 @@ def main():
     with sync_playwright() as p:
         chromium = os.environ.get("CHROMIUM") or None
         browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context = browser.new_context(viewport={"width": 1280, "height": 3600})  # every panel on screen, so all of them draw and read
         context.add_init_script(LONG_TASKS)
         context.add_init_script(PROBE_SWITCH)
         page = context.new_page()
