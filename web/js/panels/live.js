@@ -11,12 +11,12 @@
 // refreshes on the changes that call for it (liveChange); read(session) is
 // called at most every MIN_INTERVAL_MS with one read in flight, and only
 // while the panel's element `el` is on screen (createRefresher), so a run
-// (full events every 100 ms) refreshes a few times per second. Each read is
+// (full events every 100 ms) refreshes twice a second. Each read is
 // answered by the worker between two steps, so it slows the run: a hidden
 // panel asks nothing until it is scrolled into view. feed.restart() drops a
 // read in flight and reads again (the panel changed what it asks);
 // feed.idle says why there is nothing to show when a read returns null.
-const MIN_INTERVAL_MS = 250;
+const MIN_INTERVAL_MS = 500; // two reads a second per panel: each one costs the run a gap between steps
 
 function createRefresher(fetch, { onResult, onError, el }) {
   let visible = true;
