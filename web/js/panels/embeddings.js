@@ -10,7 +10,7 @@
 // space-separated) and data-explained ("r1,r2").
 import { createCanvas, createLegend, theme } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
-import { createLiveFeed } from "./live.js";
+import { createLiveFeed, liveView } from "./live.js";
 
 const VOWELS = new Set("aeiouAEIOU");
 const GLIDE_MS = 300;
@@ -137,17 +137,5 @@ export function create(el, options = {}) {
 
   const frame = createFrame(draw);
 
-  return {
-    update(message) {
-      feed.update(message);
-    },
-    resize() {
-      frame.request();
-    },
-    destroy() {
-      feed.destroy();
-      frame.cancel();
-      el.replaceChildren();
-    },
-  };
+  return liveView(el, feed, frame);
 }

@@ -13,7 +13,7 @@
 // data-v, data-update and data-history (how many steps are recorded).
 import { createCanvas, theme, tokenLabel } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
-import { createLiveFeed } from "./live.js";
+import { createLiveFeed, liveView } from "./live.js";
 
 const VIEWS = [
   ["weights", "Weights"],
@@ -321,17 +321,5 @@ export function create(el, options = {}) {
     choose(state.cell[0] + move[0], state.cell[1] + move[1]);
   });
 
-  return {
-    update(message) {
-      feed.update(message);
-    },
-    resize() {
-      frame.request();
-    },
-    destroy() {
-      feed.destroy();
-      frame.cancel();
-      el.replaceChildren();
-    },
-  };
+  return liveView(el, feed, frame);
 }

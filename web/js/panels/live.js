@@ -106,6 +106,20 @@ export function createLiveFeed(el, read, { onResult, onError, onSession }) {
   return feed;
 }
 
+// The panel object (registry.js) of a live-model panel: messages go to its
+// feed, a resize redraws its frame.
+export function liveView(el, feed, frame) {
+  return {
+    update: (message) => feed.update(message),
+    resize: () => frame.request(),
+    destroy() {
+      feed.destroy();
+      frame.cancel();
+      el.replaceChildren();
+    },
+  };
+}
+
 // Which live session a panel message concerns, and whether it asks for a
 // refresh: a newly shown session, a full step event of it (only full events
 // carry `topk`; they come every 100 ms or so during a run), or a status

@@ -12,7 +12,7 @@
 // data-top (the charted characters, space-separated) and data-error.
 import { createCanvas, theme, tokenLabel } from "./canvas.js";
 import { createFrame } from "../views/frame.js";
-import { createLiveFeed } from "./live.js";
+import { createLiveFeed, liveView } from "./live.js";
 
 const TOP_K = 5;
 const LIMIT = 2000; // points kept; older ones are dropped
@@ -184,17 +184,5 @@ export function create(el, options = {}) {
     frame.request();
   });
 
-  return {
-    update(message) {
-      feed.update(message);
-    },
-    resize() {
-      frame.request();
-    },
-    destroy() {
-      feed.destroy();
-      frame.cancel();
-      el.replaceChildren();
-    },
-  };
+  return liveView(el, feed, frame);
 }
