@@ -31,9 +31,10 @@ async function loadPyodide(options = {}) {
 
 // Python as the build left it, engine imported (build.py make_snapshot): a
 // memory snapshot restores in about 1 s, where starting Python and loading
-// the engine takes about 5.
-async function restoreSnapshot() {
-  return loadPyodide({ _loadSnapshot: await snapshot });
+// the engine takes about 5. Given as a promise, Pyodide fetches and compiles
+// its WebAssembly while the snapshot downloads.
+function restoreSnapshot() {
+  return loadPyodide({ _loadSnapshot: snapshot });
 }
 
 async function boot(post) {
