@@ -93,6 +93,18 @@ def test_time_travel_holds_the_panels_while_a_run_goes_on(lab_page, site_url, wa
     page.wait_for_function("() => document.querySelector('[data-panel=embeddings]').dataset.step === '120'")
     # The run went on underneath; the panels stayed at step 120 until Live.
     assert panel(page, "loss").get_attribute("data-points") == "120"
+    # A step the run recorded lightly: its attention is recomputed, exactly.
+    stored = page.evaluate("() => window.lab.steps()")
+    light = next(s["step"] for s in stored if s["step"] > 100 and "attention" not in s)
+    page.locator("#time-travel").fill(str(light))
+    page.wait_for_function("(step) => document.querySelector('[data-panel=attention]').dataset.step === String(step)",
+                           arg=light)
+    assert f"Step {light} of 150, as it was then" in page.locator("#time-travel-note").text_content()
+    native = Session.from_text(Config(num_steps=150), (dist_dir / "data" / "names.txt").read_text())
+    for _ in range(light - 1):
+        native.step("loss")
+    weights = native.step("full")["attention"][0][0]
+    assert abs(float(panel(page, "attention").get_attribute("data-max")) - max(map(max, weights))) < TOL
     page.get_by_role("button", name="Live").click()
     page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '150'")
     losses = [s["loss"] for s in page.evaluate("() => window.lab.steps()")]

@@ -258,6 +258,18 @@ async function createApp() {
   // Time travel: the panels redraw from the stored steps up to `step` (null:
   // back to live). Live events of the session are held back from the panels
   // meanwhile; the steps are read once per trip (again only past their end).
+  // A step the run recorded lightly is shown with the nearest full one, then
+  // with its own full event once the worker has recomputed it.
+  function showPast(id, steps, at) {
+    panels.update({ type: "session", session: id, record: app.record, steps, travel: at, current: id });
+    timeline.update({ latest: app.latest, at, detail: latestDetail(steps) });
+    const last = steps[steps.length - 1];
+    if (!last || last.step !== at || last.attention || app.currentStatus === SESSION_STATUS.IMPORTED) return;
+    client.stepAt(id, at).then((event) => {
+      if (event && app.current === id && app.travel === at) showPast(id, [...steps.slice(0, -1), event], at);
+    });
+  }
+
   let travelling = null;
   function travel(step) {
     if (!app.current) return;
@@ -278,9 +290,8 @@ async function createApp() {
         }
         if (app.current !== id || app.travel === null) break;
         const steps = app.snapshot.filter((event) => event.step <= at);
-        panels.update({ type: "session", session: id, record: app.record, steps, travel: at, current: id });
+        showPast(id, steps, at);
         samples.update({ samples: app.batches.filter((batch) => batch.step <= at) });
-        timeline.update({ latest: app.latest, at, detail: latestDetail(steps) });
         if (app.travel === at) break;
       }
       travelling = null;

@@ -17,6 +17,7 @@
 //   await client.runConsole(id, "vocab");      // between two steps of a run
 //   const past = await client.modelAt(id, 120); // the model at step 120, for
 //   await client.inspectMatrix(past, "wte");   // time travel (null: no data)
+//   await client.stepAt(id, 120);              // step 120's full event, recomputed
 //   await client.checkConfig(config);          // the engine's verdict, or throws
 //   const id = await client.importTrace(text, name); // read-only session
 //   client.terminateWorker();                  // fault injection: a new worker
@@ -164,7 +165,7 @@ export function createLabClient({ workerUrl, store }) {
     const error = Object.assign(new Error(`The engine worker stopped (${reason})`), { lost: true });
     rejectPending(error);
     for (const state of sessions.values()) state.loaded = false;
-    Object.assign(past, { id: null, key: null }); // time travel's model went with it
+    Object.assign(past, { id: null, key: null, event: null }); // time travel's model went with it
     const now = Date.now();
     losses.push(now);
     while (losses[0] <= now - RESTART_WINDOW_MS) losses.shift();
@@ -617,34 +618,38 @@ export function createLabClient({ workerUrl, store }) {
 
   // Time travel's model: a session's weights as they were at `step`, rebuilt
   // in this tab's worker as a scratch session from the latest checkpoint
-  // kept at or before it (store.js history; none: from the config's initial
+  // kept before it (store.js history; none: from the config's initial
   // weights) plus the steps in between, which the deterministic engine
-  // recomputes exactly. One scratch model per tab; builds run one at a time
-  // and one that is no longer wanted by the time its turn comes is skipped
-  // (null). Null too for an imported trace (no dataset, no checkpoints).
-  const past = { id: null, key: null, wanted: null, chain: Promise.resolve(null) };
+  // recomputes exactly; the last of them is taken with full instrumentation,
+  // so that step's event (attention, probabilities, graph) comes with it,
+  // also for a step the run recorded lightly. One scratch model per tab;
+  // builds run one at a time and one that is no longer wanted by the time
+  // its turn comes is skipped (null). Null too for an imported trace (no
+  // dataset, no checkpoints).
+  const past = { id: null, key: null, event: null, wanted: null, chain: Promise.resolve(null) };
 
-  function modelAt(id, step) {
+  function pastAt(id, step) {
     const key = `${id}:${step}`;
     past.wanted = key;
     past.chain = past.chain.then(async () => {
-      if (past.key === key) return past.id;
+      if (past.key === key) return { id: past.id, event: past.event };
       if (past.wanted !== key) return null;
       await closePast();
       const record = await store.getSession(id);
       const dataset = record && await store.getDataset(record.fingerprint);
       if (!dataset) return null;
       const scratch = `${id}@${step}`;
-      const kept = await store.getCheckpointAt(id, step);
+      const kept = await store.getCheckpointAt(id, step - 1);
       const summary = kept
         ? await call(REQUEST.RESTORE, { session: scratch, checkpoint: kept.checkpoint, text: dataset.text })
         : await call(REQUEST.OPEN, { session: scratch, config: record.config, text: dataset.text });
-      if (step > summary.step) {
-        await call(REQUEST.RUN, { session: scratch, steps: step - summary.step, checkpoint_every: 0,
+      if (step - 1 > summary.step) {
+        await call(REQUEST.RUN, { session: scratch, steps: step - 1 - summary.step, checkpoint_every: 0,
                                   full_every_ms: Infinity });
       }
-      Object.assign(past, { id: scratch, key });
-      return scratch;
+      const event = await call(REQUEST.STEP, { session: scratch, level: LEVEL.FULL });
+      Object.assign(past, { id: scratch, key, event });
+      return { id: scratch, event };
     }).catch((error) => {
       emit({ type: "error", session: id, error: `time travel: ${error.message}` });
       return null;
@@ -654,7 +659,7 @@ export function createLabClient({ workerUrl, store }) {
 
   async function closePast() {
     const { id } = past;
-    Object.assign(past, { id: null, key: null });
+    Object.assign(past, { id: null, key: null, event: null });
     if (id) await call(REQUEST.CLOSE, { session: id }).catch(() => {});
   }
 
@@ -714,7 +719,8 @@ export function createLabClient({ workerUrl, store }) {
     embeddingMap: (id) => query(id, REQUEST.EMBEDDING),
     probe: (id, context) => query(id, REQUEST.PROBE, { context }),
     runConsole,
-    modelAt,
+    modelAt: (id, step) => pastAt(id, step).then((built) => built && built.id),
+    stepAt: (id, step) => pastAt(id, step).then((built) => built && built.event),
     leavePast,
     checkConfig: (config) => call(REQUEST.CHECK_CONFIG, { config }),
     importTrace,
