@@ -117,6 +117,9 @@ async function createApp() {
     },
   });
   const client = createLabClient({ workerUrl: new URL("./worker.js", import.meta.url), store });
+  // The service worker precaches the whole site (20 MB): registered once
+  // Python is up, so that its downloads do not compete with the boot.
+  client.ready.then(registerServiceWorker, registerServiceWorker);
 
   const statusEl = $("#status");
   const errorEl = $("#form-error");
@@ -574,7 +577,6 @@ async function createApp() {
   return client;
 }
 
-registerServiceWorker();
 createApp().catch((error) => {
   console.error(error);
   const status = $("#status");
