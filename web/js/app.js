@@ -170,6 +170,7 @@ async function createApp() {
     latest: 0, // its last recorded step
     travel: null, // the step time travel shows, or null: live
     snapshot: null, // its steps as read when time travel began
+    batches: null, // and its sample batches
     timings: null,
     isolated: false,
     events: [], // the latest events of the current session
@@ -414,29 +415,39 @@ async function createApp() {
 
   // ---- actions ----------------------------------------------------------------
 
+  // The form's config, or null after showing what is wrong with it.
+  function readConfig() {
+    const parsed = settings.read();
+    if (!parsed.error) return parsed.config;
+    showError(parsed.error);
+    settings.focus(parsed.field);
+    return null;
+  }
+
+  // A new step is shown live: leave time travel first.
+  async function backToLive() {
+    if (app.travel !== null) await select(app.current);
+  }
+
   const actions = {
     async new() {
       if (app.phase !== "ready") return;
-      const parsed = settings.read();
-      if (parsed.error) {
-        showError(parsed.error);
-        settings.focus(parsed.field);
-        return;
-      }
+      const config = readConfig();
+      if (!config) return;
       showError("");
       const dataset = await loadDataset();
-      const id = await client.startSession(parsed.config, dataset);
-      settings.writeUrl(parsed.config, datasetChoice());
+      const id = await client.startSession(config, dataset);
+      settings.writeUrl(config, datasetChoice());
       await select(id);
     },
     async step() {
       if (!app.current) return;
-      if (app.travel !== null) await select(app.current); // a new step is shown live
+      await backToLive();
       await client.step(app.current);
     },
     async run() {
       if (!app.current) return;
-      if (app.travel !== null) await select(app.current);
+      await backToLive();
       const run = client.run(app.current);
       app.currentStatus = SESSION_STATUS.RUNNING;
       renderStatus();
@@ -471,15 +482,10 @@ async function createApp() {
       setTimeout(() => URL.revokeObjectURL(link.href), 1000);
     },
     async share() {
-      const parsed = settings.read();
-      if (parsed.error) {
-        showError(parsed.error);
-        settings.focus(parsed.field);
-        return;
-      }
+      const config = readConfig();
+      if (!config) return;
       const own = !SHARED_DATASETS.includes(datasetChoice());
-      const url = settings.link(parsed.config, datasetChoice());
-      shareLink.value = url;
+      const url = settings.link(config, datasetChoice());
       let copied = false;
       try {
         await navigator.clipboard.writeText(url);

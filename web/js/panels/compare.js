@@ -151,9 +151,9 @@ export function create(el, { source }) {
   let shownTable = "";
   function renderTable(records) {
     const rows = [];
+    const differ = records.length >= 2 ? configDifferences(records) : [];
+    el.dataset.differ = differ.join(",");
     if (records.length >= 2) {
-      const differ = configDifferences(records);
-      el.dataset.differ = differ.join(",");
       for (const name of differ) rows.push([name, records.map((r) => String(r.config[name]))]);
       rows.push(["dataset", records.map((r) => r.dataset_name || "-")]);
       rows.push(["steps", records.map((r) => `${r.step} / ${r.num_steps}`)]);
@@ -197,7 +197,6 @@ export function create(el, { source }) {
     el.dataset.compared = records.map((r) => r.id).join(",");
     el.dataset.points = JSON.stringify(Object.fromEntries(records.map((r) => [r.id, state.runs.get(r.id)?.series.count ?? 0])));
     hint.textContent = records.length < 2 ? "Tick two or more runs to overlay their smoothed loss." : "";
-    if (records.length < 2) el.dataset.differ = "";
     renderTable(records);
 
     if (!surface.fit()) return;
