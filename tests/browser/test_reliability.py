@@ -43,6 +43,21 @@ def stored(page):
     })""")
 
 
+def one_stored_step(page, site_url, wait_ready):
+    """The lab with one session of one stored step: (its id, what IndexedDB holds),
+    to show that a refused input changes nothing that was saved."""
+    open_lab(page, site_url, wait_ready)
+    kept = new_session(page, num_steps=20)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    return kept, stored(page)
+
+
+def clear_alert(page):
+    """Empty the form's alert, so the next message is known to be new."""
+    page.evaluate("() => { document.querySelector('#form-error').textContent = ''; }")
+
+
 # ---- 1. datasets and config values ------------------------------------------------------------------
 
 BAD_DATASETS = [
@@ -59,11 +74,7 @@ BAD_DATASETS = [
 
 def test_bad_datasets_are_refused_and_nothing_changes(lab_page, site_url, wait_ready, tmp_path):
     page = lab_page
-    open_lab(page, site_url, wait_ready)
-    kept = new_session(page, num_steps=20)
-    page.get_by_role("button", name="Step").click()
-    wait_steps(page, 1)
-    before = stored(page)
+    kept, before = one_stored_step(page, site_url, wait_ready)
     assert len(before["sessions"]) == 1
 
     page.get_by_label("My text file").check()
@@ -117,14 +128,10 @@ def set_value(page, name, value):
 
 def test_bad_config_values_are_refused_and_nothing_changes(lab_page, site_url, wait_ready):
     page = lab_page
-    open_lab(page, site_url, wait_ready)
-    kept = new_session(page, num_steps=20)
-    page.get_by_role("button", name="Step").click()
-    wait_steps(page, 1)
-    before = stored(page)
+    kept, before = one_stored_step(page, site_url, wait_ready)
     defaults = {name: page.input_value(f"#cfg-{name}") for values, _ in BAD_CONFIGS for name in values}
     for values, problem in BAD_CONFIGS:
-        page.evaluate("() => { document.querySelector('#form-error').textContent = ''; }")
+        clear_alert(page)
         for name, value in values.items():
             set_value(page, name, value)
         page.get_by_role("button", name="New session").click()
@@ -160,11 +167,7 @@ def bad_traces():
 
 def test_bad_traces_are_refused_and_nothing_changes(lab_page, site_url, wait_ready, tmp_path):
     page = lab_page
-    open_lab(page, site_url, wait_ready)
-    kept = new_session(page, num_steps=20)
-    page.get_by_role("button", name="Step").click()
-    wait_steps(page, 1)
-    before = stored(page)
+    kept, before = one_stored_step(page, site_url, wait_ready)
     big = tmp_path / "huge.json"
     with big.open("wb") as f:
         f.truncate(101 * 1024 * 1024)
@@ -173,7 +176,7 @@ def test_bad_traces_are_refused_and_nothing_changes(lab_page, site_url, wait_rea
         path = tmp_path / name
         if content is not None:
             path.write_bytes(content)
-        page.evaluate("() => { document.querySelector('#form-error').textContent = ''; }")
+        clear_alert(page)
         page.locator("#trace-file").set_input_files(str(path))
         message = alert_says(page, f"Trace {name}: ")
         assert problem in message, message
