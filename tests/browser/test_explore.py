@@ -63,6 +63,13 @@ def test_time_travel_redraws_the_panels_at_a_step(lab_page, site_url, wait_ready
     step_times(page, 1)
     page.wait_for_function("() => document.querySelector('[data-panel=attention]').dataset.step === '6'")
     assert page.locator("#timeline-view").get_attribute("data-travel") == "live"
+    # Reset while travelling: back to step 0 and live, so new steps show again.
+    page.locator("#time-travel").fill("2")
+    page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '2'")
+    page.get_by_role("button", name="Reset").click()
+    page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '0'")
+    step_times(page, 1)
+    page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '1'")
 
 
 def test_time_travel_holds_the_panels_while_a_run_goes_on(lab_page, site_url, wait_ready, dist_dir):

@@ -459,11 +459,7 @@ async function createApp() {
     async reset() {
       if (!app.current) return;
       await client.reset(app.current);
-      app.events = [];
-      const record = await client.getSession(app.current);
-      progress.update({ step: 0, total: record.num_steps, loss: null, clear: true });
-      samples.update({ samples: [] });
-      panels.update({ type: "session", session: app.current, record, steps: [] });
+      await select(app.current); // step 0, live (also out of time travel)
     },
     async sample() {
       if (app.current) await client.sample(app.current, NUM_SAMPLES, sampleTemperature.temperature);
