@@ -83,13 +83,13 @@ const { loadPyodide } = await import(pathToFileURL(indexURL + "pyodide.mjs").hre
 const py = await loadPyodide({ indexURL, _makeSnapshot: true });
 py.FS.writeFile("/tmp/engine.whl", readFileSync(wheel));
 py.runPython("import site, zipfile; zipfile.ZipFile('/tmp/engine.whl').extractall(site.getsitepackages()[0])");
-py.runPython("import microgpt_lab.lab");
+py.runPython("import importlib, pkgutil, microgpt_lab; [importlib.import_module(m.name) for m in pkgutil.iter_modules(microgpt_lab.__path__, 'microgpt_lab.') if m.name != 'microgpt_lab.__main__']");
 writeFileSync(output, gzipSync(py.makeMemorySnapshot(), { level: 6 }));
 """
 
 # idb's ES build: index.js (plus any relative module it imports).
 IDB_ENTRY = "build/index.js"
-APP_ENTRY = "js/app.js"  # the page's module (web/index.html)
+APP_ENTRY = "js/ui/main.js"  # the page's module (web/index.html)
 
 MANIFEST_PLACEHOLDER = '"__BUILD_MANIFEST__"'
 # Fixed timestamp for wheel builds (1980-01-01, the zip format's epoch), so the

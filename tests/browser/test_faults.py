@@ -109,7 +109,7 @@ def test_a_crash_loop_ends_with_a_fatal_message(lab_page, site_url, wait_ready):
 def test_a_worker_that_cannot_boot_is_not_restarted(lab_page, page_log, site_url):
     page = lab_page
     page_log.allow_errors("404")
-    page.context.route("**/js/worker.js", lambda route: route.fulfill(status=404))
+    page.context.route("**/js/engine/worker.js", lambda route: route.fulfill(status=404))
     page.goto(site_url)
     message = alert_says(page, "The engine failed to start (worker)")
     wait_status(page, "error")

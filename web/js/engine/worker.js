@@ -1,13 +1,14 @@
 // The engine worker: a thin adapter between the protocol (protocol.js) and
-// the Python module microgpt_lab.lab. Boots in named stages, then maps each
-// request to one lab call. Python returns JSON strings; they are parsed once.
+// the Python module microgpt_lab.worker. Boots in named stages, then hands
+// each request to Python under its own name (the run loop excepted). Python
+// answers JSON strings; they are parsed once.
 
 import {
-  BOOT_STAGES, CONTROL, LEVEL, MESSAGE, REQUEST, RUN_REASON,
+  BOOT_STAGES, CONTROL, LEVEL, MESSAGE, PAUSE, REFUSED_WHILE_RUNNING, RUN, RUN_REASON,
   lastLine, reply, replyError,
 } from "./protocol.js";
 
-const SITE = new URL("../", import.meta.url);
+const SITE = new URL("../../", import.meta.url);
 
 // ---- boot -----------------------------------------------------------------
 
@@ -65,9 +66,9 @@ async function boot(post) {
       await fresh.loadPackage(new URL(manifest.engine_wheel, SITE).href, { messageCallback: () => {} });
       return fresh;
     });
-    const lab = await timed("import", () => pyodide.pyimport("microgpt_lab.lab"));
+    const worker = await timed("import", () => pyodide.pyimport("microgpt_lab.worker"));
     timings.total = Math.round(performance.now() - t0);
-    return { pyodide, lab, timings, version: manifest.version };
+    return { pyodide, worker, timings, version: manifest.version };
   } catch (error) {
     post({ type: MESSAGE.FATAL, stage, error: lastLine(error && error.message ? error.message : error) });
     return null;
@@ -90,28 +91,20 @@ function createYielder() {
 
 // ---- the adapter ----------------------------------------------------------
 
-function createAdapter(engine, post) {
-  const { lab } = engine;
+function createAdapter(booted, post) {
+  const { worker } = booted;
   const yieldNow = createYielder();
   const runs = new Map(); // session -> {pause: bool}
   let control = null; // Int32Array over the page's SharedArrayBuffer
 
-  // Call one lab function; JSON in, parsed JSON out; errors as thrown Error.
-  // An interrupt (the page wrote SIGINT) may land mid-step and leave the
-  // session half-updated: the session is dropped and the error says so
-  // (`dropped`), so the page restores it from its last checkpoint.
-  const call = (fn, ...args) => {
+  // One Python request: microgpt_lab.worker.call(type, fields as JSON) answers
+  // JSON, or {"error": ...} naming the problem, which becomes a thrown Error.
+  const call = (type, fields) => {
     let text;
     try {
-      text = lab[fn](...args);
+      text = worker.call(type, JSON.stringify(fields));
     } catch (error) {
-      const failure = new Error(lastLine(error.message));
-      if (error.type === "KeyboardInterrupt" && typeof args[0] === "string") {
-        lab.close(args[0]);
-        failure.message = "interrupted";
-        failure.dropped = args[0];
-      }
-      throw failure;
+      throw Object.assign(new Error(lastLine(error.message)), { interrupted: error.type === "KeyboardInterrupt" });
     }
     const value = JSON.parse(text);
     if (value && typeof value === "object" && !Array.isArray(value) && typeof value.error === "string") {
@@ -126,103 +119,79 @@ function createAdapter(engine, post) {
     if (control && runs.size === 0) Atomics.store(control, CONTROL.INTERRUPT, 0);
   };
 
-  const notRunning = (session) => {
-    if (runs.has(session)) throw new Error(`session ${session} is running; pause it first`);
-  };
+  // An interrupt (the page wrote SIGINT to pause a long step) may land
+  // mid-step and leave the session half-updated: the run drops the session
+  // and says so (`dropped`), so the page restores it from its last checkpoint.
+  function stepOfRun(session, level) {
+    try {
+      return call("step", { session, level });
+    } catch (error) {
+      if (!error.interrupted) throw error;
+      call("close", { session });
+      throw Object.assign(new Error("interrupted"), { dropped: session });
+    }
+  }
 
   async function run(id, { session, steps, checkpoint_every, full_every_ms }) {
-    notRunning(session);
     const state = { pause: false };
     runs.set(session, state);
     let lastFull = -Infinity;
     let step = null;
-    let reason = RUN_REASON.DONE;
     try {
-      for (let i = 0; i < steps; i++) {
-        if (state.pause) {
-          reason = RUN_REASON.PAUSED;
-          break;
-        }
+      for (let i = 0; i < steps && !state.pause; i++) {
         const now = performance.now();
         const full = now - lastFull >= full_every_ms;
         if (full) lastFull = now;
-        const event = call("step", session, full ? LEVEL.FULL : LEVEL.LOSS);
+        const event = stepOfRun(session, full ? LEVEL.FULL : LEVEL.LOSS);
         step = event.step;
         const message = { type: MESSAGE.EVENT, id, session, event };
         if (checkpoint_every > 0 && step % checkpoint_every === 0 && i < steps - 1) {
-          message.checkpoint = call("checkpoint", session);
+          message.checkpoint = call("checkpoint", { session });
         }
         post(message);
         if (step >= event.num_steps) break;
         await yieldNow();
       }
-      if (state.pause) reason = RUN_REASON.PAUSED;
     } finally {
       runs.delete(session);
       clearInterrupt();
     }
-    const checkpoint = call("checkpoint", session);
+    const checkpoint = call("checkpoint", { session });
+    const reason = state.pause ? RUN_REASON.PAUSED : RUN_REASON.DONE;
     return { session, step: checkpoint.step ?? step, reason, checkpoint };
   }
 
-  const handlers = {
-    [REQUEST.OPEN]: ({ session, config, text }) => {
-      notRunning(session);
-      return call("open", session, JSON.stringify(config), text);
-    },
-    [REQUEST.RESTORE]: ({ session, checkpoint, text }) => {
-      notRunning(session);
-      return call("restore", session, JSON.stringify(checkpoint), text);
-    },
-    [REQUEST.STEP]: ({ session, level }) => {
-      notRunning(session);
-      return call("step", session, level || LEVEL.FULL);
-    },
-    [REQUEST.RUN]: (message) => run(message.id, message),
-    [REQUEST.PAUSE]: ({ session }) => {
-      const state = runs.get(session);
-      if (state) state.pause = true;
-      return { session, was_running: Boolean(state) };
-    },
-    [REQUEST.RESET]: ({ session }) => {
-      notRunning(session);
-      return call("reset", session);
-    },
-    [REQUEST.SAMPLE]: ({ session, num_samples, temperature }) =>
-      call("sample", session, num_samples, temperature),
-    [REQUEST.CHECKPOINT]: ({ session }) => call("checkpoint", session),
-    [REQUEST.CLOSE]: ({ session }) => {
-      notRunning(session);
-      return call("close", session);
-    },
-    [REQUEST.CHECK_CONFIG]: ({ config }) => call("check_config", JSON.stringify(config)),
-    [REQUEST.CHECK_TRACE]: ({ text }) => call("check_trace", text),
-    // Probes: allowed during a run; they land between two steps.
-    [REQUEST.INSPECT]: ({ session, name }) => call("inspect_matrix", session, name),
-    [REQUEST.EMBEDDING]: ({ session }) => call("embedding_map", session),
-    [REQUEST.PROBE]: ({ session, context }) => call("probe", session, context),
-    [REQUEST.CONSOLE]: ({ session, code }) => call("console", session, code),
-  };
+  function pause({ session }) {
+    const state = runs.get(session);
+    if (state) state.pause = true;
+    return { session, was_running: Boolean(state) };
+  }
+
+  // Every request but the worker's own loop goes to Python as it came.
+  function answer(message) {
+    const { id, type, ...fields } = message;
+    if (REFUSED_WHILE_RUNNING.includes(type) && runs.has(fields.session)) {
+      throw new Error(`session ${fields.session} is running; pause it first`);
+    }
+    if (type === RUN) return run(id, fields);
+    if (type === PAUSE) return pause(fields);
+    clearInterrupt();
+    return call(type, fields);
+  }
 
   return {
     setControl(buffer) {
       control = new Int32Array(buffer);
       // pyodide reads index 0 of the array it is given: CONTROL.INTERRUPT.
-      engine.pyodide.setInterruptBuffer(new Int32Array(buffer, CONTROL.INTERRUPT * 4, 1));
+      booted.pyodide.setInterruptBuffer(new Int32Array(buffer, CONTROL.INTERRUPT * 4, 1));
     },
     async handle(message) {
-      const handler = handlers[message.type];
-      if (!handler) {
-        post(replyError(message.id, `unknown request type: ${message.type}`));
-        return;
-      }
-      if (message.type !== REQUEST.RUN) clearInterrupt();
       try {
-        post(reply(message.id, await handler(message)));
+        post(reply(message.id, await answer(message)));
       } catch (error) {
-        const answer = replyError(message.id, error && error.message ? error.message : error);
-        if (error && error.dropped) answer.dropped = error.dropped;
-        post(answer);
+        const failure = replyError(message.id, error && error.message ? error.message : error);
+        if (error && error.dropped) failure.dropped = error.dropped;
+        post(failure);
       }
     },
   };
@@ -248,19 +217,19 @@ function main() {
     else queue.push(data);
   };
 
-  boot(post).then((engine) => {
-    if (!engine) {
+  boot(post).then((booted) => {
+    if (!booted) {
       failed = true;
       for (const message of queue.splice(0)) post(replyError(message.id, "the engine failed to start"));
       return;
     }
-    adapter = createAdapter(engine, post);
+    adapter = createAdapter(booted, post);
     let interrupt = false;
     if (controlBuffer && self.crossOriginIsolated) {
       adapter.setControl(controlBuffer);
       interrupt = true;
     }
-    post({ type: MESSAGE.READY, timings: engine.timings, version: engine.version,
+    post({ type: MESSAGE.READY, timings: booted.timings, version: booted.version,
            isolated: self.crossOriginIsolated, interrupt });
     for (const message of queue.splice(0)) adapter.handle(message);
   });

@@ -9,7 +9,7 @@
 // data-rows (matrix size), data-row-sums (JSON), data-step, data-doc,
 // data-layer, data-head, data-max.
 import { createCanvas, latestWith, theme, tokenLabel, viridis } from "./canvas.js";
-import { createFrame } from "../views/frame.js";
+import { createFrame } from "../draw/frame.js";
 
 const HEIGHT = 300;
 const MAX_CELL = 36;

@@ -8,7 +8,7 @@
 // data-points (JSON {id: points}) and data-differ (differing fields).
 import { createCanvas, theme } from "./canvas.js";
 import { createSeries, drawAxes } from "./plot.js";
-import { createFrame } from "../views/frame.js";
+import { createFrame } from "../draw/frame.js";
 
 const COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#db2777"];
 const PAD = { left: 46, right: 12, top: 12, bottom: 30 };

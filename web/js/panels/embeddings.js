@@ -9,7 +9,7 @@
 // carries data-step, data-points (how many points), data-labels (the labels,
 // space-separated) and data-explained ("r1,r2").
 import { createCanvas, createLegend, theme } from "./canvas.js";
-import { createFrame } from "../views/frame.js";
+import { createFrame } from "../draw/frame.js";
 import { createLiveFeed, liveView } from "./live.js";
 
 const VOWELS = new Set("aeiouAEIOU");

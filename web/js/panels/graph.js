@@ -6,7 +6,7 @@
 // arrow keys and Enter on the focused diagram, or the table's buttons) shows
 // what it computes, in microgpt's names.
 import { createCanvas, createLegend, theme } from "./canvas.js";
-import { createFrame } from "../views/frame.js";
+import { createFrame } from "../draw/frame.js";
 
 const COLUMN_MIN = 138; // CSS px per column before the flow wraps
 const BOX_H = 34;

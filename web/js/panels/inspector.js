@@ -12,7 +12,7 @@
 // (of the shown view), data-cell ("row,col"), data-value, data-grad, data-m,
 // data-v, data-update and data-history (how many steps are recorded).
 import { createCanvas, theme, tokenLabel } from "./canvas.js";
-import { createFrame } from "../views/frame.js";
+import { createFrame } from "../draw/frame.js";
 import { createLiveFeed, liveView } from "./live.js";
 
 const VIEWS = [

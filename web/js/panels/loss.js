@@ -5,7 +5,7 @@
 // 10,000-step run costs the same to draw as a 500-step one.
 import { createCanvas, createLegend, theme } from "./canvas.js";
 import { EMA_BETA, createSeries, drawAxes } from "./plot.js";
-import { createFrame } from "../views/frame.js";
+import { createFrame } from "../draw/frame.js";
 
 const WINDOW = 100; // steps in the rolling min/max
 const MIN_X_SPAN = 10; // the x axis shows at least steps 1..10

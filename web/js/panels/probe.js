@@ -11,7 +11,7 @@
 // data-points, data-steps and data-sums (comma-separated, one per point),
 // data-top (the charted characters, space-separated) and data-error.
 import { createCanvas, theme, tokenLabel } from "./canvas.js";
-import { createFrame } from "../views/frame.js";
+import { createFrame } from "../draw/frame.js";
 import { createLiveFeed, liveView } from "./live.js";
 
 const TOP_K = 5;

@@ -12,7 +12,7 @@
 // document's characters before the target), data-target-char ("BOS" for the
 // end of the document), data-target-prob, data-target-rank (1 = most likely).
 import { createCanvas, latestWith, theme, tokenLabel } from "./canvas.js";
-import { createFrame } from "../views/frame.js";
+import { createFrame } from "../draw/frame.js";
 
 const ROW = 26;
 const LABEL_WIDTH = 64;

@@ -1,7 +1,7 @@
 // Reading a trace file to import: only what the page must decide before the
 // engine sees the text (its size, that it is text at all). The engine's
 // trace.check judges the contents and names the first problem.
-import { megabytes } from "./dataset.js";
+import { megabytes } from "./datasets.js";
 
 export const MAX_TRACE_BYTES = 100 * 1024 * 1024; // a 1,000-step trace with full detail is about 20 MB
 

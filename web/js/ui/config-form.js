@@ -1,35 +1,13 @@
-// The config form, built from the one declarative table CONFIG_FIELDS
-// (protocol.js). The form and the page URL (a shared link) both read and
-// write it.
-import { CONFIG_FIELDS, defaultConfig } from "./protocol.js";
+// The config form, built from the engine's own table of Config fields
+// (schema.config: name, label, help, type, default, range). The form and the
+// page URL (a shared link) both read and write it.
 
-export function createSettings(container) {
+export function createConfigForm(container, schema) {
+  const fields = schema.config;
+  const byName = new Map(fields.map((field) => [field.name, field]));
   const inputs = new Map();
-  for (const field of CONFIG_FIELDS) {
-    const label = document.createElement("label");
-    label.className = "field";
-    const caption = document.createElement("span");
-    caption.textContent = field.label;
-    let input;
-    if (field.kind === "choice") {
-      input = document.createElement("select");
-      for (const choice of field.choices) {
-        const option = document.createElement("option");
-        option.value = choice;
-        option.textContent = choice;
-        input.append(option);
-      }
-    } else {
-      input = document.createElement("input");
-      input.type = "number";
-      input.step = field.kind === "int" ? "1" : field.step || "any";
-      if (field.min !== undefined && !field.exclusive_min) input.min = String(field.min);
-      input.inputMode = field.kind === "int" ? "numeric" : "decimal";
-    }
-    input.name = field.name;
-    input.id = `cfg-${field.name}`;
-    input.value = String(field.default);
-    label.append(caption, input);
+  for (const field of fields) {
+    const { label, input } = fieldElement(field);
     container.append(label);
     inputs.set(field.name, input);
   }
@@ -39,7 +17,7 @@ export function createSettings(container) {
   // messages name the field and the allowed range), so the rules live once.
   function read() {
     const config = {};
-    for (const field of CONFIG_FIELDS) {
+    for (const field of fields) {
       const { value, problem } = parse(field, inputs.get(field.name).value);
       if (problem) return { error: `${field.name} ${problem}`, field: field.name };
       config[field.name] = value;
@@ -61,9 +39,9 @@ export function createSettings(container) {
     const problems = [];
     const values = {};
     for (const name of new Set(params.keys())) {
-      if (!FIELDS.has(name) && name !== "dataset") problems.push(`unknown parameter "${name}" ignored`);
+      if (!byName.has(name) && name !== "dataset") problems.push(`unknown parameter "${name}" ignored`);
     }
-    for (const [name, field] of FIELDS) {
+    for (const [name, field] of byName) {
       const given = params.getAll(name);
       if (!given.length) continue;
       if (given.length > 1) problems.push(`${name} is given ${given.length} times; the first is used`);
@@ -82,10 +60,9 @@ export function createSettings(container) {
 
   // The query string for `config` and a dataset choice (defaults left out).
   function query(config, dataset) {
-    const defaults = defaultConfig();
     const params = new URLSearchParams();
-    for (const field of CONFIG_FIELDS) {
-      if (config[field.name] !== defaults[field.name]) params.set(field.name, String(config[field.name]));
+    for (const field of fields) {
+      if (config[field.name] !== field.default) params.set(field.name, String(config[field.name]));
     }
     if (SHARED_DATASETS.includes(dataset) && dataset !== SHARED_DATASETS[0]) params.set("dataset", dataset);
     const text = params.toString();
@@ -105,7 +82,36 @@ export function createSettings(container) {
   return { read, write, readUrl, writeUrl, link, focus };
 }
 
-const FIELDS = new Map(CONFIG_FIELDS.map((field) => [field.name, field]));
+// One field: its label ("Embedding size (n_embd)"), its input, and its
+// plain sentence of help under it.
+function fieldElement(field) {
+  const label = document.createElement("label");
+  label.className = "field";
+  const caption = document.createElement("span");
+  caption.textContent = field.label === field.name ? field.name : `${field.label} (${field.name})`;
+  const help = document.createElement("small");
+  help.className = "field-help";
+  help.id = `cfg-${field.name}-help`;
+  help.textContent = field.help;
+  let input;
+  if (field.type === "choice") {
+    input = document.createElement("select");
+    for (const choice of field.choices) input.append(new Option(choice, choice));
+  } else {
+    input = document.createElement("input");
+    input.type = "number";
+    input.step = field.type === "int" ? "1" : "any";
+    if (field.min !== undefined && !field.min_exclusive) input.min = String(field.min);
+    if (field.max !== undefined) input.max = String(field.max);
+    input.inputMode = field.type === "int" ? "numeric" : "decimal";
+  }
+  input.name = field.name;
+  input.id = `cfg-${field.name}`;
+  input.value = String(field.default);
+  input.setAttribute("aria-describedby", help.id);
+  label.append(caption, input, help);
+  return { label, input };
+}
 
 // Datasets a link can name (a file or pasted text stays in its browser).
 export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);
@@ -113,11 +119,11 @@ export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);
 // One raw value of a field: {value} or {problem} (worded after the name).
 function parse(field, raw) {
   const text = String(raw).trim();
-  if (field.kind === "choice") {
+  if (field.type === "choice") {
     return field.choices.includes(text) ? { value: text } : { problem: `must be one of ${field.choices.join(", ")}` };
   }
   const value = Number(text);
   if (text === "" || !Number.isFinite(value)) return { problem: "must be a number" };
-  if (field.kind === "int" && !Number.isInteger(value)) return { problem: "must be a whole number" };
+  if (field.type === "int" && !Number.isInteger(value)) return { problem: "must be a whole number" };
   return { value };
 }

@@ -1,12 +1,11 @@
 // The recording: a short run of the engine made at build time
-// (build.py make_recording -> data/recording.json, a trace), replayed into the
-// panels while Python loads so a first-time visitor sees a GPT learn at once.
-// It is labelled as a recording and stops for good when the page shows a real
-// session (stop()).
-const SESSION = "recording";
+// (data/recording.json, a trace made by the engine's own CLI), replayed into
+// the panels (the router's replay) while Python loads, so a first-time
+// visitor sees a GPT learn at once. It is labelled as a recording and stops
+// for good when the page shows a real session (stop()).
 const STEP_MS = 60; // replay pace: about 16 steps per second
 
-export function playRecording(panels, { url, container }) {
+export function playRecording(replay, { url, container }) {
   const badge = document.createElement("p");
   badge.className = "recording-badge";
   badge.setAttribute("role", "note");
@@ -21,25 +20,23 @@ export function playRecording(panels, { url, container }) {
   let timer = 0;
   let stopped = false;
 
-  const send = (message) => panels.update({ ...message, session: SESSION, current: SESSION });
-
-  function replay(trace) {
+  function play(trace) {
     const steps = trace.steps;
     const config = trace.config;
-    const record = { id: SESSION, config, vocab: trace.dataset.vocab, num_steps: config.num_steps, step: 0 };
+    const record = { id: "recording", config, vocab: trace.dataset.vocab, num_steps: config.num_steps, step: 0 };
     text.textContent = ` a ${steps.length}-step run of this model, replayed while Python loads. Start a session to train your own.`;
     badge.hidden = false;
     container.dataset.recording = "playing";
-    send({ type: "session", record, steps: [] });
+    replay.reset(record);
     let next = 0;
     const tick = () => {
       if (stopped) return;
-      send({ type: "event", event: steps[next] });
+      replay.show(steps[next]);
       next += 1;
       if (next < steps.length) {
         timer = setTimeout(tick, STEP_MS);
       } else {
-        for (const batch of trace.samples) send({ type: "sample", result: batch });
+        for (const batch of trace.samples) replay.sample(batch);
         container.dataset.recording = "done";
       }
     };
@@ -52,7 +49,7 @@ export function playRecording(panels, { url, container }) {
       return response.json();
     })
     .then((trace) => {
-      if (!stopped) replay(trace);
+      if (!stopped) play(trace);
     })
     .catch((error) => {
       if (!stopped) console.warn("recording unavailable:", error.message);

@@ -1,6 +1,6 @@
 // Progress of the current session: a progressbar (steps done / run total),
 // the latest loss and the training speed.
-import { createFrame } from "./frame.js";
+import { createFrame } from "../../draw/frame.js";
 
 export function create(el) {
   const bar = document.createElement("div");
@@ -43,33 +43,32 @@ export function create(el) {
     speedEl.textContent = data.speed === null ? "-" : data.speed.toFixed(1);
   });
 
+  function recordSpeed(step) {
+    const now = performance.now();
+    recent.push([now, step]);
+    recent = recent.filter(([t]) => now - t < 2000);
+    if (recent.length > 1) {
+      const [t0, s0] = recent[0];
+      data.speed = ((step - s0) * 1000) / Math.max(1, now - t0);
+    }
+  }
+
   return {
-    // {step, total, loss?} for a session switch; {event} for a step.
-    update(message) {
-      if (message.event) {
-        const { event } = message;
-        data.step = event.step;
-        data.total = message.total ?? event.num_steps;
-        data.loss = event.loss;
-        const now = performance.now();
-        recent.push([now, event.step]);
-        recent = recent.filter(([t]) => now - t < 2000);
-        if (recent.length > 1) {
-          const [t0, s0] = recent[0];
-          data.speed = ((event.step - s0) * 1000) / Math.max(1, now - t0);
-        }
-      } else {
-        if ("step" in message) data.step = message.step;
-        if ("total" in message) data.total = message.total;
-        if ("loss" in message) data.loss = message.loss;
-        if (message.clear) {
-          data.speed = null;
-          recent = [];
-        }
-      }
+    select({ record, steps }) {
+      const last = steps[steps.length - 1];
+      Object.assign(data, { step: record.step, total: record.num_steps, loss: last ? last.loss : null, speed: null });
+      recent = [];
       frame.request();
     },
-    resize() {},
+    latest(event) {
+      Object.assign(data, { step: event.step, total: event.num_steps, loss: event.loss });
+      recordSpeed(event.step);
+      frame.request();
+    },
+    status({ step, num_steps }) {
+      Object.assign(data, { step, total: num_steps });
+      frame.request();
+    },
     destroy() {
       frame.cancel();
       el.replaceChildren();

@@ -1,5 +1,5 @@
 // The samples list: each sample with the step it was drawn at (newest first).
-import { createFrame } from "./frame.js";
+import { createFrame } from "../../draw/frame.js";
 
 const MAX_ROWS = 200;
 
@@ -37,13 +37,14 @@ export function create(el) {
   });
 
   return {
-    // {samples: [batch...]} replaces; {batch} appends.
-    update(message) {
-      if (message.samples) batches = message.samples.slice();
-      if (message.batch) batches.push(message.batch);
+    reset({ samples }) {
+      batches = samples.slice();
       frame.request();
     },
-    resize() {},
+    sample(batch) {
+      batches.push(batch);
+      frame.request();
+    },
     destroy() {
       frame.cancel();
       el.replaceChildren();

@@ -1,5 +1,5 @@
 // The sessions list: id, steps, status, watchers; click (or Enter) to switch.
-import { createFrame } from "./frame.js";
+import { createFrame } from "../../draw/frame.js";
 
 export function create(el, { onSelect }) {
   const table = document.createElement("table");
@@ -45,11 +45,10 @@ export function create(el, { onSelect }) {
   });
 
   return {
-    update(next) {
-      data = { ...data, ...next };
+    list(sessions, current) {
+      data = { sessions, current };
       frame.request();
     },
-    resize() {},
     destroy() {
       frame.cancel();
       el.replaceChildren();

@@ -2,7 +2,7 @@
 // slider from 0.1 (safe, common names) to 2.0 (adventurous, often gibberish).
 // Selecting a session resets it to that session's config temperature. The
 // samples themselves (with the step they were drawn at, newest first) are the
-// shell's one samples list (views/samples.js); this adds only the control.
+// page's one samples list (samples.js); this adds only the control.
 const MIN = 0.1;
 const MAX = 2.0;
 const STEP = 0.1;
@@ -50,10 +50,9 @@ export function create(el, { temperature = 0.5 } = {}) {
     get temperature() {
       return Number(Number(slider.value).toFixed(1));
     },
-    update(message) {
-      if (message.type === "session" && message.record && message.record.config) set(message.record.config.temperature);
+    select({ record }) {
+      set(record.config.temperature);
     },
-    resize() {},
     destroy() {
       el.replaceChildren();
     },

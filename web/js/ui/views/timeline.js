@@ -1,12 +1,11 @@
 // Time travel: a scrubber over the current session's recorded steps. Moving
 // it calls onTravel(step), or onTravel(null) at the end of the range and on
-// "Live"; the page then redraws the panels as they were at that step. The
-// view only draws what update() gives it:
-//   update({latest, at, detail})  latest: the last recorded step; at: the
-//   step shown (null: live); detail: the step whose attention, probabilities
-//   and graph timings are shown (the last one at or before `at` recorded with
-//   full instrumentation; during a run that is every 100 ms or so).
-import { createFrame } from "./frame.js";
+// "Live"; the router then redraws the panels as they were at that step. The
+// view draws: latest, the last recorded step; at, the step shown (null:
+// live); detail, the step whose attention, probabilities and graph timings
+// are shown (the last one at or before `at` recorded with full
+// instrumentation; during a run that is every 100 ms or so).
+import { createFrame } from "../../draw/frame.js";
 
 export function create(el, { onTravel }) {
   const label = document.createElement("label");
@@ -54,12 +53,23 @@ export function create(el, { onTravel }) {
   });
   live.addEventListener("click", () => onTravel(null));
 
+  const lastStep = (steps) => (steps.length ? steps[steps.length - 1].step : 0);
+  // The last step recorded at the full level (only those carry attention).
+  const lastDetail = (steps) => steps.findLast((event) => event.attention)?.step ?? null;
+
   return {
-    update(next) {
-      data = { ...data, ...next };
+    select({ steps }) {
+      data = { latest: lastStep(steps), at: null, detail: null };
       frame.request();
     },
-    resize() {},
+    reset({ steps, travel }) {
+      data = { ...data, at: travel, detail: travel === null ? null : lastDetail(steps) };
+      frame.request();
+    },
+    latest(event) {
+      data.latest = event.step;
+      frame.request();
+    },
     destroy() {
       frame.cancel();
       el.replaceChildren();

@@ -1,0 +1,45 @@
+// What the store keeps of each session, shared by its two backends
+// (store-idb.js: IndexedDB through the vendored idb library; store-memory.js:
+// Maps, when IndexedDB is unavailable or refuses a write).
+//
+// Object stores:
+//   sessions     key id:                 {id, config, fingerprint, status, step,
+//                                         num_steps, run_to, trace_header,
+//                                         vocab, num_params, num_docs,
+//                                         dataset_name, created, updated}
+//                                        (status "imported": a trace, no
+//                                         dataset or checkpoint behind it)
+//   datasets     key fingerprint:         {fingerprint, text, name, num_docs}
+//   checkpoints  key session:             {session, step, checkpoint} (the latest)
+//   history      key [session, step]:     {session, step, checkpoint} every
+//                                         CHECKPOINT_EVERY steps (time travel
+//                                         rebuilds the model from them)
+//   steps        key [session, step]:     {session, step, event}
+//   samples      key auto, index session: {session, step, temperature, samples, created}
+// Every multi-store change happens in one transaction, so a reload or a crash
+// never leaves a step list that disagrees with its checkpoint; a write that
+// fails aborts its transaction, so nothing half-written stays behind.
+//
+// Both backends give the same methods: listSessions, getSession, getDataset,
+// getCheckpoint, getCheckpointAt, createSession, importSession, commit,
+// truncate, reset, addSamples, getSamples, getSteps, exportTrace,
+// deleteSession, dump, close.
+
+import { CHECKPOINT_EVERY } from "../engine/protocol.js";
+
+export const DB_NAME = "microgpt-lab";
+export const DB_VERSION = 2; // 2: the history store
+export const STORES = Object.freeze(["sessions", "datasets", "checkpoints", "history", "steps", "samples"]);
+// The methods that write, which a failing IndexedDB hands over to memory.
+export const WRITES = Object.freeze(["createSession", "importSession", "commit", "truncate", "reset",
+                                     "addSamples", "deleteSession"]);
+
+// Which checkpoints are kept for time travel, besides the latest.
+export const inHistory = (checkpoint) => checkpoint.step % CHECKPOINT_EVERY === 0;
+
+// A sample batch as the page sees it (stored rows also carry session, created, key).
+export const batchOf = ({ step, temperature, samples }) => ({ step, temperature, samples });
+
+// The exported trace: the engine's header (format, version, generator,
+// config, dataset) with the steps and samples the store kept.
+export const traceOf = (record, steps, samples) => ({ ...record.trace_header, steps, samples });

@@ -1,0 +1,126 @@
+// What the buttons and the keyboard do: each action is one function, reached
+// from its button (data-action), its shortcut, or the form's submit. A
+// failing action says why in the alert; a disabled button's action does
+// nothing.
+import { SHARED_DATASETS } from "./config-form.js";
+import { TraceFileError, readTraceFile } from "../sessions/trace-file.js";
+
+const NUM_SAMPLES = 10;
+const SHORTCUTS = { n: "new", enter: "new", s: "step", r: "run", p: "pause", c: "sample", "?": "help" };
+
+export function bindActions({ sessions, router, form, dataset, temperature, alert, help, elements }) {
+  const { buttons, formEl, shareLink, traceInput } = elements;
+
+  // The form's config, or null after showing what is wrong with it.
+  function readConfig() {
+    const parsed = form.read();
+    if (!parsed.error) return parsed.config;
+    alert.say(parsed.error);
+    form.focus(parsed.field);
+    return null;
+  }
+
+  // A new step is shown live: leave time travel first.
+  async function backToLive() {
+    if (router.travel !== null) await router.select(router.current);
+  }
+
+  const actions = {
+    async new() {
+      const config = readConfig();
+      if (!config) return;
+      alert.say("");
+      const id = await sessions.start(config, await dataset.load());
+      form.writeUrl(config, dataset.value);
+      await router.select(id);
+    },
+    async step() {
+      await backToLive();
+      await sessions.step(router.current);
+    },
+    async run() {
+      await backToLive();
+      await sessions.run(router.current);
+    },
+    pause: () => sessions.pause(router.current),
+    async reset() {
+      await sessions.reset(router.current);
+      await router.select(router.current); // step 0, live (also out of time travel)
+    },
+    sample: () => sessions.sample(router.current, NUM_SAMPLES, temperature.temperature),
+    export: () => exportTrace(sessions, router.current),
+    async share() {
+      const config = readConfig();
+      if (config) await share(form.link(config, dataset.value), !SHARED_DATASETS.includes(dataset.value), shareLink);
+    },
+    import: () => traceInput.click(),
+    help: () => help.open(),
+  };
+
+  async function perform(name) {
+    const button = buttons[name];
+    if (button && button.disabled) return;
+    try {
+      await actions[name]();
+    } catch (error) {
+      alert.say(error.message);
+    }
+  }
+
+  for (const [name, button] of Object.entries(buttons)) button.addEventListener("click", () => perform(name));
+  formEl.addEventListener("submit", (event) => {
+    event.preventDefault();
+    perform("new");
+  });
+  traceInput.addEventListener("change", async () => {
+    const file = traceInput.files[0];
+    traceInput.value = "";
+    if (!file) return;
+    try {
+      alert.say("");
+      await router.select(await sessions.importTrace(await readTraceFile(file), file.name));
+    } catch (error) {
+      alert.say(error instanceof TraceFileError ? error.message : `Trace ${file.name}: ${error.message}`);
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const target = event.target instanceof Element ? event.target : null;
+    // Typing in a field is never a shortcut; Enter on a button or link activates it.
+    if (target && target.closest("input, select, textarea, [contenteditable]")) return;
+    if (event.key === "Enter" && target && target.closest("button, a, summary")) return;
+    const action = SHORTCUTS[event.key.toLowerCase()];
+    if (!action) return;
+    event.preventDefault();
+    perform(action);
+  });
+}
+
+// Download the session's trace as a JSON file.
+async function exportTrace(sessions, id) {
+  const trace = await sessions.exportTrace(id);
+  const blob = new Blob([JSON.stringify(trace)], { type: "application/json" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  const last = trace.steps.length ? trace.steps[trace.steps.length - 1].step : 0;
+  link.download = `microgpt-lab-${id}-step${last}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// Copy a link to the form's settings; without a clipboard (an insecure
+// context, no permission) the link is shown to copy by hand.
+async function share(url, ownData, output) {
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(url);
+    copied = true;
+  } catch {
+    // shown below instead
+  }
+  output.dataset.url = url;
+  output.textContent = `${copied ? "Copied" : "Copy this link"}: ${url}` +
+    (ownData ? " (your own data stays in this browser: the link uses the bundled names)" : "");
+}

@@ -1,0 +1,34 @@
+// window.lab: a read-only handle on the page for tests and the curious (no
+// mocks needed), and the view that keeps what it tells: the latest events of
+// the shown session and the engine's start-up timings.
+const KEEP_EVENTS = 50;
+
+export function installDebugHandle({ sessions, router, controls }) {
+  const seen = { events: [], timings: null, isolated: false };
+  window.lab = Object.freeze({
+    get state() {
+      return { phase: controls.state.phase, current: router.current, status: controls.state.status,
+               timings: seen.timings, isolated: seen.isolated, events: seen.events.slice(), tab: sessions.tab };
+    },
+    listSessions: () => sessions.list(),
+    steps: (id) => sessions.steps(id ?? router.current),
+    samples: (id) => sessions.samples(id ?? router.current),
+    trace: (id) => sessions.exportTrace(id ?? router.current),
+    // Fault injection for the reliability tests.
+    debug: Object.freeze({ terminateWorker: () => sessions.terminateWorker() }),
+  });
+  return {
+    select({ steps }) {
+      seen.events = steps.slice(-KEEP_EVENTS);
+    },
+    latest(event) {
+      seen.events.push(event);
+      if (seen.events.length > KEEP_EVENTS) seen.events.splice(0, seen.events.length - KEEP_EVENTS);
+    },
+    engine(message) {
+      if (message.type !== "ready") return;
+      seen.timings = message.timings;
+      seen.isolated = message.isolated;
+    },
+  };
+}

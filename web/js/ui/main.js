@@ -1,0 +1,152 @@
+// The page's entry module: start-up in named steps. The engine worker
+// starts first (Python boots while the page builds); then the views and
+// panels, the router that feeds them, the actions, and the session to show.
+import { createSessions } from "../sessions/index.js";
+import { openStore } from "../sessions/store.js";
+import { PANELS } from "../panels/index.js";
+import { bindActions } from "./actions.js";
+import { createConfigForm } from "./config-form.js";
+import { createDatasetChoice } from "./dataset-choice.js";
+import { installDebugHandle } from "./debug.js";
+import * as helpDialog from "./help.js";
+import { playRecording } from "./recording.js";
+import { createRouter } from "./router.js";
+import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
+import { createAlert } from "./views/alert.js";
+import { createControls } from "./views/controls.js";
+import { createSessionInfo } from "./views/session-info.js";
+import * as progressView from "./views/progress.js";
+import * as samplesView from "./views/samples.js";
+import * as sessionsView from "./views/sessions.js";
+import * as temperatureView from "./views/temperature.js";
+import * as timelineView from "./views/timeline.js";
+
+const $ = (selector) => document.querySelector(selector);
+
+// Storage trouble (no IndexedDB, quota) never stops the lab: the store
+// carries on in memory and the notice says what is not being saved.
+function startSessions() {
+  const notice = $("#storage-notice");
+  const store = openStore(undefined, {
+    onProblem: (message) => {
+      notice.textContent = message;
+      notice.hidden = false;
+    },
+  });
+  const sessions = createSessions({ workerUrl: new URL("../engine/worker.js", import.meta.url), store });
+  // The service worker precaches the whole site (20 MB): registered once
+  // Python is up, so that its downloads do not compete with the boot.
+  sessions.ready.then(registerServiceWorker, registerServiceWorker);
+  return sessions;
+}
+
+async function loadSchema() {
+  const response = await fetch(new URL("../../schema.json", import.meta.url));
+  if (!response.ok) throw new Error(`schema.json: HTTP ${response.status}`);
+  return response.json();
+}
+
+// Each panel gets a <section> of its own in #panels.
+function createPanels(container, { schema, sessions, requestRead }) {
+  const stored = Object.freeze({ steps: (id) => sessions.steps(id), samples: (id) => sessions.samples(id) });
+  return PANELS.map(({ name, title, create }) => {
+    const el = document.createElement("section");
+    el.className = `panel panel-${name}`;
+    el.dataset.panel = name;
+    el.setAttribute("aria-label", title);
+    const heading = document.createElement("h2");
+    heading.textContent = title;
+    el.append(heading);
+    container.append(el);
+    const panel = { el, ...create(el, { schema, stored, requestRead: () => requestRead(panel) }) };
+    return panel;
+  });
+}
+
+// Every view the router feeds: the small views, the panels and, last, the
+// debug handle; the recording plays through the router until a session is shown.
+function createPage(schema, sessions) {
+  const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
+  const controls = createControls({ statusEl: $("#status"), buttons });
+  const alert = createAlert($("#form-error"));
+  const temperature = temperatureView.create($("#sample-controls"));
+  let router = null;
+  const panels = createPanels($("#panels"), { schema, sessions, requestRead: (panel) => router.requestRead(panel) });
+  const views = [
+    controls,
+    alert,
+    temperature,
+    createSessionInfo($("#session-info")),
+    progressView.create($("#progress-view")),
+    samplesView.create($("#samples-view")),
+    timelineView.create($("#timeline-view"), { onTravel: (step) => router.travelTo(step) }),
+    sessionsView.create($("#sessions-view"), { onSelect: (id) => router.select(id) }),
+    ...panels,
+  ];
+  let recording = null;
+  router = createRouter({ sessions, views, onSelect: () => recording?.stop() });
+  views.push(installDebugHandle({ sessions, router, controls }));
+  recording = playRecording(router.replay, { url: new URL("../../data/recording.json", import.meta.url), container: $("#panels") });
+  if (typeof ResizeObserver === "function") new ResizeObserver(() => router.resize()).observe($("#panels"));
+  addEventListener("resize", () => router.resize());
+  return { router, buttons, alert, temperature };
+}
+
+async function main() {
+  if (await adoptWaitingVersion()) return;
+  const sessions = startSessions();
+  const schema = await loadSchema();
+  const { router, buttons, alert, temperature } = createPage(schema, sessions);
+  const form = createConfigForm($("#config-fields"), schema);
+  const dataset = createDatasetChoice({
+    radios: [...document.querySelectorAll('input[name="dataset"]')], fileInput: $("#dataset-file"),
+    pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
+  });
+  bindActions({
+    sessions, router, form, dataset, temperature, alert, help: helpDialog.create(),
+    elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
+  });
+  const link = readLink(form, dataset);
+  const list = await router.refreshList();
+  if (list.length) await router.select(list[list.length - 1].id);
+  try {
+    await sessions.ready;
+  } catch {
+    return;
+  }
+  await checkLink(link, form, sessions);
+  const resumed = await sessions.resumeInterrupted();
+  if (resumed.length && !resumed.includes(router.current)) await router.select(resumed[resumed.length - 1]);
+  await router.refreshList();
+}
+
+// A shared link fills the form (it never starts anything); its problems,
+// each naming the parameter, show above the form.
+function noteLink(problems) {
+  const notice = $("#url-notice");
+  notice.hidden = !problems.length;
+  notice.textContent = problems.length ? `This link's settings: ${problems.join("; ")}.` : "";
+}
+
+function readLink(form, dataset) {
+  const link = form.readUrl();
+  if (link.dataset) dataset.set(link.dataset);
+  noteLink(link.problems);
+  return link;
+}
+
+// A link's values may still be out of range: the engine says which, as soon
+// as it is ready, rather than when the learner presses New session.
+async function checkLink(link, form, sessions) {
+  if (!location.search) return;
+  const parsed = form.read();
+  const verdict = parsed.error || await sessions.checkConfig(parsed.config).then(() => null, (error) => error.message);
+  if (verdict) noteLink([...link.problems, verdict]);
+}
+
+main().catch((error) => {
+  console.error(error);
+  const status = $("#status");
+  status.textContent = "error";
+  status.dataset.state = "error";
+});
