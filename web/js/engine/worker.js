@@ -91,18 +91,49 @@ function createYielder() {
 
 // ---- the adapter ----------------------------------------------------------
 
-function createAdapter(booted, post) {
-  const { worker } = booted;
-  const yieldNow = createYielder();
-  const runs = new Map(); // session -> {pause: bool}
-  let control = null; // Int32Array over the page's SharedArrayBuffer
+class Adapter {
+  #runs = new Map(); // session -> {pause: bool}
+  #control = null; // Int32Array over the page's SharedArrayBuffer
+  #yieldNow = createYielder();
 
-  // One Python request: microgpt_lab.worker.call(type, fields as JSON) answers
-  // JSON, or {"error": ...} naming the problem, which becomes a thrown Error.
-  const call = (type, fields) => {
+  constructor(booted, post) {
+    Object.assign(this, { booted, post });
+  }
+
+  setControl(buffer) {
+    this.#control = new Int32Array(buffer);
+    // pyodide reads index 0 of the array it is given: CONTROL.INTERRUPT.
+    this.booted.pyodide.setInterruptBuffer(new Int32Array(buffer, CONTROL.INTERRUPT * 4, 1));
+  }
+
+  async handle(message) {
+    try {
+      this.post(reply(message.id, await this.#answer(message)));
+    } catch (error) {
+      const failure = replyError(message.id, error && error.message ? error.message : error);
+      if (error && error.dropped) failure.dropped = error.dropped;
+      this.post(failure);
+    }
+  }
+
+  // Every request but the worker's own loop goes to Python as it came.
+  #answer(message) {
+    const { id, type, ...fields } = message;
+    if (REFUSED_WHILE_RUNNING.includes(type) && this.#runs.has(fields.session)) {
+      throw new Error(`session ${fields.session} is running; pause it first`);
+    }
+    if (type === RUN) return this.#run(id, fields);
+    if (type === PAUSE) return this.#pause(fields);
+    this.#clearInterrupt();
+    return this.#call(type, fields);
+  }
+
+  // One Python request: microgpt_lab.worker.call(type, fields as JSON)
+  // answers JSON, or {"error": ...} naming the problem, thrown as an Error.
+  #call(type, fields) {
     let text;
     try {
-      text = worker.call(type, JSON.stringify(fields));
+      text = this.booted.worker.call(type, JSON.stringify(fields));
     } catch (error) {
       throw Object.assign(new Error(lastLine(error.message)), { interrupted: error.type === "KeyboardInterrupt" });
     }
@@ -111,30 +142,30 @@ function createAdapter(booted, post) {
       throw new Error(value.error);
     }
     return value;
-  };
+  }
 
   // A SIGINT written after the run it was meant for has ended must not hit
   // the next call.
-  const clearInterrupt = () => {
-    if (control && runs.size === 0) Atomics.store(control, CONTROL.INTERRUPT, 0);
-  };
+  #clearInterrupt() {
+    if (this.#control && this.#runs.size === 0) Atomics.store(this.#control, CONTROL.INTERRUPT, 0);
+  }
 
   // An interrupt (the page wrote SIGINT to pause a long step) may land
   // mid-step and leave the session half-updated: the run drops the session
   // and says so (`dropped`), so the page restores it from its last checkpoint.
-  function stepOfRun(session, level) {
+  #stepOfRun(session, level) {
     try {
-      return call("step", { session, level });
+      return this.#call("step", { session, level });
     } catch (error) {
       if (!error.interrupted) throw error;
-      call("close", { session });
+      this.#call("close", { session });
       throw Object.assign(new Error("interrupted"), { dropped: session });
     }
   }
 
-  async function run(id, { session, steps, checkpoint_every, full_every_ms }) {
+  async #run(id, { session, steps, checkpoint_every, full_every_ms }) {
     const state = { pause: false };
-    runs.set(session, state);
+    this.#runs.set(session, state);
     let lastFull = -Infinity;
     let step = null;
     try {
@@ -142,59 +173,30 @@ function createAdapter(booted, post) {
         const now = performance.now();
         const full = now - lastFull >= full_every_ms;
         if (full) lastFull = now;
-        const event = stepOfRun(session, full ? LEVEL.FULL : LEVEL.LOSS);
+        const event = this.#stepOfRun(session, full ? LEVEL.FULL : LEVEL.LOSS);
         step = event.step;
         const message = { type: MESSAGE.EVENT, id, session, event };
         if (checkpoint_every > 0 && step % checkpoint_every === 0 && i < steps - 1) {
-          message.checkpoint = call("checkpoint", { session });
+          message.checkpoint = this.#call("checkpoint", { session });
         }
-        post(message);
+        this.post(message);
         if (step >= event.num_steps) break;
-        await yieldNow();
+        await this.#yieldNow();
       }
     } finally {
-      runs.delete(session);
-      clearInterrupt();
+      this.#runs.delete(session);
+      this.#clearInterrupt();
     }
-    const checkpoint = call("checkpoint", { session });
+    const checkpoint = this.#call("checkpoint", { session });
     const reason = state.pause ? RUN_REASON.PAUSED : RUN_REASON.DONE;
     return { session, step: checkpoint.step ?? step, reason, checkpoint };
   }
 
-  function pause({ session }) {
-    const state = runs.get(session);
+  #pause({ session }) {
+    const state = this.#runs.get(session);
     if (state) state.pause = true;
     return { session, was_running: Boolean(state) };
   }
-
-  // Every request but the worker's own loop goes to Python as it came.
-  function answer(message) {
-    const { id, type, ...fields } = message;
-    if (REFUSED_WHILE_RUNNING.includes(type) && runs.has(fields.session)) {
-      throw new Error(`session ${fields.session} is running; pause it first`);
-    }
-    if (type === RUN) return run(id, fields);
-    if (type === PAUSE) return pause(fields);
-    clearInterrupt();
-    return call(type, fields);
-  }
-
-  return {
-    setControl(buffer) {
-      control = new Int32Array(buffer);
-      // pyodide reads index 0 of the array it is given: CONTROL.INTERRUPT.
-      booted.pyodide.setInterruptBuffer(new Int32Array(buffer, CONTROL.INTERRUPT * 4, 1));
-    },
-    async handle(message) {
-      try {
-        post(reply(message.id, await answer(message)));
-      } catch (error) {
-        const failure = replyError(message.id, error && error.message ? error.message : error);
-        if (error && error.dropped) failure.dropped = error.dropped;
-        post(failure);
-      }
-    },
-  };
 }
 
 // ---- wiring ---------------------------------------------------------------
@@ -223,7 +225,7 @@ function main() {
       for (const message of queue.splice(0)) post(replyError(message.id, "the engine failed to start"));
       return;
     }
-    adapter = createAdapter(booted, post);
+    adapter = new Adapter(booted, post);
     let interrupt = false;
     if (controlBuffer && self.crossOriginIsolated) {
       adapter.setControl(controlBuffer);

@@ -12,86 +12,95 @@ import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
 
 const FLUSH_MS = 250;
 
-export function createHeld({ engine, store, tabs, bus }) {
-  const states = new Map(); // session id -> state
-  let writes = Promise.resolve();
+export class HeldSessions {
+  #states = new Map(); // session id -> state
+  #writes = Promise.resolve();
 
-  function stateOf(record) {
-    let state = states.get(record.id);
+  constructor({ engine, store, tabs, bus }) {
+    Object.assign(this, { engine, store, tabs, bus });
+  }
+
+  get(id) {
+    return this.#states.get(id);
+  }
+
+  stateOf(record) {
+    let state = this.#states.get(record.id);
     if (!state) {
       state = {
         id: record.id, config: record.config, num_steps: record.num_steps, step: record.step,
         status: record.status, fingerprint: record.fingerprint, loaded: false, owned: false,
         run: null, loading: null, unsaved: [], flushTimer: null,
       };
-      states.set(record.id, state);
+      this.#states.set(record.id, state);
     }
     return state;
   }
 
-  async function stateFor(id) {
-    const existing = states.get(id);
+  async #stateFor(id) {
+    const existing = this.#states.get(id);
     if (existing) return existing;
-    const record = await store.getSession(id);
+    const record = await this.store.getSession(id);
     if (!record) throw new Error(`unknown session ${id}`);
-    return stateOf(record);
+    return this.stateOf(record);
   }
 
   // Own a session (its Web Lock); false when another tab does.
-  async function own(state) {
-    state.owned = state.owned || Boolean(await tabs.acquire(state.id));
+  async own(state) {
+    state.owned = state.owned || Boolean(await this.tabs.acquire(state.id));
     return state.owned;
   }
 
-  function broadcastStatus({ id: session, status, step, num_steps }) {
-    tabs.broadcast({ type: BROADCAST.STATUS, session, status, step, num_steps });
+  #broadcastStatus({ id: session, status, step, num_steps }) {
+    this.tabs.broadcast({ type: BROADCAST.STATUS, session, status, step, num_steps });
   }
 
-  function setStatus(state, status) {
+  setStatus(state, status) {
     state.status = status;
     const { id: session, step, num_steps } = state;
-    bus.emit({ type: "status", session, status, step, num_steps });
-    broadcastStatus(state);
+    this.bus.emit({ type: "status", session, status, step, num_steps });
+    this.#broadcastStatus(state);
   }
 
   // Serialise store writes so they land in order.
-  function persist(fn) {
-    writes = writes.then(fn).catch((error) => {
+  persist(fn) {
+    this.#writes = this.#writes.then(fn).catch((error) => {
       console.error("storage:", error);
-      bus.emit({ type: "error", session: null, error: `storage: ${error.message}` });
+      this.bus.emit({ type: "error", session: null, error: `storage: ${error.message}` });
     });
-    return writes;
+    return this.#writes;
   }
 
-  function flush(state, changes = {}, checkpoint = null) {
+  flush(state, changes = {}, checkpoint = null) {
     clearTimeout(state.flushTimer);
     state.flushTimer = null;
     const steps = state.unsaved.splice(0);
-    return persist(() => store.commit(state.id, { step: state.step, status: state.status, ...changes },
-                                      steps, checkpoint));
+    return this.persist(() => this.store.commit(state.id, { step: state.step, status: state.status, ...changes },
+                                                steps, checkpoint));
   }
 
-  function scheduleFlush(state) {
-    if (!state.flushTimer) state.flushTimer = setTimeout(() => flush(state), FLUSH_MS);
+  scheduleFlush(state) {
+    if (!state.flushTimer) state.flushTimer = setTimeout(() => this.flush(state), FLUSH_MS);
   }
 
   // Make sure the session is in this tab's worker, restoring it from its
   // latest checkpoint (steps after it are dropped, then recomputed).
   // Concurrent callers share one restore.
-  async function load(id) {
-    const state = await stateFor(id);
+  async load(id) {
+    const state = await this.#stateFor(id);
     if (state.loaded) return state;
-    state.loading ??= restore(state).finally(() => {
+    state.loading ??= this.#restore(state).finally(() => {
       state.loading = null;
     });
     return state.loading;
   }
 
-  async function restore(state) {
+  async #restore(state) {
+    const { engine, store } = this;
     const { id } = state;
     if (state.status === SESSION_STATUS.IMPORTED) throw new Error(`session ${id} is an imported trace: read-only`);
     await engine.ready;
-    if (!(await own(state))) throw new Error(`session ${id} is open in another tab`);
+    if (!(await this.own(state))) throw new Error(`session ${id} is open in another tab`);
     const dataset = await store.getDataset(state.fingerprint);
     if (!dataset) throw new Error(`the dataset of session ${id} is missing`);
     const saved = await store.getCheckpoint(id);
@@ -100,26 +109,17 @@ export function createHeld({ engine, store, tabs, bus }) {
       : await engine.call("open", { session: id, config: state.config, text: dataset.text });
     state.step = summary.step;
     state.loaded = true;
-    await persist(() => store.truncate(id, summary.step));
+    await this.persist(() => store.truncate(id, summary.step));
     return state;
   }
 
-  return {
-    get: (id) => states.get(id),
-    stateOf,
-    own,
-    load,
-    setStatus,
-    persist,
-    flush,
-    scheduleFlush,
-    // Whoever opens a tab hears the status of every session this tab owns.
-    announce() {
-      for (const state of states.values()) if (state.owned) broadcastStatus(state);
-    },
-    // The worker was lost: nothing is in it any more.
-    forget() {
-      for (const state of states.values()) state.loaded = false;
-    },
-  };
+  // Whoever opens a tab hears the status of every session this tab owns.
+  announce() {
+    for (const state of this.#states.values()) if (state.owned) this.#broadcastStatus(state);
+  }
+
+  // The worker was lost: nothing is in it any more.
+  forget() {
+    for (const state of this.#states.values()) state.loaded = false;
+  }
 }

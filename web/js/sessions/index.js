@@ -20,161 +20,40 @@
 // held.js; one another tab trains, in that tab (tabs.remote); any other, in
 // its stored record.
 
-import { createEngine } from "../engine/client.js";
+import { EngineClient } from "../engine/client.js";
 import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
-import { createHeld } from "./held.js";
+import { HeldSessions } from "./held.js";
 import { createPast } from "./past.js";
 import { createRuns } from "./runs.js";
-import { createTabs } from "./tabs.js";
+import { Tabs } from "./tabs.js";
 
 const newId = (prefix) => `${prefix}${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
 
 export function createSessions({ workerUrl, store }) {
-  const listeners = new Set();
-  const bus = {
-    emit(message) {
-      for (const listener of listeners) {
-        try {
-          listener(message);
-        } catch (error) {
-          console.error(error);
-        }
-      }
-    },
-    // Run fn; a failure is also told to the page, then rethrown.
-    async guard(id, fn) {
-      try {
-        return await fn();
-      } catch (error) {
-        bus.emit({ type: "error", session: id, error: error.message });
-        throw error;
-      }
-    },
-  };
-  const engine = createEngine(workerUrl, {
+  const bus = createBus();
+  const engine = new EngineClient(workerUrl, {
     onMessage: bus.emit,
     onLost: () => {
       held.forget();
       past.forget();
     },
   });
-  const tabs = createTabs({ onMessage: bus.emit, announce: () => held.announce() });
-  const held = createHeld({ engine, store, tabs, bus });
-  const runs = createRuns({ engine, store, tabs, held, bus });
+  const tabs = new Tabs({ onMessage: bus.emit, announce: () => held.announce() });
+  const held = new HeldSessions({ engine, store, tabs, bus });
   const past = createPast({ engine, store, bus });
-
-  function listChanged() {
-    bus.emit({ type: "list" });
-    tabs.broadcast({ type: BROADCAST.LIST });
-  }
-
-  async function start(config, dataset) {
-    return bus.guard(null, async () => {
-      await engine.ready;
-      const id = newId("s");
-      const summary = await engine.call("open", { session: id, config, text: dataset.text });
-      const now = Date.now();
-      const record = {
-        id, config: summary.config, fingerprint: summary.fingerprint, status: SESSION_STATUS.IDLE,
-        step: summary.step, num_steps: summary.config.num_steps, run_to: null,
-        trace_header: summary.trace_header, vocab: summary.vocab, num_params: summary.num_params,
-        num_docs: summary.num_docs, dataset_name: dataset.name, created: now, updated: now,
-      };
-      await held.persist(() => store.createSession(record, {
-        fingerprint: summary.fingerprint, text: dataset.text, name: dataset.name, num_docs: summary.num_docs,
-      }));
-      const state = held.stateOf(record);
-      state.loaded = true;
-      await held.own(state);
-      listChanged();
-      return id;
-    });
-  }
-
-  // A trace file becomes a read-only session: its steps and samples are
-  // stored as they are (the engine's check_trace judged them first), its
-  // header (everything but the two lists) is its trace_header, so it
-  // exports again as it came.
-  async function importTrace(text, name) {
-    return bus.guard(null, async () => {
-      await engine.ready;
-      const { config } = await engine.call("check_trace", { text });
-      const { steps, samples, ...header } = JSON.parse(text);
-      const now = Date.now();
-      const record = {
-        id: newId("i"), config, fingerprint: header.dataset.fingerprint, status: SESSION_STATUS.IMPORTED,
-        step: steps.length ? steps[steps.length - 1].step : 0, num_steps: config.num_steps, run_to: null,
-        trace_header: header, vocab: header.dataset.vocab, num_params: null,
-        num_docs: header.dataset.num_docs, dataset_name: `imported from ${name}`, created: now, updated: now,
-      };
-      await store.importSession(record, steps, samples);
-      listChanged();
-      return record.id;
-    });
-  }
-
-  // Every stored session, with its status and step from its owner.
-  async function list() {
-    const [records, held_locks] = await Promise.all([store.listSessions(), tabs.held()]);
-    return records.map((record) => {
-      const state = held.get(record.id);
-      const other = tabs.remote(record.id);
-      let { status, step } = record;
-      let owner = null;
-      if (state && state.owned) {
-        ({ status, step } = state);
-        owner = "this";
-      } else if (other) {
-        ({ status, step } = other);
-        owner = "other";
-      } else if (tabs.isLocked(held_locks, record.id)) {
-        owner = "other";
-      } else if (status === SESSION_STATUS.RUNNING) {
-        status = SESSION_STATUS.INTERRUPTED;
-      }
-      return { id: record.id, step, num_steps: record.num_steps, status, watchers: tabs.watchers(record.id), owner,
-               config: record.config, created: record.created, dataset_name: record.dataset_name };
-    });
-  }
-
-  // The model of a session to read (probes, the console): the live one, or
-  // the one rebuilt at `step` for time travel. Reading a live model brings
-  // the session into this tab's worker when no other tab trains it.
-  async function model(id, step = null) {
-    const record = await store.getSession(id);
-    if (!record) return { missing: "Nothing to look into: start a session." };
-    if (record.status === SESSION_STATUS.IMPORTED) {
-      return { missing: "An imported trace is read-only: it has no model to look into." };
-    }
-    if (step !== null) {
-      const built = await past.at(id, step);
-      return built ? handle(built.id, step) : { missing: `The model at step ${step} could not be rebuilt.` };
-    }
-    try {
-      const state = await held.load(id);
-      return handle(id, state.step);
-    } catch (error) {
-      return { missing: error.lost ? "The engine worker restarts: the model comes back in a moment." : `${error.message}.` };
-    }
-  }
-
-  const handle = (session, step) => ({ step, ask: (type, fields = {}) => engine.call(type, { ...fields, session }) });
-
+  const ctx = { engine, store, tabs, held, past, bus };
   return {
     tab: tabs.tab,
     isolated: engine.isolated,
     get ready() {
       return engine.ready;
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    start,
-    importTrace,
-    list,
-    model,
-    ...runs,
+    subscribe: bus.subscribe,
+    start: (config, dataset) => start(ctx, config, dataset),
+    importTrace: (text, name) => importTrace(ctx, text, name),
+    list: () => list(ctx),
+    model: (id, step = null) => model(ctx, id, step),
+    ...createRuns(ctx),
     stepAt: (id, step) => past.at(id, step).then((built) => built && built.event),
     leavePast: () => past.leave(),
     watch(id) {
@@ -190,4 +69,132 @@ export function createSessions({ workerUrl, store }) {
     // terminated worker sends no error event, so the client reports it).
     terminateWorker: () => engine.lose("it was terminated"),
   };
+}
+
+// The stream's listeners, and guard(id, fn): run fn, tell the page of a
+// failure, rethrow it.
+function createBus() {
+  const listeners = new Set();
+  const bus = {
+    emit(message) {
+      for (const listener of listeners) {
+        try {
+          listener(message);
+        } catch (error) {
+          console.error(error);
+        }
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async guard(id, fn) {
+      try {
+        return await fn();
+      } catch (error) {
+        bus.emit({ type: "error", session: id, error: error.message });
+        throw error;
+      }
+    },
+  };
+  return bus;
+}
+
+function listChanged({ tabs, bus }) {
+  bus.emit({ type: "list" });
+  tabs.broadcast({ type: BROADCAST.LIST });
+}
+
+function start(ctx, config, dataset) {
+  const { engine, store, held, bus } = ctx;
+  return bus.guard(null, async () => {
+    await engine.ready;
+    const id = newId("s");
+    const summary = await engine.call("open", { session: id, config, text: dataset.text });
+    const now = Date.now();
+    const record = {
+      id, config: summary.config, fingerprint: summary.fingerprint, status: SESSION_STATUS.IDLE,
+      step: summary.step, num_steps: summary.config.num_steps, run_to: null,
+      trace_header: summary.trace_header, vocab: summary.vocab, num_params: summary.num_params,
+      num_docs: summary.num_docs, dataset_name: dataset.name, created: now, updated: now,
+    };
+    await held.persist(() => store.createSession(record, {
+      fingerprint: summary.fingerprint, text: dataset.text, name: dataset.name, num_docs: summary.num_docs,
+    }));
+    const state = held.stateOf(record);
+    state.loaded = true;
+    await held.own(state);
+    listChanged(ctx);
+    return id;
+  });
+}
+
+// A trace file becomes a read-only session: its steps and samples are
+// stored as they are (the engine's check_trace judged them first), its
+// header (everything but the two lists) is its trace_header, so it exports
+// again as it came.
+function importTrace(ctx, text, name) {
+  const { engine, store, bus } = ctx;
+  return bus.guard(null, async () => {
+    await engine.ready;
+    const { config } = await engine.call("check_trace", { text });
+    const { steps, samples, ...header } = JSON.parse(text);
+    const now = Date.now();
+    const record = {
+      id: newId("i"), config, fingerprint: header.dataset.fingerprint, status: SESSION_STATUS.IMPORTED,
+      step: steps.length ? steps[steps.length - 1].step : 0, num_steps: config.num_steps, run_to: null,
+      trace_header: header, vocab: header.dataset.vocab, num_params: null,
+      num_docs: header.dataset.num_docs, dataset_name: `imported from ${name}`, created: now, updated: now,
+    };
+    await store.importSession(record, steps, samples);
+    listChanged(ctx);
+    return record.id;
+  });
+}
+
+// Every stored session, with its status and step from its owner.
+async function list({ store, tabs, held }) {
+  const [records, locks] = await Promise.all([store.listSessions(), tabs.held()]);
+  return records.map((record) => {
+    const state = held.get(record.id);
+    const other = tabs.remote(record.id);
+    let { status, step } = record;
+    let owner = null;
+    if (state && state.owned) {
+      ({ status, step } = state);
+      owner = "this";
+    } else if (other) {
+      ({ status, step } = other);
+      owner = "other";
+    } else if (tabs.isLocked(locks, record.id)) {
+      owner = "other";
+    } else if (status === SESSION_STATUS.RUNNING) {
+      status = SESSION_STATUS.INTERRUPTED;
+    }
+    return { id: record.id, step, num_steps: record.num_steps, status, watchers: tabs.watchers(record.id), owner,
+             config: record.config, created: record.created, dataset_name: record.dataset_name };
+  });
+}
+
+// The model of a session to read (probes, the console): the live one, or
+// the one rebuilt at `step` for time travel. Reading a live model brings
+// the session into this tab's worker when no other tab trains it.
+async function model({ engine, store, held, past }, id, step) {
+  const handle = (session, at) => ({ step: at, ask: (type, fields = {}) => engine.call(type, { ...fields, session }) });
+  const record = await store.getSession(id);
+  if (!record) return { missing: "Nothing to look into: start a session." };
+  if (record.status === SESSION_STATUS.IMPORTED) {
+    return { missing: "An imported trace is read-only: it has no model to look into." };
+  }
+  if (step !== null) {
+    const built = await past.at(id, step);
+    return built ? handle(built.id, step) : { missing: `The model at step ${step} could not be rebuilt.` };
+  }
+  try {
+    const state = await held.load(id);
+    return handle(id, state.step);
+  } catch (error) {
+    return { missing: error.lost ? "The engine worker restarts: the model comes back in a moment." : `${error.message}.` };
+  }
 }

@@ -4,166 +4,194 @@ import { openDB } from "../../vendor/idb/index.js";
 import { DB_VERSION, STORES, batchOf, inHistory, traceOf } from "./store-schema.js";
 
 const stepRange = (session, from = 0, to = Infinity) => IDBKeyRange.bound([session, from], [session, to]);
+const ALL = ["sessions", "steps", "checkpoints", "history", "samples"]; // a session's stores (datasets are shared)
 
 export async function openIndexedDB(name) {
-  const db = await openDB(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      if (oldVersion < 1) {
-        db.createObjectStore("sessions", { keyPath: "id" });
-        db.createObjectStore("datasets", { keyPath: "fingerprint" });
-        db.createObjectStore("checkpoints", { keyPath: "session" });
-        db.createObjectStore("steps", { keyPath: ["session", "step"] });
-        const samples = db.createObjectStore("samples", { keyPath: "key", autoIncrement: true });
-        samples.createIndex("session", "session");
-      }
-      if (oldVersion < 2) db.createObjectStore("history", { keyPath: ["session", "step"] });
-    },
-  });
+  return new IdbStore(await openDB(name, DB_VERSION, { upgrade }));
+}
 
-  async function deleteSamples(tx, session) {
-    let cursor = await tx.objectStore("samples").index("session").openCursor(IDBKeyRange.only(session));
-    while (cursor) {
-      await cursor.delete();
-      cursor = await cursor.continue();
-    }
+function upgrade(db, oldVersion) {
+  if (oldVersion < 1) {
+    db.createObjectStore("sessions", { keyPath: "id" });
+    db.createObjectStore("datasets", { keyPath: "fingerprint" });
+    db.createObjectStore("checkpoints", { keyPath: "session" });
+    db.createObjectStore("steps", { keyPath: ["session", "step"] });
+    const samples = db.createObjectStore("samples", { keyPath: "key", autoIncrement: true });
+    samples.createIndex("session", "session");
   }
+  if (oldVersion < 2) db.createObjectStore("history", { keyPath: ["session", "step"] });
+}
 
-  // One readwrite transaction; on any failure it is aborted (so none of its
-  // writes land) and the error is rethrown.
-  async function write(names, fn) {
-    const tx = db.transaction(names, "readwrite");
+// One readwrite transaction; on any failure it is aborted (so none of its
+// writes land) and the error is rethrown.
+async function write(db, names, fn) {
+  const tx = db.transaction(names, "readwrite");
+  try {
+    await fn(tx);
+    await tx.done;
+  } catch (error) {
     try {
-      await fn(tx);
-      await tx.done;
-    } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // already finished or aborted
-      }
-      await tx.done.catch(() => {});
-      throw error;
+      tx.abort();
+    } catch {
+      // already finished or aborted
     }
+    await tx.done.catch(() => {});
+    throw error;
+  }
+}
+
+// A request of a transaction, handled as soon as it is made: when a later
+// request fails and the transaction aborts, its rejection is expected, never
+// an unhandled one (write() reports the failure that caused it).
+function handled(request) {
+  request.catch(() => {});
+  return request;
+}
+
+// A session's steps, checkpoints and samples go (not its record).
+async function clear(tx, session) {
+  await tx.objectStore("steps").delete(stepRange(session));
+  await tx.objectStore("history").delete(stepRange(session));
+  await tx.objectStore("checkpoints").delete(session);
+  let cursor = await tx.objectStore("samples").index("session").openCursor(IDBKeyRange.only(session));
+  while (cursor) {
+    await cursor.delete();
+    cursor = await cursor.continue();
+  }
+}
+
+async function updateRecord(tx, session, changes) {
+  const record = await tx.objectStore("sessions").get(session);
+  if (record) await tx.objectStore("sessions").put({ ...record, ...changes, updated: Date.now() });
+}
+
+class IdbStore {
+  constructor(db) {
+    this.db = db;
   }
 
-  return {
-    async listSessions() {
-      const all = await db.getAll("sessions");
-      return all.sort((a, b) => a.created - b.created);
-    },
-    getSession: (id) => db.get("sessions", id),
-    getDataset: (fingerprint) => db.get("datasets", fingerprint),
-    getCheckpoint: (session) => db.get("checkpoints", session),
+  async listSessions() {
+    const all = await this.db.getAll("sessions");
+    return all.sort((a, b) => a.created - b.created);
+  }
 
-    // The latest kept checkpoint at or before `step` (undefined: none).
-    async getCheckpointAt(session, step) {
-      const cursor = await db.transaction("history").store.openCursor(stepRange(session, 0, step), "prev");
-      return cursor ? cursor.value : undefined;
-    },
+  getSession(id) {
+    return this.db.get("sessions", id);
+  }
 
-    // A new session and its dataset, together.
-    createSession: (record, dataset) => write(["sessions", "datasets"], async (tx) => {
+  getDataset(fingerprint) {
+    return this.db.get("datasets", fingerprint);
+  }
+
+  getCheckpoint(session) {
+    return this.db.get("checkpoints", session);
+  }
+
+  // The latest kept checkpoint at or before `step` (undefined: none).
+  async getCheckpointAt(session, step) {
+    const cursor = await this.db.transaction("history").store.openCursor(stepRange(session, 0, step), "prev");
+    return cursor ? cursor.value : undefined;
+  }
+
+  // A new session and its dataset, together.
+  createSession(record, dataset) {
+    return write(this.db, ["sessions", "datasets"], async (tx) => {
       const datasets = tx.objectStore("datasets");
       if (!(await datasets.getKey(dataset.fingerprint))) await datasets.put(dataset);
       await tx.objectStore("sessions").put(record);
-    }),
+    });
+  }
 
-    // An imported trace: its record, steps and samples, together.
-    importSession: (record, steps, samples) => write(["sessions", "steps", "samples"], async (tx) => {
+  // An imported trace: its record, steps and samples, together.
+  importSession(record, steps, samples) {
+    return write(this.db, ["sessions", "steps", "samples"], (tx) => {
       const session = record.id;
-      const requests = [tx.objectStore("sessions").put(record)];
-      for (const event of steps) requests.push(tx.objectStore("steps").put({ session, step: event.step, event }));
-      for (const { step, temperature, samples: texts } of samples) {
-        requests.push(tx.objectStore("samples").add({ session, step, temperature, samples: texts, created: record.created }));
-      }
-      for (const request of requests) request.catch(() => {});
-      await Promise.all(requests);
-    }),
+      return Promise.all([
+        handled(tx.objectStore("sessions").put(record)),
+        ...steps.map((event) => handled(tx.objectStore("steps").put({ session, step: event.step, event }))),
+        ...samples.map(({ step, temperature, samples: texts }) => handled(tx.objectStore("samples")
+          .add({ session, step, temperature, samples: texts, created: record.created }))),
+      ]);
+    });
+  }
 
-    // Merge `changes` into a session record, write steps and optionally the
-    // latest checkpoint, all in one transaction.
-    commit: (session, changes, steps = [], checkpoint = null) =>
-      write(["sessions", "steps", "checkpoints", "history"], async (tx) => {
-        const sessions = tx.objectStore("sessions");
-        const record = await sessions.get(session);
-        if (!record) return;
-        const stepStore = tx.objectStore("steps");
-        // Every request is handled, so one aborted by a failure is never an
-        // unhandled rejection.
-        const requests = [];
-        const track = (request) => {
-          request.catch(() => {});
-          requests.push(request);
-        };
-        for (const event of steps) track(stepStore.put({ session, step: event.step, event }));
-        if (checkpoint) track(tx.objectStore("checkpoints").put({ session, step: checkpoint.step, checkpoint }));
-        if (checkpoint && inHistory(checkpoint)) track(tx.objectStore("history").put({ session, step: checkpoint.step, checkpoint }));
-        track(sessions.put({ ...record, ...changes, updated: Date.now() }));
-        await Promise.all(requests);
-      }),
+  // Merge `changes` into a session record, write steps and optionally the
+  // latest checkpoint, all in one transaction.
+  commit(session, changes, steps = [], checkpoint = null) {
+    return write(this.db, ["sessions", "steps", "checkpoints", "history"], async (tx) => {
+      const record = await tx.objectStore("sessions").get(session);
+      if (!record) return;
+      const kept = { session, step: checkpoint?.step, checkpoint };
+      await Promise.all([
+        ...steps.map((event) => handled(tx.objectStore("steps").put({ session, step: event.step, event }))),
+        ...(checkpoint ? [handled(tx.objectStore("checkpoints").put(kept))] : []),
+        ...(checkpoint && inHistory(checkpoint) ? [handled(tx.objectStore("history").put(kept))] : []),
+        handled(tx.objectStore("sessions").put({ ...record, ...changes, updated: Date.now() })),
+      ]);
+    });
+  }
 
-    // Drop the steps after `step` (they will be recomputed from a checkpoint).
-    truncate: (session, step, changes = {}) => write(["sessions", "steps", "checkpoints", "history"], async (tx) => {
+  // Drop the steps after `step` (they will be recomputed from a checkpoint).
+  truncate(session, step, changes = {}) {
+    return write(this.db, ["sessions", "steps", "checkpoints", "history"], async (tx) => {
       await tx.objectStore("steps").delete(stepRange(session, step + 1));
       await tx.objectStore("history").delete(stepRange(session, step + 1));
       if (step === 0) await tx.objectStore("checkpoints").delete(session);
-      const record = await tx.objectStore("sessions").get(session);
-      if (record) await tx.objectStore("sessions").put({ ...record, ...changes, step, updated: Date.now() });
-    }),
+      await updateRecord(tx, session, { ...changes, step });
+    });
+  }
 
-    // Back to step 0: steps, samples and checkpoint go.
-    reset: (session, changes = {}) => write(["sessions", "steps", "checkpoints", "history", "samples"], async (tx) => {
-      await tx.objectStore("steps").delete(stepRange(session));
-      await tx.objectStore("history").delete(stepRange(session));
-      await tx.objectStore("checkpoints").delete(session);
-      await deleteSamples(tx, session);
-      const record = await tx.objectStore("sessions").get(session);
-      if (record) await tx.objectStore("sessions").put({ ...record, ...changes, step: 0, updated: Date.now() });
-    }),
+  // Back to step 0: steps, samples and checkpoints go.
+  reset(session, changes = {}) {
+    return write(this.db, ALL, async (tx) => {
+      await clear(tx, session);
+      await updateRecord(tx, session, { ...changes, step: 0 });
+    });
+  }
 
-    addSamples: (session, result) => write(["samples"], async (tx) => {
-      await tx.objectStore("samples").add({ session, step: result.step, temperature: result.temperature,
-                                            samples: result.samples, created: Date.now() });
-    }),
+  addSamples(session, result) {
+    return write(this.db, ["samples"], (tx) => tx.objectStore("samples").add({
+      session, step: result.step, temperature: result.temperature, samples: result.samples, created: Date.now(),
+    }));
+  }
 
-    async getSamples(session) {
-      const rows = await db.getAllFromIndex("samples", "session", IDBKeyRange.only(session));
-      return rows.map(batchOf);
-    },
+  async getSamples(session) {
+    const rows = await this.db.getAllFromIndex("samples", "session", IDBKeyRange.only(session));
+    return rows.map(batchOf);
+  }
 
-    async getSteps(session) {
-      const rows = await db.getAll("steps", stepRange(session));
-      return rows.map((row) => row.event);
-    },
+  async getSteps(session) {
+    const rows = await this.db.getAll("steps", stepRange(session));
+    return rows.map((row) => row.event);
+  }
 
-    async exportTrace(session) {
-      const tx = db.transaction(["sessions", "steps", "samples"], "readonly");
-      const record = await tx.objectStore("sessions").get(session);
-      if (!record) throw new Error(`unknown session ${session}`);
-      const steps = (await tx.objectStore("steps").getAll(stepRange(session))).map((row) => row.event);
-      const samples = (await tx.objectStore("samples").index("session").getAll(IDBKeyRange.only(session)))
-        .map(batchOf);
-      await tx.done;
-      return traceOf(record, steps, samples);
-    },
+  async exportTrace(session) {
+    const tx = this.db.transaction(["sessions", "steps", "samples"], "readonly");
+    const record = await tx.objectStore("sessions").get(session);
+    if (!record) throw new Error(`unknown session ${session}`);
+    const steps = (await tx.objectStore("steps").getAll(stepRange(session))).map((row) => row.event);
+    const samples = (await tx.objectStore("samples").index("session").getAll(IDBKeyRange.only(session)))
+      .map(batchOf);
+    await tx.done;
+    return traceOf(record, steps, samples);
+  }
 
-    deleteSession: (session) => write(["sessions", "steps", "checkpoints", "history", "samples"], async (tx) => {
-      await tx.objectStore("steps").delete(stepRange(session));
-      await tx.objectStore("history").delete(stepRange(session));
-      await tx.objectStore("checkpoints").delete(session);
-      await deleteSamples(tx, session);
+  deleteSession(session) {
+    return write(this.db, ALL, async (tx) => {
+      await clear(tx, session);
       await tx.objectStore("sessions").delete(session);
-    }),
+    });
+  }
 
-    // Everything, for the in-memory store to take over.
-    async dump() {
-      const tx = db.transaction(STORES, "readonly");
-      const rows = await Promise.all(STORES.map((store) => tx.objectStore(store).getAll()));
-      await tx.done;
-      return Object.fromEntries(STORES.map((store, i) => [store, rows[i]]));
-    },
+  // Everything, for the in-memory store to take over.
+  async dump() {
+    const tx = this.db.transaction(STORES, "readonly");
+    const rows = await Promise.all(STORES.map((store) => tx.objectStore(store).getAll()));
+    await tx.done;
+    return Object.fromEntries(STORES.map((store, i) => [store, rows[i]]));
+  }
 
-    close: () => db.close(),
-  };
+  close() {
+    this.db.close();
+  }
 }
-

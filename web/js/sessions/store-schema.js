@@ -20,16 +20,19 @@
 // never leaves a step list that disagrees with its checkpoint; a write that
 // fails aborts its transaction, so nothing half-written stays behind.
 //
-// Both backends give the same methods: listSessions, getSession, getDataset,
-// getCheckpoint, getCheckpointAt, createSession, importSession, commit,
-// truncate, reset, addSamples, getSamples, getSteps, exportTrace,
-// deleteSession, dump, close.
+// Both backends give the same methods (METHODS); a store's methods are
+// all asynchronous.
 
 import { CHECKPOINT_EVERY } from "../engine/protocol.js";
 
 export const DB_NAME = "microgpt-lab";
 export const DB_VERSION = 2; // 2: the history store
 export const STORES = Object.freeze(["sessions", "datasets", "checkpoints", "history", "steps", "samples"]);
+export const METHODS = Object.freeze([
+  "listSessions", "getSession", "getDataset", "getCheckpoint", "getCheckpointAt", "createSession",
+  "importSession", "commit", "truncate", "reset", "addSamples", "getSamples", "getSteps", "exportTrace",
+  "deleteSession", "dump", "close",
+]);
 // The methods that write, which a failing IndexedDB hands over to memory.
 export const WRITES = Object.freeze(["createSession", "importSession", "commit", "truncate", "reset",
                                      "addSamples", "deleteSession"]);

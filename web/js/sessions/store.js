@@ -7,9 +7,9 @@
 // in-memory store holding the same data, and onProblem(message) tells the
 // page (store.problem keeps the message).
 
-import { DB_NAME, WRITES } from "./store-schema.js";
+import { DB_NAME, METHODS, WRITES } from "./store-schema.js";
 import { openIndexedDB } from "./store-idb.js";
-import { createMemoryStore } from "./store-memory.js";
+import { MemoryStore } from "./store-memory.js";
 
 export function openStore(name = DB_NAME, { onProblem = () => {} } = {}) {
   return withFallback(openIndexedDB(name), onProblem);
@@ -29,7 +29,7 @@ function withFallback(opening, onProblem) {
     primary = active = db;
     facade.persistent = true;
   }, (error) => {
-    active = createMemoryStore();
+    active = new MemoryStore();
     facade.problem = `Storage unavailable: IndexedDB could not be opened (${describe(error)}). ` +
       "Training goes on in memory; sessions are lost when this tab closes.";
     onProblem(facade.problem);
@@ -37,8 +37,8 @@ function withFallback(opening, onProblem) {
   let failed = null;
   const toMemory = (error) => {
     failed ??= (async () => {
-      const snapshot = await primary.dump().catch(() => null);
-      active = createMemoryStore(snapshot);
+      const dumped = await primary.dump().catch(() => null);
+      active = new MemoryStore(dumped);
       facade.persistent = false;
       facade.problem = error.name === "QuotaExceededError"
         ? `Storage full: the browser refused to save more (QuotaExceededError). Training goes on in memory; ` +
@@ -49,7 +49,7 @@ function withFallback(opening, onProblem) {
     switching = failed;
     return failed;
   };
-  for (const method of Object.keys(createMemoryStore())) {
+  for (const method of METHODS) {
     facade[method] = async (...args) => {
       await switching;
       const store = active;

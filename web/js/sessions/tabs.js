@@ -1,17 +1,17 @@
 // Other tabs of the lab: who shows which session, who trains which, and
 // their sessions' events (protocol.js, section 5).
 //
-//   const tabs = createTabs({ onMessage, announce });
+//   const tabs = new Tabs({ onMessage, announce });
 //   tabs.tab                      this tab's id
 //   tabs.broadcast(message)       to every other tab
 //   tabs.watch(id)                this tab now shows session `id`
 //   tabs.watchers(id)             how many tabs show it, this one included
 //   tabs.remote(id)               {tab, status, step, num_steps} from the tab
 //                                 that trains it, or undefined
-//   await tabs.acquire(id)        own a session: hold its Web Lock (false:
-//                                 another tab owns it); the returned
-//                                 promise's value is a release function
-//   await tabs.held()             the names of the locks held in any tab
+//   await tabs.acquire(id)        own a session: hold its Web Lock until
+//                                 the tab goes away (false: another tab
+//                                 owns it)
+//   tabs.isLocked(await tabs.held(), id)  whether any tab holds its lock
 //
 // onMessage(message) gets what the page must hear: {type: "event" | "sample"
 // | "status", session, ...} of sessions other tabs train, and {type: "list"}
@@ -21,104 +21,98 @@
 
 import { BROADCAST, CHANNEL_NAME, lockName } from "../engine/protocol.js";
 
-export function createTabs({ onMessage, announce }) {
-  const tab = `t${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
-  const channel = new BroadcastChannel(CHANNEL_NAME);
-  const watching = new Map(); // tab -> the session it shows
-  const remote = new Map(); // session -> {tab, status, step, num_steps}
-  const releases = new Map(); // session -> release of its Web Lock
-  let watched = null;
+export class Tabs {
+  tab = `t${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
+  #channel = new BroadcastChannel(CHANNEL_NAME);
+  #watching = new Map(); // tab -> the session it shows
+  #remote = new Map(); // session -> {tab, status, step, num_steps}
+  #watched = null;
 
-  const broadcast = (message) => channel.postMessage({ ...message, tab });
+  constructor({ onMessage, announce }) {
+    Object.assign(this, { onMessage, announce });
+    this.#channel.onmessage = ({ data }) => this.#receive(data);
+    // Leaving, and back from the back/forward cache: say so.
+    addEventListener("pagehide", () => this.broadcast({ type: BROADCAST.BYE }));
+    addEventListener("pageshow", (event) => event.persisted && this.#hello());
+    this.#hello();
+  }
 
-  channel.onmessage = ({ data }) => {
-    switch (data.type) {
-      case BROADCAST.HELLO:
-        broadcast({ type: BROADCAST.WATCH, session: watched });
-        announce();
-        return;
-      case BROADCAST.WATCH:
-        watching.set(data.tab, data.session);
-        onMessage({ type: "list" });
-        return;
-      case BROADCAST.BYE:
-        watching.delete(data.tab);
-        for (const [id, info] of remote) if (info.tab === data.tab) remote.delete(id);
-        onMessage({ type: "list" });
-        return;
-      case BROADCAST.STATUS: {
-        const { session, status, step, num_steps } = data;
-        remote.set(session, { tab: data.tab, status, step, num_steps });
-        onMessage({ type: "status", session, status, step, num_steps });
-        return;
-      }
-      case BROADCAST.EVENT:
-        onMessage({ type: "event", session: data.session, event: data.event, remote: true });
-        return;
-      case BROADCAST.SAMPLE:
-        onMessage({ type: "sample", session: data.session, result: data.result, remote: true });
-        return;
-      case BROADCAST.LIST:
-        onMessage({ type: "list" });
-        return;
-      default:
-    }
-  };
+  broadcast(message) {
+    this.#channel.postMessage({ ...message, tab: this.tab });
+  }
 
-  const hello = () => {
-    broadcast({ type: BROADCAST.HELLO });
-    broadcast({ type: BROADCAST.WATCH, session: watched });
-  };
-  const onPageHide = () => broadcast({ type: BROADCAST.BYE });
-  // Back from the back/forward cache: announce this tab again.
-  const onPageShow = (event) => {
-    if (event.persisted) hello();
-  };
-  addEventListener("pagehide", onPageHide);
-  addEventListener("pageshow", onPageShow);
-  hello();
+  watch(id) {
+    this.#watched = id;
+    this.broadcast({ type: BROADCAST.WATCH, session: id });
+  }
 
-  // Hold the session's Web Lock until release() or the tab goes away.
-  function acquire(id) {
-    if (!navigator.locks) return Promise.resolve(() => {});
+  watchers(id) {
+    let count = this.#watched === id ? 1 : 0;
+    for (const session of this.#watching.values()) if (session === id) count += 1;
+    return count;
+  }
+
+  remote(id) {
+    return this.#remote.get(id);
+  }
+
+  // Hold the session's Web Lock until the tab goes away; false when
+  // another tab holds it.
+  acquire(id) {
+    if (!navigator.locks) return Promise.resolve(true);
     return new Promise((resolve) => {
       navigator.locks.request(lockName(id), { ifAvailable: true }, (lock) => {
-        if (!lock) {
-          resolve(false);
-          return undefined;
-        }
-        return new Promise((release) => {
-          releases.set(id, release);
-          resolve(release);
-        });
+        resolve(Boolean(lock));
+        return lock ? new Promise(() => {}) : undefined;
       });
     });
   }
 
-  return {
-    tab,
-    broadcast,
-    acquire,
-    remote: (id) => remote.get(id),
-    async held() {
-      return navigator.locks ? new Set((await navigator.locks.query()).held.map((lock) => lock.name)) : new Set();
-    },
-    isLocked: (held, id) => held.has(lockName(id)),
-    watch(id) {
-      watched = id;
-      broadcast({ type: BROADCAST.WATCH, session: id });
-    },
-    watchers(id) {
-      let count = watched === id ? 1 : 0;
-      for (const session of watching.values()) if (session === id) count += 1;
-      return count;
-    },
-    destroy() {
-      removeEventListener("pagehide", onPageHide);
-      removeEventListener("pageshow", onPageShow);
-      broadcast({ type: BROADCAST.BYE });
-      channel.close();
-      for (const release of releases.values()) release();
-    },
-  };
+  // The names of the Web Locks held in any tab (isLocked reads them).
+  async held() {
+    return navigator.locks ? new Set((await navigator.locks.query()).held.map((lock) => lock.name)) : new Set();
+  }
+
+  isLocked(held, id) {
+    return held.has(lockName(id));
+  }
+
+  #hello() {
+    this.broadcast({ type: BROADCAST.HELLO });
+    this.broadcast({ type: BROADCAST.WATCH, session: this.#watched });
+  }
+
+  #receive(data) {
+    switch (data.type) {
+      case BROADCAST.HELLO:
+        this.broadcast({ type: BROADCAST.WATCH, session: this.#watched });
+        this.announce();
+        return;
+      case BROADCAST.WATCH:
+        this.#watching.set(data.tab, data.session);
+        this.onMessage({ type: "list" });
+        return;
+      case BROADCAST.BYE:
+        this.#watching.delete(data.tab);
+        for (const [id, info] of this.#remote) if (info.tab === data.tab) this.#remote.delete(id);
+        this.onMessage({ type: "list" });
+        return;
+      case BROADCAST.STATUS: {
+        const { session, status, step, num_steps } = data;
+        this.#remote.set(session, { tab: data.tab, status, step, num_steps });
+        this.onMessage({ type: "status", session, status, step, num_steps });
+        return;
+      }
+      case BROADCAST.EVENT:
+        this.onMessage({ type: "event", session: data.session, event: data.event, remote: true });
+        return;
+      case BROADCAST.SAMPLE:
+        this.onMessage({ type: "sample", session: data.session, result: data.result, remote: true });
+        return;
+      case BROADCAST.LIST:
+        this.onMessage({ type: "list" });
+        return;
+      default:
+    }
+  }
 }

@@ -72,28 +72,36 @@ export function bindActions({ sessions, router, form, dataset, temperature, aler
     event.preventDefault();
     perform("new");
   });
-  traceInput.addEventListener("change", async () => {
-    const file = traceInput.files[0];
-    traceInput.value = "";
-    if (!file) return;
-    try {
-      alert.say("");
-      await router.select(await sessions.importTrace(await readTraceFile(file), file.name));
-    } catch (error) {
-      alert.say(error instanceof TraceFileError ? error.message : `Trace ${file.name}: ${error.message}`);
-    }
-  });
+  traceInput.addEventListener("change", () => importTrace(traceInput, { sessions, router, alert }));
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-    const target = event.target instanceof Element ? event.target : null;
-    // Typing in a field is never a shortcut; Enter on a button or link activates it.
-    if (target && target.closest("input, select, textarea, [contenteditable]")) return;
-    if (event.key === "Enter" && target && target.closest("button, a, summary")) return;
-    const action = SHORTCUTS[event.key.toLowerCase()];
+    const action = shortcut(event);
     if (!action) return;
     event.preventDefault();
     perform(action);
   });
+}
+
+// The action a key press asks for, if any. Typing in a field is never a
+// shortcut; Enter on a button or link activates it.
+function shortcut(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return null;
+  const target = event.target instanceof Element ? event.target : null;
+  if (target && target.closest("input, select, textarea, [contenteditable]")) return null;
+  if (event.key === "Enter" && target && target.closest("button, a, summary")) return null;
+  return SHORTCUTS[event.key.toLowerCase()] ?? null;
+}
+
+// The chosen trace file becomes a read-only session, shown at once.
+async function importTrace(input, { sessions, router, alert }) {
+  const file = input.files[0];
+  input.value = "";
+  if (!file) return;
+  try {
+    alert.say("");
+    await router.select(await sessions.importTrace(await readTraceFile(file), file.name));
+  } catch (error) {
+    alert.say(error instanceof TraceFileError ? error.message : `Trace ${file.name}: ${error.message}`);
+  }
 }
 
 // Download the session's trace as a JSON file.
