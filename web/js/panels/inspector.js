@@ -17,7 +17,7 @@ import { createChart, paddedRange } from "../draw/chart.js";
 import { diverging, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
-import { matricesOf } from "../draw/schema.js";
+import { fill, matricesOf, modelDims } from "../draw/schema.js";
 import { tokenLabels } from "../draw/tokens.js";
 
 const VIEWS = [
@@ -116,14 +116,18 @@ function cellValues(data, [row, col]) {
 // The inspector's state and what it derives: one object the panel's functions share.
 function createState(schema) {
   const state = {
-    matrices: [], // the session's matrices from the schema: {name, entry}
+    matrices: [], // the session's matrices from the schema: {name, layer, entry}
+    dims: modelDims(), // the session's sizes, for the schema's texts
     label: tokenLabels([], schema.bos_label),
     data: null, error: "", matrix: "wte",
     cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}]
     cellKey: () => `${state.matrix}:${state.cell[0]},${state.cell[1]}`,
-    entry: () => state.matrices.find((m) => m.name === state.matrix)?.entry,
+    listed: () => state.matrices.find((m) => m.name === state.matrix),
+    entry: () => state.listed()?.entry,
     rowLabel: (row) => (state.entry()?.rows_are === "tokens" ? state.label(row) : String(row)),
     history: () => state.histories.get(state.cellKey()) || [],
+    // The schema's sentence about the shown matrix, for this session's sizes.
+    about: () => (state.listed() ? fill(state.entry().help, { ...state.dims, i: state.listed().layer }) : ""),
   };
   return state;
 }
@@ -141,6 +145,7 @@ function record(state) {
 }
 
 function setMatrices(state, select, schema, summary) {
+  state.dims = modelDims(summary?.config, summary?.vocab);
   state.matrices = matricesOf(schema, summary?.config?.n_layer ?? 0);
   state.label = tokenLabels(summary?.vocab ?? [], schema.bos_label);
   const names = state.matrices.map((m) => m.name);
@@ -208,7 +213,7 @@ function draw(el, dom, state) {
   if (shown) for (const x of shown) maxAbs = Math.max(maxAbs, Math.abs(x));
   const values = publish(el, state, view, shown, maxAbs);
   dom.info.textContent = data ? `${data.shape[0]} × ${data.shape[1]} · step ${data.step}` : "";
-  dom.about.textContent = state.entry()?.help ?? "";
+  dom.about.textContent = state.about();
   dom.scale.low.textContent = shown ? (-maxAbs).toPrecision(2) : "";
   dom.scale.high.textContent = shown ? `+${maxAbs.toPrecision(2)}` : "";
   dom.scale.legend.hidden = !shown;
