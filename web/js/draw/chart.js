@@ -73,6 +73,13 @@ function axis(title, { values, incrs, size }) {
   };
 }
 
+// A series with one value has no line to draw: it shows that value as a point.
+function alone(u, seriesIdx) {
+  let values = 0;
+  for (const value of u.data[seriesIdx]) if (value !== null && ++values > 1) return false;
+  return values === 1;
+}
+
 // What the hooks draw with: the context scaled to CSS pixels, the scales in CSS pixels.
 function painter(u) {
   const ratio = uPlot.pxRatio;
@@ -124,7 +131,7 @@ export function createChart(parent, options) {
       axis("step", { incrs: STEP_INCRS, size: 28, values: (u, ticks) => ticks.map(formatStep) }),
       axis(yTitle, { size: labelsWidth, values: (u, ticks, axisIdx, space, incr) => formatTicks(ticks, incr) }),
     ],
-    series: [{}, ...series.map((s) => ({ points: { show: false }, ...s }))],
+    series: [{}, ...series.map((s) => ({ points: { show: alone }, ...s }))],
     bands,
     hooks: {
       drawAxes: under ? [hook(under, true)] : [],

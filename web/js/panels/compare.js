@@ -18,14 +18,15 @@ const RELOAD_MS = 400; // longer than the sessions' write batching (250 ms)
 
 // The runs' smoothed losses on one x grid for the chart: every step up to the
 // last one shown, or every `stride`-th when there are more steps than pixel
-// columns (each run then shows its value at or before each grid step; null
-// before its first step and after its last). runs: series or null, one per line.
+// columns, and each run's last step (each run shows its value at or before
+// each grid step; null after its last). runs: series or null, one per line.
 function aligned(runs, columns) {
-  const last = Math.max(1, ...runs.map((run) => run?.lastStep() ?? 0));
+  const ends = runs.filter((run) => run?.count).map((run) => run.lastStep());
+  const last = Math.max(1, ...ends);
   const stride = Math.max(1, Math.ceil(last / Math.max(1, columns)));
-  const xs = [];
-  for (let x = 1; x < last; x += stride) xs.push(x);
-  xs.push(last);
+  const grid = new Set(ends);
+  for (let x = 1; x < last; x += stride) grid.add(x);
+  const xs = [...grid].sort((a, b) => a - b);
   const ys = runs.map((run) => {
     const y = new Array(xs.length).fill(null);
     if (!run?.count) return y;

@@ -94,7 +94,7 @@ function createDom(el, uid) {
     label: "History of the selected parameter over the recorded steps",
     height: 110,
     yTitle: "value",
-    series: [{ stroke: () => theme().accent, width: 1.5, points: { show: (u) => u.data[0].length === 1 } }],
+    series: [{ stroke: () => theme().accent, width: 1.5 }],
     yRange: (min, max) => paddedRange(min, max, { minMargin: 1e-4 }),
   });
   return { select, radios, info, about, plot, scale, cellText, history };

@@ -50,7 +50,6 @@ function createProbeChart(parent) {
     yTitle: "probability",
     series: Array.from({ length: TOP_K + 1 }, (_, i) => ({
       stroke: colour(i), width: i < TOP_K ? 2 : 1.5, dash: i < TOP_K ? undefined : [4, 3],
-      points: { show: (u) => u.data[0].length === 1 },
     })),
     yRange: () => [0, 1],
   });
