@@ -20,6 +20,7 @@ works from any static host, under a sub-path, and offline once cached.
                         imported, which the worker restores (see make_snapshot)
     dist/wheels/        the engine wheel built from py/ (the worker's fallback)
     dist/vendor/idb/    idb's ES module build     (npm, ISC)
+    dist/vendor/uplot/  uPlot's ES module build, CSS and licence (npm, MIT)
     dist/data/names.txt the default dataset (see data/README.md)
     dist/data/recording.json  a short trace the page replays while Python loads
     dist/manifest.json  {"version", "pyodide_version", "engine_wheel",
@@ -89,6 +90,8 @@ writeFileSync(output, gzipSync(py.makeMemorySnapshot(), { level: 6 }));
 
 # idb's ES build: index.js (plus any relative module it imports).
 IDB_ENTRY = "build/index.js"
+# uPlot's ES module build (one file, no imports), its stylesheet and licence.
+UPLOT_FILES = ["dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE"]
 APP_ENTRY = "js/ui/main.js"  # the page's module (web/index.html)
 
 MANIFEST_PLACEHOLDER = '"__BUILD_MANIFEST__"'
@@ -168,7 +171,7 @@ def install_npm() -> None:
     """`npm ci`: exact versions from package-lock.json, no install scripts."""
     check_node()
     run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT)
-    log("  npm ci: pyodide, idb installed from package-lock.json")
+    log("  npm ci: pyodide, idb, uplot installed from package-lock.json")
 
 
 def clean_dist() -> Path:
@@ -276,7 +279,7 @@ def module_graph(entry: Path) -> set:
 
 
 def copy_vendor(out: Path) -> None:
-    """dist/vendor/idb/: idb's ESM build (with its relative imports)."""
+    """dist/vendor/idb/: idb's ESM build (with its relative imports); dist/vendor/uplot/."""
     idb = NODE_MODULES / "idb"
     modules = module_graph(idb / IDB_ENTRY)
     for path in modules:
@@ -284,6 +287,11 @@ def copy_vendor(out: Path) -> None:
     copy_file(idb / "LICENSE", out / "vendor" / "idb" / "LICENSE")
     version = json.loads((idb / "package.json").read_text())["version"]
     log(f"  vendor: idb {version} ({len(modules)} module file(s))")
+    uplot = NODE_MODULES / "uplot"
+    for name in UPLOT_FILES:
+        copy_file(uplot / name, out / "vendor" / "uplot" / Path(name).name)
+    version = json.loads((uplot / "package.json").read_text())["version"]
+    log(f"  vendor: uplot {version} ({len(UPLOT_FILES)} files)")
 
 
 def copy_web(out: Path) -> None:

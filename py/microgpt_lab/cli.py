@@ -1,7 +1,8 @@
-"""Command line: train like the original program, write a trace, benchmark the engines.
+"""Command line: train like the original program, write a trace, benchmark the engines, print the schema.
 
     python -m microgpt_lab train --data names.txt [--steps 1000] [--engine scalar] [--trace run.json]
     python -m microgpt_lab bench [--data data/names.txt] [--json bench.json]
+    python -m microgpt_lab schema [--output schema.json]
 
 This is the package's only module that does I/O.
 """
@@ -13,18 +14,11 @@ import time
 from dataclasses import fields
 
 from . import trace
-from .config import Config, ENGINES
+from .config import CHOICES, ENGINES, FIELDS, Config
+from .schema import schema
 from .session import Session
 
-FIELD_HELP = {
-    "n_embd": "embedding dimension",
-    "n_head": "attention heads",
-    "n_layer": "transformer blocks",
-    "block_size": "maximum context length",
-    "learning_rate": "Adam's initial learning rate",
-    "temperature": "sampling temperature",
-    "seed": "random seed",
-}
+FLAGS = {"num_steps": "--steps"}  # the original program's name for it
 
 
 def main(argv=None):
@@ -33,11 +27,10 @@ def main(argv=None):
 
     train = commands.add_parser("train", help="train on a text file, one document per line")
     train.add_argument("--data", required=True, help="text file, one document per line")
-    train.add_argument("--steps", type=int, default=Config.num_steps, help="num_steps: the schedule's length")
     for field in fields(Config):
-        if field.name in FIELD_HELP:
-            train.add_argument(f"--{field.name.replace('_', '-')}", type=field.type, default=field.default, help=FIELD_HELP[field.name])
-    train.add_argument("--engine", choices=ENGINES, default=Config.engine)
+        flag = FLAGS.get(field.name, f"--{field.name.replace('_', '-')}")
+        kind = {"choices": CHOICES[field.name]} if field.name in CHOICES else {"type": field.type}
+        train.add_argument(flag, dest=field.name, default=field.default, help=FIELDS[field.name][1], **kind)
     train.add_argument("--trace", help="write the run's trace (JSON) to this file")
     train.add_argument("--level", choices=("loss", "full"), help="instrumentation per step (default: full with --trace)")
     train.add_argument("--samples", type=int, default=20, help="samples to draw after training")
@@ -47,7 +40,12 @@ def main(argv=None):
     bench.add_argument("--json", help="also write the figures to this JSON file")
     bench.add_argument("--repeats", type=int, default=3, help="runs per figure; the median is reported")
 
+    describe = commands.add_parser("schema", help="print what the engine is made of (JSON), for the page")
+    describe.add_argument("--output", help="write it to this file instead")
+
     args = parser.parse_args(argv)
+    if args.command == "schema":
+        return run_schema(args)
     try:
         with open(args.data, encoding="utf-8") as file:
             text = file.read()
@@ -59,9 +57,18 @@ def main(argv=None):
         parser.error(str(error))
 
 
+def run_schema(args):
+    text = json.dumps(schema(), indent=2, allow_nan=False) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as file:
+            file.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def run_train(args, text):
-    values = {name: getattr(args, name) for name in FIELD_HELP} | {"num_steps": args.steps, "engine": args.engine}
-    session = Session.from_text(Config(**values), text)
+    session = Session.from_text(Config(**{field.name: getattr(args, field.name) for field in fields(Config)}), text)
     level = args.level or ("full" if args.trace else "loss")
     steps, samples, start = [], [], time.perf_counter()
     live = sys.stdout.isatty()

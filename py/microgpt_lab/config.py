@@ -3,21 +3,46 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 ENGINES = ("vector", "scalar")
+CHOICES = {"engine": ENGINES}  # a text field: the values it may take
 
 # What a browser tab can train at an interactive pace. The pure-Python engine
 # costs about 1 microsecond per parameter per step natively and 2-3x that in
 # Pyodide, so half a million parameters is already a few seconds per step.
 MAX_PARAMS = 500_000
-LIMITS = {  # field: (smallest, largest)
+LIMITS = {  # field: (smallest, largest); an int may equal either, a float must be above its smallest
     "n_embd": (1, 256),
     "n_head": (1, 64),
     "n_layer": (1, 12),
     "block_size": (1, 256),
+    "learning_rate": (0, 1.0),
     "num_steps": (1, 1_000_000),
+    "temperature": (0, 10.0),
     "seed": (0, 2**53 - 1),  # exact in JavaScript numbers, so it survives the page
 }
-MAX_LEARNING_RATE = 1.0
-MAX_TEMPERATURE = 10.0
+
+# What each field means, for the form, the command line and the schema (schema.py):
+# field: (label, one plain sentence). Defaults are Config's, ranges LIMITS' or CHOICES'.
+FIELDS = {
+    "n_embd": ("Embedding size",
+               "How many numbers stand for each token at each position: the width of every vector the model computes."),
+    "n_head": ("Attention heads",
+               "How many separate attention patterns each layer computes; each head works on n_embd / n_head of the numbers."),
+    "n_layer": ("Layers",
+                "How many transformer blocks (attention, then an MLP) are stacked one after the other."),
+    "block_size": ("Context length",
+                   "The most positions the model sees at once; a longer document is cut to this many tokens."),
+    "learning_rate": ("Learning rate",
+                      "How large Adam's first steps are; the rate then falls in a straight line to 0 at the last step."),
+    "num_steps": ("Steps",
+                  "How many training steps the run has, one document each; the learning rate reaches 0 at the end."),
+    "temperature": ("Temperature",
+                    "How adventurous samples are: below 1 favours the likeliest next characters, above 1 takes more chances."),
+    "seed": ("Seed",
+             "The random seed: the same seed shuffles the documents and starts the weights the same way, so a run repeats exactly."),
+    "engine": ("Engine",
+               "vector computes on lists of numbers and is fast; scalar builds microgpt's own graph, one Value per number, "
+               "and is slow but shows that graph."),
+}
 
 
 class ConfigError(ValueError):
@@ -26,27 +51,29 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Config:
-    n_embd: int = 16  # embedding dimension
-    n_head: int = 4  # attention heads; head_dim = n_embd // n_head
-    n_layer: int = 1  # transformer blocks
-    block_size: int = 16  # maximum context length (positions)
-    learning_rate: float = 0.01  # Adam's initial rate, decayed linearly to 0
-    num_steps: int = 1000  # length of the schedule (one document per step)
-    temperature: float = 0.5  # default sampling temperature, in (0, 10]
-    seed: int = 42  # seeds the one generator: shuffle -> init -> sampling
-    engine: str = "vector"  # "vector" (fast floats) or "scalar" (microgpt's Value graph)
+    """microgpt's hyperparameters, in the form's order; FIELDS says what each one means."""
+
+    n_embd: int = 16
+    n_head: int = 4
+    n_layer: int = 1
+    block_size: int = 16
+    learning_rate: float = 0.01
+    num_steps: int = 1000
+    temperature: float = 0.5
+    seed: int = 42
+    engine: str = "vector"
 
     def __post_init__(self):
-        for name, (low, high) in LIMITS.items():
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise ConfigError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.type is int:
+                check_int(field.name, value)
+            elif field.type is float:
+                check_number(field.name, value)
+            elif value not in CHOICES[field.name]:
+                raise ConfigError(f"{field.name} must be one of {', '.join(CHOICES[field.name])}, got {value!r}")
         if self.n_embd % self.n_head:
             raise ConfigError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
-        check_positive("learning_rate", self.learning_rate, MAX_LEARNING_RATE)
-        check_positive("temperature", self.temperature, MAX_TEMPERATURE)
-        if self.engine not in ENGINES:
-            raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
 
     @property
     def head_dim(self):
@@ -80,7 +107,16 @@ class Config:
         return cls(**values)
 
 
-def check_positive(name, value, high):
-    """A finite real number in (0, high]; integers are accepted (JSON writes 1.0 as 1)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value <= high:
-        raise ConfigError(f"{name} must be a number greater than 0 and at most {high:g}, got {value!r}")
+def check_int(name, value):
+    """An integer within LIMITS[name] (True and 16.0 are not integers here)."""
+    low, high = LIMITS[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+
+
+def check_number(name, value):
+    """A finite real number in LIMITS[name] = (low, high], i.e. above low; integers are
+    accepted (JSON writes 1.0 as 1)."""
+    low, high = LIMITS[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not low < value <= high:
+        raise ConfigError(f"{name} must be a number greater than {low:g} and at most {high:g}, got {value!r}")

@@ -1,6 +1,8 @@
 """Documents and the character tokenizer, as microgpt builds them."""
 import hashlib
 
+BOS_LABEL = "BOS"  # how the lab shows the begin/end-of-document token
+
 
 class DataError(ValueError):
     """A dataset that cannot be trained on; the message says why."""
@@ -46,4 +48,4 @@ class Tokenizer:
 
     def label(self, token_id):
         """How the lab shows a token: its character, or BOS."""
-        return "BOS" if token_id == self.BOS else self.uchars[token_id]
+        return BOS_LABEL if token_id == self.BOS else self.uchars[token_id]

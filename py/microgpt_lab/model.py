@@ -1,28 +1,168 @@
-"""The model's parameters: names, shapes and the exact initialisation order of microgpt.
+"""The model's layout: its matrices and its stages, in microgpt's order, and how it starts.
 
 Weights live in `state_dict`: matrix name -> list of rows of floats. Both
 autograd engines read the same state_dict, so one Adam updates either.
+MATRICES and STAGES are the one description of the model: the engines name
+their stages from STAGES, matrix_shapes reads MATRICES, and the schema
+(schema.py) hands both to the page.
 """
 import math
 from typing import NamedTuple
 
 INIT_STD = 0.08
+LAYER_NAME = "layer{i}.{name}"  # a per-layer matrix or stage, e.g. layer0.attn_wq
+
+
+class Matrix(NamedTuple):
+    name: str
+    per_layer: bool
+    rows: str  # a dimension: "vocab_size", "block_size", "n_embd" or "<k>*<dim>"
+    cols: str
+    rows_are: str | None  # "tokens", "positions": what a row stands for, when it is one thing
+    help: str
+
+
+MATRICES = [
+    Matrix("wte", False, "vocab_size", "n_embd", "tokens",
+           "The token embedding: one learned row of {n_embd} numbers per token of the vocabulary."),
+    Matrix("wpe", False, "block_size", "n_embd", "positions",
+           "The position embedding: one learned row of {n_embd} numbers per position 0 to {block_size} - 1."),
+    Matrix("lm_head", False, "vocab_size", "n_embd", "tokens",
+           "The output layer: one row per token; its dot product with the final x is that token's score (logit)."),
+    Matrix("attn_wq", True, "n_embd", "n_embd", None,
+           "Layer {i}'s query weights: turn x into what this position looks for in earlier ones."),
+    Matrix("attn_wk", True, "n_embd", "n_embd", None,
+           "Layer {i}'s key weights: turn x into what this position offers to later ones."),
+    Matrix("attn_wv", True, "n_embd", "n_embd", None,
+           "Layer {i}'s value weights: turn x into what this position passes on when attended to."),
+    Matrix("attn_wo", True, "n_embd", "n_embd", None,
+           "Layer {i}'s output weights: mix the heads' joined outputs back into x's {n_embd} numbers."),
+    Matrix("mlp_fc1", True, "4*n_embd", "n_embd", None,
+           "Layer {i}'s first MLP weights: widen x to 4 x {n_embd} hidden numbers."),
+    Matrix("mlp_fc2", True, "n_embd", "4*n_embd", None,
+           "Layer {i}'s second MLP weights: narrow the hidden numbers back to {n_embd}."),
+]
+
+
+class Stage(NamedTuple):
+    name: str
+    per_layer: bool
+    kind: str  # embedding, rmsnorm, linear, attention, residual, relu, softmax, loss
+    block: str  # input, attention, mlp, output
+    reads: tuple  # the matrices it reads (a per-layer one: the same layer's)
+    formula: str  # microgpt's own lines, as scalar.py runs them
+    help: str
+
+
+STAGES = [
+    Stage("embedding", False, "embedding", "input", ("wte", "wpe"),
+          "tok_emb = state_dict['wte'][token_id]\n"
+          "pos_emb = state_dict['wpe'][pos_id]\n"
+          "x = [t + p for t, p in zip(tok_emb, pos_emb)]",
+          "Looks up the token's row of wte (which character) and the position's row of wpe (where it stands) "
+          "and adds them: {n_embd} numbers for this token at this position."),
+    Stage("rmsnorm", False, "rmsnorm", "input", (),
+          "x = rmsnorm(x)",
+          "rmsnorm divides x by the square root of the mean of its squares (its root mean square), "
+          "so its numbers keep a steady size whatever the weights do."),
+    Stage("attn_norm", True, "rmsnorm", "attention", (),
+          "x = rmsnorm(x)",
+          "rmsnorm again before attention; x as it was is kept aside as x_residual, to be added back afterwards."),
+    Stage("attn_wq", True, "linear", "attention", ("attn_wq",),
+          "q = linear(x, state_dict[f'layer{li}.attn_wq'])",
+          "The query: a learned mix of x (each output a weighted sum of x's numbers) saying what this position "
+          "looks for in the earlier ones."),
+    Stage("attn_wk", True, "linear", "attention", ("attn_wk",),
+          "k = linear(x, state_dict[f'layer{li}.attn_wk'])",
+          "The key: what this position offers to the queries of later positions; it joins this layer's list of keys."),
+    Stage("attn_wv", True, "linear", "attention", ("attn_wv",),
+          "v = linear(x, state_dict[f'layer{li}.attn_wv'])",
+          "The value: what this position passes on to those that attend to it; it joins this layer's list of values."),
+    Stage("attention", True, "attention", "attention", (),
+          "keys[li].append(k)\n"
+          "values[li].append(v)\n"
+          "x_attn = []\n"
+          "for h in range(n_head):\n"
+          "    hs = h * head_dim\n"
+          "    q_h = q[hs:hs+head_dim]\n"
+          "    k_h = [ki[hs:hs+head_dim] for ki in keys[li]]\n"
+          "    v_h = [vi[hs:hs+head_dim] for vi in values[li]]\n"
+          "    attn_logits = [sum(q_h[j] * k_h[t][j] for j in range(head_dim)) / head_dim**0.5 for t in range(len(k_h))]\n"
+          "    attn_weights = softmax(attn_logits)\n"
+          "    head_out = [sum(attn_weights[t] * v_h[t][j] for t in range(len(v_h))) for j in range(head_dim)]\n"
+          "    x_attn.extend(head_out)",
+          "Each of the {n_head} heads, on its own {head_dim} of the numbers, scores its query against the key of "
+          "every position so far (dot products divided by the square root of {head_dim}), turns the scores into "
+          "weights that sum to 1 with softmax (exp of each score over their total), and adds up the values with "
+          "those weights; the heads' outputs are joined end to end."),
+    Stage("attn_wo", True, "linear", "attention", ("attn_wo",),
+          "x = linear(x_attn, state_dict[f'layer{li}.attn_wo'])",
+          "Mixes the joined head outputs back into {n_embd} numbers."),
+    Stage("attn_residual", True, "residual", "attention", (),
+          "x = [a + b for a, b in zip(x, x_residual)]",
+          "The residual connection: adds back x_residual, the x from before attention, so attention learns a "
+          "change to x and the gradient has a direct path back to the input."),
+    Stage("mlp_norm", True, "rmsnorm", "mlp", (),
+          "x = rmsnorm(x)",
+          "rmsnorm before the MLP (a small two-layer network applied to each position); x is kept aside again."),
+    Stage("mlp_fc1", True, "linear", "mlp", ("mlp_fc1",),
+          "x = linear(x, state_dict[f'layer{li}.mlp_fc1'])",
+          "Widens x to 4 x {n_embd} hidden numbers."),
+    Stage("relu", True, "relu", "mlp", (),
+          "x = [xi.relu() for xi in x]",
+          "relu keeps each positive number and turns each negative one into 0: the bend that lets the MLP "
+          "compute more than a weighted sum."),
+    Stage("mlp_fc2", True, "linear", "mlp", ("mlp_fc2",),
+          "x = linear(x, state_dict[f'layer{li}.mlp_fc2'])",
+          "Narrows the hidden numbers back to {n_embd}."),
+    Stage("mlp_residual", True, "residual", "mlp", (),
+          "x = [a + b for a, b in zip(x, x_residual)]",
+          "The residual connection again: adds back the x from before the MLP."),
+    Stage("lm_head", False, "linear", "output", ("lm_head",),
+          "logits = linear(x, state_dict['lm_head'])",
+          "The logits: one score per token of the vocabulary ({vocab_size}), higher for tokens the model expects "
+          "next; they are not probabilities yet."),
+    Stage("softmax", False, "softmax", "output", (),
+          "probs = softmax(logits)",
+          "softmax turns the logits into probabilities that sum to 1: exp of each (after subtracting the largest, "
+          "so exp cannot overflow) divided by their total."),
+    Stage("loss", False, "loss", "output", (),
+          "loss_t = -probs[target_id].log()\n"
+          "loss = (1 / n) * sum(losses)",
+          "The cross-entropy loss: minus the natural log of the probability given to the true next token, in nats "
+          "(0 when certain and right; guessing all {vocab_size} tokens evenly scores ln {vocab_size}); the step's "
+          "loss is the mean over the document's positions."),
+]
+
+
+def layer_name(i, name):
+    return LAYER_NAME.format(i=i, name=name)
+
+
+def expand(table, n_layer):
+    """(full name, entry, layer or None): the non-layer entries before the first layer's, the rest
+    after the last layer's (both tables list the per-layer entries as one run)."""
+    first = next(k for k, entry in enumerate(table) if entry.per_layer)
+    end = first + sum(entry.per_layer for entry in table)
+    per_layer = [(layer_name(i, e.name), e, i) for i in range(n_layer) for e in table[first:end]]
+    return [(e.name, e, None) for e in table[:first]] + per_layer + [(e.name, e, None) for e in table[end:]]
+
+
+def stage_names(config):
+    """The stages in forward order, as a step event's graph.ops names them."""
+    return [name for name, _, _ in expand(STAGES, config.n_layer)]
+
+
+def dimension(expr, sizes):
+    """ "4*n_embd" -> 4 * sizes["n_embd"]."""
+    factor, _, name = expr.rpartition("*")
+    return int(factor or 1) * sizes[name]
 
 
 def matrix_shapes(config, vocab_size):
     """(name, n_out, n_in) in microgpt's order; the flat parameter list follows it."""
-    n = config.n_embd
-    shapes = [("wte", vocab_size, n), ("wpe", config.block_size, n), ("lm_head", vocab_size, n)]
-    for i in range(config.n_layer):
-        shapes += [
-            (f"layer{i}.attn_wq", n, n),
-            (f"layer{i}.attn_wk", n, n),
-            (f"layer{i}.attn_wv", n, n),
-            (f"layer{i}.attn_wo", n, n),
-            (f"layer{i}.mlp_fc1", 4 * n, n),
-            (f"layer{i}.mlp_fc2", n, 4 * n),
-        ]
-    return shapes
+    sizes = {"vocab_size": vocab_size, "block_size": config.block_size, "n_embd": config.n_embd}
+    return [(name, dimension(m.rows, sizes), dimension(m.cols, sizes)) for name, m, _ in expand(MATRICES, config.n_layer)]
 
 
 def init_state_dict(config, vocab_size, rng):

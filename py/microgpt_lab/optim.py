@@ -5,6 +5,21 @@ from itertools import chain
 
 class Adam:
     beta1, beta2, eps = 0.85, 0.99, 1e-8
+    # microgpt's own lines, per parameter p (the schema shows them; step() does the same on whole matrices)
+    formula = (
+        "lr_t = learning_rate * (1 - step / num_steps)\n"
+        "m[i] = beta1 * m[i] + (1 - beta1) * p.grad\n"
+        "v[i] = beta2 * v[i] + (1 - beta2) * p.grad ** 2\n"
+        "m_hat = m[i] / (1 - beta1 ** (step + 1))\n"
+        "v_hat = v[i] / (1 - beta2 ** (step + 1))\n"
+        "p.data -= lr_t * m_hat / (v_hat ** 0.5 + eps_adam)"
+    )
+    help = (
+        "Adam moves every weight a small step against its gradient (the direction in which the loss grows). "
+        "m is a running average of the gradient and v a running average of its square (how large it usually is); "
+        "the step is m / sqrt(v), corrected for both starting at 0, times a learning rate that falls in a straight "
+        "line to 0 by the last step."
+    )
 
     def __init__(self, state_dict):
         # first and second moment buffers, flat per matrix in row-major order

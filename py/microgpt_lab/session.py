@@ -8,7 +8,7 @@ import random
 from time import perf_counter
 
 from . import scalar, vector
-from .config import Config, ConfigError, check_positive
+from .config import Config, ConfigError, check_number
 from .data import DataError, Tokenizer, clean_docs, fingerprint, split_docs
 from .instrument import LEVELS, Stages, top_k
 from .model import init_state_dict, matrix_shapes, softmax
@@ -109,7 +109,7 @@ class Session:
     def sample(self, num_samples=20, temperature=None):
         """New documents, drawn from the session's generator token by token as the original does."""
         temperature = self.config.temperature if temperature is None else temperature
-        check_positive("temperature", temperature, 10.0)
+        check_number("temperature", temperature)
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or not 1 <= num_samples <= MAX_SAMPLES:
             raise SessionError(f"num_samples must be an integer from 1 to {MAX_SAMPLES}, got {num_samples!r}")
         BOS, vocab_size = self.tokenizer.BOS, self.tokenizer.vocab_size

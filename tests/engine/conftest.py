@@ -1,5 +1,8 @@
+import os
 import pathlib
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -21,3 +24,14 @@ def names_text():
 @pytest.fixture
 def rng():
     return random.Random(1234)
+
+
+@pytest.fixture(scope="session")
+def run_cli():
+    """Run `python -m microgpt_lab ARGS...` with this checkout's engine; returns the CompletedProcess."""
+
+    def run(*args):
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "py")}
+        return subprocess.run([sys.executable, "-m", "microgpt_lab", *args], capture_output=True, text=True, timeout=300, env=env)
+
+    return run

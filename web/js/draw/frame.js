@@ -15,3 +15,17 @@ export function createFrame(draw) {
     },
   };
 }
+
+// A panel's resize() and destroy() when it draws through `frame`: a resize
+// redraws; destroy stops the frame, destroys what the panel owns (its
+// charts) and empties its element.
+export function frameLifecycle(el, frame, ...owned) {
+  return {
+    resize: () => frame.request(),
+    destroy() {
+      frame.cancel();
+      for (const part of owned) part.destroy();
+      el.replaceChildren();
+    },
+  };
+}

@@ -8,8 +8,10 @@
 // For tests and the curious, the panel element carries what was drawn:
 // data-rows (matrix size), data-row-sums (JSON), data-step, data-doc,
 // data-layer, data-head, data-max.
-import { createCanvas, latestWith, theme, tokenLabel, viridis } from "./canvas.js";
-import { createFrame } from "../draw/frame.js";
+import { createCanvas, drawMessage } from "../draw/canvas.js";
+import { theme, viridis } from "../draw/colours.js";
+import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { tokenLabels } from "../draw/tokens.js";
 
 const HEIGHT = 300;
 const MAX_CELL = 36;
@@ -39,252 +41,224 @@ function setOptions(select, count, prefix) {
   select.value = String(Math.max(0, keep));
 }
 
-export function create(el) {
-  const uid = `attn${nextId++}`;
+function createDom(el, uid) {
   const controls = document.createElement("div");
   controls.className = "panel-controls";
-  const layerSelect = document.createElement("select");
-  layerSelect.id = `${uid}-layer`;
-  const headSelect = document.createElement("select");
-  headSelect.id = `${uid}-head`;
-  setOptions(layerSelect, 1, "layer");
-  setOptions(headSelect, 1, "head");
+  const layer = Object.assign(document.createElement("select"), { id: `${uid}-layer` });
+  const head = Object.assign(document.createElement("select"), { id: `${uid}-head` });
+  setOptions(layer, 1, "layer");
+  setOptions(head, 1, "head");
   const info = document.createElement("span");
   info.className = "panel-info";
-  controls.append(labelled("Layer", layerSelect), labelled("Head", headSelect), info);
+  controls.append(labelled("Layer", layer), labelled("Head", head), info);
 
   const wrap = document.createElement("div");
   wrap.className = "panel-plot";
   const plot = createCanvas(wrap, { label: "Attention weights: query position (rows) by key position (columns)", height: HEIGHT });
   plot.canvas.tabIndex = 0;
   plot.canvas.setAttribute("aria-describedby", `${uid}-readout`);
-  const tooltip = document.createElement("div");
-  tooltip.className = "panel-tooltip";
+  const tooltip = Object.assign(document.createElement("div"), { className: "panel-tooltip", hidden: true });
   tooltip.setAttribute("aria-hidden", "true");
-  tooltip.hidden = true;
   wrap.append(tooltip);
 
   const legend = document.createElement("div");
   legend.className = "panel-legend";
   legend.setAttribute("role", "img");
-  const legendLow = document.createElement("span");
-  legendLow.textContent = "0";
-  const legendBar = document.createElement("div");
-  legendBar.className = "panel-legend-bar";
-  const legendPlot = createCanvas(legendBar, { height: 10 });
+  const legendBar = Object.assign(document.createElement("div"), { className: "panel-legend-bar" });
+  legendBar.style.background = `linear-gradient(to right, ${Array.from({ length: 9 }, (_, i) => viridis(i / 8)).join(", ")})`;
   const legendHigh = document.createElement("span");
-  legend.append(legendLow, legendBar, legendHigh);
+  legend.append(Object.assign(document.createElement("span"), { textContent: "0" }), legendBar, legendHigh);
 
-  const readout = document.createElement("p");
-  readout.className = "panel-readout";
-  readout.id = `${uid}-readout`;
+  const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `${uid}-readout` });
   readout.setAttribute("aria-live", "polite");
   readout.textContent = "Hover a cell (or focus the heatmap and use the arrow keys) to read its weight.";
-
   el.append(controls, wrap, legend, readout);
+  return { layer, head, info, wrap, plot, tooltip, legend, legendHigh, readout };
+}
 
-  const state = {
-    vocab: [],
-    event: null, // the latest full event of the current session
-    hover: null, // {q, k} under the pointer
-    cursor: null, // {q, k} moved with the arrow keys
-    geometry: null, // {x0, y0, cell, n} of the last draw, for hit tests
-  };
+// The weights shown: [query][key] of the chosen layer and head of the event, or null.
+function matrixOf({ layer, head }, { event }) {
+  if (!event) return null;
+  const weights = event.attention[Number(layer.value)] || event.attention[0];
+  return weights[Number(head.value)] || weights[0];
+}
 
-  const matrix = () => {
-    const { event } = state;
-    if (!event) return null;
-    const layer = event.attention[Number(layerSelect.value)] || event.attention[0];
-    return layer[Number(headSelect.value)] || layer[0];
-  };
-  const label = (pos) => tokenLabel(state.event.tokens[pos], state.vocab);
+const tokenAt = (state, pos) => state.label(state.event.tokens[pos]);
 
-  function describe({ q, k }) {
-    const weight = matrix()[q][k];
-    return `Query ${q} “${label(q)}” attends to key ${k} “${label(k)}” with weight ${weight.toFixed(4)}`;
-  }
+function describe(dom, state, { q, k }) {
+  const weight = matrixOf(dom, state)[q][k];
+  return `Query ${q} “${tokenAt(state, q)}” attends to key ${k} “${tokenAt(state, k)}” with weight ${weight.toFixed(4)}`;
+}
 
-  function publish(rows, max) {
-    el.dataset.rows = String(rows ? rows.length : 0);
-    el.dataset.rowSums = JSON.stringify(rows ? rows.map((row) => row.reduce((a, b) => a + b, 0)) : []);
-    el.dataset.step = state.event ? String(state.event.step) : "";
-    el.dataset.doc = state.event ? state.event.doc : "";
-    el.dataset.layer = layerSelect.value;
-    el.dataset.head = headSelect.value;
-    el.dataset.max = String(max);
-  }
+function publish(el, dom, { event }, rows, max) {
+  Object.assign(el.dataset, {
+    rows: String(rows ? rows.length : 0),
+    rowSums: JSON.stringify(rows ? rows.map((row) => row.reduce((a, b) => a + b, 0)) : []),
+    step: event ? String(event.step) : "",
+    doc: event ? event.doc : "",
+    layer: dom.layer.value,
+    head: dom.head.value,
+    max: String(max),
+  });
+  dom.legendHigh.textContent = max.toFixed(2);
+  dom.legend.setAttribute("aria-label", `Colour scale: viridis from 0 (dark purple) to ${max.toFixed(2)} (yellow)`);
+  dom.info.textContent = event ? `step ${event.step} · “${event.doc}”` : "";
+}
 
-  function drawLegend(max) {
-    legendHigh.textContent = max.toFixed(2);
-    legend.setAttribute("aria-label", `Colour scale: viridis from 0 (dark purple) to ${max.toFixed(2)} (yellow)`);
-    if (!legendPlot.fit()) return;
-    const { ctx, size } = legendPlot;
-    const steps = 48;
-    for (let i = 0; i < steps; i += 1) {
-      ctx.fillStyle = viridis(i / (steps - 1));
-      ctx.fillRect((i * size.width) / steps, 0, size.width / steps + 1, size.height);
-    }
-  }
-
-  function draw() {
-    const rows = matrix();
-    const max = rows ? Math.max(1e-9, ...rows.flat()) : 1;
-    publish(rows, max);
-    drawLegend(rows ? max : 1);
-    info.textContent = state.event ? `step ${state.event.step} · “${state.event.doc}”` : "";
-    if (!plot.fit()) return;
-    const { ctx, size } = plot;
-    const colours = theme();
-    ctx.font = `${LABEL_FONT}px ${colours.mono || "monospace"}`;
-    if (!rows) {
-      state.geometry = null;
-      ctx.fillStyle = colours.muted;
-      ctx.textAlign = "center";
-      ctx.textBaseline = "middle";
-      ctx.fillText("Attention appears after the first step.", size.width / 2, size.height / 2);
-      return;
-    }
-    const n = rows.length;
-    const x0 = 40;
-    const y0 = 24;
-    const cell = Math.max(4, Math.min(MAX_CELL, Math.floor(Math.min((size.width - x0 - 4) / n, (size.height - y0 - 4) / n))));
-    state.geometry = { x0, y0, cell, n };
-    const every = cell < LABEL_FONT + 2 ? 2 : 1;
-
-    for (let q = 0; q < n; q += 1) {
-      for (let k = 0; k < n; k += 1) {
-        const x = x0 + k * cell;
-        const y = y0 + q * cell;
-        if (k <= q) {
-          ctx.fillStyle = viridis(rows[q][k] / max);
-          ctx.fillRect(x, y, cell, cell);
-        } else {
-          // The future is masked: a faint outline, no colour.
-          ctx.strokeStyle = colours.line;
-          ctx.lineWidth = 1;
-          ctx.strokeRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
-        }
+// The lower triangle in colour (the future is masked: a faint outline), the
+// tokens along both axes, the latest token's row and the focused cell.
+function drawHeatmap({ ctx }, state, rows, max, colours) {
+  const { x0, y0, cell, n } = state.geometry;
+  for (let q = 0; q < n; q += 1) {
+    for (let k = 0; k < n; k += 1) {
+      const [x, y] = [x0 + k * cell, y0 + q * cell];
+      if (k <= q) {
+        ctx.fillStyle = viridis(rows[q][k] / max);
+        ctx.fillRect(x, y, cell, cell);
+      } else {
+        ctx.strokeStyle = colours.line;
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
       }
     }
-
-    // Axis labels: the token at each position (BOS first).
-    ctx.textBaseline = "middle";
-    for (let p = 0; p < n; p += 1) {
-      if (p % every && p !== n - 1) continue;
-      const latest = p === n - 1;
-      ctx.fillStyle = latest ? colours.accent : colours.ink;
-      ctx.font = `${latest ? "bold " : ""}${LABEL_FONT}px ${colours.mono || "monospace"}`;
-      ctx.textAlign = "right";
-      ctx.fillText(label(p), x0 - 6, y0 + p * cell + cell / 2);
-      ctx.textAlign = "center";
-      ctx.fillText(label(p), x0 + p * cell + cell / 2, y0 - 10);
-    }
-    ctx.fillStyle = colours.muted;
-    ctx.font = `${LABEL_FONT - 1}px ${colours.mono || "monospace"}`;
-    ctx.textAlign = "left";
-    ctx.fillText("q\\k", 2, 10);
-
-    // The latest token's row: what the newest position looks at.
-    ctx.strokeStyle = colours.accent;
-    ctx.lineWidth = 2;
-    ctx.strokeRect(x0 - 1, y0 + (n - 1) * cell - 1, n * cell + 2, cell + 2);
-
-    const focus = state.hover || state.cursor;
-    if (focus && focus.q < n && focus.k <= focus.q) {
-      ctx.strokeStyle = colours.ink;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(x0 + focus.k * cell + 1, y0 + focus.q * cell + 1, cell - 2, cell - 2);
-    }
   }
-
-  const frame = createFrame(draw);
-
-  function cellAt(clientX, clientY) {
-    const g = state.geometry;
-    if (!g) return null;
-    const box = plot.canvas.getBoundingClientRect();
-    const k = Math.floor((clientX - box.left - g.x0) / g.cell);
-    const q = Math.floor((clientY - box.top - g.y0) / g.cell);
-    // The event may have changed since the last draw: check the current matrix.
-    const rows = matrix();
-    if (!rows || q < 0 || k < 0 || q >= Math.min(g.n, rows.length) || k > q) return null;
-    return { q, k };
+  ctx.textBaseline = "middle";
+  const every = cell < LABEL_FONT + 2 ? 2 : 1;
+  for (let p = 0; p < n; p += 1) {
+    if (p % every && p !== n - 1) continue;
+    const latest = p === n - 1;
+    ctx.fillStyle = latest ? colours.accent : colours.ink;
+    ctx.font = `${latest ? "bold " : ""}${LABEL_FONT}px ${colours.mono}`;
+    ctx.textAlign = "right";
+    ctx.fillText(tokenAt(state, p), x0 - 6, y0 + p * cell + cell / 2);
+    ctx.textAlign = "center";
+    ctx.fillText(tokenAt(state, p), x0 + p * cell + cell / 2, y0 - 10);
   }
-
-  function showTooltip(hit, clientX, clientY) {
-    if (!hit) {
-      tooltip.hidden = true;
-      return;
-    }
-    const text = `${label(hit.q)} → ${label(hit.k)}: ${matrix()[hit.q][hit.k].toFixed(3)}`;
-    tooltip.textContent = text;
-    tooltip.hidden = false;
-    const box = wrap.getBoundingClientRect();
-    const x = Math.min(clientX - box.left + 12, box.width - tooltip.offsetWidth - 2);
-    tooltip.style.left = `${Math.max(0, x)}px`;
-    tooltip.style.top = `${Math.max(0, clientY - box.top - 30)}px`;
+  ctx.fillStyle = colours.muted;
+  ctx.font = `${LABEL_FONT - 1}px ${colours.mono}`;
+  ctx.textAlign = "left";
+  ctx.fillText("q\\k", 2, 10);
+  ctx.strokeStyle = colours.accent;
+  ctx.lineWidth = 2;
+  ctx.strokeRect(x0 - 1, y0 + (n - 1) * cell - 1, n * cell + 2, cell + 2);
+  const focus = state.hover || state.cursor;
+  if (focus && focus.q < n && focus.k <= focus.q) {
+    ctx.strokeStyle = colours.ink;
+    ctx.strokeRect(x0 + focus.k * cell + 1, y0 + focus.q * cell + 1, cell - 2, cell - 2);
   }
+}
 
-  function onPointer(event) {
-    const hit = cellAt(event.clientX, event.clientY);
+function draw(el, dom, state) {
+  const rows = matrixOf(dom, state);
+  const max = rows ? Math.max(1e-9, ...rows.flat()) : 1;
+  publish(el, dom, state, rows, max);
+  const { plot } = dom;
+  if (!plot.fit()) return;
+  const colours = theme();
+  if (!rows) {
+    state.geometry = null;
+    drawMessage(plot, "Attention appears after the first step.", colours);
+    return;
+  }
+  const { size } = plot;
+  const [x0, y0, n] = [40, 24, rows.length];
+  const cell = Math.max(4, Math.min(MAX_CELL, Math.floor(Math.min((size.width - x0 - 4) / n, (size.height - y0 - 4) / n))));
+  state.geometry = { x0, y0, cell, n };
+  drawHeatmap(plot, state, rows, max, colours);
+}
+
+// The cell under the pointer, or null. The event may have changed since the
+// last draw: the current matrix decides.
+function cellAt(dom, state, clientX, clientY) {
+  const g = state.geometry;
+  const rows = matrixOf(dom, state);
+  if (!g || !rows) return null;
+  const box = dom.plot.canvas.getBoundingClientRect();
+  const k = Math.floor((clientX - box.left - g.x0) / g.cell);
+  const q = Math.floor((clientY - box.top - g.y0) / g.cell);
+  return q < 0 || k < 0 || q >= Math.min(g.n, rows.length) || k > q ? null : { q, k };
+}
+
+function showTooltip({ tooltip, wrap }, text, clientX, clientY) {
+  tooltip.hidden = !text;
+  if (!text) return;
+  tooltip.textContent = text;
+  const box = wrap.getBoundingClientRect();
+  const x = Math.min(clientX - box.left + 12, box.width - tooltip.offsetWidth - 2);
+  tooltip.style.left = `${Math.max(0, x)}px`;
+  tooltip.style.top = `${Math.max(0, clientY - box.top - 30)}px`;
+}
+
+const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
+// Reading a cell: hover (with a tooltip) or the arrow keys on the focused heatmap.
+function listen(dom, state, redraw) {
+  const { canvas } = dom.plot;
+  const onPointer = (event) => {
+    const hit = cellAt(dom, state, event.clientX, event.clientY);
     const same = hit && state.hover && hit.q === state.hover.q && hit.k === state.hover.k;
     state.hover = hit;
-    showTooltip(hit, event.clientX, event.clientY);
-    if (hit && !same) readout.textContent = describe(hit);
-    frame.request();
-  }
-  plot.canvas.addEventListener("pointermove", onPointer);
-  plot.canvas.addEventListener("pointerdown", onPointer);
-  plot.canvas.addEventListener("pointerleave", () => {
+    const text = hit ? `${tokenAt(state, hit.q)} → ${tokenAt(state, hit.k)}: ${matrixOf(dom, state)[hit.q][hit.k].toFixed(3)}` : "";
+    showTooltip(dom, text, event.clientX, event.clientY);
+    if (hit && !same) dom.readout.textContent = describe(dom, state, hit);
+    redraw();
+  };
+  canvas.addEventListener("pointermove", onPointer);
+  canvas.addEventListener("pointerdown", onPointer);
+  canvas.addEventListener("pointerleave", () => {
     state.hover = null;
-    tooltip.hidden = true;
-    frame.request();
+    dom.tooltip.hidden = true;
+    redraw();
   });
-
-  const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-  plot.canvas.addEventListener("keydown", (event) => {
+  canvas.addEventListener("keydown", (event) => {
     const move = MOVES[event.key];
     const g = state.geometry;
     if (!move || !g) return;
     event.preventDefault();
     const from = state.cursor || { q: g.n - 1, k: g.n - 1 };
     const q = Math.min(g.n - 1, Math.max(0, from.q + move[0]));
-    const k = Math.min(q, Math.max(0, from.k + move[1]));
-    state.cursor = { q, k };
-    readout.textContent = describe(state.cursor);
-    frame.request();
+    state.cursor = { q, k: Math.min(q, Math.max(0, from.k + move[1])) };
+    dom.readout.textContent = describe(dom, state, state.cursor);
+    redraw();
   });
-  plot.canvas.addEventListener("blur", () => {
+  canvas.addEventListener("blur", () => {
     state.cursor = null;
-    frame.request();
+    redraw();
   });
+  for (const select of [dom.layer, dom.head]) select.addEventListener("change", redraw);
+}
 
-  for (const select of [layerSelect, headSelect]) select.addEventListener("change", () => frame.request());
+export function create(el, { schema }) {
+  const dom = createDom(el, `attn${nextId++}`);
+  const state = {
+    label: tokenLabels([], schema.bos_label), // a token id's label in the shown session
+    event: null, // the latest full event of the current session
+    hover: null, // {q, k} under the pointer
+    cursor: null, // {q, k} moved with the arrow keys
+    geometry: null, // {x0, y0, cell, n} of the last draw, for hit tests
+  };
+  const frame = createFrame(() => draw(el, dom, state));
+  listen(dom, state, () => frame.request());
 
-  function show(event) {
+  function display(event) {
     state.event = event;
     if (event) {
-      setOptions(layerSelect, event.attention.length, "layer");
-      setOptions(headSelect, event.attention[0].length, "head");
-      if (state.cursor && state.cursor.q >= event.attention[0][0].length) state.cursor = null;
-    } else {
-      state.cursor = null;
+      setOptions(dom.layer, event.attention.length, "layer");
+      setOptions(dom.head, event.attention[0].length, "head");
     }
+    if (!event || (state.cursor && state.cursor.q >= event.attention[0][0].length)) state.cursor = null;
     frame.request();
   }
 
   return {
-    update(message) {
-      if (message.type === "session") state.vocab = message.record ? message.record.vocab : [];
-      const event = latestWith(message, "attention");
-      if (event !== undefined) show(event);
+    // A session shown: its newest step with attention (the full ones).
+    reset({ record, steps }) {
+      state.label = tokenLabels(record?.vocab ?? [], schema.bos_label);
+      display((steps || []).findLast((step) => step.attention) ?? null);
     },
-    resize() {
-      frame.request();
+    show(event) {
+      if (event.attention) display(event);
     },
-    destroy() {
-      frame.cancel();
-      el.replaceChildren();
-    },
+    ...frameLifecycle(el, frame),
   };
 }

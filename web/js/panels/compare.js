@@ -1,71 +1,65 @@
 // Run comparison: tick two or more stored sessions to overlay their smoothed
 // loss curves (aligned by step), with the config fields that differ and each
-// run's latest samples side by side. Reads stored sessions through
-// options.source (listSessions, steps, samples; see app.js) and follows live
-// events of the ticked sessions, whichever tab trains them.
+// run's latest samples side by side. Hears the sessions list (list), reads
+// a ticked run's stored steps through the `stored` option ({steps, samples})
+// and follows every session's events and samples (all(message)), whichever
+// tab trains them.
 //
 // The element publishes data-compared (ticked ids, comma-separated),
 // data-points (JSON {id: points}) and data-differ (differing fields).
-import { createCanvas, theme } from "./canvas.js";
-import { createSeries, drawAxes } from "./plot.js";
-import { createFrame } from "../draw/frame.js";
+import { createChart, paddedRange, stepRange } from "../draw/chart.js";
+import { RUNS } from "../draw/colours.js";
+import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { createSeries } from "../draw/series.js";
 
-const COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#db2777"];
-const PAD = { left: 46, right: 12, top: 12, bottom: 30 };
-const LIST_REFRESH_MS = 1000;
+const MAX_LINES = 12; // runs drawn at once (the palette repeats after six)
 const SAMPLES_SHOWN = 6;
-const RELOAD_MS = 400; // longer than the client's write batching (250 ms)
+const RELOAD_MS = 400; // longer than the sessions' write batching (250 ms)
 
-export function create(el, { source }) {
-  const picker = document.createElement("fieldset");
-  picker.className = "compare-picker";
-  const legend = document.createElement("legend");
-  legend.textContent = "Runs to compare";
-  const choices = document.createElement("div");
-  choices.className = "compare-choices";
-  picker.append(legend, choices);
-  el.append(picker);
-  const surface = createCanvas(el, { label: "Smoothed loss of the compared runs by step", height: 220 });
-  const hint = document.createElement("p");
-  hint.className = "hint";
-  const table = document.createElement("table");
-  table.className = "compare-table";
-  el.append(hint, table);
+// The runs' smoothed losses on one x grid for the chart: every step up to the
+// last one shown, or every `stride`-th when there are more steps than pixel
+// columns, and each run's last step (each run shows its value at or before
+// each grid step; null after its last). runs: series or null, one per line.
+function aligned(runs, columns) {
+  const ends = runs.filter((run) => run?.count).map((run) => run.lastStep());
+  const last = Math.max(1, ...ends);
+  const stride = Math.max(1, Math.ceil(last / Math.max(1, columns)));
+  const grid = new Set(ends);
+  for (let x = 1; x < last; x += stride) grid.add(x);
+  const xs = [...grid].sort((a, b) => a - b);
+  const ys = runs.map((run) => {
+    const y = new Array(xs.length).fill(null);
+    if (!run?.count) return y;
+    const [steps, ema] = [run.steps(), run.ema()];
+    let i = -1;
+    xs.forEach((x, k) => {
+      while (i + 1 < steps.length && steps[i + 1] <= x) i += 1;
+      if (i >= 0 && x <= steps[steps.length - 1]) y[k] = ema[i];
+    });
+    return y;
+  });
+  return [xs, ...ys];
+}
 
-  const state = {
-    sessions: [], // listSessions() records
-    ticked: [], // ids, in the order ticked
-    runs: new Map(), // id -> {series, samples, loading}
-    current: null,
-  };
-  el.dataset.compared = "";
+function configDifferences(records) {
+  const fields = Object.keys(records[0].config || {});
+  return fields.filter((name) => records.some((r) => r.config[name] !== records[0].config[name]));
+}
 
-  const colorOf = (id) => COLORS[state.ticked.indexOf(id) % COLORS.length];
+// The ticked runs' data: each run's loss series and sample batches, read
+// from the store, then followed through live events. changed() asks for a redraw.
+function createRuns(stored, changed) {
+  const runs = new Map(); // id -> {series, samples, loading, pending, reload}
 
-  // ---- data ----------------------------------------------------------------
-
-  let listTimer = 0;
-  function refreshList() {
-    if (listTimer) return;
-    listTimer = setTimeout(async () => {
-      listTimer = 0;
-      state.sessions = await source.listSessions();
-      const known = new Set(state.sessions.map((s) => s.id));
-      state.ticked = state.ticked.filter((id) => known.has(id));
-      renderChoices();
-      frame.request();
-    }, LIST_REFRESH_MS);
-  }
-
-  // Read a run's stored steps; events arriving meanwhile are held and then
+  // Events arriving while the stored steps are read are held and then
   // appended. A running session's newest steps reach the store a little
-  // after their events (the client batches writes), so a gap between the two
+  // after their events (writes are batched), so a gap between the two
   // means reading again a moment later.
   async function load(id) {
-    const run = { series: createSeries(), samples: [], loading: true, pending: [] };
-    state.runs.set(id, run);
-    const [steps, samples] = await Promise.all([source.steps(id), source.samples(id)]);
-    if (state.runs.get(id) !== run) return;
+    const run = { series: createSeries(), samples: [], loading: true, pending: [], reload: 0 };
+    runs.set(id, run);
+    const [steps, samples] = await Promise.all([stored.steps(id), stored.samples(id)]);
+    if (runs.get(id) !== run) return;
     for (const event of steps) run.series.push(event.step, event.loss);
     run.samples = samples;
     run.loading = false;
@@ -77,218 +71,183 @@ export function create(el, { source }) {
       }
       run.series.push(event.step, event.loss);
     }
-    frame.request();
+    changed();
   }
 
   function reloadSoon(id) {
-    const run = state.runs.get(id);
+    const run = runs.get(id);
     if (run.reload) return;
     run.reload = setTimeout(() => {
-      if (state.runs.get(id) === run) load(id);
+      if (runs.get(id) === run) load(id);
     }, RELOAD_MS);
   }
+
+  return {
+    get: (id) => runs.get(id),
+    open(id) {
+      if (!runs.has(id)) load(id);
+    },
+    close(id) {
+      clearTimeout(runs.get(id)?.reload);
+      runs.delete(id);
+    },
+    // A step of a run: appended. A step at or before the last one means the
+    // run was reset: its curve starts again; a gap (steps not seen here)
+    // means reading the stored steps again.
+    event(id, event) {
+      const run = runs.get(id);
+      if (!run || run.reload) return;
+      if (run.loading) run.pending.push(event);
+      else if (event.step > run.series.lastStep() + 1) reloadSoon(id);
+      else {
+        run.series.push(event.step, event.loss);
+        changed();
+      }
+    },
+    sample(id, batch) {
+      const run = runs.get(id);
+      if (!run) return;
+      run.samples.push(batch);
+      changed();
+    },
+  };
+}
+
+function createDom(el) {
+  const picker = document.createElement("fieldset");
+  picker.className = "compare-picker";
+  const legend = document.createElement("legend");
+  legend.textContent = "Runs to compare";
+  const choices = document.createElement("div");
+  choices.className = "compare-choices";
+  picker.append(legend, choices);
+  const plotBox = document.createElement("div");
+  const hint = document.createElement("p");
+  hint.className = "hint";
+  const table = document.createElement("table");
+  table.className = "compare-table";
+  el.append(picker, plotBox, hint, table);
+  const chart = createChart(plotBox, {
+    label: "Smoothed loss of the compared runs by step",
+    height: 220,
+    yTitle: "smoothed loss",
+    series: Array.from({ length: MAX_LINES }, (_, k) => ({ stroke: RUNS[k % RUNS.length], width: 2 })),
+    xRange: stepRange({ first: 1, minSpan: 9 }),
+    yRange: (min, max) => paddedRange(min, max, { minMargin: 0.05, floor: 0, fallback: [0, 4] }),
+  });
+  return { choices, hint, table, chart };
+}
+
+// One checkbox per stored session, with its run's colour when ticked.
+function renderChoices({ choices }, { sessions, ticked }, onTick) {
+  choices.replaceChildren(...sessions.map((session) => {
+    const label = document.createElement("label");
+    label.className = "compare-choice";
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", value: session.id });
+    box.checked = ticked.includes(session.id);
+    box.addEventListener("change", () => onTick(session.id, box.checked));
+    const swatch = document.createElement("span");
+    swatch.className = "compare-swatch";
+    swatch.style.background = box.checked ? runColour(ticked, session.id) : "transparent";
+    label.append(box, swatch, session.id);
+    return label;
+  }));
+  if (!sessions.length) choices.textContent = "No sessions yet.";
+}
+
+const runColour = (ticked, id) => RUNS[ticked.indexOf(id) % RUNS.length];
+
+function tableRows(records, runs) {
+  if (records.length < 2) return [];
+  const rows = configDifferences(records).map((name) => [name, records.map((r) => String(r.config[name]))]);
+  rows.push(["dataset", records.map((r) => r.dataset_name || "-")]);
+  rows.push(["steps", records.map((r) => `${r.step} / ${r.num_steps}`)]);
+  rows.push(["smoothed loss", records.map((r) => runs.get(r.id)?.series.lastEma()?.toFixed(4) ?? "-")]);
+  rows.push(["latest samples", records.map((r) => {
+    const latest = (runs.get(r.id)?.samples || []).at(-1);
+    return latest ? `${latest.samples.slice(0, SAMPLES_SHOWN).join(", ")} (step ${latest.step})` : "none yet";
+  })]);
+  return rows;
+}
+
+function renderTable(table, records, rows, ticked) {
+  table.replaceChildren();
+  if (!rows.length) return;
+  const head = table.createTHead().insertRow();
+  head.append(document.createElement("th"));
+  for (const record of records) {
+    const th = Object.assign(document.createElement("th"), { scope: "col", textContent: record.id });
+    th.style.borderBottomColor = runColour(ticked, record.id);
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const [label, cells] of rows) {
+    const tr = body.insertRow();
+    tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: label }));
+    for (const cell of cells) tr.insertCell().textContent = cell;
+  }
+}
+
+function draw(el, dom, state, runs) {
+  const records = state.ticked.map((id) => state.sessions.find((s) => s.id === id)).filter(Boolean);
+  el.dataset.compared = records.map((r) => r.id).join(",");
+  el.dataset.points = JSON.stringify(Object.fromEntries(records.map((r) => [r.id, runs.get(r.id)?.series.count ?? 0])));
+  el.dataset.differ = records.length >= 2 ? configDifferences(records).join(",") : "";
+  dom.hint.textContent = records.length < 2 ? "Tick two or more runs to overlay their smoothed loss." : "";
+  // The table is drawn with the curves, up to once per frame during a run:
+  // rebuilt only when some text changed.
+  const rows = tableRows(records, runs);
+  const key = JSON.stringify([records.map((r) => r.id), rows]);
+  if (key !== state.shownTable) renderTable(dom.table, records, rows, state.ticked);
+  state.shownTable = key;
+  // Ticked run k on line k, in its colour.
+  const lines = Array.from({ length: MAX_LINES }, (_, k) => runs.get(state.ticked[k])?.series ?? null);
+  dom.chart.set(aligned(lines, dom.chart.plotWidth()));
+}
+
+export function create(el, { stored }) {
+  const dom = createDom(el);
+  const state = { sessions: [], ticked: [], current: null, shownTable: "" }; // sessions: the list; ticked: ids in order
+  const frame = createFrame(() => draw(el, dom, state, runs));
+  const runs = createRuns(stored, () => frame.request());
+  el.dataset.compared = "";
 
   function tick(id, on) {
     state.ticked = state.ticked.filter((x) => x !== id);
     if (on) {
       state.ticked.push(id);
-      if (!state.runs.has(id)) load(id);
+      runs.open(id);
     } else {
-      state.runs.delete(id);
+      runs.close(id);
     }
-    renderChoices();
+    renderChoices(dom, state, tick);
     frame.request();
   }
 
-  // A step of a ticked run: append it. A step at or before the last one
-  // means the run was reset: its curve starts again; a gap (steps this panel
-  // did not see) means reading the stored steps again.
-  function addEvent(id, event) {
-    const run = state.runs.get(id);
-    if (!run) return;
-    if (run.loading) {
-      run.pending.push(event);
-      return;
-    }
-    if (run.reload) return;
-    if (event.step > run.series.lastStep() + 1) {
-      reloadSoon(id);
-      return;
-    }
-    if (event.step <= run.series.lastStep()) run.series.rewind(event.step);
-    run.series.push(event.step, event.loss);
-    frame.request();
-  }
-
-  // ---- drawing --------------------------------------------------------------
-
-  function renderChoices() {
-    choices.replaceChildren();
-    for (const session of state.sessions) {
-      const label = document.createElement("label");
-      label.className = "compare-choice";
-      const box = document.createElement("input");
-      box.type = "checkbox";
-      box.value = session.id;
-      box.checked = state.ticked.includes(session.id);
-      box.addEventListener("change", () => tick(session.id, box.checked));
-      const swatch = document.createElement("span");
-      swatch.className = "compare-swatch";
-      swatch.style.background = box.checked ? colorOf(session.id) : "transparent";
-      label.append(box, swatch, session.id);
-      choices.append(label);
-    }
-    if (!state.sessions.length) choices.textContent = "No sessions yet.";
-  }
-
-  function configDifferences(runs) {
-    const fields = Object.keys(runs[0].config || {});
-    return fields.filter((name) => runs.some((r) => r.config[name] !== runs[0].config[name]));
-  }
-
-  // The table as rows of text; rebuilt only when some text changed (it is
-  // drawn with the curves, up to once per frame during a run).
-  let shownTable = "";
-  function renderTable(records) {
-    const rows = [];
-    const differ = records.length >= 2 ? configDifferences(records) : [];
-    el.dataset.differ = differ.join(",");
-    if (records.length >= 2) {
-      for (const name of differ) rows.push([name, records.map((r) => String(r.config[name]))]);
-      rows.push(["dataset", records.map((r) => r.dataset_name || "-")]);
-      rows.push(["steps", records.map((r) => `${r.step} / ${r.num_steps}`)]);
-      rows.push(["smoothed loss", records.map((r) => {
-        const series = state.runs.get(r.id)?.series;
-        return series && series.count ? series.ema()[series.count - 1].toFixed(4) : "-";
-      })]);
-      rows.push(["latest samples", records.map((r) => {
-        const batches = state.runs.get(r.id)?.samples || [];
-        const latest = batches[batches.length - 1];
-        return latest ? `${latest.samples.slice(0, SAMPLES_SHOWN).join(", ")} (step ${latest.step})` : "none yet";
-      })]);
-    }
-    const key = JSON.stringify([records.map((r) => r.id), rows]);
-    if (key === shownTable) return;
-    shownTable = key;
-    table.replaceChildren();
-    if (!rows.length) return;
-    const head = table.createTHead().insertRow();
-    head.append(document.createElement("th"));
-    for (const record of records) {
-      const th = document.createElement("th");
-      th.scope = "col";
-      th.textContent = record.id;
-      th.style.borderBottomColor = colorOf(record.id);
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (const [label, cells] of rows) {
-      const tr = body.insertRow();
-      const th = document.createElement("th");
-      th.scope = "row";
-      th.textContent = label;
-      tr.append(th);
-      for (const cell of cells) tr.insertCell().textContent = cell;
-    }
-  }
-
-  function draw() {
-    const records = state.ticked.map((id) => state.sessions.find((s) => s.id === id)).filter(Boolean);
-    el.dataset.compared = records.map((r) => r.id).join(",");
-    el.dataset.points = JSON.stringify(Object.fromEntries(records.map((r) => [r.id, state.runs.get(r.id)?.series.count ?? 0])));
-    hint.textContent = records.length < 2 ? "Tick two or more runs to overlay their smoothed loss." : "";
-    renderTable(records);
-
-    if (!surface.fit()) return;
-    const { ctx, size } = surface;
-    const colors = theme();
-    const plot = { x: PAD.left, y: PAD.top, w: Math.max(10, size.width - PAD.left - PAD.right),
-                   h: Math.max(10, size.height - PAD.top - PAD.bottom) };
-    const runs = records.map((r) => ({ id: r.id, series: state.runs.get(r.id)?.series })).filter((r) => r.series?.count);
-    let x1 = 10;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const { series } of runs) {
-      x1 = Math.max(x1, series.lastStep());
-      const ema = series.ema();
-      for (let i = 0; i < series.count; i += 1) {
-        lo = Math.min(lo, ema[i]);
-        hi = Math.max(hi, ema[i]);
-      }
-    }
-    if (!Number.isFinite(lo)) [lo, hi] = [0, 4];
-    const margin = Math.max(0.05, (hi - lo) * 0.06);
-    lo = Math.max(0, lo - margin);
-    hi += margin;
-    const x0 = 1;
-    const sx = (step) => plot.x + ((step - x0) / (x1 - x0)) * plot.w;
-    const sy = (value) => plot.y + (1 - (value - lo) / (hi - lo)) * plot.h;
-    drawAxes(ctx, plot, { x0, x1, lo, hi, sx, sy }, colors, "smoothed loss");
-
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(plot.x, plot.y, plot.w, plot.h);
-    ctx.clip();
-    ctx.lineWidth = 2;
-    for (const { id, series } of runs) {
-      // At most one vertex per pixel column: a 10,000-step run draws like a short one.
-      const steps = series.steps();
-      const ema = series.ema();
-      ctx.strokeStyle = colorOf(id);
-      ctx.beginPath();
-      let lastX = -Infinity;
-      for (let i = 0; i < series.count; i += 1) {
-        const x = sx(steps[i]);
-        if (x - lastX < 1 && i < series.count - 1) continue;
-        ctx.lineTo(x, sy(ema[i]));
-        lastX = x;
-      }
-      ctx.stroke();
-    }
-    ctx.restore();
-  }
-
-  const frame = createFrame(draw);
-  renderChoices();
-  refreshList();
-
+  renderChoices(dom, state, tick);
   return {
-    update(message) {
-      switch (message.type) {
-        case "session":
-          // The first two sessions shown are ticked, so a second run is
-          // compared with the first at once; after that the learner picks.
-          if (message.session !== "recording" && message.session !== state.current && !message.travel) {
-            state.current = message.session;
-            if (!state.ticked.includes(message.session) && state.ticked.length < 2) tick(message.session, true);
-          }
-          refreshList();
-          break;
-        case "event":
-          addEvent(message.session, message.event);
-          break;
-        case "sessions":
-        case "status":
-          refreshList();
-          break;
-        case "sample": {
-          const run = state.runs.get(message.session);
-          if (run) {
-            run.samples.push(message.result);
-            frame.request();
-          }
-          break;
-        }
-        default:
+    // The first two sessions shown are ticked, so a second run is compared
+    // with the first at once; after that the learner picks.
+    reset({ session, travel }) {
+      if (session && session !== "recording" && session !== state.current && travel == null) {
+        state.current = session;
+        if (!state.ticked.includes(session) && state.ticked.length < 2) tick(session, true);
       }
     },
-    resize() {
+    // The checkboxes are rebuilt only when the sessions change, not at every
+    // refresh of their steps (a focused checkbox keeps its focus).
+    list(sessions) {
+      const ids = sessions.map((s) => s.id).join();
+      const changed = ids !== state.sessions.map((s) => s.id).join();
+      state.sessions = sessions;
+      state.ticked = state.ticked.filter((id) => sessions.some((s) => s.id === id));
+      if (changed) renderChoices(dom, state, tick);
       frame.request();
     },
-    destroy() {
-      clearTimeout(listTimer);
-      frame.cancel();
-      el.replaceChildren();
+    all(message) {
+      if (message.type === "event") runs.event(message.session, message.event);
+      else if (message.type === "sample") runs.sample(message.session, message.result);
     },
+    ...frameLifecycle(el, frame, dom.chart),
   };
 }

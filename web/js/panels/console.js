@@ -5,16 +5,17 @@
 // the run carries on undisturbed. The log echoes the code and shows the
 // output and any error as text.
 //
-// Runs code through options.source.runConsole (app.js; null when no live
-// session is shown). For tests and the curious, each log entry carries
-// data-status ("ok" | "error" | "pending").
+// Runs code on the shown session's live model: view.model.ask("console",
+// {code}) (the live one even during time travel; view.model.missing says why
+// there is none). No read per step: the model is handed over with the view.
+// For tests and the curious, each log entry carries data-status ("ok" |
+// "error" | "pending").
 const LOG_LIMIT = 200; // entries kept
+const NO_MODEL = "Start a session first: the console runs against a live model.";
 
 let nextId = 0;
 
-export function create(el, options = {}) {
-  const uid = `console${nextId++}`;
-  const source = options.source;
+function createDom(el, uid) {
   const note = document.createElement("p");
   note.className = "console-note";
   note.setAttribute("role", "note");
@@ -30,62 +31,59 @@ export function create(el, options = {}) {
   const label = document.createElement("label");
   label.htmlFor = `${uid}-code`;
   label.textContent = "Python";
-  const code = document.createElement("textarea");
-  code.id = `${uid}-code`;
-  code.rows = 2;
-  code.spellcheck = false;
-  code.placeholder = "state_dict['wte'][0][:4]";
+  const code = Object.assign(document.createElement("textarea"), {
+    id: `${uid}-code`, rows: 2, spellcheck: false, placeholder: "state_dict['wte'][0][:4]",
+  });
   code.setAttribute("aria-keyshortcuts", "Enter Shift+Enter");
-  const run = document.createElement("button");
-  run.type = "submit";
-  run.textContent = "Evaluate";
+  const run = Object.assign(document.createElement("button"), { type: "submit", textContent: "Evaluate" });
   form.append(label, code, run);
   el.append(note, log, form);
+  return { log, form, code };
+}
 
-  const state = { session: null };
+// A log entry echoing `text`, pending until its answer.
+function addEntry(log, text) {
+  const item = document.createElement("div");
+  item.className = "console-entry";
+  item.dataset.status = "pending";
+  const echo = document.createElement("pre");
+  echo.className = "console-code";
+  echo.textContent = text;
+  item.append(echo);
+  log.append(item);
+  while (log.children.length > LOG_LIMIT) log.firstElementChild.remove();
+  log.scrollTop = log.scrollHeight;
+  return item;
+}
 
-  function entry(text) {
-    const item = document.createElement("div");
-    item.className = "console-entry";
-    item.dataset.status = "pending";
-    const echo = document.createElement("pre");
-    echo.className = "console-code";
-    echo.textContent = text;
-    item.append(echo);
-    log.append(item);
-    while (log.children.length > LOG_LIMIT) log.firstElementChild.remove();
-    return item;
+// The answer under its entry: the output, then the error if any.
+function answer(log, item, output, failure) {
+  for (const [text, className] of [[output?.replace(/\n$/, ""), "console-output"], [failure, "console-error"]]) {
+    if (!text) continue;
+    const pre = document.createElement("pre");
+    pre.className = className;
+    pre.textContent = text;
+    item.append(pre);
   }
+  item.dataset.status = failure ? "error" : "ok";
+  log.scrollTop = log.scrollHeight;
+}
 
-  function show(item, output, failure) {
-    if (output) {
-      const pre = document.createElement("pre");
-      pre.className = "console-output";
-      pre.textContent = output.replace(/\n$/, "");
-      item.append(pre);
-    }
-    if (failure) {
-      const pre = document.createElement("pre");
-      pre.className = "console-error";
-      pre.textContent = failure;
-      item.append(pre);
-    }
-    item.dataset.status = failure ? "error" : "ok";
-    log.scrollTop = log.scrollHeight;
-  }
+export function create(el) {
+  const { log, form, code } = createDom(el, `console${nextId++}`);
+  let model = { missing: NO_MODEL }; // the shown session's live model
 
   async function submit() {
     const text = code.value;
     if (!text.trim()) return;
     code.value = "";
-    const item = entry(text);
-    log.scrollTop = log.scrollHeight;
+    const item = addEntry(log, text);
     try {
-      const result = state.session ? await source.runConsole(state.session, text) : null;
-      if (!result) show(item, "", "Start a session first: the console runs against a live model.");
-      else show(item, result.output, result.error_in_code);
+      if (model.missing) throw new Error(model.missing);
+      const result = await model.ask("console", { code: text });
+      answer(log, item, result.output, result.error_in_code);
     } catch (error) {
-      show(item, "", error.message);
+      answer(log, item, "", error.message);
     }
   }
 
@@ -100,8 +98,8 @@ export function create(el, options = {}) {
   });
 
   return {
-    update(message) {
-      if (message.type === "session") state.session = message.session;
+    reset(view) {
+      model = view.model ?? { missing: NO_MODEL };
     },
     resize() {},
     destroy() {

@@ -4,13 +4,16 @@
 // points glide from their previous place to the new one, so a learner sees
 // the groups form.
 //
-// Reads the live model through options.source.embeddingMap (see live.js), at
-// most a few times per second. For tests and the curious, the panel element
-// carries data-step, data-points (how many points), data-labels (the labels,
-// space-separated) and data-explained ("r1,r2").
-import { createCanvas, createLegend, theme } from "./canvas.js";
-import { createFrame } from "../draw/frame.js";
-import { createLiveFeed, liveView } from "./live.js";
+// Reads the model (read(model): model.ask("embedding_map", {})). For tests
+// and the curious, the panel element carries data-step, data-points (how
+// many points), data-labels (the labels, space-separated) and
+// data-explained ("r1,r2").
+import { createCanvas, drawMessage } from "../draw/canvas.js";
+import { theme } from "../draw/colours.js";
+import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { createLegend } from "../draw/legend.js";
+import { createReads } from "../draw/reads.js";
+import { charLabel } from "../draw/tokens.js";
 
 const VOWELS = new Set("aeiouAEIOU");
 const GLIDE_MS = 300;
@@ -18,124 +21,122 @@ const PAD = 28;
 
 const kind = (label) => (VOWELS.has(label) ? "vowel" : /^\p{L}$/u.test(label) ? "consonant" : "other");
 
-export function create(el, options = {}) {
-  const source = options.source;
+function bounds(points) {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1] ?? 0);
+  const span = (lo, hi) => (hi - lo < 1e-9 ? [lo - 1, hi + 1] : [lo, hi]);
+  return [...span(Math.min(...xs), Math.max(...xs)), ...span(Math.min(...ys), Math.max(...ys))];
+}
+
+// The positions and bounds at this moment of the glide from `from` to `to`.
+function current({ from, to, start }) {
+  const t = Math.min(1, (performance.now() - start) / GLIDE_MS);
+  const e = t * (2 - t); // ease out
+  const mix = (a, b) => a + (b - a) * e;
+  return {
+    points: to.points.map((p, i) => [mix(from.points[i][0], p[0]), mix(from.points[i][1], p[1])]),
+    bounds: to.bounds.map((b, i) => mix(from.bounds[i], b)),
+    done: t >= 1,
+  };
+}
+
+// A new map: it glides from where the points are now.
+function showMap(state, data) {
+  if (data) {
+    const target = { points: data.points.map((p) => [p[0], p[1] ?? 0]), bounds: bounds(data.points) };
+    state.from = state.to && state.to.points.length === target.points.length ? current(state) : target;
+    state.to = target;
+    state.start = performance.now();
+  }
+  state.data = data;
+}
+
+// Axes through 0 when 0 is in view, else along the edges, with their titles.
+function drawAxes({ ctx, size }, [x0, x1, y0, y1], px, py, explained, colours) {
+  ctx.strokeStyle = colours.line;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  const ax = x0 <= 0 && x1 >= 0 ? px(0) : PAD;
+  const ay = y0 <= 0 && y1 >= 0 ? py(0) : size.height - PAD;
+  ctx.moveTo(PAD, ay);
+  ctx.lineTo(size.width - PAD, ay);
+  ctx.moveTo(ax, PAD);
+  ctx.lineTo(ax, size.height - PAD);
+  ctx.stroke();
+  ctx.fillStyle = colours.muted;
+  ctx.font = `10px ${colours.mono}`;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  ctx.fillText(`PC1 (${(100 * explained[0]).toFixed(1)}% of variance)`, size.width - PAD, size.height - 10);
+  ctx.save();
+  ctx.translate(10, PAD);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(`PC2 (${(100 * (explained[1] ?? 0)).toFixed(1)}%)`, 0, 0);
+  ctx.restore();
+}
+
+// Draws the map; returns true while the glide goes on.
+function draw({ el, plot, note, state }) {
+  const { data } = state;
+  el.dataset.step = data ? String(data.step) : "";
+  el.dataset.points = data ? String(data.points.length) : "";
+  el.dataset.labels = data ? data.labels.join(" ") : "";
+  el.dataset.explained = data ? data.explained.join(",") : "";
+  note.textContent = data
+    ? `Step ${data.step}: ${data.points.length} tokens. Tokens the model treats alike end up close together.`
+    : "";
+  if (!plot.fit()) return false;
+  const colours = theme();
+  if (!data) {
+    drawMessage(plot, state.error || "Loading…", colours);
+    return false;
+  }
+  const { ctx, size } = plot;
+  const now = current(state);
+  const [x0, x1, y0, y1] = now.bounds;
+  const px = (x) => PAD + ((x - x0) / (x1 - x0)) * (size.width - 2 * PAD);
+  const py = (y) => PAD + (1 - (y - y0) / (y1 - y0)) * (size.height - 2 * PAD);
+  drawAxes(plot, now.bounds, px, py, data.explained, colours);
+  const fills = { vowel: colours.accent, consonant: colours.good, other: colours.muted };
+  ctx.font = `bold 12px ${colours.mono}`;
+  ctx.textAlign = "center";
+  now.points.forEach(([x, y], i) => {
+    const label = data.labels[i];
+    ctx.fillStyle = fills[kind(label)];
+    ctx.beginPath();
+    ctx.arc(px(x), py(y), 3, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.fillText(charLabel(label), px(x), py(y) - 9);
+  });
+  return !now.done;
+}
+
+export function create(el) {
   const legend = createLegend([["vowel", "vowels"], ["consonant", "consonants"], ["other", "other (BOS, digits, signs)"]]);
   const plot = createCanvas(el, { label: "Token embeddings on their first two principal components", height: 280 });
   const note = document.createElement("p");
   note.className = "panel-readout";
   el.append(legend, plot.canvas, note);
-
   // from/to: {points, bounds}; the drawing interpolates between them.
   const state = { data: null, from: null, to: null, start: 0, error: "" };
-
-  function bounds(points) {
-    const xs = points.map((p) => p[0]);
-    const ys = points.map((p) => p[1] ?? 0);
-    const span = (lo, hi) => (hi - lo < 1e-9 ? [lo - 1, hi + 1] : [lo, hi]);
-    return [...span(Math.min(...xs), Math.max(...xs)), ...span(Math.min(...ys), Math.max(...ys))];
-  }
-
-  const feed = createLiveFeed(el, (session) => source.embeddingMap(session), {
-    onSession() {
-      state.data = null;
-      state.to = null;
-      frame.request();
-    },
-    onResult(data) {
-      state.error = data ? "" : feed.idle;
-      if (data) {
-        const target = { points: data.points.map((p) => [p[0], p[1] ?? 0]), bounds: bounds(data.points) };
-        state.from = state.to && state.to.points.length === target.points.length ? current() : target;
-        state.to = target;
-        state.start = performance.now();
-      }
-      state.data = data;
-      frame.request();
-    },
-    onError(error) {
-      state.error = error.message;
-      frame.request();
-    },
+  const reads = createReads();
+  const frame = createFrame(() => {
+    if (draw({ el, plot, note, state })) frame.request();
   });
 
-  // The positions and bounds at this moment of the glide.
-  function current() {
-    const { from, to } = state;
-    const t = Math.min(1, (performance.now() - state.start) / GLIDE_MS);
-    const e = t * (2 - t); // ease out
-    const mix = (a, b) => a + (b - a) * e;
-    return {
-      points: to.points.map((p, i) => [mix(from.points[i][0], p[0]), mix(from.points[i][1], p[1])]),
-      bounds: to.bounds.map((b, i) => mix(from.bounds[i], b)),
-      done: t >= 1,
-    };
-  }
-
-  function draw() {
-    const { data } = state;
-    el.dataset.step = data ? String(data.step) : "";
-    el.dataset.points = data ? String(data.points.length) : "";
-    el.dataset.labels = data ? data.labels.join(" ") : "";
-    el.dataset.explained = data ? data.explained.join(",") : "";
-    note.textContent = data
-      ? `Step ${data.step}: ${data.points.length} tokens. Tokens the model treats alike end up close together.`
-      : "";
-    if (!plot.fit()) return;
-    const { ctx, size } = plot;
-    const colours = theme();
-    const mono = colours.mono || "monospace";
-    ctx.textBaseline = "middle";
-    if (!data) {
-      ctx.fillStyle = colours.muted;
-      ctx.font = `12px ${mono}`;
-      ctx.textAlign = "center";
-      ctx.fillText(state.error || "Loading…", size.width / 2, size.height / 2);
-      return;
-    }
-    const now = current();
-    const [x0, x1, y0, y1] = now.bounds;
-    const w = size.width - 2 * PAD;
-    const h = size.height - 2 * PAD;
-    const px = (x) => PAD + ((x - x0) / (x1 - x0)) * w;
-    const py = (y) => PAD + (1 - (y - y0) / (y1 - y0)) * h;
-
-    // Axes through 0 when 0 is in view, else along the edges.
-    ctx.strokeStyle = colours.line;
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    const ax = x0 <= 0 && x1 >= 0 ? px(0) : PAD;
-    const ay = y0 <= 0 && y1 >= 0 ? py(0) : size.height - PAD;
-    ctx.moveTo(PAD, ay);
-    ctx.lineTo(size.width - PAD, ay);
-    ctx.moveTo(ax, PAD);
-    ctx.lineTo(ax, size.height - PAD);
-    ctx.stroke();
-    ctx.fillStyle = colours.muted;
-    ctx.font = `10px ${mono}`;
-    ctx.textAlign = "right";
-    ctx.fillText(`PC1 (${(100 * data.explained[0]).toFixed(1)}% of variance)`, size.width - PAD, size.height - 10);
-    ctx.save();
-    ctx.translate(10, PAD);
-    ctx.rotate(-Math.PI / 2);
-    ctx.fillText(`PC2 (${(100 * (data.explained[1] ?? 0)).toFixed(1)}%)`, 0, 0);
-    ctx.restore();
-
-    const fills = { vowel: colours.accent, consonant: colours.good, other: colours.muted };
-    ctx.font = `bold 12px ${mono}`;
-    ctx.textAlign = "center";
-    now.points.forEach(([x, y], i) => {
-      const label = data.labels[i];
-      ctx.fillStyle = fills[kind(label)];
-      ctx.beginPath();
-      ctx.arc(px(x), py(y), 3, 0, 2 * Math.PI);
-      ctx.fill();
-      ctx.fillText(label === " " ? "␠" : label, px(x), py(y) - 9);
-    });
-    if (!now.done) frame.request();
-  }
-
-  const frame = createFrame(draw);
-
-  return liveView(el, feed, frame);
+  return {
+    reset() {
+      reads.forget();
+      Object.assign(state, { data: null, to: null, error: "" });
+      frame.request();
+    },
+    async read(model) {
+      const outcome = await reads.ask(model, "embedding_map", {});
+      if (!outcome) return;
+      state.error = outcome.error || outcome.missing;
+      if (!outcome.error) showMap(state, outcome.answer);
+      frame.request();
+    },
+    ...frameLifecycle(el, frame),
+  };
 }

@@ -1,5 +1,9 @@
-// SCAFFOLD (dropped when h-panels merges): today's panels behind the new
-// panel interface, so the rebuilt page can run the browser tests.
+// The panels, in the order the page shows them. Each module exports
+// create(el, {schema, stored, requestRead}) -> {reset(view), show(event),
+// sample?(batch), read?(model), all?(message), resize(), destroy()} (the
+// contract's section 5). The router gives each one its element (a section
+// with class "panel panel-<name>", data-panel="<name>" and a heading of its
+// title) and is its only caller. `help` is one sentence for the help dialog.
 import * as attention from "./attention.js";
 import * as compare from "./compare.js";
 import * as consolePanel from "./console.js";
@@ -10,59 +14,23 @@ import * as loss from "./loss.js";
 import * as probe from "./probe.js";
 import * as probs from "./probs.js";
 
-const OLD = [
-  ["loss", loss, "Loss"],
-  ["attention", attention, "Attention"],
-  ["graph", graph, "Graph pulse"],
-  ["probs", probs, "Next-token probabilities"],
-  ["inspector", inspector, "Parameters and gradients"],
-  ["embeddings", embeddings, "Embedding map"],
-  ["probe", probe, "Probe a context"],
-  ["console", consolePanel, "Python console"],
-  ["compare", compare, "Compare runs"],
+export const PANELS = [
+  { name: "loss", title: "Loss", create: loss.create,
+    help: "every step's loss, its smoothed curve, and ln(vocab size): the loss of a model that knows nothing." },
+  { name: "attention", title: "Attention", create: attention.create,
+    help: "how much each position of the current name looks at earlier positions (rows sum to 1)." },
+  { name: "graph", title: "Graph pulse", create: graph.create,
+    help: "the forward pass, backward pass and Adam step, with each stage's time; click a stage for its formula." },
+  { name: "probs", title: "Next-token probabilities", create: probs.create,
+    help: "the model's top guesses for the next character; the true one is highlighted." },
+  { name: "inspector", title: "Parameters and gradients", create: inspector.create,
+    help: "every matrix's weights, last gradients or Adam update; click a cell for its history." },
+  { name: "embeddings", title: "Embedding map", create: embeddings.create,
+    help: "the characters' embeddings in 2-D (PCA): watch vowels and consonants part." },
+  { name: "probe", title: "Probe a context", create: probe.create,
+    help: "pin a prefix and follow the probability of each next character as training goes on." },
+  { name: "console", title: "Python console", create: consolePanel.create,
+    help: "run Python on the live model, between training steps, locally in this tab." },
+  { name: "compare", title: "Compare runs", create: compare.create,
+    help: "tick sessions to overlay their smoothed loss, with their config differences and samples." },
 ];
-
-export const PANELS = OLD.map(([name, module, title]) => ({ name, title, create: (el, options) => adapt(name, module, el, options) }));
-
-function adapt(name, module, el, { stored }) {
-  let session = null;
-  let model = null;
-  let list = [];
-  const ask = (type, fields) => (model && model.ask ? model.ask(type, fields) : Promise.resolve(null));
-  const source = {
-    inspectMatrix: (id, matrixName) => ask("matrix", { name: matrixName }),
-    embeddingMap: () => ask("embedding_map", {}),
-    probe: (id, context) => ask("next_token", { context }),
-    runConsole: (id, code) => ask("console", { code }),
-    listSessions: async () => list,
-    steps: stored.steps,
-    samples: stored.samples,
-  };
-  const view = module.create(el, { source });
-  const adapter = {
-    reset(v) {
-      session = v.session;
-      model = null;
-      view.update({ type: "session", session: v.session, record: v.record, steps: v.steps, travel: v.travel, current: v.session });
-    },
-    show(event) {
-      view.update({ type: "event", session, current: session, event });
-    },
-    read(handle) {
-      model = handle;
-      view.update({ type: "status", session, current: session });
-    },
-    resize: () => view.resize(),
-    destroy: () => view.destroy(),
-  };
-  if (name === "compare") {
-    delete adapter.show;
-    delete adapter.read;
-    adapter.all = (message) => view.update(message);
-    adapter.list = (sessions) => {
-      list = sessions;
-      view.update({ type: "sessions" });
-    };
-  }
-  return adapter;
-}

@@ -2,18 +2,23 @@
 // its weights, the last step's gradients (the real ones the engine computed)
 // or Adam's last update, on a diverging scale centred on 0. Clicking a cell
 // (or the arrow keys) shows that parameter's value, gradient, Adam m and v,
-// and its history over the refreshes seen while the panel is open.
+// and its history over the reads seen while the session is shown. The
+// matrices, their order and what their rows are come from the schema.
 //
-// Reads the live model through options.source.inspectMatrix (see live.js):
-// on a new session, a new matrix, and after full step events (at most a few
-// times per second). For tests and the curious, the panel element carries
-// what is shown: data-matrix, data-view, data-step, data-shape ("rows,cols"),
-// data-grads ("none" before the first step, else "present"), data-max-abs
-// (of the shown view), data-cell ("row,col"), data-value, data-grad, data-m,
-// data-v, data-update and data-history (how many steps are recorded).
-import { createCanvas, theme, tokenLabel } from "./canvas.js";
-import { createFrame } from "../draw/frame.js";
-import { createLiveFeed, liveView } from "./live.js";
+// Reads the model (read(model): model.ask("matrix", {name})); a new matrix
+// asks for a read at once. For tests and the curious, the panel element
+// carries what is shown: data-matrix, data-view, data-step, data-shape
+// ("rows,cols"), data-grads ("none" before the first step, else "present"),
+// data-max-abs (of the shown view), data-cell ("row,col"), data-value,
+// data-grad, data-m, data-v, data-update and data-history (how many steps
+// are recorded).
+import { createCanvas, drawMessage } from "../draw/canvas.js";
+import { createChart, paddedRange } from "../draw/chart.js";
+import { diverging, theme } from "../draw/colours.js";
+import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { createReads } from "../draw/reads.js";
+import { fill, matricesOf, modelDims } from "../draw/schema.js";
+import { tokenLabels } from "../draw/tokens.js";
 
 const VIEWS = [
   ["weights", "Weights"],
@@ -24,302 +29,274 @@ const LABEL_WIDTH = 40;
 const TOP = 16;
 const MAX_CELL = 14;
 const HISTORY_LIMIT = 500; // recorded steps per cell
-const NEGATIVE = [49, 99, 177];
-const ZERO = [247, 247, 247];
-const POSITIVE = [196, 58, 49];
 
 let nextId = 0;
 
-// Diverging colour of x / scale in [-1, 1]: blue below 0, near-white at 0, red above.
-function diverging(t) {
-  const x = Math.max(-1, Math.min(1, Number.isFinite(t) ? t : 0));
-  const end = x < 0 ? NEGATIVE : POSITIVE;
-  const f = Math.abs(x);
-  const c = ZERO.map((z, k) => Math.round(z + (end[k] - z) * f));
-  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-}
-
-// state_dict's keys in microgpt's order, from the session's config.
-function matrixNames(config) {
-  const names = ["wte", "wpe", "lm_head"];
-  for (let i = 0; i < (config?.n_layer ?? 0); i += 1) {
-    for (const part of ["attn_wq", "attn_wk", "attn_wv", "attn_wo", "mlp_fc1", "mlp_fc2"]) names.push(`layer${i}.${part}`);
-  }
-  return names;
-}
-
 const format = (x) => (x === null || x === undefined ? "–" : Number(x).toPrecision(4));
 
-export function create(el, options = {}) {
-  const uid = `inspector${nextId++}`;
-  const source = options.source;
+function createControls(uid) {
   const controls = document.createElement("div");
   controls.className = "panel-controls";
-  const matrixField = document.createElement("span");
-  matrixField.className = "panel-field";
-  const matrixLabel = document.createElement("label");
-  matrixLabel.htmlFor = `${uid}-matrix`;
-  matrixLabel.textContent = "Matrix";
+  const field = document.createElement("span");
+  field.className = "panel-field";
+  const label = document.createElement("label");
+  label.htmlFor = `${uid}-matrix`;
+  label.textContent = "Matrix";
   const select = document.createElement("select");
   select.id = `${uid}-matrix`;
-  matrixField.append(matrixLabel, select);
+  field.append(label, select);
   const group = document.createElement("div");
   group.className = "inspector-views";
   group.setAttribute("role", "radiogroup");
   group.setAttribute("aria-label", "Show");
   const radios = VIEWS.map(([value, text], i) => {
-    const label = document.createElement("label");
-    const input = document.createElement("input");
-    input.type = "radio";
-    input.name = `${uid}-view`;
-    input.value = value;
-    input.checked = i === 0;
-    label.append(input, ` ${text}`);
-    group.append(label);
+    const option = document.createElement("label");
+    const input = Object.assign(document.createElement("input"), { type: "radio", name: `${uid}-view`, value, checked: i === 0 });
+    option.append(input, ` ${text}`);
+    group.append(option);
     return input;
   });
   const info = document.createElement("span");
   info.className = "panel-info";
-  controls.append(matrixField, group, info);
+  controls.append(field, group, info);
+  return { controls, select, radios, info };
+}
 
+function createScale() {
+  const legend = document.createElement("div");
+  legend.className = "panel-legend";
+  const low = document.createElement("span");
+  const bar = document.createElement("span");
+  bar.className = "panel-legend-bar";
+  bar.style.background = `linear-gradient(to right, ${diverging(-1)}, ${diverging(0)}, ${diverging(1)})`;
+  const high = document.createElement("span");
+  legend.append(low, bar, high);
+  return { legend, low, high };
+}
+
+function createDom(el, uid) {
+  const { controls, select, radios, info } = createControls(uid);
+  const about = document.createElement("p");
+  about.className = "hint inspector-about";
   const plot = createCanvas(el, { label: "Heatmap of the selected matrix", height: 200 });
   plot.canvas.tabIndex = 0;
   plot.canvas.setAttribute("aria-describedby", `${uid}-cell`);
-  const legend = document.createElement("div");
-  legend.className = "panel-legend";
-  const legendLow = document.createElement("span");
-  const legendBar = document.createElement("span");
-  legendBar.className = "panel-legend-bar inspector-legend-bar";
-  legendBar.style.background = `linear-gradient(to right, ${diverging(-1)}, ${diverging(0)}, ${diverging(1)})`;
-  const legendHigh = document.createElement("span");
-  legend.append(legendLow, legendBar, legendHigh);
-
+  const scale = createScale();
   const detail = document.createElement("div");
   detail.className = "inspector-detail";
   const cellText = document.createElement("p");
   cellText.className = "panel-readout";
   cellText.id = `${uid}-cell`;
   cellText.setAttribute("aria-live", "polite");
-  const history = createCanvas(detail, { label: "History of the selected parameter over the recorded steps", height: 80 });
-  detail.prepend(cellText);
-  el.append(controls, plot.canvas, legend, detail);
-
-  const state = {
-    vocab: [], data: null, error: "", matrix: "wte",
-    cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}]
-  };
-  const view = () => radios.find((r) => r.checked).value;
-  const cellKey = () => `${state.matrix}:${state.cell[0]},${state.cell[1]}`;
-
-  function cellValues(data, [row, col]) {
-    const i = row * data.shape[1] + col;
-    const at = (list) => (list ? list[i] : null);
-    return { step: data.step, value: data.weights[i], grad: at(data.grads), m: data.m[i], v: data.v[i], update: at(data.update) };
-  }
-
-  function record() {
-    const { data } = state;
-    if (!data || data.name !== state.matrix) return;
-    const key = cellKey();
-    const list = state.histories.get(key) || [];
-    const entry = cellValues(data, state.cell);
-    if (list.length && list[list.length - 1].step === entry.step) list[list.length - 1] = entry;
-    else list.push(entry);
-    if (list.length > HISTORY_LIMIT) list.splice(0, list.length - HISTORY_LIMIT);
-    state.histories.set(key, list);
-  }
-
-  const feed = createLiveFeed(el, (session) => source.inspectMatrix(session, state.matrix), {
-    onSession(message) {
-      state.vocab = message.record ? message.record.vocab : [];
-      state.data = null;
-      state.histories.clear();
-      setMatrices(message.record?.config);
-      frame.request();
-    },
-    onResult(data) {
-      state.data = data;
-      state.error = data ? "" : feed.idle;
-      if (data) {
-        const [rows, cols] = data.shape;
-        state.cell = [Math.min(state.cell[0], rows - 1), Math.min(state.cell[1], cols - 1)];
-        record();
-      }
-      frame.request();
-    },
-    onError(error) {
-      state.error = error.message;
-      frame.request();
-    },
+  detail.append(cellText);
+  el.append(controls, about, plot.canvas, scale.legend, detail);
+  const history = createChart(detail, {
+    label: "History of the selected parameter over the recorded steps",
+    height: 110,
+    yTitle: "value",
+    series: [{ stroke: () => theme().accent, width: 1.5 }],
+    yRange: (min, max) => paddedRange(min, max, { minMargin: 1e-4 }),
   });
+  return { select, radios, info, about, plot, scale, cellText, history };
+}
 
-  function setMatrices(config) {
-    const names = matrixNames(config);
-    select.replaceChildren(...names.map((name) => {
-      const option = document.createElement("option");
-      option.value = name;
-      option.textContent = name;
-      return option;
-    }));
-    if (!names.includes(state.matrix)) state.matrix = "wte";
-    select.value = state.matrix;
-  }
+// Heatmap geometry for a matrix in a canvas `width` px wide: cell size and canvas height.
+function geometry(width, rows, cols) {
+  const cw = Math.max(2, Math.min(MAX_CELL, (width - LABEL_WIDTH) / cols));
+  const ch = Math.max(3, Math.min(MAX_CELL, cw));
+  return { cw, ch, height: TOP + rows * ch + 4 };
+}
 
-  const rowLabel = (row) => (state.matrix === "wte" || state.matrix === "lm_head" ? tokenLabel(row, state.vocab) : String(row));
+function cellValues(data, [row, col]) {
+  const i = row * data.shape[1] + col;
+  const at = (list) => (list ? list[i] : null);
+  return { step: data.step, value: data.weights[i], grad: at(data.grads), m: data.m[i], v: data.v[i], update: at(data.update) };
+}
 
-  function geometry(rows, cols) {
-    const cw = Math.max(2, Math.min(MAX_CELL, (plot.size.width - LABEL_WIDTH) / cols));
-    const ch = Math.max(3, Math.min(MAX_CELL, cw));
-    return { cw, ch, height: TOP + rows * ch + 4 };
-  }
+// The inspector's state and what it derives: one object the panel's functions share.
+function createState(schema) {
+  const state = {
+    matrices: [], // the session's matrices from the schema: {name, layer, entry}
+    dims: modelDims(), // the session's sizes, for the schema's texts
+    label: tokenLabels([], schema.bos_label),
+    data: null, error: "", matrix: "wte",
+    cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}]
+    cellKey: () => `${state.matrix}:${state.cell[0]},${state.cell[1]}`,
+    listed: () => state.matrices.find((m) => m.name === state.matrix),
+    entry: () => state.listed()?.entry,
+    rowLabel: (row) => (state.entry()?.rows_are === "tokens" ? state.label(row) : String(row)),
+    history: () => state.histories.get(state.cellKey()) || [],
+    // The schema's sentence about the shown matrix, for this session's sizes.
+    about: () => (state.listed() ? fill(state.entry().help, { ...state.dims, i: state.listed().layer }) : ""),
+  };
+  return state;
+}
 
-  function publish(data, shown, maxAbs) {
-    const values = data ? cellValues(data, state.cell) : null;
-    Object.assign(el.dataset, {
-      matrix: state.matrix,
-      view: view(),
-      step: data ? String(data.step) : "",
-      shape: data ? data.shape.join(",") : "",
-      grads: data ? (data.grads ? "present" : "none") : "",
-      maxAbs: shown ? String(maxAbs) : "",
-      cell: data ? state.cell.join(",") : "",
-      value: values ? String(values.value) : "",
-      grad: values && values.grad !== null ? String(values.grad) : "",
-      m: values ? String(values.m) : "",
-      v: values ? String(values.v) : "",
-      update: values && values.update !== null ? String(values.update) : "",
-      history: String((state.histories.get(cellKey()) || []).length),
-    });
-    return values;
-  }
+// The shown cell's values join its history (one entry per step).
+function record(state) {
+  const { data } = state;
+  if (!data || data.name !== state.matrix) return;
+  const list = state.history();
+  const entry = cellValues(data, state.cell);
+  if (list.length && list[list.length - 1].step === entry.step) list[list.length - 1] = entry;
+  else list.push(entry);
+  if (list.length > HISTORY_LIMIT) list.splice(0, list.length - HISTORY_LIMIT);
+  state.histories.set(state.cellKey(), list);
+}
 
-  function drawHistory(colours) {
-    if (!history.fit()) return;
-    const { ctx, size } = history;
-    const list = state.histories.get(cellKey()) || [];
-    ctx.font = `10px ${colours.mono || "monospace"}`;
-    ctx.fillStyle = colours.muted;
-    ctx.textBaseline = "middle";
-    if (list.length < 2) {
-      ctx.textAlign = "center";
-      ctx.fillText("The value's history grows as the model trains.", size.width / 2, size.height / 2);
-      return;
+function setMatrices(state, select, schema, summary) {
+  state.dims = modelDims(summary?.config, summary?.vocab);
+  state.matrices = matricesOf(schema, summary?.config?.n_layer ?? 0);
+  state.label = tokenLabels(summary?.vocab ?? [], schema.bos_label);
+  const names = state.matrices.map((m) => m.name);
+  select.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name, textContent: name })));
+  if (!names.includes(state.matrix)) state.matrix = names[0] ?? "";
+  select.value = state.matrix;
+}
+
+function publish(el, state, view, shown, maxAbs) {
+  const { data } = state;
+  const values = data ? cellValues(data, state.cell) : null;
+  Object.assign(el.dataset, {
+    matrix: state.matrix,
+    view,
+    step: data ? String(data.step) : "",
+    shape: data ? data.shape.join(",") : "",
+    grads: data ? (data.grads ? "present" : "none") : "",
+    maxAbs: shown ? String(maxAbs) : "",
+    cell: data ? state.cell.join(",") : "",
+    value: values ? String(values.value) : "",
+    grad: values && values.grad !== null ? String(values.grad) : "",
+    m: values ? String(values.m) : "",
+    v: values ? String(values.v) : "",
+    update: values && values.update !== null ? String(values.update) : "",
+    history: String(state.history().length),
+  });
+  return values;
+}
+
+function describeCell(state, values) {
+  if (!values) return "";
+  const [row, col] = state.cell;
+  const which = state.entry()?.rows_are === "tokens" ? ` (row “${state.rowLabel(row)}”)` : "";
+  return `${state.matrix}[${row}][${col}]${which}: value ${format(values.value)}, gradient ${format(values.grad)}, `
+    + `Adam m ${format(values.m)}, Adam v ${format(values.v)}, update ${format(values.update)}.`;
+}
+
+function drawHeatmap({ ctx, size }, state, shown, maxAbs, colours) {
+  const [rows, cols] = state.data.shape;
+  const { cw, ch } = geometry(size.width, rows, cols);
+  for (let r = 0; r < rows; r += 1) {
+    for (let c = 0; c < cols; c += 1) {
+      ctx.fillStyle = diverging(shown[r * cols + c] / (maxAbs || 1));
+      ctx.fillRect(LABEL_WIDTH + c * cw, TOP + r * ch, Math.ceil(cw), Math.ceil(ch));
     }
-    const left = 56;
-    const steps = list.map((e) => e.step);
-    const values = list.map((e) => e.value);
-    const [s0, s1] = [steps[0], steps[steps.length - 1]];
-    let [lo, hi] = [Math.min(...values), Math.max(...values)];
-    if (hi - lo < 1e-12) [lo, hi] = [lo - 1e-6, hi + 1e-6];
-    const x = (s) => left + ((s - s0) / Math.max(1, s1 - s0)) * (size.width - left - 8);
-    const y = (v) => 6 + (1 - (v - lo) / (hi - lo)) * (size.height - 20);
-    ctx.textAlign = "right";
-    ctx.fillText(hi.toPrecision(3), left - 4, y(hi));
-    ctx.fillText(lo.toPrecision(3), left - 4, y(lo));
-    ctx.textAlign = "left";
-    ctx.fillText(`step ${s0}`, left, size.height - 6);
-    ctx.textAlign = "right";
-    ctx.fillText(`step ${s1}`, size.width - 8, size.height - 6);
-    ctx.strokeStyle = colours.accent;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    list.forEach((e, i) => (i ? ctx.lineTo(x(e.step), y(e.value)) : ctx.moveTo(x(e.step), y(e.value))));
-    ctx.stroke();
   }
+  ctx.font = `${Math.min(11, Math.max(8, ch - 2))}px ${colours.mono}`;
+  ctx.fillStyle = colours.muted;
+  ctx.textBaseline = "middle";
+  ctx.textAlign = "right";
+  for (let r = 0; r < rows; r += Math.ceil(10 / ch)) ctx.fillText(state.rowLabel(r), LABEL_WIDTH - 4, TOP + (r + 0.5) * ch);
+  ctx.textAlign = "center";
+  for (let c = 0; c < cols; c += Math.ceil(18 / cw)) ctx.fillText(String(c), LABEL_WIDTH + (c + 0.5) * cw, TOP / 2);
+  const [row, col] = state.cell;
+  ctx.strokeStyle = colours.ink;
+  ctx.lineWidth = 2;
+  ctx.strokeRect(LABEL_WIDTH + col * cw, TOP + row * ch, cw, ch);
+}
 
-  function draw() {
-    const { data } = state;
-    const key = view();
-    const shown = data ? data[key] : null;
-    let maxAbs = 0;
-    if (shown) for (const x of shown) maxAbs = Math.max(maxAbs, Math.abs(x));
-    const values = publish(data, shown, maxAbs);
-    const colours = theme();
-    const mono = colours.mono || "monospace";
-    info.textContent = data ? `${data.shape[0]} × ${data.shape[1]} · step ${data.step}` : "";
-    legendLow.textContent = shown ? (-maxAbs).toPrecision(2) : "";
-    legendHigh.textContent = shown ? `+${maxAbs.toPrecision(2)}` : "";
-    legend.hidden = !shown;
-    if (values) {
-      const [row, col] = state.cell;
-      cellText.textContent = `${state.matrix}[${row}][${col}]${state.matrix === "wte" || state.matrix === "lm_head" ? ` (row “${rowLabel(row)}”)` : ""}: `
-        + `value ${format(values.value)}, gradient ${format(values.grad)}, Adam m ${format(values.m)}, `
-        + `Adam v ${format(values.v)}, update ${format(values.update)}.`;
-    } else {
-      cellText.textContent = "";
-    }
+function draw(el, dom, state) {
+  const { data } = state;
+  const view = dom.radios.find((r) => r.checked).value;
+  const shown = data ? data[view] : null;
+  let maxAbs = 0;
+  if (shown) for (const x of shown) maxAbs = Math.max(maxAbs, Math.abs(x));
+  const values = publish(el, state, view, shown, maxAbs);
+  dom.info.textContent = data ? `${data.shape[0]} × ${data.shape[1]} · step ${data.step}` : "";
+  dom.about.textContent = state.about();
+  dom.scale.low.textContent = shown ? (-maxAbs).toPrecision(2) : "";
+  dom.scale.high.textContent = shown ? `+${maxAbs.toPrecision(2)}` : "";
+  dom.scale.legend.hidden = !shown;
+  dom.cellText.textContent = describeCell(state, values);
+  const list = state.history();
+  dom.history.set([list.map((e) => e.step), list.map((e) => e.value)]);
+  dom.history.message(list.length < 2 ? "The value's history grows as the model trains." : "");
+  const { plot } = dom;
+  if (data) plot.canvas.style.height = `${geometry(plot.size.width, ...data.shape).height}px`;
+  if (!plot.fit()) return;
+  const colours = theme();
+  if (data && shown) drawHeatmap(plot, state, shown, maxAbs, colours);
+  else drawMessage(plot, state.error || (!data ? "Loading…" : "No gradient yet: take a step first."), colours);
+}
 
-    if (data) plot.canvas.style.height = `${geometry(...data.shape).height}px`;
-    if (!plot.fit()) return;
-    const { ctx, size } = plot;
-    ctx.textBaseline = "middle";
-    if (!data || !shown) {
-      ctx.fillStyle = colours.muted;
-      ctx.font = `12px ${mono}`;
-      ctx.textAlign = "center";
-      const message = state.error || (!data ? "Loading…" : "No gradient yet: take a step first.");
-      ctx.fillText(message, size.width / 2, size.height / 2);
-      drawHistory(colours);
-      return;
-    }
-    const [rows, cols] = data.shape;
-    const { cw, ch } = geometry(rows, cols);
-    const scale = maxAbs || 1;
-    for (let r = 0; r < rows; r += 1) {
-      for (let c = 0; c < cols; c += 1) {
-        ctx.fillStyle = diverging(shown[r * cols + c] / scale);
-        ctx.fillRect(LABEL_WIDTH + c * cw, TOP + r * ch, Math.ceil(cw), Math.ceil(ch));
-      }
-    }
-    ctx.font = `${Math.min(11, Math.max(8, ch - 2))}px ${mono}`;
-    ctx.fillStyle = colours.muted;
-    ctx.textAlign = "right";
-    const rowEvery = Math.ceil(10 / ch);
-    for (let r = 0; r < rows; r += rowEvery) ctx.fillText(rowLabel(r), LABEL_WIDTH - 4, TOP + (r + 0.5) * ch);
-    ctx.textAlign = "center";
-    const colEvery = Math.ceil(18 / cw);
-    for (let c = 0; c < cols; c += colEvery) ctx.fillText(String(c), LABEL_WIDTH + (c + 0.5) * cw, TOP / 2);
-    const [row, col] = state.cell;
-    ctx.strokeStyle = colours.ink;
-    ctx.lineWidth = 2;
-    ctx.strokeRect(LABEL_WIDTH + col * cw, TOP + row * ch, cw, ch);
-    drawHistory(colours);
-  }
+const KEYS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
-  const frame = createFrame(draw);
-
-  function choose(row, col) {
+// Choosing a matrix, a view and a cell (click or arrow keys).
+function listen(dom, state, { redraw, reread }) {
+  const choose = (row, col) => {
     if (!state.data) return;
     const [rows, cols] = state.data.shape;
     state.cell = [Math.max(0, Math.min(rows - 1, row)), Math.max(0, Math.min(cols - 1, col))];
-    record();
-    frame.request();
-  }
-
-  select.addEventListener("change", () => {
-    state.matrix = select.value;
-    state.data = null;
-    state.cell = [0, 0];
-    feed.restart();
-    frame.request();
+    record(state);
+    redraw();
+  };
+  dom.select.addEventListener("change", () => {
+    Object.assign(state, { matrix: dom.select.value, data: null, cell: [0, 0] });
+    reread();
+    redraw();
   });
-  for (const radio of radios) radio.addEventListener("change", () => frame.request());
-  plot.canvas.addEventListener("click", (event) => {
+  for (const radio of dom.radios) radio.addEventListener("change", redraw);
+  const { canvas, size } = dom.plot;
+  canvas.addEventListener("click", (event) => {
     if (!state.data) return;
-    const box = plot.canvas.getBoundingClientRect();
-    const { cw, ch } = geometry(...state.data.shape);
+    const box = canvas.getBoundingClientRect();
+    const { cw, ch } = geometry(size.width, ...state.data.shape);
     const col = Math.floor((event.clientX - box.left - LABEL_WIDTH) / cw);
     const row = Math.floor((event.clientY - box.top - TOP) / ch);
-    if (row < 0 || col < 0 || row >= state.data.shape[0] || col >= state.data.shape[1]) return;
-    choose(row, col);
+    if (row >= 0 && col >= 0 && row < state.data.shape[0] && col < state.data.shape[1]) choose(row, col);
   });
-  const KEYS = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-  plot.canvas.addEventListener("keydown", (event) => {
+  canvas.addEventListener("keydown", (event) => {
     const move = KEYS[event.key];
     if (!move || !state.data) return;
     event.preventDefault();
     choose(state.cell[0] + move[0], state.cell[1] + move[1]);
   });
+}
 
-  return liveView(el, feed, frame);
+export function create(el, { schema, requestRead }) {
+  const dom = createDom(el, `inspector${nextId++}`);
+  const state = createState(schema);
+  const reads = createReads();
+  const frame = createFrame(() => draw(el, dom, state));
+  listen(dom, state, {
+    redraw: () => frame.request(),
+    reread() {
+      reads.forget();
+      requestRead();
+    },
+  });
+
+  return {
+    // A session shown: its matrices; what was read and recorded goes.
+    reset({ record: summary }) {
+      reads.forget();
+      setMatrices(state, dom.select, schema, summary);
+      Object.assign(state, { data: null, error: "" });
+      state.histories.clear();
+      frame.request();
+    },
+    async read(model) {
+      const outcome = await reads.ask(model, "matrix", { name: state.matrix });
+      if (!outcome) return;
+      state.error = outcome.error || outcome.missing;
+      if (!outcome.error) state.data = outcome.answer;
+      if (state.data) {
+        const [rows, cols] = state.data.shape;
+        state.cell = [Math.min(state.cell[0], rows - 1), Math.min(state.cell[1], cols - 1)];
+        record(state);
+      }
+      frame.request();
+    },
+    ...frameLifecycle(el, frame, dom.history),
+  };
 }

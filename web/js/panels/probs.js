@@ -11,8 +11,10 @@
 // data-position, data-positions, data-step, data-doc, data-context (the
 // document's characters before the target), data-target-char ("BOS" for the
 // end of the document), data-target-prob, data-target-rank (1 = most likely).
-import { createCanvas, latestWith, theme, tokenLabel } from "./canvas.js";
-import { createFrame } from "../draw/frame.js";
+import { createCanvas, drawMessage } from "../draw/canvas.js";
+import { theme } from "../draw/colours.js";
+import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { tokenLabels } from "../draw/tokens.js";
 
 const ROW = 26;
 const LABEL_WIDTH = 64;
@@ -20,208 +22,176 @@ const VALUE_WIDTH = 56;
 
 let nextId = 0;
 
-export function create(el) {
-  const uid = `probs${nextId++}`;
+function createDom(el, uid) {
   const controls = document.createElement("div");
   controls.className = "panel-controls";
   const button = (text, name) => {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.textContent = text;
+    const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
     b.setAttribute("aria-label", name);
     b.setAttribute("aria-keyshortcuts", name.startsWith("Prev") ? "ArrowLeft" : "ArrowRight");
     return b;
   };
   const prev = button("◀", "Previous position");
   const next = button("▶", "Next position");
-  const where = document.createElement("span");
-  where.className = "panel-info";
-  where.id = `${uid}-position`;
-  const followLabel = document.createElement("label");
-  followLabel.className = "panel-check";
-  const follow = document.createElement("input");
-  follow.type = "checkbox";
-  follow.checked = true;
+  const where = Object.assign(document.createElement("span"), { className: "panel-info", id: `${uid}-position` });
+  const followLabel = Object.assign(document.createElement("label"), { className: "panel-check" });
+  const follow = Object.assign(document.createElement("input"), { type: "checkbox", checked: true });
   followLabel.append(follow, " Follow the latest token");
   controls.append(prev, where, next, followLabel);
-
-  const context = document.createElement("p");
-  context.className = "probs-context";
+  const context = Object.assign(document.createElement("p"), { className: "probs-context" });
   context.setAttribute("aria-label", "Document context");
-
   const plot = createCanvas(el, { label: "Top next-token probabilities at the shown position", height: 7 * ROW + 8 });
   plot.canvas.tabIndex = 0;
   plot.canvas.setAttribute("aria-describedby", `${uid}-readout`);
-  const readout = document.createElement("p");
-  readout.className = "panel-readout";
-  readout.id = `${uid}-readout`;
+  const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `${uid}-readout` });
   readout.setAttribute("aria-live", "polite");
   el.append(controls, context, plot.canvas, readout);
+  return { prev, next, where, follow, context, plot, readout };
+}
 
-  const state = { vocab: [], event: null, position: 0 };
-  const positions = () => (state.event ? state.event.topk.length : 0);
-  const label = (id) => tokenLabel(id, state.vocab);
-
-  function go(position) {
-    const count = positions();
-    if (!count) return;
-    state.position = Math.min(count - 1, Math.max(0, position));
-    frame.request();
-  }
-
-  function renderContext(tokens, position) {
-    context.replaceChildren();
-    tokens.forEach((id, p) => {
-      if (p > position + 1) return;
-      const span = document.createElement("span");
-      span.textContent = label(id);
-      span.className = p === position ? "tok tok-current" : p === position + 1 ? "tok tok-target" : "tok";
-      if (p === position + 1) {
-        const arrow = document.createElement("span");
-        arrow.className = "tok-arrow";
-        arrow.textContent = "→";
-        arrow.setAttribute("aria-hidden", "true");
-        context.append(arrow);
-      }
-      context.append(span);
-    });
-  }
-
-  function publish(entry) {
-    const { event, position } = state;
-    el.dataset.position = entry ? String(position) : "";
-    el.dataset.positions = String(positions());
-    el.dataset.step = event ? String(event.step) : "";
-    el.dataset.doc = event ? event.doc : "";
-    el.dataset.context = entry ? event.tokens.slice(1, position + 1).map((id) => state.vocab[id] ?? "").join("") : "";
-    el.dataset.targetChar = entry ? (entry.target === state.vocab.length ? "BOS" : state.vocab[entry.target]) : "";
-    el.dataset.targetProb = entry ? String(entry.target_prob) : "";
-    el.dataset.targetRank = entry ? String(entry.target_rank + 1) : "";
-  }
-
-  function draw() {
-    const count = positions();
-    if (count && follow.checked) state.position = count - 1;
-    const entry = count ? state.event.topk[Math.min(state.position, count - 1)] : null;
-    publish(entry);
-    prev.disabled = !entry || state.position === 0;
-    next.disabled = !entry || state.position === count - 1;
-    if (!entry) {
-      where.textContent = "";
-      context.replaceChildren();
-      readout.textContent = "";
-    } else {
-      const { event, position } = state;
-      where.textContent = `position ${position + 1} of ${count} · step ${event.step}`;
-      renderContext(event.tokens, position);
-      const vocabSize = state.vocab.length + 1;
-      const after = position === 0 ? "the start (BOS)" : `“${el.dataset.context}”`;
-      readout.textContent = `After ${after} the target is “${label(entry.target)}”: `
-        + `probability ${entry.target_prob.toFixed(3)}, rank ${entry.target_rank + 1} of ${vocabSize}.`;
+// The document up to the target: the position's token, an arrow, the target.
+function renderContext(context, tokens, position, label) {
+  context.replaceChildren();
+  tokens.slice(0, position + 2).forEach((id, p) => {
+    if (p === position + 1) {
+      const arrow = Object.assign(document.createElement("span"), { className: "tok-arrow", textContent: "→" });
+      arrow.setAttribute("aria-hidden", "true");
+      context.append(arrow);
     }
+    const className = p === position ? "tok tok-current" : p === position + 1 ? "tok tok-target" : "tok";
+    context.append(Object.assign(document.createElement("span"), { className, textContent: label(id) }));
+  });
+}
 
-    if (!plot.fit()) return;
-    const { ctx, size } = plot;
-    const colours = theme();
-    const mono = colours.mono || "monospace";
-    ctx.textBaseline = "middle";
-    if (!entry) {
-      ctx.fillStyle = colours.muted;
-      ctx.font = `12px ${mono}`;
-      ctx.textAlign = "center";
-      ctx.fillText("Probabilities appear after the first step.", size.width / 2, size.height / 2);
-      return;
+function publish(el, { event, position, vocab }, entry, bos) {
+  Object.assign(el.dataset, {
+    position: entry ? String(position) : "",
+    positions: String(event ? event.topk.length : 0),
+    step: event ? String(event.step) : "",
+    doc: event ? event.doc : "",
+    context: entry ? event.tokens.slice(1, position + 1).map((id) => vocab[id] ?? "").join("") : "",
+    targetChar: entry ? (entry.target === vocab.length ? bos : vocab[entry.target]) : "",
+    targetProb: entry ? String(entry.target_prob) : "",
+    targetRank: entry ? String(entry.target_rank + 1) : "",
+  });
+}
+
+// The uniform guess, 1 / vocab size (a model that learned nothing), as a dashed line.
+function drawUniform({ ctx, size }, x, colours) {
+  ctx.strokeStyle = colours.muted;
+  ctx.setLineDash([3, 3]);
+  ctx.beginPath();
+  ctx.moveTo(x + 0.5, 2);
+  ctx.lineTo(x + 0.5, size.height - 14);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.fillStyle = colours.muted;
+  ctx.font = `10px ${colours.mono}`;
+  ctx.textAlign = "left";
+  ctx.fillText("uniform", x + 4, size.height - 7);
+}
+
+// The top-k as bars, and the target under a rule when it is outside them.
+function drawBars(plot, entry, state, colours) {
+  const { ctx, size } = plot;
+  const rows = entry.ids.map((id, i) => ({ id, prob: entry.probs[i], rank: i }));
+  const outside = entry.target_rank >= rows.length;
+  if (outside) rows.push({ id: entry.target, prob: entry.target_prob, rank: entry.target_rank });
+  const x0 = LABEL_WIDTH;
+  const width = Math.max(10, size.width - x0 - VALUE_WIDTH);
+  drawUniform(plot, x0 + width / (state.vocab.length + 1), colours);
+  ctx.textBaseline = "middle";
+  rows.forEach((row, i) => {
+    const y = 4 + i * ROW + (outside && i === rows.length - 1 ? 6 : 0);
+    const isTarget = row.id === entry.target;
+    if (outside && i === rows.length - 1) {
+      ctx.strokeStyle = colours.line;
+      ctx.beginPath();
+      ctx.moveTo(0, y - 3.5);
+      ctx.lineTo(size.width, y - 3.5);
+      ctx.stroke();
     }
-    const rows = entry.ids.map((id, i) => ({ id, prob: entry.probs[i], rank: i }));
-    const outside = entry.target_rank >= rows.length;
-    if (outside) rows.push({ id: entry.target, prob: entry.target_prob, rank: entry.target_rank });
-    const x0 = LABEL_WIDTH;
-    const width = Math.max(10, size.width - x0 - VALUE_WIDTH);
-
-    // The uniform guess, 1 / vocab size: a model that learned nothing.
-    const uniform = 1 / (state.vocab.length + 1);
-    ctx.strokeStyle = colours.muted;
-    ctx.setLineDash([3, 3]);
-    ctx.beginPath();
-    ctx.moveTo(x0 + uniform * width + 0.5, 2);
-    ctx.lineTo(x0 + uniform * width + 0.5, size.height - 14);
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.fillStyle = colours.muted;
-    ctx.font = `10px ${mono}`;
+    const bar = Math.max(1, row.prob * width);
+    ctx.fillStyle = isTarget ? colours.accent : colours.ink;
+    ctx.font = `${isTarget ? "bold " : ""}13px ${colours.mono}`;
+    ctx.textAlign = "right";
+    ctx.fillText(`${row.rank + 1}. ${state.label(row.id)}`, x0 - 6, y + ROW / 2 - 2);
+    ctx.globalAlpha = isTarget ? 1 : 0.55;
+    ctx.fillStyle = isTarget ? colours.accent : colours.muted;
+    ctx.fillRect(x0, y + 2, bar, ROW - 8);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = isTarget ? colours.accent : colours.ink;
+    ctx.font = `${isTarget ? "bold " : ""}12px ${colours.mono}`;
     ctx.textAlign = "left";
-    ctx.fillText("uniform", x0 + uniform * width + 4, size.height - 7);
-
-    rows.forEach((row, i) => {
-      const y = 4 + i * ROW + (outside && i === rows.length - 1 ? 6 : 0);
-      const isTarget = row.id === entry.target;
-      if (outside && i === rows.length - 1) {
-        ctx.strokeStyle = colours.line;
-        ctx.beginPath();
-        ctx.moveTo(0, y - 3.5);
-        ctx.lineTo(size.width, y - 3.5);
-        ctx.stroke();
-      }
-      ctx.fillStyle = isTarget ? colours.accent : colours.ink;
-      ctx.font = `${isTarget ? "bold " : ""}13px ${mono}`;
-      ctx.textAlign = "right";
-      ctx.fillText(`${row.rank + 1}. ${label(row.id)}`, x0 - 6, y + ROW / 2 - 2);
-      ctx.globalAlpha = isTarget ? 1 : 0.55;
-      ctx.fillStyle = isTarget ? colours.accent : colours.muted;
-      ctx.fillRect(x0, y + 2, Math.max(1, row.prob * width), ROW - 8);
-      ctx.globalAlpha = 1;
-      ctx.fillStyle = isTarget ? colours.accent : colours.ink;
-      ctx.font = `${isTarget ? "bold " : ""}12px ${mono}`;
-      ctx.textAlign = "left";
-      ctx.fillText(row.prob.toFixed(3), x0 + Math.max(1, row.prob * width) + 4, y + ROW / 2 - 2);
-    });
-  }
-
-  const frame = createFrame(draw);
-
-  prev.addEventListener("click", () => {
-    follow.checked = false;
-    go(state.position - 1);
+    ctx.fillText(row.prob.toFixed(3), x0 + bar + 4, y + ROW / 2 - 2);
   });
-  next.addEventListener("click", () => {
-    follow.checked = false;
-    go(state.position + 1);
-  });
-  follow.addEventListener("change", () => frame.request());
+}
 
-  const KEYS = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -1, ArrowDown: 1 };
-  el.addEventListener("keydown", (event) => {
-    if (event.target.closest("select, input:not([type=checkbox])")) return;
-    const count = positions();
+function draw(el, dom, state, bos) {
+  const count = state.event ? state.event.topk.length : 0;
+  if (count && dom.follow.checked) state.position = count - 1;
+  const entry = count ? state.event.topk[Math.min(state.position, count - 1)] : null;
+  publish(el, state, entry, bos);
+  dom.prev.disabled = !entry || state.position === 0;
+  dom.next.disabled = !entry || state.position === count - 1;
+  const { event, position } = state;
+  dom.where.textContent = entry ? `position ${position + 1} of ${count} · step ${event.step}` : "";
+  if (entry) renderContext(dom.context, event.tokens, position, state.label);
+  else dom.context.replaceChildren();
+  const after = position === 0 ? `the start (${bos})` : `“${el.dataset.context}”`;
+  dom.readout.textContent = entry ? `After ${after} the target is “${state.label(entry.target)}”: `
+    + `probability ${entry.target_prob.toFixed(3)}, rank ${entry.target_rank + 1} of ${state.vocab.length + 1}.` : "";
+  if (!dom.plot.fit()) return;
+  if (entry) drawBars(dom.plot, entry, state, theme());
+  else drawMessage(dom.plot, "Probabilities appear after the first step.", theme());
+}
+
+const KEYS = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -1, ArrowDown: 1 };
+
+// Stepping through the positions: the buttons, the arrow keys, Home and End.
+function listen(el, dom, state, redraw) {
+  const go = (position, follow = false) => {
+    const count = state.event ? state.event.topk.length : 0;
     if (!count) return;
-    let target = null;
-    if (event.key in KEYS) target = state.position + KEYS[event.key];
-    else if (event.key === "Home") target = 0;
-    else if (event.key === "End") target = count - 1;
-    if (target === null) return;
+    dom.follow.checked = follow;
+    state.position = Math.min(count - 1, Math.max(0, position));
+    redraw();
+  };
+  dom.prev.addEventListener("click", () => go(state.position - 1));
+  dom.next.addEventListener("click", () => go(state.position + 1));
+  dom.follow.addEventListener("change", redraw);
+  el.addEventListener("keydown", (event) => {
+    if (event.target.closest("select, input:not([type=checkbox])") || !state.event) return;
+    const targets = { Home: 0, End: state.event.topk.length - 1 };
+    const target = event.key in KEYS ? state.position + KEYS[event.key] : targets[event.key];
+    if (target === undefined) return;
     event.preventDefault();
-    follow.checked = event.key === "End";
-    go(target);
+    go(target, event.key === "End");
   });
+}
 
-  function show(event) {
+export function create(el, { schema }) {
+  const dom = createDom(el, `probs${nextId++}`);
+  const state = { vocab: [], event: null, position: 0, label: tokenLabels([], schema.bos_label) };
+  const frame = createFrame(() => draw(el, dom, state, schema.bos_label));
+  listen(el, dom, state, () => frame.request());
+
+  function display(event) {
     state.event = event;
-    if (event && !follow.checked) state.position = Math.min(state.position, event.topk.length - 1);
+    if (event && !dom.follow.checked) state.position = Math.min(state.position, event.topk.length - 1);
     frame.request();
   }
 
   return {
-    update(message) {
-      if (message.type === "session") state.vocab = message.record ? message.record.vocab : [];
-      const event = latestWith(message, "topk");
-      if (event !== undefined) show(event);
+    // A session shown: its newest step with probabilities (the full ones).
+    reset({ record, steps }) {
+      state.vocab = record?.vocab ?? [];
+      state.label = tokenLabels(state.vocab, schema.bos_label);
+      display((steps || []).findLast((step) => step.topk) ?? null);
     },
-    resize() {
-      frame.request();
+    show(event) {
+      if (event.topk) display(event);
     },
-    destroy() {
-      frame.cancel();
-      el.replaceChildren();
-    },
+    ...frameLifecycle(el, frame),
   };
 }

@@ -1,6 +1,8 @@
 // The one-screen help: the keyboard shortcuts and what the panels show, in a
 // modal <dialog>. open() remembers the focused element and gives focus back
 // when the dialog closes (Esc, the Close button or a click on the backdrop).
+import { PANELS } from "../panels/index.js";
+
 const SHORTCUTS = [
   ["N", "New session (with the settings in the form)"],
   ["Enter", "New session (outside a button or field)"],
@@ -14,17 +16,9 @@ const SHORTCUTS = [
   ["↑ ↓ ← →", "Read the weights cell by cell (Attention heatmap, when focused)"],
 ];
 
-const PANELS = [
-  ["Loss", "every step's loss, its smoothed curve, and ln(vocab size): the loss of a model that knows nothing."],
-  ["Attention", "how much each position of the current name looks at earlier positions (rows sum to 1)."],
-  ["Graph pulse", "the forward pass, backward pass and Adam step, with each stage's time; click a stage for its formula."],
-  ["Probabilities", "the model's top guesses for the next character; the true one is highlighted."],
+// What the panels show comes from their list; these are the rest of the page.
+const PAGE = [
   ["Samples", "names drawn from the model at each step: watch them improve."],
-  ["Parameters and gradients", "every matrix's weights, last gradients or Adam update; click a cell for its history."],
-  ["Embedding map", "the characters' embeddings in 2-D (PCA): watch vowels and consonants part."],
-  ["Probe a context", "pin a prefix and follow the probability of each next character as training goes on."],
-  ["Python console", "run Python on the live model, between training steps, locally in this tab."],
-  ["Compare runs", "tick sessions to overlay their smoothed loss, with their config differences and samples."],
   ["Time travel", "drag the scrubber under the progress bar to redraw the panels as they were at an earlier step."],
   ["Import, share", "import a trace file to explore it read-only; Copy link shares the settings (never starts a run)."],
 ];
@@ -66,7 +60,7 @@ export function create({ parent = document.body } = {}) {
   panelsTitle.textContent = "The panels";
   const panels = document.createElement("ul");
   panels.className = "help-panels";
-  for (const [name, what] of PANELS) {
+  for (const [name, what] of [...PANELS.map((panel) => [panel.title, panel.help]), ...PAGE]) {
     const item = document.createElement("li");
     const strong = document.createElement("strong");
     strong.textContent = name;

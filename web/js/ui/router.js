@@ -4,7 +4,8 @@
 //
 //   select(view)    a session is newly shown, live (progress, timeline, ...)
 //   reset(view)     the panels redraw: on select, and at every time-travel step
-//                   view = {session, record, steps, samples, travel}
+//                   view = {session, record, steps, samples, travel, model}:
+//                   model asks the shown session's live model (the console)
 //   show(event)     a live step event of the shown session (not while travelling)
 //   latest(event)   every live step event of the shown session, travelling or not
 //   sample(batch)   a sample batch of the shown session (not while travelling)
@@ -19,6 +20,7 @@
 
 import { createReads } from "./reads.js";
 
+const NO_MODEL = "No live model here yet: start, step or run a session.";
 const LIST_DELAY_MS = 100;
 const LIST_DELAY_RUNNING_MS = 500;
 
@@ -38,7 +40,17 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
     views,
     model: () => (shown.session && shown.session !== "recording"
       ? sessions.model(shown.session, shown.travel)
-      : { missing: "No live model here yet: start, step or run a session." }),
+      : { missing: NO_MODEL }),
+  });
+
+  // The shown session's live model, found when it is asked (a stored
+  // session comes into this tab's worker on its first question).
+  const liveModel = (id) => ({
+    async ask(type, fields) {
+      const model = await sessions.model(id, null);
+      if (model.missing) throw new Error(model.missing);
+      return model.ask(type, fields);
+    },
   });
 
   // ---- the sessions list, refreshed at most every `delay` ms
@@ -69,7 +81,7 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
     if (shown.session !== id) return;
     shown.loading = false;
     if (!record) return;
-    const view = { session: id, record, steps, samples, travel: null };
+    const view = { session: id, record, steps, samples, travel: null, model: liveModel(id) };
     call("select", view);
     call("reset", view);
     reads.reset();
@@ -121,7 +133,8 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
 
   function showPast(id, steps, at) {
     const { record, samples } = shown.past;
-    call("reset", { session: id, record, steps, travel: at, samples: samples.filter((batch) => batch.step <= at) });
+    call("reset", { session: id, record, steps, travel: at, samples: samples.filter((batch) => batch.step <= at),
+                    model: liveModel(id) });
     reads.reset();
     const last = steps[steps.length - 1];
     if (!last || last.step !== at || last.attention || record.status === "imported") return;
@@ -134,7 +147,7 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
   const replay = {
     reset(record) {
       Object.assign(shown, { session: "recording", travel: null, loading: false, held: [] });
-      call("reset", { session: "recording", record, steps: [], samples: [], travel: null });
+      call("reset", { session: "recording", record, steps: [], samples: [], travel: null, model: { missing: NO_MODEL } });
       reads.reset();
     },
     show: (event) => shown.session === "recording" && call("show", event),

@@ -1,0 +1,51 @@
+"""The engine describes itself: one JSON document the page reads instead of copying facts.
+
+    python -m microgpt_lab schema [--output dist/schema.json]
+
+Everything here is read from where it is defined: Config, FIELDS, LIMITS and CHOICES
+(config.py), MATRICES and STAGES (model.py), Adam (optim.py), the levels,
+the BOS label and the trace and checkpoint formats.
+"""
+from dataclasses import fields
+
+from . import __version__, trace
+from .config import CHOICES, FIELDS, LIMITS, MAX_PARAMS, Config
+from .data import BOS_LABEL
+from .instrument import LEVELS
+from .model import LAYER_NAME, MATRICES, STAGES
+from .optim import Adam
+from .session import CHECKPOINT_FORMAT, CHECKPOINT_VERSION
+
+FORMAT, VERSION = "microgpt-lab-schema", 1
+TYPES = {int: "int", float: "float", str: "choice"}
+
+
+def schema():
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "generator": f"microgpt_lab {__version__}",
+        "config": [config_field(field) for field in fields(Config)],
+        "max_params": MAX_PARAMS,
+        "layer_name": LAYER_NAME,
+        "matrices": [matrix._asdict() for matrix in MATRICES],
+        "stages": [{**stage._asdict(), "reads": list(stage.reads)} for stage in STAGES],
+        "optimizer": {"name": "adam", "beta1": Adam.beta1, "beta2": Adam.beta2, "eps": Adam.eps,
+                      "formula": Adam.formula, "help": Adam.help},
+        "levels": list(LEVELS),
+        "bos_label": BOS_LABEL,
+        "trace": {"format": trace.FORMAT, "version": trace.VERSION},
+        "checkpoint": {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION},
+    }
+
+
+def config_field(field):
+    """One form field: label, help, type, default and the engine's own range."""
+    label, help = FIELDS[field.name]
+    entry = {"name": field.name, "label": label, "help": help, "type": TYPES[field.type], "default": field.default}
+    if field.type is str:
+        return {**entry, "choices": list(CHOICES[field.name])}
+    low, high = LIMITS[field.name]
+    if field.type is float:
+        return {**entry, "min": low, "min_exclusive": True, "max": high}
+    return {**entry, "min": low, "max": high}
