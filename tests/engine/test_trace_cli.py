@@ -1,4 +1,4 @@
-"""The command line, the trace it writes, and the worker's JSON API."""
+"""The command line and the trace it writes."""
 import json
 import os
 import pathlib
@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import microgpt_lab
-from microgpt_lab import Config, Session, lab, trace
+from microgpt_lab import Config, Session, trace
 
 PACKAGE_ROOT = pathlib.Path(microgpt_lab.__file__).parents[1]
 
@@ -81,59 +81,3 @@ def test_trace_check_names_the_problem(mutate, message):
 
 def lab_session():
     return Session(Config(n_embd=8, n_head=2), ["emma", "ava"])
-
-
-def test_lab_api_round_trip_and_errors_as_data():
-    summary = json.loads(lab.open("s1", json.dumps({"n_embd": 8, "n_head": 2, "num_steps": 5}), "emma\nava\nmia\n"))
-    assert summary["step"] == 0 and summary["vocab"] == list("aeimv") and summary["trace_header"]["format"] == trace.FORMAT
-    first = json.loads(lab.step("s1", "full"))
-    assert first["step"] == 1 and "attention" in first
-    saved = lab.checkpoint("s1")
-    second = json.loads(lab.step("s1", "loss"))
-    assert json.loads(lab.restore("s2", saved, "emma\nava\nmia\n"))["step"] == 1
-    assert json.loads(lab.step("s2", "loss"))["loss"] == second["loss"]
-    assert json.loads(lab.reset("s1"))["step"] == 0
-    assert json.loads(lab.step("s1", "full"))["loss"] == first["loss"]
-    samples = json.loads(lab.sample("s1", 3, 0.8))
-    assert samples["step"] == 1 and len(samples["samples"]) == 3
-    assert "divisible" in json.loads(lab.open("s3", json.dumps({"n_embd": 7}), "emma"))["error"]
-    assert "no documents" in json.loads(lab.open("s3", "{}", "\n\n"))["error"]
-    assert "no session" in json.loads(lab.step("nope", "loss"))["error"]
-    assert "not a microgpt-lab-trace" in json.loads(lab.check_trace("{}"))["error"]
-    assert "not JSON" in json.loads(lab.check_trace("not json"))["error"]
-    assert "cut short" in json.loads(lab.check_trace('{"format": "microgpt-lab-trace", "steps": [{"st'))["error"]
-    assert "has NaN" in json.loads(lab.check_trace('{"loss": NaN}'))["error"]
-    assert json.loads(lab.check_config(json.dumps({"n_embd": 8, "n_head": 2})))["config"]["n_embd"] == 8
-    assert "n_embd (7) must be divisible" in json.loads(lab.check_config('{"n_embd": 7}'))["error"]
-    assert "temperature must be a number greater than 0" in json.loads(lab.check_config('{"temperature": 0}'))["error"]
-    lab.close("s1"), lab.close("s2")
-    assert "no session" in json.loads(lab.step("s1", "loss"))["error"]
-
-
-def test_lab_probes_and_console():
-    lab.open("p", json.dumps({"n_embd": 8, "n_head": 2}), "emma\nava\nmia\nzoe\n")
-    before = json.loads(lab.inspect_matrix("p", "wte"))
-    assert before["shape"] == [8, 8] and before["grads"] is None and before["update"] is None
-    lab.step("p", "loss")
-    after = json.loads(lab.inspect_matrix("p", "layer0.attn_wq"))
-    session = lab.sessions["p"]
-    assert after["weights"][:4] == session.state_dict["layer0.attn_wq"][0][:4]
-    assert len(after["grads"]) == len(after["m"]) == len(after["update"]) == 64 and any(after["grads"])
-    assert "no matrix 'wqe'" in json.loads(lab.inspect_matrix("p", "wqe"))["error"]
-
-    emb = json.loads(lab.embedding_map("p"))
-    assert emb["labels"][-1] == "BOS" and len(emb["points"]) == 8 and len(emb["points"][0]) == 2
-    assert 0 < emb["explained"][1] <= emb["explained"][0] <= 1
-
-    probs = json.loads(lab.probe("p", "em"))["probs"]
-    assert len(probs) == 8 and abs(sum(probs) - 1) < 1e-12
-    assert "outside the vocabulary: 'x'" in json.loads(lab.probe("p", "ex"))["error"]
-
-    printed = json.loads(lab.console("p", "state_dict['wte'][0][:2]"))["output"]
-    assert printed.strip() == repr(session.state_dict["wte"][0][:2])
-    assert json.loads(lab.console("p", "x = len(vocab)\nprint(x * 2)"))["output"] == "14\n"
-    assert json.loads(lab.console("p", "x + 1"))["output"] == "8\n"  # variables persist
-    failed = json.loads(lab.console("p", "1 / 0"))
-    assert failed["error_in_code"] == "ZeroDivisionError: division by zero"
-    assert json.loads(lab.step("p", "loss"))["step"] == 2  # the session goes on
-    lab.close("p")
