@@ -35,3 +35,17 @@ def run_cli():
         return subprocess.run([sys.executable, "-m", "microgpt_lab", *args], capture_output=True, text=True, timeout=300, env=env)
 
     return run
+
+
+class Recorder:
+    """A tape for one stage of the vector engine: it keeps what the stage records, so a test can
+    call the stage's backward itself."""
+
+    def record(self, output, inputs, backward, **kept):
+        self.inputs, self.backward, self.kept = inputs, backward, kept
+        return output
+
+
+@pytest.fixture
+def recorder():
+    return Recorder()

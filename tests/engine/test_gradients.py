@@ -49,35 +49,38 @@ def assert_close(analytic, numeric, tol=1e-6):
 # vector engine: each stage's backward
 
 
-def test_vector_linear(rng):
+def test_vector_linear(rng, recorder):
     X, W, dY = matrix(rng, 5, 4), matrix(rng, 3, 4), matrix(rng, 5, 3)
-    dX, dW = vector.linear_backward(dY, X, W)
-    assert_close(dX, numeric_grad(lambda: weighted(vector.linear(X, W), dY), X))
-    assert_close(dW, numeric_grad(lambda: weighted(vector.linear(X, W), dY), W))
+    vector.linear(X, W, recorder)
+    dX, dW = recorder.backward(dY)
+    assert_close(dX, numeric_grad(lambda: weighted(vector.linear(X, W, recorder), dY), X))
+    assert_close(dW, numeric_grad(lambda: weighted(vector.linear(X, W, recorder), dY), W))
 
 
-def test_vector_rmsnorm(rng):
+def test_vector_rmsnorm(rng, recorder):
     X, dY = matrix(rng, 4, 6), matrix(rng, 4, 6)
-    Y, scales = vector.rmsnorm(X)
-    dX = vector.rmsnorm_backward(dY, X, scales)
-    assert_close(dX, numeric_grad(lambda: weighted(vector.rmsnorm(X)[0], dY), X))
+    vector.rmsnorm(X, recorder)
+    (dX,) = recorder.backward(dY)
+    assert_close(dX, numeric_grad(lambda: weighted(vector.rmsnorm(X, recorder), dY), X))
 
 
-def test_vector_relu(rng):
+def test_vector_relu(rng, recorder):
     X, dY = matrix(rng, 4, 6), matrix(rng, 4, 6)
-    assert_close(vector.relu_backward(dY, X), numeric_grad(lambda: weighted(vector.relu(X), dY), X))
+    vector.relu(X, recorder)
+    (dX,) = recorder.backward(dY)
+    assert_close(dX, numeric_grad(lambda: weighted(vector.relu(X, recorder), dY), X))
 
 
 @pytest.mark.parametrize("n_head", [1, 2, 4])
-def test_vector_attention(rng, n_head):
+def test_vector_attention(rng, recorder, n_head):
     T, C = 5, 8
     Q, K, V, dOut = (matrix(rng, T, C) for _ in range(4))
-    out, weights = vector.attention(Q, K, V, n_head)
-    for head in weights:  # causal: row t has t+1 weights summing to 1
+    vector.attention(Q, K, V, n_head, recorder)
+    for head in recorder.kept["attn_weights"]:  # causal: row t has t+1 weights summing to 1
         assert [len(row) for row in head] == list(range(1, T + 1))
         assert all(abs(sum(row) - 1) < 1e-12 for row in head)
-    dQ, dK, dV = vector.attention_backward(dOut, Q, K, V, weights, n_head)
-    loss = lambda: weighted(vector.attention(Q, K, V, n_head)[0], dOut)
+    dQ, dK, dV = recorder.backward(dOut)
+    loss = lambda: weighted(vector.attention(Q, K, V, n_head, recorder), dOut)
     assert_close(dQ, numeric_grad(loss, Q))
     assert_close(dK, numeric_grad(loss, K))
     assert_close(dV, numeric_grad(loss, V))
