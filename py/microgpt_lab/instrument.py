@@ -9,10 +9,12 @@ class Stages:
 
     The engines call `lap(name, kind)` when a stage ends, so the time since the
     previous lap is that stage's. The scalar engine, which runs the stages once
-    per token, also passes a node counter to attribute the Value nodes it built.
+    per token, also passes a node counter to attribute the Value nodes it built,
+    and times its stages only when `detail` is asked for (level "full").
     """
 
-    def __init__(self, count_nodes=None):
+    def __init__(self, count_nodes=None, detail=True):
+        self.detail = detail
         self.ops = {}
         self.totals = {"forward_ms": 0.0, "backward_ms": 0.0}
         self.count_nodes = count_nodes

@@ -1,27 +1,39 @@
 """The `scalar` engine: microgpt's own autograd, one Value node per scalar operation.
 
-This is the teaching artifact: `Value`, `linear`, `softmax`, `rmsnorm` and
-`gpt` read line for line like the original program. Two safe speed-ups keep
-the graph identical: `__slots__`, and an iterative topological sort (deep
-graphs no longer hit the recursion limit). The session hands in plain floats
-and gets plain gradients back, so one Adam serves both engines.
+This is the teaching artifact: `Value`, `linear`, `softmax`, `rmsnorm`, `gpt`
+and `forward` read line for line like the original program, with state_dict
+and config passed in instead of read from globals. Nothing in them measures:
+train_step watches gpt() and forward() from outside (watch.py) for the
+stage times, the nodes and the attention weights. Two safe speed-ups keep the
+graph identical: `__slots__`, and a topological sort without recursion (deep
+graphs no longer hit the recursion limit). The session hands in plain floats and
+gets plain gradients back, so one Adam serves both engines.
 """
 import math
+from itertools import count
 
-from .instrument import NoStages
 from .model import StepResult
+from .watch import Watch
+
+# Value nodes built so far, for the lab's per-stage counts. A C counter, not
+# `Value.created += 1`: writing a class attribute for every node makes
+# CPython 3.12+ (Pyodide) stop specializing attribute access on every Value.
+created = count()
+
+
+def node_count():
+    return int(repr(created)[len("count(") : -1])  # "count(N)": reading it this way does not advance it
 
 
 class Value:
     __slots__ = ("data", "grad", "_children", "_local_grads")
-    created = 0  # nodes built so far: the lab shows how many each stage builds
 
     def __init__(self, data, children=(), local_grads=()):
         self.data = data  # scalar value of this node calculated during forward pass
         self.grad = 0  # derivative of the loss w.r.t. this node, calculated in backward pass
         self._children = children  # children of this node in the computation graph
         self._local_grads = local_grads  # local derivative of this node w.r.t. its children
-        Value.created += 1
+        next(created)
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
@@ -66,15 +78,20 @@ class Value:
 
     def backward(self):
         """Chain rule over the graph in reverse topological order; returns (nodes, edges)."""
-        topo, visited, stack = [], set(), [(self, False)]
-        while stack:  # depth-first post-order, iteratively
-            v, children_done = stack.pop()
-            if children_done:
+        # microgpt's recursive build_topo, as a loop: a node is pushed back under its children, so
+        # it is popped again once they are all done (children are taken last to first)
+        topo, visited, done, stack = [], set(), set(), [self]
+        while stack:
+            v = stack.pop()
+            if v in done:
+                continue
+            if v in visited:
+                done.add(v)
                 topo.append(v)
-            elif v not in visited:
+            else:
                 visited.add(v)
-                stack.append((v, True))
-                stack.extend((child, False) for child in v._children)
+                stack.append(v)
+                stack.extend(v._children)
         self.grad = 1
         edges = 0
         for v in reversed(topo):
@@ -82,10 +99,6 @@ class Value:
             for child, local_grad in zip(v._children, v._local_grads):
                 child.grad += local_grad * v.grad
         return len(topo), edges
-
-
-def node_count():
-    return Value.created
 
 
 def linear(x, w):
@@ -105,66 +118,59 @@ def rmsnorm(x):
     return [xi * scale for xi in x]
 
 
-def gpt(state_dict, config, token_id, pos_id, keys, values, stages=NoStages(), attention=None):
-    """Logits for the next token; appends this position's k, v to the cache.
-
-    `stages` times each stage; `attention[li][h]` collects each head's weights.
-    """
-    n_head, head_dim = config.n_head, config.head_dim
-    tok_emb = state_dict["wte"][token_id]  # token embedding
-    pos_emb = state_dict["wpe"][pos_id]  # position embedding
-    x = [t + p for t, p in zip(tok_emb, pos_emb)]  # joint token and position embedding
-    stages.lap("embedding", "embedding")
+def gpt(state_dict, config, token_id, pos_id, keys, values):
+    n_layer, n_head, head_dim = config.n_layer, config.n_head, config.head_dim
+    tok_emb = state_dict['wte'][token_id] # token embedding
+    pos_emb = state_dict['wpe'][pos_id] # position embedding
+    x = [t + p for t, p in zip(tok_emb, pos_emb)] # joint token and position embedding
     x = rmsnorm(x)
-    stages.lap("rmsnorm", "rmsnorm")
 
-    for li in range(config.n_layer):
-        layer = f"layer{li}"
+    for li in range(n_layer):
         # 1) Multi-head attention block
         x_residual = x
         x = rmsnorm(x)
-        stages.lap(f"{layer}.attn_norm", "rmsnorm")
-        q = linear(x, state_dict[f"{layer}.attn_wq"])
-        stages.lap(f"{layer}.attn_wq", "linear")
-        k = linear(x, state_dict[f"{layer}.attn_wk"])
-        stages.lap(f"{layer}.attn_wk", "linear")
-        v = linear(x, state_dict[f"{layer}.attn_wv"])
-        stages.lap(f"{layer}.attn_wv", "linear")
+        q = linear(x, state_dict[f'layer{li}.attn_wq'])
+        k = linear(x, state_dict[f'layer{li}.attn_wk'])
+        v = linear(x, state_dict[f'layer{li}.attn_wv'])
         keys[li].append(k)
         values[li].append(v)
         x_attn = []
         for h in range(n_head):
             hs = h * head_dim
-            q_h = q[hs : hs + head_dim]
-            k_h = [ki[hs : hs + head_dim] for ki in keys[li]]
-            v_h = [vi[hs : hs + head_dim] for vi in values[li]]
+            q_h = q[hs:hs+head_dim]
+            k_h = [ki[hs:hs+head_dim] for ki in keys[li]]
+            v_h = [vi[hs:hs+head_dim] for vi in values[li]]
             attn_logits = [sum(q_h[j] * k_h[t][j] for j in range(head_dim)) / head_dim**0.5 for t in range(len(k_h))]
             attn_weights = softmax(attn_logits)
             head_out = [sum(attn_weights[t] * v_h[t][j] for t in range(len(v_h))) for j in range(head_dim)]
             x_attn.extend(head_out)
-            if attention is not None:
-                attention[li][h].append([w.data for w in attn_weights])
-        stages.lap(f"{layer}.attention", "attention")
-        x = linear(x_attn, state_dict[f"{layer}.attn_wo"])
-        stages.lap(f"{layer}.attn_wo", "linear")
+        x = linear(x_attn, state_dict[f'layer{li}.attn_wo'])
         x = [a + b for a, b in zip(x, x_residual)]
-        stages.lap(f"{layer}.attn_residual", "residual")
         # 2) MLP block
         x_residual = x
         x = rmsnorm(x)
-        stages.lap(f"{layer}.mlp_norm", "rmsnorm")
-        x = linear(x, state_dict[f"{layer}.mlp_fc1"])
-        stages.lap(f"{layer}.mlp_fc1", "linear")
+        x = linear(x, state_dict[f'layer{li}.mlp_fc1'])
         x = [xi.relu() for xi in x]
-        stages.lap(f"{layer}.relu", "relu")
-        x = linear(x, state_dict[f"{layer}.mlp_fc2"])
-        stages.lap(f"{layer}.mlp_fc2", "linear")
+        x = linear(x, state_dict[f'layer{li}.mlp_fc2'])
         x = [a + b for a, b in zip(x, x_residual)]
-        stages.lap(f"{layer}.mlp_residual", "residual")
 
-    logits = linear(x, state_dict["lm_head"])
-    stages.lap("lm_head", "linear")
+    logits = linear(x, state_dict['lm_head'])
     return logits
+
+
+def forward(state_dict, config, tokens):
+    # Forward the token sequence through the model, building up the computation graph all the way to the loss.
+    n = min(config.block_size, len(tokens) - 1)
+    keys, values = [[] for _ in range(config.n_layer)], [[] for _ in range(config.n_layer)]
+    losses = []
+    for pos_id in range(n):
+        token_id, target_id = tokens[pos_id], tokens[pos_id + 1]
+        logits = gpt(state_dict, config, token_id, pos_id, keys, values)
+        probs = softmax(logits)
+        loss_t = -probs[target_id].log()
+        losses.append(loss_t)
+    loss = (1 / n) * sum(losses) # final average loss over the document sequence. May yours be low.
+    return loss, losses
 
 
 def as_values(state_dict):
@@ -172,24 +178,25 @@ def as_values(state_dict):
 
 
 def train_step(state_dict, tokens, config, stages):
-    """Forward the document through the Value graph, backpropagate its mean loss."""
+    """Forward the document through the Value graph, backpropagate its mean loss.
+
+    When `stages.detail` is asked for, each stage's time and nodes go to
+    `stages`, and the attention weights and probabilities are read as forward() runs.
+    """
     params = as_values(state_dict)
     stages.lap_total("forward_ms")
-    n = min(config.block_size, len(tokens) - 1)
-    keys, values = [[] for _ in range(config.n_layer)], [[] for _ in range(config.n_layer)]
-    attention = [[[] for _ in range(config.n_head)] for _ in range(config.n_layer)]
-    losses, probs_rows = [], []
-    for pos_id in range(n):
-        token_id, target_id = tokens[pos_id], tokens[pos_id + 1]
-        logits = gpt(params, config, token_id, pos_id, keys, values, stages, attention)
-        probs = softmax(logits)
-        stages.lap("softmax", "softmax")
-        loss_t = -probs[target_id].log()
-        losses.append(loss_t)
-        probs_rows.append([p.data for p in probs])
-        stages.lap("loss", "loss")
-    loss = (1 / n) * sum(losses)  # final average loss over the document sequence
-    stages.lap("loss", "loss")
+    attention = [[[] for _ in range(config.n_head)] for _ in range(config.n_layer)]  # [layer][head][query]
+    probs_rows = []
+    if stages.detail:
+        captures = {
+            "attn_weights": lambda names, weights: attention[names["li"]][names["h"]].append([w.data for w in weights]),
+            "probs": lambda names, probs: probs_rows.append([p.data for p in probs]),
+        }
+        with Watch((gpt, forward), stages, captures):
+            loss, losses = forward(params, config, tokens)
+    else:
+        loss, losses = forward(params, config, tokens)
+    stages.lap_total("forward_ms")
     nodes, edges = loss.backward()
     grads = {name: [p.grad for row in mat for p in row] for name, mat in params.items()}
     stages.lap_total("backward_ms")

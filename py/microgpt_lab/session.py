@@ -68,7 +68,7 @@ class Session:
         tokens = self.tokenizer.encode(doc)
         n = min(config.block_size, len(tokens) - 1)
 
-        stages = Stages(self.engine.node_count)
+        stages = Stages(self.engine.node_count, detail=level == "full")
         try:
             result = self.engine.train_step(self.state_dict, tokens, config, stages)
         except (ValueError, OverflowError, ZeroDivisionError) as error:

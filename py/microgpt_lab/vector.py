@@ -1,10 +1,11 @@
-"""The `vector` engine: microgpt's model on lists of floats, with a hand-written backward.
+"""The `vector` engine: microgpt's model on lists of floats, a whole document at a time.
 
-Same parameters, same arithmetic as the scalar engine, but a whole document
-at a time: each stage maps a (T, n_in) list of rows to a (T, n_out) one, and
-its backward maps the output gradient to the input's and the weights'.
-Causal attention over all T positions gives exactly the numbers of the
-original's token-by-token key/value cache. Dot products are looped in C
+gpt() reads like microgpt's, line for line, but each stage maps a (T, n_in)
+list of rows to a (T, n_out) one for all T positions at once: causal
+attention over the document gives exactly the numbers of the original's
+token-by-token key/value cache. Each stage function computes its forward and
+records on the tape (tape.py) the closure of its hand-written backward; the
+backward pass walks the tape in reverse. Dot products are looped in C
 (`math.sumprod` where Python has it, 3.12+ and Pyodide), with no Python
 bytecode per element or per product: that is where the speed comes from.
 """
@@ -12,10 +13,10 @@ import math
 from itertools import repeat
 from operator import add, mul
 
-from .instrument import NoStages
-from .model import StepResult, softmax
+from .model import StepResult, softmax as softmax_row
+from .tape import Tape, add_rows
 
-node_count = None  # no Value graph: the engine reports its ops instead
+node_count = None  # no Value graph: the engine reports its stages instead
 
 if hasattr(math, "sumprod"):  # Python 3.12+, as in Pyodide
 
@@ -42,21 +43,100 @@ else:
         return list(map(sum, map(map, repeat(mul), A, B)))
 
 
-def linear(X, W):
-    """(T, n_in) @ W^T -> (T, n_out); W is (n_out, n_in) as in state_dict."""
-    return [dots(W, x) for x in X]
+def gpt(state_dict, config, tokens, tape):
+    """Logits (T, vocab_size) for every position of `tokens`, stage by stage onto the tape."""
+    x = embedding(state_dict, tokens, tape)  # joint token and position embedding, (T, n_embd)
+    x = rmsnorm(x, tape)
+
+    for li in range(config.n_layer):
+        # 1) Multi-head attention block
+        x_residual = x
+        x = rmsnorm(x, tape)
+        q = linear(x, state_dict[f'layer{li}.attn_wq'], tape)
+        k = linear(x, state_dict[f'layer{li}.attn_wk'], tape)
+        v = linear(x, state_dict[f'layer{li}.attn_wv'], tape)
+        x_attn = attention(q, k, v, config.n_head, tape)
+        x = linear(x_attn, state_dict[f'layer{li}.attn_wo'], tape)
+        x = residual(x, x_residual, tape)
+        # 2) MLP block
+        x_residual = x
+        x = rmsnorm(x, tape)
+        x = linear(x, state_dict[f'layer{li}.mlp_fc1'], tape)  # (T, 4 * n_embd)
+        x = relu(x, tape)
+        x = linear(x, state_dict[f'layer{li}.mlp_fc2'], tape)
+        x = residual(x, x_residual, tape)
+
+    logits = linear(x, state_dict['lm_head'], tape)
+    return logits
 
 
-def linear_backward(dY, X, W):
-    """Gradients of the input, (T, n_in), and of the weights, flat (n_out * n_in) row-major."""
-    W_cols = list(zip(*W))
-    dX = [dots(W_cols, dy) for dy in dY]
-    X_cols = list(zip(*X))
-    dW = [d for dy_o in zip(*dY) for d in dots(X_cols, dy_o)]
-    return dX, dW
+def train_step(state_dict, tokens, config, stages):
+    """Forward the document, then backpropagate its mean loss through the tape."""
+    n = min(config.block_size, len(tokens) - 1)
+    inputs, targets = tokens[:n], tokens[1 : n + 1]
+    tape = Tape(config, stages)
+    logits = gpt(state_dict, config, inputs, tape)
+    probs = softmax(logits, tape)
+    losses = cross_entropy(logits, probs, targets, tape)
+    grads = tape.backward(losses, [1 / n] * n)  # loss = (1/n) * sum(losses)
+    return StepResult(losses, probs, tape.kept("attn_weights"), grads)
 
 
-def rmsnorm(X):
+# The stages: each computes its output, records how to go back, and returns the output.
+
+
+def embedding(state_dict, tokens, tape):
+    wte, wpe = state_dict['wte'], state_dict['wpe']
+    x = [[t + p for t, p in zip(wte[token_id], wpe[pos_id])] for pos_id, token_id in enumerate(tokens)]
+    backward = lambda dx: (embedding_backward(dx, tokens, wte), embedding_backward(dx, range(len(tokens)), wpe))
+    return tape.record(x, (), backward)
+
+
+def rmsnorm(x, tape):
+    y, scales = rmsnorm_forward(x)
+    return tape.record(y, (x,), lambda dy: (rmsnorm_backward(dy, x, scales),))
+
+
+def linear(x, w, tape):
+    """(T, n_in) @ w^T -> (T, n_out); w is (n_out, n_in) as in state_dict, and has no bias."""
+    return tape.record([dots(w, row) for row in x], (x,), lambda dy: linear_backward(dy, x, w))
+
+
+def attention(q, k, v, n_head, tape):
+    x_attn, attn_weights = attention_forward(q, k, v, n_head)
+    backward = lambda dx_attn: attention_backward(dx_attn, q, k, v, attn_weights, n_head)
+    return tape.record(x_attn, (q, k, v), backward, attn_weights=attn_weights)
+
+
+def residual(x, x_residual, tape):
+    return tape.record(add_rows(x, x_residual), (x, x_residual), lambda dx: (dx, dx))
+
+
+def relu(x, tape):
+    return tape.record([[xi if xi > 0 else 0.0 for xi in row] for row in x], (x,), lambda dy: (relu_backward(dy, x),))
+
+
+def softmax(logits, tape):
+    """Probabilities; no backward of its own: the loss's gradient goes to the logits directly."""
+    return tape.record([softmax_row(row) for row in logits], (logits,), None)
+
+
+def cross_entropy(logits, probs, targets, tape):
+    """-log p(target) per position. Through softmax, d loss_t / d logits = (probs - onehot(target)) * d loss_t."""
+
+    def backward(d_losses):
+        dlogits = [[pi * d for pi in p] for p, d in zip(probs, d_losses)]
+        for row, target, d in zip(dlogits, targets, d_losses):
+            row[target] -= d
+        return (dlogits,)
+
+    return tape.record([-math.log(p[target]) for p, target in zip(probs, targets)], (logits,), backward)
+
+
+# The arithmetic of the stages, forward and backward, on lists of rows.
+
+
+def rmsnorm_forward(X):
     """x * (mean(x^2) + 1e-5) ** -0.5 per row; also returns each row's scale."""
     inv_n = len(X[0]) ** -1
     scales = [(ms * inv_n + 1e-5) ** -0.5 for ms in pair_dots(X, X)]
@@ -73,37 +153,38 @@ def rmsnorm_backward(dY, X, scales):
     return dX
 
 
-def add_rows(A, B):
-    return [[a + b for a, b in zip(x, y)] for x, y in zip(A, B)]
-
-
-def relu(X):
-    return [[xi if xi > 0 else 0.0 for xi in x] for x in X]
+def linear_backward(dY, X, W):
+    """Gradients of the input, (T, n_in), and of the weights, flat (n_out * n_in) row-major."""
+    W_cols = list(zip(*W))
+    dX = [dots(W_cols, dy) for dy in dY]
+    X_cols = list(zip(*X))
+    dW = [d for dy_o in zip(*dY) for d in dots(X_cols, dy_o)]
+    return dX, dW
 
 
 def relu_backward(dY, X):
     return [[d if xi > 0 else 0.0 for d, xi in zip(dy, x)] for dy, x in zip(dY, X)]
 
 
-def attention(Q, K, V, n_head):
-    """Causal multi-head attention; returns (T, n_embd) outputs and weights[head][t] over 0..t."""
+def attention_forward(Q, K, V, n_head):
+    """Causal multi-head attention: (T, n_embd) outputs, and attn_weights[head][t] over positions 0..t."""
     T, head_dim = len(Q), len(Q[0]) // n_head
     scale = (head_dim**0.5) ** -1
-    out = [[] for _ in range(T)]
-    weights = []
+    x_attn = [[] for _ in range(T)]  # each position's heads, joined end to end
+    attn_weights = []
     for h in range(n_head):
         hs = slice(h * head_dim, (h + 1) * head_dim)
         K_h, V_h = [k[hs] for k in K], [v[hs] for v in V]
         weights_h = []
         for t in range(T):
-            w = softmax([logit * scale for logit in dots(K_h[: t + 1], Q[t][hs])])
+            w = softmax_row([logit * scale for logit in dots(K_h[: t + 1], Q[t][hs])])
             weights_h.append(w)
-            out[t].extend(dots(list(zip(*V_h[: t + 1])), w))
-        weights.append(weights_h)
-    return out, weights
+            x_attn[t].extend(dots(list(zip(*V_h[: t + 1])), w))
+        attn_weights.append(weights_h)
+    return x_attn, attn_weights
 
 
-def attention_backward(dOut, Q, K, V, weights, n_head):
+def attention_backward(dX_attn, Q, K, V, attn_weights, n_head):
     """Gradients of Q, K, V from the output gradient, head by head, as (T, T) products."""
     T, head_dim = len(Q), len(Q[0]) // n_head
     scale = (head_dim**0.5) ** -1
@@ -111,9 +192,9 @@ def attention_backward(dOut, Q, K, V, weights, n_head):
     zeros = [0.0] * T
     for h in range(n_head):
         hs = slice(h * head_dim, (h + 1) * head_dim)
-        Q_h, K_h, V_h, dO_h = [q[hs] for q in Q], [k[hs] for k in K], [v[hs] for v in V], [d[hs] for d in dOut]
+        Q_h, K_h, V_h, dO_h = [q[hs] for q in Q], [k[hs] for k in K], [v[hs] for v in V], [d[hs] for d in dX_attn]
         W, dL = [], []  # (T, T) weights and logit gradients, zero above the diagonal
-        for t, w in enumerate(weights[h]):
+        for t, w in enumerate(attn_weights[h]):
             dw = dots(V_h[: t + 1], dO_h[t])
             w_dw = dot(w, dw)
             pad = zeros[t + 1 :]
@@ -125,108 +206,6 @@ def attention_backward(dOut, Q, K, V, weights, n_head):
             dK[t].extend(dots(Q_cols, dl_col))
             dV[t].extend(dots(dO_cols, w_col))
     return dQ, dK, dV
-
-
-def forward(state_dict, tokens, config, stages=NoStages()):
-    """Logits (T, vocab_size) for tokens[:T] and everything the backward pass needs."""
-    wte, wpe = state_dict["wte"], state_dict["wpe"]
-    x = [[t + p for t, p in zip(wte[token_id], wpe[pos_id])] for pos_id, token_id in enumerate(tokens)]
-    stages.lap("embedding", "embedding")
-    cache = {"x_embed": x}
-    x, cache["scale_embed"] = rmsnorm(x)
-    stages.lap("rmsnorm", "rmsnorm")
-    for li in range(config.n_layer):
-        layer = f"layer{li}"
-        c = cache[layer] = {}
-        # 1) Multi-head attention block
-        c["x_attn_in"] = x
-        c["xn"], c["scale_attn"] = xn, _ = rmsnorm(x)
-        stages.lap(f"{layer}.attn_norm", "rmsnorm")
-        c["q"] = q = linear(xn, state_dict[f"{layer}.attn_wq"])
-        stages.lap(f"{layer}.attn_wq", "linear")
-        c["k"] = k = linear(xn, state_dict[f"{layer}.attn_wk"])
-        stages.lap(f"{layer}.attn_wk", "linear")
-        c["v"] = v = linear(xn, state_dict[f"{layer}.attn_wv"])
-        stages.lap(f"{layer}.attn_wv", "linear")
-        c["heads"], c["weights"] = heads, _ = attention(q, k, v, config.n_head)
-        stages.lap(f"{layer}.attention", "attention")
-        x_out = linear(heads, state_dict[f"{layer}.attn_wo"])
-        stages.lap(f"{layer}.attn_wo", "linear")
-        x = add_rows(x_out, x)
-        stages.lap(f"{layer}.attn_residual", "residual")
-        # 2) MLP block
-        c["x_mlp_in"] = x
-        c["xn2"], c["scale_mlp"] = xn2, _ = rmsnorm(x)
-        stages.lap(f"{layer}.mlp_norm", "rmsnorm")
-        c["h"] = h = linear(xn2, state_dict[f"{layer}.mlp_fc1"])
-        stages.lap(f"{layer}.mlp_fc1", "linear")
-        c["r"] = r = relu(h)
-        stages.lap(f"{layer}.relu", "relu")
-        x_out = linear(r, state_dict[f"{layer}.mlp_fc2"])
-        stages.lap(f"{layer}.mlp_fc2", "linear")
-        x = add_rows(x_out, x)
-        stages.lap(f"{layer}.mlp_residual", "residual")
-    cache["x_final"] = x
-    logits = linear(x, state_dict["lm_head"])
-    stages.lap("lm_head", "linear")
-    return logits, cache
-
-
-def train_step(state_dict, tokens, config, stages):
-    """Forward the document, then backpropagate its mean loss by hand, stage by stage."""
-    n = min(config.block_size, len(tokens) - 1)
-    inputs, targets = tokens[:n], tokens[1 : n + 1]
-    logits, cache = forward(state_dict, inputs, config, stages)
-    probs = [softmax(row) for row in logits]
-    stages.lap("softmax", "softmax")
-    losses = [-math.log(p[target]) for p, target in zip(probs, targets)]
-    stages.lap("loss", "loss")
-
-    # loss = (1/n) * sum(-log p[target])  =>  d loss / d logits = (probs - onehot) / n
-    inv_n = 1 / n
-    dlogits = [[pi * inv_n for pi in p] for p in probs]
-    for row, target in zip(dlogits, targets):
-        row[target] -= inv_n
-    stages.lap_backward("loss")
-    stages.lap_backward("softmax")
-    grads = {}
-    dx, grads["lm_head"] = linear_backward(dlogits, cache["x_final"], state_dict["lm_head"])
-    stages.lap_backward("lm_head")
-    for li in reversed(range(config.n_layer)):
-        layer, c = f"layer{li}", cache[f"layer{li}"]
-        # 2) MLP block, backwards; the residual passes dx through unchanged
-        d_mlp = dx
-        stages.lap_backward(f"{layer}.mlp_residual")
-        dr, grads[f"{layer}.mlp_fc2"] = linear_backward(d_mlp, c["r"], state_dict[f"{layer}.mlp_fc2"])
-        stages.lap_backward(f"{layer}.mlp_fc2")
-        dh = relu_backward(dr, c["h"])
-        stages.lap_backward(f"{layer}.relu")
-        dxn2, grads[f"{layer}.mlp_fc1"] = linear_backward(dh, c["xn2"], state_dict[f"{layer}.mlp_fc1"])
-        stages.lap_backward(f"{layer}.mlp_fc1")
-        dx = add_rows(dx, rmsnorm_backward(dxn2, c["x_mlp_in"], c["scale_mlp"]))
-        stages.lap_backward(f"{layer}.mlp_norm")
-        # 1) Attention block, backwards
-        stages.lap_backward(f"{layer}.attn_residual")
-        dheads, grads[f"{layer}.attn_wo"] = linear_backward(dx, c["heads"], state_dict[f"{layer}.attn_wo"])
-        stages.lap_backward(f"{layer}.attn_wo")
-        dq, dk, dv = attention_backward(dheads, c["q"], c["k"], c["v"], c["weights"], config.n_head)
-        stages.lap_backward(f"{layer}.attention")
-        dxn_v, grads[f"{layer}.attn_wv"] = linear_backward(dv, c["xn"], state_dict[f"{layer}.attn_wv"])
-        stages.lap_backward(f"{layer}.attn_wv")
-        dxn_k, grads[f"{layer}.attn_wk"] = linear_backward(dk, c["xn"], state_dict[f"{layer}.attn_wk"])
-        stages.lap_backward(f"{layer}.attn_wk")
-        dxn_q, grads[f"{layer}.attn_wq"] = linear_backward(dq, c["xn"], state_dict[f"{layer}.attn_wq"])
-        stages.lap_backward(f"{layer}.attn_wq")
-        dxn = [[a + b + d for a, b, d in zip(rq, rk, rv)] for rq, rk, rv in zip(dxn_q, dxn_k, dxn_v)]
-        dx = add_rows(dx, rmsnorm_backward(dxn, c["x_attn_in"], c["scale_attn"]))
-        stages.lap_backward(f"{layer}.attn_norm")
-    dx = rmsnorm_backward(dx, cache["x_embed"], cache["scale_embed"])
-    stages.lap_backward("rmsnorm")
-    grads["wte"] = embedding_backward(dx, inputs, state_dict["wte"])
-    grads["wpe"] = embedding_backward(dx, range(n), state_dict["wpe"])
-    stages.lap_backward("embedding")
-    attention_weights = [cache[f"layer{li}"]["weights"] for li in range(config.n_layer)]
-    return StepResult(losses, probs, attention_weights, grads)
 
 
 def embedding_backward(dX, ids, table):
@@ -248,5 +227,4 @@ class Decoder:
 
     def __call__(self, token_id):
         self.tokens.append(token_id)
-        logits, _ = forward(self.state_dict, self.tokens, self.config)
-        return logits[-1]
+        return gpt(self.state_dict, self.config, self.tokens, Tape(self.config))[-1]

@@ -1,30 +1,191 @@
-"""SCAFFOLD (replaced when h-engine merges): call(name, fields_json) over lab.py."""
-import json
+"""The engine as the browser worker sees it: one entry point, JSON in, JSON out.
 
-from . import lab
+    call("step", '{"session": "s1", "level": "full"}') -> '{"step": 1, "loss": 3.3, ...}'
+
+A request's type is the name of the function below that answers it, and its
+fields are that function's keyword arguments. Sessions are kept by an id the
+page chooses. Every failure comes back as {"error": "..."} naming the problem
+(a bad config, dataset or trace, an unknown session, request or field),
+never as an exception, so the worker forwards it to the page as data.
+"""
+import contextlib
+import inspect
+import io
+import json
+import math
+
+from . import probes, trace
+from .config import Config
+from .data import split_docs
+from .session import Session, SessionError
+
+sessions = {}
+consoles = {}  # session id -> the console's variables
+requests = {}  # request type -> the function that answers it
+
+
+class RequestError(ValueError):
+    """A request the worker cannot read: unknown type, missing or unknown fields."""
 
 
 def call(name, fields_json):
-    f = json.loads(fields_json)
-    s = f.get("session")
-    if name == "open":
-        return lab.open(s, json.dumps(f["config"]), f["text"])
-    if name == "restore":
-        return lab.restore(s, json.dumps(f["checkpoint"]), f["text"])
-    if name == "step":
-        return lab.step(s, f.get("level", "full"))
-    if name == "sample":
-        return lab.sample(s, f["num_samples"], f["temperature"])
-    if name in ("reset", "checkpoint", "close", "embedding_map"):
-        return getattr(lab, name)(s)
-    if name == "check_config":
-        return lab.check_config(json.dumps(f["config"]))
-    if name == "check_trace":
-        return lab.check_trace(f["text"])
-    if name == "matrix":
-        return lab.inspect_matrix(s, f["name"])
-    if name == "next_token":
-        return lab.probe(s, f["context"])
-    if name == "console":
-        return lab.console(s, f["code"])
-    return json.dumps({"error": f"unknown request {name!r}"})
+    """Answer the request `name` with the keyword fields of the JSON object `fields_json`."""
+    try:
+        function = requests.get(name)
+        if function is None:
+            raise RequestError(f"unknown request {name!r}; the engine answers {', '.join(requests)}")
+        return json.dumps(function(**read_fields(function, fields_json)), allow_nan=False)
+    except ValueError as error:  # ConfigError, DataError, SessionError, TraceError, RequestError, bad JSON
+        return json.dumps({"error": str(error)})
+    except TypeError as error:  # a field of the wrong type, e.g. a number for a text
+        return json.dumps({"error": f"{name}: {error}"})
+
+
+def read_fields(function, fields_json):
+    """The request's keyword arguments, checked against the function's parameters."""
+    try:
+        fields = json.loads(fields_json)
+    except json.JSONDecodeError as error:
+        raise RequestError(f"{function.__name__}: the fields are not JSON ({error})") from None
+    if not isinstance(fields, dict):
+        raise RequestError(f"{function.__name__}: the fields must be a JSON object, got {type(fields).__name__}")
+    parameters = inspect.signature(function).parameters
+    missing = [name for name, p in parameters.items() if p.default is p.empty and name not in fields]
+    unknown = sorted(set(fields) - set(parameters))
+    problems = []
+    if missing:
+        problems.append(f"missing field(s) {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown field(s) {', '.join(unknown)}")
+    if problems:
+        raise RequestError(f"{function.__name__}: {'; '.join(problems)} (its fields: {', '.join(parameters)})")
+    return fields
+
+
+def request(function):
+    """Register a request under the function's own name."""
+    requests[function.__name__] = function
+    return function
+
+
+def get(session_id):
+    try:
+        return sessions[session_id]
+    except KeyError:
+        raise SessionError(f"no session {session_id!r} in this worker") from None
+
+
+def summary(session_id, session):
+    return {
+        "id": session_id,
+        "config": session.config.to_dict(),
+        "vocab": session.vocab,
+        "num_docs": len(session.file_docs),
+        "fingerprint": session.fingerprint,
+        "num_params": session.num_params,
+        "step": session.step_count,
+        "trace_header": trace.header(session),
+    }
+
+
+@request
+def open(session, config, text):
+    sessions[session] = Session.from_text(Config.from_dict(config), text)
+    return summary(session, sessions[session])
+
+
+@request
+def restore(session, checkpoint, text):
+    sessions[session] = Session.restore(checkpoint, split_docs(text))
+    return summary(session, sessions[session])
+
+
+@request
+def step(session, level="full"):
+    return get(session).step(level)
+
+
+@request
+def sample(session, num_samples, temperature):
+    live = get(session)
+    return {"step": live.step_count, "temperature": temperature, "samples": live.sample(num_samples, temperature)}
+
+
+@request
+def reset(session):
+    live = get(session)
+    live.reset()
+    return summary(session, live)
+
+
+@request
+def checkpoint(session):
+    return get(session).checkpoint()
+
+
+@request
+def close(session):
+    sessions.pop(session, None)
+    consoles.pop(session, None)
+
+
+@request
+def matrix(session, name):
+    return probes.matrix(get(session), name)
+
+
+@request
+def embedding_map(session):
+    return probes.embedding_map(get(session))
+
+
+@request
+def next_token(session, context):
+    return probes.next_token(get(session), context)
+
+
+@request
+def console(session, code):
+    """Run Python against the live session (the worker calls it between steps).
+
+    An expression's value is printed, as in the Python REPL; variables persist
+    per session. Names at hand: session, state_dict, config, vocab, math.
+    """
+    live = get(session)
+    namespace = consoles.setdefault(session, {})
+    namespace.update(session=live, state_dict=live.state_dict, config=live.config, vocab=live.vocab, math=math)
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            try:
+                code_object = compile(code, "<console>", "eval")
+            except SyntaxError:
+                exec(compile(code, "<console>", "exec"), namespace)
+            else:
+                value = eval(code_object, namespace)
+                if value is not None:
+                    print(repr(value))
+    except Exception as error:  # the learner's code: report it, keep the session
+        return {"output": output.getvalue(), "error_in_code": f"{type(error).__name__}: {error}"}
+    return {"output": output.getvalue()}
+
+
+@request
+def check_config(config):
+    """Validate the form's config before anything starts (the dataset's size check comes at open)."""
+    return {"config": Config.from_dict(config).to_dict()}
+
+
+def reject_constant(name):
+    raise trace.TraceError(f"numbers must be finite; the file has {name}")
+
+
+@request
+def check_trace(text):
+    """Validate an imported trace; returns its config and size."""
+    try:
+        data = json.loads(text, parse_constant=reject_constant)
+    except json.JSONDecodeError as error:
+        raise trace.TraceError(f"not JSON ({error}); is the file cut short?") from None
+    config = trace.check(data)
+    return {"config": config.to_dict(), "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}

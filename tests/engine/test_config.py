@@ -1,0 +1,68 @@
+"""Config: every field checked against its range, with a message naming it; the field table."""
+from dataclasses import fields
+
+import pytest
+
+from microgpt_lab import Config, ConfigError, Session
+from microgpt_lab.config import CHOICES, FIELDS, LIMITS, MAX_PARAMS
+
+
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"n_embd": 15}, "divisible"),
+        ({"n_embd": 0}, "n_embd"),
+        ({"n_embd": -4}, "n_embd"),
+        ({"n_embd": 16.5}, "n_embd"),
+        ({"n_embd": "16"}, "n_embd"),
+        ({"n_embd": True}, "n_embd"),
+        ({"n_head": 0}, "n_head"),
+        ({"n_layer": 0}, "n_layer"),
+        ({"n_layer": 13}, "n_layer"),
+        ({"block_size": 0}, "block_size"),
+        ({"block_size": 10_000}, "block_size"),
+        ({"num_steps": 0}, "num_steps"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"learning_rate": -0.01}, "learning_rate"),
+        ({"learning_rate": float("nan")}, "learning_rate"),
+        ({"learning_rate": float("inf")}, "learning_rate"),
+        ({"temperature": 0}, "temperature"),
+        ({"temperature": float("nan")}, "temperature"),
+        ({"seed": -1}, "seed"),
+        ({"engine": "torch"}, "engine"),
+    ],
+)
+def test_config_errors_name_the_field_and_range(values, field):
+    with pytest.raises(ConfigError, match=field):
+        Config(**values)
+
+
+def test_unknown_config_fields_are_named():
+    with pytest.raises(ConfigError, match="n_embed"):
+        Config.from_dict({"n_embed": 16})
+
+
+def test_too_large_for_a_browser(docs):
+    with pytest.raises(ConfigError, match=f"{MAX_PARAMS:,}"):
+        Session(Config(n_embd=256, n_head=4, n_layer=12), docs)
+
+
+
+
+def test_every_field_is_described_and_bounded():
+    assert list(FIELDS) == [field.name for field in fields(Config)]
+    assert all(label and help.endswith(".") for label, help in FIELDS.values())
+    assert set(LIMITS) | set(CHOICES) == set(FIELDS)
+
+
+def test_from_dict_round_trips_and_refuses_a_non_object():
+    config = Config(n_embd=8, n_head=2, learning_rate=0.02, engine="scalar")
+    assert Config.from_dict(config.to_dict()) == config
+    assert Config.from_dict({"learning_rate": 1}).learning_rate == 1  # JSON writes 1.0 as 1
+    with pytest.raises(ConfigError, match="must be an object of fields, got list"):
+        Config.from_dict([])
+
+
+def test_the_default_model_has_microgpts_size():
+    config = Config()
+    assert config.head_dim == 4 and config.num_params(27) == 4192

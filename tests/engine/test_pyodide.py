@@ -1,0 +1,99 @@
+"""The engines in the project's own Pyodide (Python 3.14, under Node), as the lab runs them.
+
+Natively (3.11) the vector engine's dot products take the sum(map(mul)) branch
+and the scalar engine is watched with sys.settrace; in Pyodide they take
+math.sumprod and sys.monitoring. Both runtimes must give the same numbers
+(1e-9: 3.12+'s sum() of floats rounds differently) and the same graph.
+"""
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+STEPS = 4
+# Runs both engines on a few configs and prints what the lab shows of each step, and the final weights.
+RUN = f"""
+import json, math, sys
+from microgpt_lab import Config, Session
+
+CONFIGS = [
+    dict(n_embd=8, n_head=2, n_layer=2, block_size=8),
+    dict(n_embd=8, n_head=4, block_size=4),
+]
+DOCS = ["r2-d2", "c3po!", "k.i.t.t.", "hal 9000", "wall-e", "ava", "bb-8", "jarvis"]
+runs = []
+for overrides in CONFIGS:
+    for engine in ("scalar", "vector"):
+        session = Session(Config(engine=engine, num_steps={STEPS}, **overrides), DOCS)
+        events = [session.step("full") for _ in range({STEPS})]
+        runs.append({{
+            "engine": engine,
+            "losses": [e["losses"] for e in events],
+            "attention": [e["attention"] for e in events],
+            "ops": [[(op["name"], op["nodes"]) for op in e["graph"]["ops"]] for e in events],
+            "nodes": [e["graph"]["nodes"] for e in events],
+            "state_dict": session.state_dict,
+            "samples": session.sample(3, 0.7),
+        }})
+print(json.dumps({{"python": sys.version_info[:2], "sumprod": hasattr(math, "sumprod"), "runs": runs}}))
+"""
+
+
+def flat(value):
+    """Every number of a nested list or dict, in order."""
+    if isinstance(value, dict):
+        return [x for key in value for x in flat(value[key])]
+    if isinstance(value, list):
+        return [x for item in value for x in flat(item)]
+    return [value]
+
+
+def close(a, b, tol=1e-9):
+    a, b = flat(a), flat(b)
+    return len(a) == len(b) and all(abs(x - y) < tol for x, y in zip(a, b))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, root):
+    """(native, pyodide): the same script's output in both runtimes."""
+    if not shutil.which("node"):
+        pytest.fail("node is not on PATH: the engine's Pyodide tests need Node.js 20+")
+    if not (root / "node_modules" / "pyodide" / "pyodide.mjs").exists():
+        pytest.fail("node_modules/pyodide is missing: run npm ci (python3 build.py test does it)")
+    script = tmp_path_factory.mktemp("pyodide") / "engines.py"
+    script.write_text(RUN)
+    native = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                            env={"PYTHONPATH": str(root / "py")})
+    assert native.returncode == 0, native.stderr
+    pyodide = subprocess.run(["node", str(root / "tests" / "engine" / "pyodide.mjs"), str(script)],
+                             capture_output=True, text=True, timeout=300)
+    assert pyodide.returncode == 0, pyodide.stderr
+    return json.loads(native.stdout), json.loads(pyodide.stdout)
+
+
+def test_pyodide_takes_the_other_branches(runs):
+    native, pyodide = runs
+    assert pyodide["python"] >= [3, 12] and pyodide["sumprod"]
+    if native["python"] < [3, 12]:
+        assert not native["sumprod"]
+
+
+def test_same_numbers_and_graph_as_natively(runs):
+    native, pyodide = runs
+    for here, there in zip(native["runs"], pyodide["runs"], strict=True):
+        assert here["engine"] == there["engine"]
+        for key in ("losses", "attention", "state_dict"):
+            assert close(here[key], there[key]), (here["engine"], key)
+        assert here["ops"] == there["ops"] and here["nodes"] == there["nodes"]  # names, and Values per stage
+        assert here["samples"] == there["samples"]
+
+
+def test_scalar_and_vector_agree_in_pyodide(runs):
+    _, pyodide = runs
+    for by_scalar, by_vector in zip(pyodide["runs"][::2], pyodide["runs"][1::2]):
+        for key in ("losses", "attention", "state_dict"):
+            assert close(by_scalar[key], by_vector[key]), key
+        assert [[name for name, _ in ops] for ops in by_scalar["ops"]] == [[name for name, _ in ops] for ops in by_vector["ops"]]
+        assert by_scalar["samples"] == by_vector["samples"]

@@ -1,0 +1,40 @@
+"""The trace format: trace.check names the first problem of a damaged trace; a good one passes."""
+import json
+
+import pytest
+
+from microgpt_lab import Config, Session, trace
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda t: t.update(format="other"), "not a microgpt-lab-trace"),
+        (lambda t: t.update(version=99), "version 99"),
+        (lambda t: t["config"].update(n_embd=15), "config: n_embd"),
+        (lambda t: t["steps"].reverse(), "steps\\[1\\]"),
+        (lambda t: t["steps"][0].update(loss=float("nan")), "finite"),
+        (lambda t: t.update(steps={}), "lists"),
+        (lambda t: t["steps"][1].update(step=10**6), "at most num_steps"),
+        (lambda t: t["steps"][0].update(tokens=[0, 99]), "tokens must be token ids from 0 to 4"),
+        (lambda t: t["steps"][0].update(doc={"x": 1}), "doc must be a string"),
+        (lambda t: t["steps"][0].update(attention=[[["x"]]]), "attention"),
+        (lambda t: t["steps"][0].update(topk=[{"probs": [float("inf")]}]), "topk"),
+        (lambda t: t["dataset"].update(vocab=["ab"]), "single characters"),
+        (lambda t: t["samples"].append({"step": 1, "temperature": 0.5, "samples": [3]}), "samples\\[0\\]"),
+    ],
+)
+def test_trace_check_names_the_problem(mutate, message):
+    data = {**trace.header(Session(Config(n_embd=8, n_head=2), ["emma", "ava"])), "steps": [{"step": 1, "loss": 3.3}, {"step": 2, "loss": 3.1}], "samples": []}
+    mutate(data)
+    with pytest.raises(trace.TraceError, match=message):
+        trace.check(data)
+
+
+
+def test_a_written_trace_checks_and_survives_json(docs):
+    session = Session(Config(n_embd=8, n_head=2, num_steps=3), docs)
+    steps = [session.step("full"), session.step("loss")]
+    data = json.loads(json.dumps(trace.make(trace.header(session), steps, [{"step": 2, "temperature": 0.5, "samples": ["ava"]}])))
+    assert trace.check(data) == session.config
+    assert data["dataset"]["vocab"] == session.vocab and data["format"] == trace.FORMAT and data["version"] == trace.VERSION

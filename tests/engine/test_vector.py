@@ -1,0 +1,97 @@
+"""The vector engine: each stage's backward against finite differences, the whole model's
+gradients, and the same numbers as the scalar engine, microgpt's own graph (1e-9)."""
+import inspect
+
+import pytest
+
+from microgpt_lab import Config, Session, vector
+
+STEPS = 20
+PUNCTUATED = ["r2-d2", "c3po!", "k.i.t.t.", "hal 9000", "wall-e", "t-800?", "ava", "bb-8", "jarvis", "data", "tars", "eve"]
+
+
+def test_linear(gradcheck, recorder):
+    X, W, dY = gradcheck.matrix(5, 4), gradcheck.matrix(3, 4), gradcheck.matrix(5, 3)
+    vector.linear(X, W, recorder)
+    dX, dW = recorder.backward(dY)
+    gradcheck.check(dX, lambda: vector.linear(X, W, recorder), dY, X)
+    gradcheck.check(dW, lambda: vector.linear(X, W, recorder), dY, W)
+
+
+def test_rmsnorm(gradcheck, recorder):
+    X, dY = gradcheck.matrix(4, 6), gradcheck.matrix(4, 6)
+    vector.rmsnorm(X, recorder)
+    (dX,) = recorder.backward(dY)
+    gradcheck.check(dX, lambda: vector.rmsnorm(X, recorder), dY, X)
+
+
+def test_relu(gradcheck, recorder):
+    X, dY = gradcheck.matrix(4, 6), gradcheck.matrix(4, 6)
+    vector.relu(X, recorder)
+    (dX,) = recorder.backward(dY)
+    gradcheck.check(dX, lambda: vector.relu(X, recorder), dY, X)
+
+
+@pytest.mark.parametrize("n_head", [1, 2, 4])
+def test_attention(gradcheck, recorder, n_head):
+    T, C = 5, 8
+    Q, K, V, dOut = (gradcheck.matrix(T, C) for _ in range(4))
+    vector.attention(Q, K, V, n_head, recorder)
+    for head in recorder.kept["attn_weights"]:  # causal: row t has t+1 weights summing to 1
+        assert [len(row) for row in head] == list(range(1, T + 1))
+        assert all(abs(sum(row) - 1) < 1e-12 for row in head)
+    dQ, dK, dV = recorder.backward(dOut)
+    for analytic, X in ((dQ, Q), (dK, K), (dV, V)):
+        gradcheck.check(analytic, lambda: vector.attention(Q, K, V, n_head, recorder), dOut, X)
+
+
+def test_embedding(gradcheck, recorder):
+    wte, wpe, dX = gradcheck.matrix(5, 3), gradcheck.matrix(4, 3), gradcheck.matrix(4, 3)
+    tokens = [1, 3, 1, 0]
+    forward = lambda: vector.embedding({"wte": wte, "wpe": wpe}, tokens, recorder)
+    forward()
+    dwte, dwpe = recorder.backward(dX)
+    gradcheck.check(dwte, forward, dX, wte)
+    gradcheck.check(dwpe, forward, dX, wpe)
+
+
+def test_model_gradients(gradcheck):
+    gradcheck.model(vector, Config(n_embd=8, n_head=2, n_layer=2, block_size=6, engine="vector"))
+
+
+@pytest.mark.parametrize(
+    "overrides, docs",
+    [
+        ({"n_layer": 2}, None),
+        ({"n_head": 1}, None),
+        ({"n_head": 8}, None),
+        ({"block_size": 4}, None),  # shorter than most documents: truncated as the original does
+        ({}, PUNCTUATED),  # digits, punctuation and spaces in the vocabulary
+    ],
+    ids=["n_layer2", "n_head1", "n_head8", "block_size4", "punctuation"],
+)
+def test_agrees_with_the_scalar_engine(names_text, overrides, docs):
+    docs = docs or names_text.split()[:300]
+    config = {"n_embd": 8 if overrides.get("n_head") != 8 else 16, "num_steps": STEPS, **overrides}
+    by_scalar = Session(Config(engine="scalar", **config), docs)
+    by_vector = Session(Config(engine="vector", **config), docs)
+    for _ in range(STEPS):
+        a, b = by_scalar.step(), by_vector.step()
+        assert a["doc"] == b["doc"] and a["tokens"] == b["tokens"]
+        assert abs(a["loss"] - b["loss"]) < 1e-9
+        assert all(abs(x - y) < 1e-9 for x, y in zip(a["losses"], b["losses"]))
+        for layer_a, layer_b in zip(a["attention"], b["attention"]):
+            for head_a, head_b in zip(layer_a, layer_b):
+                assert all(abs(x - y) < 1e-9 for row_a, row_b in zip(head_a, head_b) for x, y in zip(row_a, row_b))
+        assert [p["ids"] for p in a["topk"]] == [p["ids"] for p in b["topk"]]
+    for name, mat in by_scalar.state_dict.items():
+        assert all(abs(x - y) < 1e-9 for row_a, row_b in zip(mat, by_vector.state_dict[name]) for x, y in zip(row_a, row_b))
+    assert by_scalar.sample(5, 0.7) == by_vector.sample(5, 0.7)
+
+
+def test_gpt_names_each_stage_once(docs):
+    """The stage functions take their names from model.STAGES, in order: gpt() types none."""
+    source = inspect.getsource(vector.gpt)
+    assert "heads" not in source and "lap(" not in source and '"attn_norm"' not in source
+    event = Session(Config(n_embd=8, n_head=2, n_layer=2), docs).step("full")
+    assert all(op["forward_ms"] >= 0 and op["backward_ms"] >= 0 for op in event["graph"]["ops"])

@@ -1,0 +1,76 @@
+"""The worker's JSON API: every request by its function's name, every failure as data."""
+import json
+
+from microgpt_lab import trace, worker
+
+NAMES = "emma\nava\nmia\n"
+
+
+def ask(request, **fields):
+    return json.loads(worker.call(request, json.dumps(fields)))
+
+
+def test_requests_are_the_functions_names():
+    assert sorted(worker.requests) == sorted([
+        "open", "restore", "step", "sample", "reset", "checkpoint", "close", "check_config", "check_trace",
+        "matrix", "embedding_map", "next_token", "console"])
+    assert all(name == function.__name__ for name, function in worker.requests.items())
+
+
+def test_round_trip_and_errors_as_data():
+    summary = ask("open", session="s1", config={"n_embd": 8, "n_head": 2, "num_steps": 5}, text=NAMES)
+    assert summary["step"] == 0 and summary["vocab"] == list("aeimv") and summary["trace_header"]["format"] == trace.FORMAT
+    first = ask("step", session="s1", level="full")
+    assert first["step"] == 1 and "attention" in first
+    saved = ask("checkpoint", session="s1")
+    second = ask("step", session="s1", level="loss")
+    assert ask("restore", session="s2", checkpoint=saved, text=NAMES)["step"] == 1
+    assert ask("step", session="s2", level="loss")["loss"] == second["loss"]
+    assert ask("reset", session="s1")["step"] == 0
+    assert ask("step", session="s1")["loss"] == first["loss"]  # level defaults to "full"
+    samples = ask("sample", session="s1", num_samples=3, temperature=0.8)
+    assert samples["step"] == 1 and len(samples["samples"]) == 3
+    assert "divisible" in ask("open", session="s3", config={"n_embd": 7}, text="emma")["error"]
+    assert "no documents" in ask("open", session="s3", config={}, text="\n\n")["error"]
+    assert "no session" in ask("step", session="nope", level="loss")["error"]
+    assert "not a microgpt-lab-trace" in ask("check_trace", text="{}")["error"]
+    assert "not JSON" in ask("check_trace", text="not json")["error"]
+    assert "cut short" in ask("check_trace", text='{"format": "microgpt-lab-trace", "steps": [{"st')["error"]
+    assert "has NaN" in ask("check_trace", text='{"loss": NaN}')["error"]
+    assert ask("check_config", config={"n_embd": 8, "n_head": 2})["config"]["n_embd"] == 8
+    assert "n_embd (7) must be divisible" in ask("check_config", config={"n_embd": 7})["error"]
+    assert "temperature must be a number greater than 0" in ask("check_config", config={"temperature": 0})["error"]
+    assert ask("close", session="s1") is None and ask("close", session="s2") is None
+    assert "no session" in ask("step", session="s1", level="loss")["error"]
+
+
+def test_a_request_it_cannot_read_is_named():
+    assert "unknown request 'inspect_matrix'; the engine answers open, restore" in ask("inspect_matrix", session="p")["error"]
+    assert ask("step", level="loss")["error"] == "step: missing field(s) session (its fields: session, level)"
+    assert ask("close", session="s", id=3)["error"] == "close: unknown field(s) id (its fields: session)"
+    assert "missing field(s) session, name; unknown field(s) matrix" in ask("matrix", matrix="wte")["error"]
+    assert "fields must be a JSON object, got list" in json.loads(worker.call("close", "[]"))["error"]
+    assert "close: the fields are not JSON (Expecting property name" in json.loads(worker.call("close", "{"))["error"]
+    ask("open", session="t", config={"n_embd": 8, "n_head": 2}, text=NAMES)
+    assert ask("next_token", session="t", context=5)["error"].startswith("next_token: ")
+    worker.call("close", '{"session": "t"}')
+
+
+def test_probes_and_console():
+    ask("open", session="p", config={"n_embd": 8, "n_head": 2}, text="emma\nava\nmia\nzoe\n")
+    ask("step", session="p", level="loss")
+    session = worker.sessions["p"]
+    assert ask("matrix", session="p", name="layer0.attn_wq")["weights"][:4] == session.state_dict["layer0.attn_wq"][0][:4]
+    assert "no matrix 'wqe'" in ask("matrix", session="p", name="wqe")["error"]
+    assert ask("embedding_map", session="p")["labels"][-1] == "BOS"
+    assert len(ask("next_token", session="p", context="em")["probs"]) == 8
+    assert "outside the vocabulary: 'x'" in ask("next_token", session="p", context="ex")["error"]
+
+    printed = ask("console", session="p", code="state_dict['wte'][0][:2]")["output"]
+    assert printed.strip() == repr(session.state_dict["wte"][0][:2])
+    assert ask("console", session="p", code="x = len(vocab)\nprint(x * 2)")["output"] == "14\n"
+    assert ask("console", session="p", code="x + 1")["output"] == "8\n"  # variables persist
+    failed = ask("console", session="p", code="1 / 0")
+    assert failed["error_in_code"] == "ZeroDivisionError: division by zero"
+    assert ask("step", session="p", level="loss")["step"] == 2  # the session goes on
+    ask("close", session="p")
