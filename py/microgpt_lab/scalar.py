@@ -13,7 +13,7 @@ import math
 from itertools import count
 
 from .model import StepResult
-from .watch import Watch
+from .watch import Watch, stage_lines
 
 # Value nodes built so far, for the lab's per-stage counts. A C counter, not
 # `Value.created += 1`: writing a class attribute for every node makes
@@ -177,6 +177,13 @@ def as_values(state_dict):
     return {name: [[Value(w) for w in row] for row in mat] for name, mat in state_dict.items()}
 
 
+# The functions train_step watches. Their source is read now, at import: in the
+# browser the engine boots from a memory snapshot taken after this import, and
+# there the package's .py files are gone.
+WATCHED = (gpt, forward)
+stage_lines(WATCHED)
+
+
 def train_step(state_dict, tokens, config, stages):
     """Forward the document through the Value graph, backpropagate its mean loss.
 
@@ -192,7 +199,7 @@ def train_step(state_dict, tokens, config, stages):
             "attn_weights": lambda names, weights: attention[names["li"]][names["h"]].append([w.data for w in weights]),
             "probs": lambda names, probs: probs_rows.append([p.data for p in probs]),
         }
-        with Watch((gpt, forward), stages, captures):
+        with Watch(WATCHED, stages, captures):
             loss, losses = forward(params, config, tokens)
     else:
         loss, losses = forward(params, config, tokens)

@@ -28,3 +28,14 @@ def test_watching_laps_each_stage_and_stops_afterwards():
     laps = len(stages.ops)
     scalar.forward(params, session.config, tokens)  # unwatched now
     assert len(stages.ops) == laps and stages.ops["loss"]["nodes"] == 3 * 4 + 5 + 2
+
+
+def test_a_full_step_needs_no_source_files(monkeypatch):
+    """In the browser the engine boots from a memory snapshot taken after import, with no
+    .py files left: the watched functions' lines must have been read at import."""
+    def no_files(function):
+        raise OSError("could not get source code")
+
+    monkeypatch.setattr("inspect.getsourcelines", no_files)
+    event = Session(Config(n_embd=8, n_head=2, engine="scalar"), ["emma", "ava"]).step("full")
+    assert event["graph"]["ops"][0]["name"] == "embedding" and event["attention"]
