@@ -19,30 +19,20 @@ Fixtures:
 import logging
 import os
 import re
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from helpers import wait_ready as _wait_ready
+from tools.server import make_server
+from tools.testing import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402  (the repo's build.py: make_server lives there)
-from helpers import wait_ready as _wait_ready  # noqa: E402
 
 log = logging.getLogger("browser")
 
-# Quiet, deterministic Chromium: no background traffic to Google, no GPU.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PAGE_TIMEOUT_MS = 60_000  # default for waits/navigation: Pyodide start-up is slow on CI
 LOCAL_HOSTS = {"127.0.0.1"}
 HARMLESS_SCHEMES = {"data", "blob", "about"}
@@ -89,7 +79,7 @@ def serve_site(dist_dir):
     servers = []
 
     def start(prefix=""):
-        server = build.make_server(dist_dir, "127.0.0.1", 0, prefix=prefix, quiet=True)
+        server = make_server(dist_dir, "127.0.0.1", 0, prefix=prefix, quiet=True)
         thread = threading.Thread(target=server.serve_forever, name=f"site{prefix}", daemon=True)
         thread.start()
         servers.append((server, thread))

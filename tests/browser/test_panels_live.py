@@ -6,6 +6,8 @@ import math
 import time
 from pathlib import Path
 
+from tools.testing import LONG_TASKS
+
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 LOSS = "[data-panel=loss]"
 GRAPH = "[data-panel=graph]"
@@ -225,14 +227,6 @@ def test_loss_timeline_holds_20000_steps(lab_page, site_url, wait_ready):
     print(f"\nloss timeline, 20,000 steps: rebuild {result['rebuild']:.1f} ms, "
           f"draw median {result['median']:.2f} ms, worst {result['worst']:.2f} ms")
     assert result["points"] == "21000" and result["last"] == "21000"
-
-
-LONG_TASKS = """
-window.__longTasks = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
-}).observe({ type: "longtask", buffered: true });
-"""
 
 
 def test_a_run_keeps_the_page_responsive(lab_page, site_url, wait_ready):

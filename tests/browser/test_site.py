@@ -366,11 +366,11 @@ def test_service_worker_update_never_interrupts_a_run(lab_page, dist_dir, tmp_pa
     import shutil
     import threading
 
-    import build
+    from tools.server import make_server
 
     site = tmp_path / "site"
     shutil.copytree(dist_dir, site)
-    server = build.make_server(site, "127.0.0.1", 0, quiet=True)
+    server = make_server(site, "127.0.0.1", 0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         page = lab_page
