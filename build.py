@@ -22,6 +22,8 @@ works from any static host, under a sub-path, and offline once cached.
                         snapshot.bin.gz: Python's memory with the engine
                         imported, which the worker restores (tools/snapshot.mjs)
     dist/wheels/        the engine wheel built from py/ (the worker's fallback)
+    dist/schema.json    the engine's description of itself: config fields,
+                        matrices, stages, formats (python -m microgpt_lab schema)
     dist/vendor/idb/    idb's ES module build     (npm, ISC)
     dist/data/names.txt the default dataset (see data/README.md)
     dist/data/recording.json  a short trace the page replays while Python loads
@@ -59,6 +61,7 @@ def build() -> dict:
         site.copy_runtime(out)
         engine_wheel = engine_files.build_wheel(out)
         snapshot = engine_files.make_snapshot(out, engine_wheel)
+        engine_files.write_schema(out)
         site.copy_vendor(out)
         site.copy_web(out)
         site.preload_modules(out)

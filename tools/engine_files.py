@@ -1,6 +1,7 @@
 """Build steps that make dist/ files from the engine (py/microgpt_lab): its
-wheel, the boot snapshot of Python with the engine imported and the recording
-the page replays while Python loads."""
+wheel, the boot snapshot of Python with the engine imported, the recording the
+page replays while Python loads, and the schema the page reads the engine's
+config fields, matrices and stages from."""
 
 import hashlib
 import json
@@ -15,6 +16,7 @@ from tools.site import PYODIDE_FILES
 
 SNAPSHOT = "pyodide/snapshot.bin.gz"  # web/js/worker.js SNAPSHOT_URL
 SNAPSHOT_SCRIPT = ROOT / "tools" / "snapshot.mjs"
+SCHEMA = "schema.json"
 # Fixed timestamp for wheel builds (1980-01-01, the zip format's epoch), so the
 # same sources give the same wheel bytes, unless the caller sets one.
 DEFAULT_SOURCE_DATE_EPOCH = "315532800"
@@ -105,3 +107,10 @@ def make_recording(out: Path) -> None:
     copy_file(cached, out / "data" / "recording.json")
     log(f"  recording: {RECORDING_STEPS} steps, {cached.stat().st_size / 1e3:.0f} kB")
 
+
+def write_schema(out: Path) -> None:
+    """dist/schema.json: the engine's own description of itself
+    (`python -m microgpt_lab schema`), which the page fetches at start-up."""
+    run([sys.executable, "-m", "microgpt_lab", "schema", "--output", str(out / SCHEMA)], cwd=ROOT, env=engine_env())
+    schema = json.loads((out / SCHEMA).read_text())
+    log(f"  schema: {SCHEMA}, {len(schema['config'])} config fields, {len(schema['stages'])} stages")
