@@ -13,7 +13,9 @@ Fixtures:
     lab_page                  a Playwright Page watched by page_log; the test fails
                               at teardown on console errors, page errors or any
                               request leaving 127.0.0.1
-    wait_ready                the helper wait_ready(page, timeout=90_000)
+
+What the tests share besides fixtures (opening and driving the lab, waiting
+for it, the native engine's numbers) is in helpers.py.
 """
 
 import logging
@@ -25,7 +27,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helpers import wait_ready as _wait_ready
 from tools.server import make_server
 from tools.testing import CHROMIUM_ARGS
 
@@ -167,9 +168,3 @@ def lab_page(page, page_log):
     if problems:
         pytest.fail("browser problems:\n  " + "\n  ".join(problems), pytrace=False)
 
-
-@pytest.fixture
-def wait_ready():
-    """The helper wait_ready(page, timeout=90_000): waits until a role="status"
-    element's text contains "ready" and returns that text."""
-    return _wait_ready

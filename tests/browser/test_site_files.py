@@ -1,4 +1,4 @@
-"""Smoke tests of the built site: files, server, runtime. No UI assumptions."""
+"""The built site's files, their server and the runtime (smoke tests): no UI assumptions."""
 
 import dataclasses
 import json
