@@ -4,12 +4,15 @@ responsive and loses no step (the speed goals themselves are measured by
 
 from pathlib import Path
 
+import pytest
+
 from helpers import new_session, open_lab, wait_points, wait_steps
 from tools.testing import LONG_TASKS
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
+@pytest.mark.alone  # measures time
 def test_a_run_keeps_the_page_responsive(lab_page, site_url):
     """At the engine's full speed with every panel drawing, every step's loss
     reaches the timeline, and a PerformanceObserver sees no long main-thread

@@ -6,12 +6,15 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from helpers import (TOL, expect_progress, latest_loss, native_losses, new_session, open_lab, sample_now,
                      session_info, set_field, wait_samples, wait_status, wait_steps, wait_until)
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
+@pytest.mark.alone  # measures time
 def test_start_step_run_pause_reset_sample(lab_page, site_url, dist_dir):
     page = lab_page
     seconds = open_lab(page, site_url)
@@ -105,6 +108,7 @@ def test_keyboard_shortcuts(lab_page, site_url):
     assert len(page.evaluate("() => window.lab.listSessions()")) == 2
 
 
+@pytest.mark.alone  # measures time
 def test_pause_interrupts_a_long_step_when_isolated(lab_page, site_url):
     """Cross-origin isolated (served through the service worker), a pause that
     a long step would delay interrupts the step through the SharedArrayBuffer;
