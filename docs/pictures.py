@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-import build  # noqa: E402  (the server the tests use too)
+from tools.server import make_server  # noqa: E402  (the server the tests use too)
 
 DOCS = ROOT / "docs"
 STEPS = 300
@@ -49,7 +49,7 @@ def shoot(locator, name):
 
 
 def main():
-    server = build.make_server(ROOT / "dist", "127.0.0.1", 0, quiet=True)
+    server = make_server(ROOT / "dist", "127.0.0.1", 0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])

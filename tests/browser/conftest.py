@@ -13,36 +13,27 @@ Fixtures:
     lab_page                  a Playwright Page watched by page_log; the test fails
                               at teardown on console errors, page errors or any
                               request leaving 127.0.0.1
-    wait_ready                the helper wait_ready(page, timeout=90_000)
+
+What the tests share besides fixtures (opening and driving the lab, waiting
+for it, the native engine's numbers) is in helpers.py.
 """
 
 import logging
 import os
 import re
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tools.server import make_server
+from tools.testing import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402  (the repo's build.py: make_server lives there)
-from helpers import wait_ready as _wait_ready  # noqa: E402
 
 log = logging.getLogger("browser")
 
-# Quiet, deterministic Chromium: no background traffic to Google, no GPU.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PAGE_TIMEOUT_MS = 60_000  # default for waits/navigation: Pyodide start-up is slow on CI
 LOCAL_HOSTS = {"127.0.0.1"}
 HARMLESS_SCHEMES = {"data", "blob", "about"}
@@ -89,7 +80,7 @@ def serve_site(dist_dir):
     servers = []
 
     def start(prefix=""):
-        server = build.make_server(dist_dir, "127.0.0.1", 0, prefix=prefix, quiet=True)
+        server = make_server(dist_dir, "127.0.0.1", 0, prefix=prefix, quiet=True)
         thread = threading.Thread(target=server.serve_forever, name=f"site{prefix}", daemon=True)
         thread.start()
         servers.append((server, thread))
@@ -177,9 +168,3 @@ def lab_page(page, page_log):
     if problems:
         pytest.fail("browser problems:\n  " + "\n  ".join(problems), pytrace=False)
 
-
-@pytest.fixture
-def wait_ready():
-    """The helper wait_ready(page, timeout=90_000): waits until a role="status"
-    element's text contains "ready" and returns that text."""
-    return _wait_ready

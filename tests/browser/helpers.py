@@ -1,6 +1,17 @@
-"""Small helpers for the browser tests (import with `from helpers import ...`)."""
+"""What the browser tests share (import with `from helpers import ...`): opening
+and driving the lab through its controls, waiting for what it shows, reading
+its panels and storage, and the engine run natively for the numbers it must match.
+
+Every wait is for a condition, never for a fixed time. Where a test checks that
+something does NOT happen, it first waits for a positive signal that would
+have come after it: the worker answered a later request (sample_now,
+new_session_refused), or a number of animation frames passed (animation_frames).
+"""
 
 import re
+import time
+
+from playwright.sync_api import Error as PlaywrightError
 
 from microgpt_lab import trace as engine_trace
 from microgpt_lab.config import Config
@@ -12,16 +23,7 @@ TOL = 1e-9
 READY = re.compile(r"\bready\b", re.IGNORECASE)
 
 
-def wait_ready(page, timeout=90_000):
-    """Wait until an element with role="status" says "ready" (the worker has booted).
-
-    Pyodide start-up takes ~2.5 s on a fast machine; the default 90 s leaves
-    room for a slow CI runner. Returns the status text.
-    """
-    status = page.get_by_role("status").filter(has_text=READY).first
-    status.wait_for(state="visible", timeout=timeout)
-    return status.text_content()
-
+# ---- the engine, natively --------------------------------------------------------
 
 def native_losses(dist_dir, count, num_steps=None):
     """The first `count` losses of an uninterrupted native run of the engine on
@@ -49,7 +51,257 @@ def native_trace(steps=12, samples=True):
     return engine_trace.make(engine_trace.header(session), events, batches)
 
 
+# ---- opening the lab and driving it ----------------------------------------------
+
+def wait_ready(page, timeout=90_000):
+    """Wait until an element with role="status" says "ready" (the worker has booted).
+
+    Pyodide start-up takes ~2.5 s on a fast machine; the default 90 s leaves
+    room for a slow CI runner. Returns the status text.
+    """
+    status = page.get_by_role("status").filter(has_text=READY).first
+    status.wait_for(state="visible", timeout=timeout)
+    return status.text_content()
+
+
+def open_lab(page, url):
+    """Open the lab and wait for "ready"; returns seconds from navigation to ready."""
+    start = time.perf_counter()
+    page.goto(url)
+    wait_ready(page)
+    return time.perf_counter() - start
+
+
 def show_all_panels(page):
     """A viewport tall enough for every panel: the live-model panels (inspector,
     embedding map, probe) read the model only while they are on screen."""
     page.set_viewport_size({"width": 1280, "height": 3600})
+
+
+def set_field(page, name, value):
+    """Choose or type a config field's value, as a learner would."""
+    field = page.locator(f"#cfg-{name}")
+    if field.evaluate("(el) => el.tagName") == "SELECT":
+        field.select_option(str(value))
+    else:
+        field.fill(str(value))
+
+
+def set_value(page, name, value):
+    """Put raw text in a config field (also what a number input refuses to type)."""
+    page.evaluate("([name, value]) => { document.querySelector(`#cfg-${name}`).value = value; }", [name, value])
+
+
+def new_session(page, **fields):
+    """Set config fields, click New session, return the new session's id."""
+    for name, value in fields.items():
+        set_field(page, name, value)
+    before = page.evaluate("() => window.lab.state.current")
+    page.get_by_role("button", name="New session").click()
+    page.wait_for_function("(before) => window.lab.state.current && window.lab.state.current !== before", arg=before)
+    return page.evaluate("() => window.lab.state.current")
+
+
+def take_steps(page, count=1):
+    """Click Step `count` times, each time until the page has the step's event."""
+    for _ in range(count):
+        before = page.evaluate("() => window.lab.state.events.length")
+        page.get_by_role("button", name="Step").click()
+        page.wait_for_function("(n) => window.lab.state.events.length > n", arg=before)
+
+
+def run_to_end(page, session, timeout=120):
+    """Click Run and wait until the session is done."""
+    page.get_by_role("button", name="Run").click()
+    return session_done(page, session, timeout)
+
+
+# ---- waiting for what the page shows --------------------------------------------
+
+def wait_until(page, expression, arg=None, timeout=60):
+    """Wait until the (async) page function `expression` returns a truthy value,
+    and return that value. It polls in the page, every 50 ms (wait_for_function
+    takes a returned Promise as truthy, so it cannot wait on async predicates);
+    a navigation meanwhile starts it again in the new document."""
+    poll = f"""async ([arg, ms]) => {{
+        const predicate = {expression};
+        const end = performance.now() + ms;
+        for (;;) {{
+            const value = await predicate(arg);
+            if (value || performance.now() > end) return value;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }}
+    }}"""
+    deadline = time.monotonic() + timeout
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            value = page.evaluate(poll, [arg, remaining * 1000])
+        except PlaywrightError as error:  # the page navigated meanwhile
+            if "context was destroyed" not in str(error):
+                raise
+            continue
+        if value:
+            return value
+    raise AssertionError(f"timed out waiting for {expression}")
+
+
+def wait_steps(page, at_least):
+    """Wait until the progress bar shows at least `at_least` steps."""
+    page.wait_for_function(
+        "(n) => Number(document.querySelector('[role=progressbar]').getAttribute('aria-valuenow')) >= n",
+        arg=at_least)
+
+
+def expect_progress(page, done, total, timeout=10_000):
+    """Wait until the progressbar says `done` of `total` steps (it repaints on
+    the next animation frame)."""
+    page.wait_for_function(
+        """([done, total]) => {
+            const bar = document.querySelector('[role=progressbar]');
+            return bar.getAttribute('aria-valuenow') === String(done)
+                && bar.getAttribute('aria-valuemax') === String(total);
+        }""", arg=[done, total], timeout=timeout)
+
+
+def wait_status(page, text):
+    page.get_by_role("status").filter(has_text=text).wait_for()
+
+
+def latest_loss(page):
+    return float(page.locator("#latest-loss").get_attribute("data-value"))
+
+
+def session_info(page, session_id):
+    return page.evaluate("async (id) => (await window.lab.listSessions()).find((s) => s.id === id)", session_id)
+
+
+def session_done(page, session_id, timeout=120):
+    return wait_until(
+        page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.status === 'done')",
+        session_id, timeout)
+
+
+def alert_says(page, text, timeout=30_000):
+    """Wait until the form's alert contains `text`; returns the whole alert."""
+    page.wait_for_function(
+        "(text) => document.querySelector('#form-error').textContent.includes(text)", arg=text, timeout=timeout)
+    return page.locator("#form-error").text_content()
+
+
+def clear_alert(page):
+    """Empty the form's alert, so the next message is known to be new."""
+    page.evaluate("() => { document.querySelector('#form-error').textContent = ''; }")
+
+
+# ---- positive signals -------------------------------------------------------------
+
+def wait_samples(page, count):
+    """Wait until the shown session has stored `count` sample batches; returns them, oldest first."""
+    return wait_until(
+        page, "async (n) => { const batches = await window.lab.samples(); return batches.length >= n && batches; }",
+        count)
+
+
+def sample_now(page):
+    """Draw a sample batch (the Sample button); returns the step it was drawn at.
+
+    The worker answers requests in order and a run yields to them between
+    steps, so the batch is a positive signal: whatever the page asked of the
+    worker before (a step, a run's next step) has happened by then."""
+    count = len(page.evaluate("() => window.lab.samples()"))
+    page.get_by_role("button", name="Sample").click()
+    return wait_samples(page, count + 1)[-1]["step"]
+
+
+def new_session_refused(page, problem):
+    """Click New session and wait for the refusal naming `problem`; returns the
+    alert. Ranges and n_embd % n_head are the engine's to check, so a refusal
+    for them is also a positive signal: the worker has answered every request
+    the page sent before."""
+    clear_alert(page)
+    page.get_by_role("button", name="New session").click()
+    return alert_says(page, problem)
+
+
+def animation_frames(page, count):
+    """Wait for `count` animation frames of the page."""
+    page.evaluate("""(count) => new Promise((resolve) => {
+        const tick = (n) => (n >= count ? resolve() : requestAnimationFrame(() => tick(n + 1)));
+        tick(0);
+    })""", count)
+
+
+# ---- panels -------------------------------------------------------------------------
+
+def panel(page, name):
+    return page.locator(f"[data-panel={name}]")
+
+
+def panel_data(page, name):
+    """Every data-* attribute of panel `name`, as a dict (camelCase keys)."""
+    return panel(page, name).evaluate("(el) => ({...el.dataset})")
+
+
+def wait_data(page, name, key, value):
+    """Wait until panel `name` has data-`key` equal to `value`."""
+    page.wait_for_function(
+        "([name, key, value]) => document.querySelector(`[data-panel=${name}]`)?.dataset[key] === value",
+        arg=[name, key, value])
+
+
+def wait_points(page, count):
+    """Wait until the loss timeline holds `count` points."""
+    wait_data(page, "loss", "points", str(count))
+
+
+def loss_panel(page):
+    """The loss timeline's (points, last step, latest loss or None)."""
+    data = panel_data(page, "loss")
+    return int(data["points"]), int(data["lastStep"]), float(data["latestLoss"]) if data["latestLoss"] else None
+
+
+def run_console(page, code):
+    """Type `code` in the console, press Enter, return (status, output text, error text)."""
+    console = panel(page, "console")
+    before = console.locator(".console-entry").count()
+    box = console.get_by_label("Python")
+    box.fill(code)
+    box.press("Enter")
+    entry = console.locator(".console-entry").nth(before)
+    page.wait_for_function("(el) => el.dataset.status !== 'pending'", arg=entry.element_handle())
+    output = entry.locator(".console-output")
+    error = entry.locator(".console-error")
+    return (entry.get_attribute("data-status"),
+            output.text_content() if output.count() else "",
+            error.text_content() if error.count() else "")
+
+
+# ---- storage --------------------------------------------------------------------------
+
+def stored(page):
+    """Every stored session record, straight from IndexedDB (not through the page's store)."""
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('microgpt-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(['sessions', 'steps', 'checkpoints'], 'readonly');
+            const out = {};
+            tx.objectStore('sessions').getAll().onsuccess = (e) => { out.sessions = e.target.result; };
+            tx.objectStore('steps').getAllKeys().onsuccess = (e) => { out.steps = e.target.result; };
+            tx.objectStore('checkpoints').getAll().onsuccess = (e) => {
+                out.checkpoints = e.target.result.map((c) => ({ session: c.session, step: c.step }));
+            };
+            tx.oncomplete = () => { db.close(); resolve(out); };
+        };
+    })""")
+
+
+def one_stored_step(page, site_url):
+    """The lab with one session of one stored step: (its id, what IndexedDB holds),
+    to show that a refused input changes nothing that was saved."""
+    open_lab(page, site_url)
+    kept = new_session(page, num_steps=20)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    return kept, stored(page)

@@ -1,7 +1,8 @@
 """The lab measured where learners use it: headless Chromium, the real page and worker.
 
-Run by `python3 build.py bench` with the test virtualenv's Python (it needs
-Playwright); it serves dist/ on 127.0.0.1 and prints one JSON object.
+Run by `python3 build.py bench` as `python -m tools.bench_browser` with the test
+virtualenv's Python (it needs Playwright); it serves dist/ on 127.0.0.1 and
+prints one JSON object.
 Figures: page open -> ready (cold and warm), the first panel content (the
 recording) after open, steps/s of each engine during a streamed run with all
 panels drawing, the longest main-thread task during that run, where a
@@ -16,26 +17,16 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import threading
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402  (the server the tests use too)
+from tools.common import DIST
+from tools.server import make_server
+from tools.testing import CHROMIUM_ARGS, LONG_TASKS
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
-# Collects long tasks (> 50 ms) on the main thread from the very start of the page.
-LONG_TASKS = """
-window.__longTasks = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
-}).observe({ type: "longtask", buffered: true });
-"""
 # While window.__answerProbes is set, answers the live-model panels' reads
 # (inspect, embedding, probe) on the page with null ("no live model here"), so
 # the run pays for none of them; counts the requests that do reach the engine
@@ -252,14 +243,14 @@ def main():
     parser.add_argument("--window", type=float, default=10.0, help="seconds over which steps/s are measured")
     args = parser.parse_args()
     memory_steps = (200, 2000, 5000, 10_000) if args.long else (200, 2000)
-    server = build.make_server(build.DIST, port=0, quiet=True)
+    server = make_server(DIST, port=0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = server.url
     results = {}
     load = {"start": loadavg()}
     with sync_playwright() as p:
         chromium = os.environ.get("CHROMIUM") or None
-        browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 3600})  # every panel on screen, so all of them draw and read
         context.add_init_script(LONG_TASKS)
         context.add_init_script(PROBE_SWITCH)

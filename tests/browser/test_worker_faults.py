@@ -11,19 +11,16 @@ engine run natively (helpers.check_losses).
 
 import re
 
-from helpers import check_losses
-from test_beyond import run_console
-from test_reliability import alert_says
-from test_site import (expect_progress, new_session, open_lab, session_done, session_info, wait_status, wait_steps,
-                       wait_until)
+from helpers import (alert_says, animation_frames, check_losses, expect_progress, new_session, open_lab, run_console,
+                     run_to_end, sample_now, session_done, session_info, wait_status, wait_steps, wait_until)
 
 CHECKPOINT_EVERY = 50  # protocol.js: the run stores a checkpoint every 50 steps
 NUM_STEPS = 120
 
 
-def start_run(page, site_url, wait_ready):
+def start_run(page, site_url):
     """A running session past its first checkpoint; returns its id."""
-    open_lab(page, site_url, wait_ready)
+    open_lab(page, site_url)
     session = new_session(page, num_steps=NUM_STEPS)
     page.get_by_role("button", name="Run").click()
     wait_steps(page, CHECKPOINT_EVERY + 5)
@@ -57,18 +54,18 @@ def expect_resumed(page, session, dist_dir, reason, checkpoint):
     expect_progress(page, NUM_STEPS, NUM_STEPS)
 
 
-def test_terminated_worker_is_restarted_and_the_run_resumes(lab_page, site_url, wait_ready, dist_dir):
+def test_terminated_worker_is_restarted_and_the_run_resumes(lab_page, site_url, dist_dir):
     page = lab_page
-    session = start_run(page, site_url, wait_ready)
+    session = start_run(page, site_url)
     seen = terminate_worker(page)
     expect_resumed(page, session, dist_dir, "it was terminated", seen // CHECKPOINT_EVERY * CHECKPOINT_EVERY)
 
 
-def test_a_pause_while_the_worker_restarts_holds(lab_page, site_url, wait_ready, dist_dir):
+def test_a_pause_while_the_worker_restarts_holds(lab_page, site_url, dist_dir):
     """Paused between the fault and the resumed run: the session comes back
     to its checkpoint and stays paused; Run then finishes it exactly."""
     page = lab_page
-    session = start_run(page, site_url, wait_ready)
+    session = start_run(page, site_url)
     seen = terminate_worker(page)
     page.get_by_role("button", name="Pause").click()
     wait_status(page, "paused")
@@ -76,18 +73,18 @@ def test_a_pause_while_the_worker_restarts_holds(lab_page, site_url, wait_ready,
     wait_until(page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id).step === "
                      f"{checkpoint}", session)
     expect_progress(page, checkpoint, NUM_STEPS)
-    page.wait_for_timeout(2000)  # a resumed run would be well past the checkpoint by now
+    # A sample asked now is drawn after any step a resumed run would take.
+    assert sample_now(page) == checkpoint
     assert session_info(page, session)["status"] == "paused"
     assert len(page.evaluate("(id) => window.lab.steps(id)", session)) == checkpoint
-    page.get_by_role("button", name="Run").click()
-    session_done(page, session)
+    run_to_end(page, session)
     check_losses(page, session, dist_dir, NUM_STEPS)
 
 
-def test_crashed_worker_is_restarted_and_the_run_resumes(lab_page, page_log, site_url, wait_ready, dist_dir):
+def test_crashed_worker_is_restarted_and_the_run_resumes(lab_page, page_log, site_url, dist_dir):
     page = lab_page
     page_log.allow_errors("ZeroDivisionError")  # the worker's own report of the crash
-    session = start_run(page, site_url, wait_ready)
+    session = start_run(page, site_url)
     # Between two steps, Python schedules a callback that raises: an uncaught
     # error in the worker, as a bug in the engine's glue would be. It lands a
     # few steps later, after one of the run's checkpoints.
@@ -97,9 +94,9 @@ def test_crashed_worker_is_restarted_and_the_run_resumes(lab_page, page_log, sit
     assert "ZeroDivisionError" in page.locator("#form-error").text_content()
 
 
-def test_a_crash_loop_ends_with_a_fatal_message(lab_page, site_url, wait_ready):
+def test_a_crash_loop_ends_with_a_fatal_message(lab_page, site_url):
     page = lab_page
-    start_run(page, site_url, wait_ready)
+    start_run(page, site_url)
     page.evaluate("() => { for (let i = 0; i < 4; i++) window.lab.debug.terminateWorker(); }")
     message = alert_says(page, "the engine worker stopped 4 times within a minute (last: it was terminated)")
     assert "reload the page to try again" in message
@@ -109,25 +106,33 @@ def test_a_crash_loop_ends_with_a_fatal_message(lab_page, site_url, wait_ready):
 def test_a_worker_that_cannot_boot_is_not_restarted(lab_page, page_log, site_url):
     page = lab_page
     page_log.allow_errors("404")
-    page.context.route("**/js/engine/worker.js", lambda route: route.fulfill(status=404))
+    started = []  # the page's requests for the worker (not the service worker's precache)
+
+    def missing(route):
+        if route.request.service_worker is None:
+            started.append(route.request.url)
+        route.fulfill(status=404)
+    page.context.route("**/js/engine/worker.js", missing)
     page.goto(site_url)
     message = alert_says(page, "The engine failed to start (worker)")
     wait_status(page, "error")
-    page.wait_for_timeout(3000)  # a restart would have replaced the message by now
+    # The page starts a replacement worker in the same task that reports a
+    # lost one; 30 frames later its script would have been asked for.
+    animation_frames(page, 30)
+    assert len(started) == 1, started
     assert page.locator("#form-error").text_content() == message
     assert page.locator("#status").text_content() == "error"
 
 
-def test_a_missing_snapshot_boots_python_from_scratch(lab_page, page_log, site_url, wait_ready, dist_dir):
+def test_a_missing_snapshot_boots_python_from_scratch(lab_page, page_log, site_url, dist_dir):
     """Without the build's memory snapshot the worker starts Python and loads
     the engine wheel itself: slower, and the same numbers."""
     page = lab_page
     page_log.allow_errors(r"snapshot\.bin\.gz|404")
     page.route("**/snapshot.bin.gz", lambda route: route.fulfill(status=404, body="gone"))
-    open_lab(page, site_url, wait_ready)
+    open_lab(page, site_url)
     timings = page.evaluate("() => window.lab.state.timings")
     assert "packages" in timings, timings  # the from-scratch path ran
     session = new_session(page, num_steps=10)
-    page.get_by_role("button", name="Run").click()
-    session_done(page, session)
+    run_to_end(page, session)
     check_losses(page, session, dist_dir, 10)

@@ -1,10 +1,13 @@
-"""Smoke tests of the built site: files, server, runtime. No UI assumptions."""
+"""The built site's files, their server and the runtime (smoke tests): no UI assumptions."""
 
+import dataclasses
 import json
 import urllib.error
 import urllib.request
 
 import pytest
+
+from microgpt_lab.config import Config
 
 
 def fetch(url):
@@ -105,3 +108,14 @@ def test_index_page_loads(lab_page, site_url, dist_dir):
     assert response.status == 200
     lab_page.wait_for_load_state("load")
     assert lab_page.title() != ""
+
+
+
+def test_schema_is_built_and_parses(dist_dir, manifest):
+    """dist/schema.json: the engine's description of itself, which the page
+    reads; it names every field of the engine's Config, in order."""
+    assert "schema.json" in manifest["files"]
+    schema = json.loads((dist_dir / "schema.json").read_text())
+    assert (schema["format"], schema["version"]) == ("microgpt-lab-schema", 1)
+    assert [field["name"] for field in schema["config"]] == [f.name for f in dataclasses.fields(Config)]
+    assert schema["stages"] and schema["matrices"]

@@ -1,0 +1,40 @@
+"""Compare runs: two sessions with different learning rates overlaid, with the
+config fields that differ and each run's final smoothed loss."""
+
+import json
+
+from helpers import new_session, open_lab, panel, run_to_end, session_done, set_field
+
+
+def ema(values, beta=0.95):
+    raw = 0.0
+    for value in values:
+        raw = beta * raw + (1 - beta) * value
+    return raw / (1 - beta ** len(values))
+
+
+def test_compare_two_learning_rates(lab_page, site_url):
+    page = lab_page
+    open_lab(page, site_url)
+    first = new_session(page, num_steps=25)
+    run_to_end(page, first)
+    set_field(page, "learning_rate", 0.002)
+    second = new_session(page, num_steps=25)
+    page.get_by_role("button", name="Run").click()
+    compare = panel(page, "compare")
+    page.wait_for_function("() => document.querySelector('[data-panel=compare] input[type=checkbox]') !== null")
+    for session in (first, second):
+        compare.get_by_label(session).check()
+    session_done(page, second)
+    page.wait_for_function(
+        "(want) => document.querySelector('[data-panel=compare]').dataset.points === want",
+        arg=json.dumps({first: 25, second: 25}, separators=(",", ":")))
+    assert compare.get_attribute("data-compared") == f"{first},{second}"
+    assert compare.get_attribute("data-differ") == "learning_rate"
+    rows = {row.locator("th").text_content(): [c.text_content() for c in row.locator("td").all()]
+            for row in compare.locator("tbody tr").all()}
+    assert rows["learning_rate"] == ["0.01", "0.002"]
+    for i, session in enumerate((first, second)):
+        losses = [s["loss"] for s in page.evaluate("(id) => window.lab.steps(id)", session)]
+        assert rows["smoothed loss"][i] == f"{ema(losses):.4f}"
+    assert rows["smoothed loss"][0] != rows["smoothed loss"][1]

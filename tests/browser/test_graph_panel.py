@@ -1,0 +1,68 @@
+"""The graph pulse: the engine's stages in order with their times, each
+stage's formula in microgpt's names (by the table, the keyboard and a click),
+and the Value nodes the scalar engine builds. Assertions read the panel's
+data (data-* attributes, the stage table and the stage details)."""
+
+import math
+
+from helpers import new_session, open_lab, wait_steps
+
+GRAPH = "[data-panel=graph]"
+
+
+def test_graph_panel_shows_the_engines_stages_and_formulas(lab_page, site_url):
+    page = lab_page
+    open_lab(page, site_url)
+    new_session(page, num_steps=20)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}').dataset.step === '1'")
+
+    # The stage table lists the event's ops, in order, with their times.
+    event = page.evaluate("() => window.lab.state.events.at(-1)")
+    ops = event["graph"]["ops"]
+    rows = page.locator(f"{GRAPH} tbody tr")
+    assert rows.evaluate_all("(rows) => rows.map((r) => r.dataset.stage)") == [op["name"] for op in ops]
+    cells = rows.evaluate_all("(rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))")
+    for op, (kind, forward, backward, nodes) in zip(ops, cells):
+        assert kind == op["kind"]
+        assert math.isclose(float(forward), op["forward_ms"], rel_tol=0.06, abs_tol=0.006), (op, forward)
+        assert math.isclose(float(backward), op["backward_ms"], rel_tol=0.06, abs_tol=0.006), (op, backward)
+        assert nodes == "-"  # the vector engine builds no Value graph
+    assert page.locator(f"{GRAPH} .graph-totals").text_content().startswith("step 1 ")
+
+    # The table's buttons show a stage's formula in microgpt's names.
+    page.locator(f"{GRAPH} summary").click()
+    page.locator(f"{GRAPH} tbody").get_by_role("button", name="layer0.attn_wq").click()
+    info = page.locator(f"{GRAPH} .stage-info")
+    assert "layer0.attn_wq" in info.locator("h3").text_content()
+    assert info.locator(".formula").text_content() == "q = linear(xn, state_dict['layer0.attn_wq'])"
+    assert "16 x 16 = 256 parameters" in info.text_content()
+
+    # Keyboard: focus the diagram, End then Enter selects the optimizer.
+    canvas = page.locator(f"{GRAPH} canvas")
+    canvas.focus()
+    canvas.press("End")
+    canvas.press("Enter")
+    assert page.locator(GRAPH).get_attribute("data-selected") == "optimizer"
+    assert "Adam" in info.locator("h3").text_content()
+    assert page.evaluate("() => window.lab.state.current") is not None  # Enter did not start a new session
+    # Click: the first stage sits at the diagram's top left.
+    canvas.click(position={"x": 30, "y": 36})
+    assert page.locator(GRAPH).get_attribute("data-selected") == "embedding"
+    assert info.locator(".formula").text_content() == "x = wte[token] + wpe[pos]"
+
+
+def test_graph_panel_counts_value_nodes_with_the_scalar_engine(lab_page, site_url):
+    page = lab_page
+    open_lab(page, site_url)
+    new_session(page, num_steps=5, engine="scalar")
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}').dataset.step === '1'")
+    graph = page.evaluate("() => window.lab.state.events.at(-1).graph")
+    assert graph["nodes"] > 0
+    nodes = page.locator(f"{GRAPH} tbody tr").evaluate_all(
+        "(rows) => rows.map((r) => r.querySelectorAll('td')[3].textContent)")
+    assert nodes == [str(op["nodes"]) for op in graph["ops"]]
+    assert f"{graph['nodes']:,} Value nodes" in page.locator(f"{GRAPH} .graph-totals").text_content()

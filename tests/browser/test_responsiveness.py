@@ -1,0 +1,37 @@
+"""A run at the engine's full speed with every panel drawing keeps the page
+responsive and loses no step (the speed goals themselves are measured by
+`python3 build.py bench`)."""
+
+from pathlib import Path
+
+import pytest
+
+from helpers import new_session, open_lab, wait_points, wait_steps
+from tools.testing import LONG_TASKS
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.mark.alone  # measures time
+def test_a_run_keeps_the_page_responsive(lab_page, site_url):
+    """At the engine's full speed with every panel drawing, every step's loss
+    reaches the timeline, and a PerformanceObserver sees no long main-thread
+    task. The 50 ms goal is measured by `python3 build.py bench`; here only a
+    clear block (over 500 ms, thirty frames) fails: on a busy 2-core runner a
+    starved main thread stretches ordinary tasks past 100 ms.
+    Saves a screenshot of the whole lab mid-run for review."""
+    page = lab_page
+    page.add_init_script(LONG_TASKS)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_lab(page, site_url)
+    new_session(page, num_steps=150)
+    start = page.evaluate("() => performance.now()")
+    page.get_by_role("button", name="Run").click()
+    wait_steps(page, 60)
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "lab-mid-run.png"), full_page=True)
+    wait_points(page, 150)
+    longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", start)
+    print(f"\nlongest main-thread task during a 150-step run: {longest:.0f} ms")
+    assert longest < 500
+    assert [e["step"] for e in page.evaluate("() => window.lab.steps()")] == list(range(1, 151))

@@ -1,0 +1,50 @@
+"""Share by URL: a link fills the form and never starts training; Copy link
+writes the form back into one; unknown, repeated, malformed or out-of-range
+parameters are each named, and the rest of the link is used."""
+
+from helpers import new_session_refused, open_lab, set_field, set_value, stored
+
+
+def test_share_link_fills_the_form_and_never_starts(lab_page, site_url):
+    page = lab_page
+    open_lab(page, site_url + "?n_embd=8&n_head=2&learning_rate=0.02&seed=7&num_steps=30&dataset=makemore")
+    assert [page.input_value(f"#cfg-{name}") for name in ("n_embd", "n_head", "learning_rate", "seed")] == \
+        ["8", "2", "0.02", "7"]
+    assert page.get_by_label("makemore names.txt").is_checked()
+    assert page.locator("#url-notice").is_hidden()
+    page.get_by_label("Names (bundled").check()  # offline here: makemore's file cannot load
+    # A request answered by the engine after the link was read: had the link
+    # started a session, the worker would have opened it before answering.
+    set_value(page, "n_embd", "7")
+    new_session_refused(page, "n_embd (7) must be divisible by n_head (2)")
+    set_value(page, "n_embd", "8")
+    assert page.evaluate("() => window.lab.listSessions()") == []
+    assert page.locator("#status").text_content() == "ready"
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    set_field(page, "seed", 9)
+    page.get_by_role("button", name="Copy link").click()
+    page.wait_for_function("() => document.querySelector('#share-link').dataset.url")
+    url = page.locator("#share-link").get_attribute("data-url")
+    assert url == site_url + "?n_embd=8&n_head=2&learning_rate=0.02&num_steps=30&seed=9"
+    assert page.evaluate("() => navigator.clipboard.readText()") == url
+
+
+def test_malformed_share_links_are_named_and_never_start(lab_page, site_url):
+    page = lab_page
+    query = "n_embd=abc&n_embd=9&bogus=1&temperature=-1&dataset=evil&seed=&n_head=2"
+    open_lab(page, f"{site_url}?{query}")
+    notice = page.locator("#url-notice")
+    page.wait_for_function("() => document.querySelector('#url-notice').textContent.includes('temperature')")
+    text = notice.text_content()
+    for problem in ['unknown parameter "bogus" ignored', "n_embd is given 2 times; the first is used",
+                    'n_embd="abc": must be a number; kept 16', 'seed="": must be a number; kept 42',
+                    'dataset="evil": must be one of default, makemore',
+                    "temperature must be a number greater than 0 and at most 10, got -1"]:
+        assert problem in text, text
+    assert page.input_value("#cfg-n_head") == "2"  # the good parameter is used
+    assert page.get_by_label("Names (bundled").is_checked()
+    # New session with the link's temperature: the engine refuses it, after
+    # any session the link would have started.
+    new_session_refused(page, "temperature must be a number greater than 0 and at most 10, got -1")
+    assert page.evaluate("() => window.lab.listSessions()") == []
+    assert stored(page)["sessions"] == []
