@@ -28,7 +28,7 @@ from tools.server import make_server
 from tools.testing import CHROMIUM_ARGS, LONG_TASKS
 
 # While window.__answerProbes is set, answers the live-model panels' reads
-# (inspect, embedding, probe) on the page with null ("no live model here"), so
+# (matrix, embedding_map, next_token) on the page with null ("no live model here"), so
 # the run pays for none of them; counts the requests that do reach the engine
 # worker. Done at the Worker's postMessage because the page offers no switch
 # for it and web/ is not changed for a benchmark.
@@ -38,7 +38,7 @@ window.__answerProbes = false;
 const postToWorker = Worker.prototype.postMessage;
 Worker.prototype.postMessage = function (message, ...rest) {
   const type = message && message.type;
-  if (window.__answerProbes && ["inspect", "embedding", "probe"].includes(type)) {
+  if (window.__answerProbes && ["matrix", "embedding_map", "next_token"].includes(type)) {
     setTimeout(() => this.dispatchEvent(new MessageEvent("message", { data: { type: "reply", id: message.id, result: null } })));
     return;
   }
@@ -46,7 +46,7 @@ Worker.prototype.postMessage = function (message, ...rest) {
   return postToWorker.call(this, message, ...rest);
 };
 """
-PROBES = ("inspect", "embedding", "probe")
+PROBES = ("matrix", "embedding_map", "next_token")
 # Where the steps of (s0, s1] spent their time, from the events the page stored:
 # the engine's own stage timings (every event), and per kind of stage (full
 # events only, which carry graph.ops).

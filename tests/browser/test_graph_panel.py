@@ -3,6 +3,7 @@ stage's formula in microgpt's names (by the table, the keyboard and a click),
 and the Value nodes the scalar engine builds. Assertions read the panel's
 data (data-* attributes, the stage table and the stage details)."""
 
+import json
 import math
 
 from helpers import new_session, open_lab, wait_steps
@@ -10,7 +11,12 @@ from helpers import new_session, open_lab, wait_steps
 GRAPH = "[data-panel=graph]"
 
 
-def test_graph_panel_shows_the_engines_stages_and_formulas(lab_page, site_url):
+def schema_stage(dist_dir, name):
+    """The engine's description of a stage (dist/schema.json): the panel shows its formula, microgpt's own lines."""
+    return next(stage for stage in json.loads((dist_dir / "schema.json").read_text())["stages"] if stage["name"] == name)
+
+
+def test_graph_panel_shows_the_engines_stages_and_formulas(lab_page, site_url, dist_dir):
     page = lab_page
     open_lab(page, site_url)
     new_session(page, num_steps=20)
@@ -36,7 +42,7 @@ def test_graph_panel_shows_the_engines_stages_and_formulas(lab_page, site_url):
     page.locator(f"{GRAPH} tbody").get_by_role("button", name="layer0.attn_wq").click()
     info = page.locator(f"{GRAPH} .stage-info")
     assert "layer0.attn_wq" in info.locator("h3").text_content()
-    assert info.locator(".formula").text_content() == "q = linear(xn, state_dict['layer0.attn_wq'])"
+    assert info.locator(".formula").text_content() == schema_stage(dist_dir, "attn_wq")["formula"]
     assert "16 x 16 = 256 parameters" in info.text_content()
 
     # Keyboard: focus the diagram, End then Enter selects the optimizer.
@@ -50,7 +56,7 @@ def test_graph_panel_shows_the_engines_stages_and_formulas(lab_page, site_url):
     # Click: the first stage sits at the diagram's top left.
     canvas.click(position={"x": 30, "y": 36})
     assert page.locator(GRAPH).get_attribute("data-selected") == "embedding"
-    assert info.locator(".formula").text_content() == "x = wte[token] + wpe[pos]"
+    assert info.locator(".formula").text_content() == schema_stage(dist_dir, "embedding")["formula"]
 
 
 def test_graph_panel_counts_value_nodes_with_the_scalar_engine(lab_page, site_url):

@@ -61,15 +61,16 @@ def test_loss_timeline_holds_20000_steps(lab_page, site_url):
     page.wait_for_selector("[data-recording=done]")
     result = page.evaluate("""async () => {
         const { create } = await import('./js/panels/loss.js');
+        const schema = await (await fetch('./schema.json')).json();
         const el = document.createElement('section');
         el.style.width = '900px';
         document.body.append(el);
-        const view = create(el);
+        const view = create(el, { schema });
         const vocab = [...'abcdefghijklmnopqrstuvwxyz'];
         const N = 20000;
         const steps = Array.from({ length: N }, (_, i) => ({ step: i + 1, loss: 2 + Math.exp(-i / 4000) + 0.4 * Math.sin(i * 7.1) }));
         const start = performance.now();
-        view.update({ type: 'session', session: 'big', record: { vocab }, steps });
+        view.reset({ session: 'big', record: { vocab }, steps, samples: [], travel: null });
         const rebuild = performance.now() - start;
         // Per frame: 50 events, then one draw; time it between rAF callbacks
         // registered before and after the panel's own.
@@ -79,7 +80,7 @@ def test_loss_timeline_holds_20000_steps(lab_page, site_url):
                 let t0 = 0;
                 requestAnimationFrame(() => { t0 = performance.now(); });
                 for (let j = 1; j <= 50; j += 1) {
-                    view.update({ type: 'event', session: 'big', current: 'big', event: { step: N + k * 50 + j, loss: 2.1 } });
+                    view.show({ step: N + k * 50 + j, loss: 2.1 });
                 }
                 requestAnimationFrame(() => { frames.push(performance.now() - t0); resolve(); });
             });
@@ -93,3 +94,34 @@ def test_loss_timeline_holds_20000_steps(lab_page, site_url):
     print(f"\nloss timeline, 20,000 steps: rebuild {result['rebuild']:.1f} ms, "
           f"draw median {result['median']:.2f} ms, worst {result['worst']:.2f} ms")
     assert result["points"] == "21000" and result["last"] == "21000"
+
+
+def test_the_loss_panel_draws_degenerate_losses(lab_page, site_url):
+    """One point, equal losses, two losses one rounding step apart near 1e300,
+    tiny ones and an infinity: each draws (a tick loop that cannot advance
+    would hang the page, and the test would time out)."""
+    page = lab_page
+    open_lab(page, site_url)
+    page.wait_for_selector("[data-recording=done]")
+    shown = page.evaluate("""async () => {
+        const { create } = await import('./js/panels/loss.js');
+        const schema = await (await fetch('./schema.json')).json();
+        const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        const out = [];
+        for (const losses of [[1.5], [2, 2, 2], [1e300, 1.0000000000000002e300], [1e-300, 2e-300], [2, Infinity, 3]]) {
+            const el = document.createElement('section');
+            el.style.width = '600px';
+            document.body.append(el);
+            const view = create(el, { schema });
+            const steps = losses.map((loss, i) => ({ step: i + 1, loss }));
+            view.reset({ session: 'odd', record: { vocab: ['a', 'b'] }, steps, samples: [], travel: null });
+            await frame();
+            await frame();
+            out.push([el.dataset.points, el.dataset.latestLoss, el.querySelectorAll('canvas').length > 0]);
+            view.destroy();
+            el.remove();
+        }
+        return out;
+    }""")
+    assert shown == [["1", "1.5", True], ["3", "2", True], ["2", "1.0000000000000002e+300", True],
+                     ["2", "2e-300", True], ["3", "3", True]]

@@ -53,6 +53,8 @@ def test_service_worker_is_stamped(dist_dir, manifest):
     ("pyodide/python_stdlib.zip", "application/zip"),
     ("pyodide/pyodide-lock.json", "application/json"),
     ("vendor/idb/index.js", "text/javascript"),
+    ("vendor/uplot/uPlot.esm.js", "text/javascript"),
+    ("vendor/uplot/uPlot.min.css", "text/css"),
     ("css/lab.css", "text/css"),
     ("manifest.json", "application/json"),
 ])

@@ -72,11 +72,15 @@ export function createSessions({ workerUrl, store }) {
 }
 
 // The stream's listeners, and guard(id, fn): run fn, tell the page of a
-// failure, rethrow it.
+// failure, rethrow it. The worker starts before the page has built what
+// listens (it boots meanwhile): what it says before then is held for the
+// first listener.
 function createBus() {
   const listeners = new Set();
+  let early = [];
   const bus = {
     emit(message) {
+      if (early) early.push(message);
       for (const listener of listeners) {
         try {
           listener(message);
@@ -87,6 +91,9 @@ function createBus() {
     },
     subscribe(listener) {
       listeners.add(listener);
+      const held = early ?? [];
+      early = null;
+      for (const message of held) listener(message);
       return () => listeners.delete(listener);
     },
     async guard(id, fn) {
