@@ -86,7 +86,11 @@ def test_service_worker_update_never_interrupts_a_run(lab_page, dist_dir, tmp_pa
         other = page.context.new_page()
         other.goto(url)  # it watches the running session: its status says "running"
         wait_until(other, "() => Boolean(window.lab) && window.lab.state.phase === 'ready'", timeout=90)
-        wait_until(other, "async () => Boolean((await navigator.serviceWorker.getRegistration()).waiting)")
+        # While a page it controls trains, Chromium puts off the update check
+        # by about a minute (measured: sw.js fetched 52-59 s later; 3 s with no
+        # run), hence the long wait.
+        wait_until(other, "async () => Boolean((await navigator.serviceWorker.getRegistration()).waiting)",
+                   timeout=180)
         other.close()
 
         # The run went on untouched, still served by the old version.
