@@ -74,7 +74,7 @@ def test_service_worker_update_never_interrupts_a_run(lab_page, dist_dir, tmp_pa
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
         version = json.loads((site / "manifest.json").read_text())["version"]
         assert page.evaluate("() => caches.keys()") == [f"microgpt-lab-{version}"]
-        new_session(page, num_steps=5000)
+        new_session(page, num_steps=100_000)  # still running after the update check a minute later
         page.get_by_role("button", name="Run").click()
         wait_steps(page, 5)
 
