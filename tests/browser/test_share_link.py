@@ -14,7 +14,8 @@ def test_share_link_fills_the_form_and_never_starts(lab_page, site_url):
     assert page.locator("#url-notice").is_hidden()
     page.get_by_label("Names (bundled").check()  # offline here: makemore's file cannot load
     # A request answered by the engine after the link was read: had the link
-    # started a session, the worker would have opened it before answering.
+    # started a session, the worker would have opened it before answering
+    # (n_embd not divisible by n_head is a rule only the engine knows).
     set_value(page, "n_embd", "7")
     new_session_refused(page, "n_embd (7) must be divisible by n_head (2)")
     set_value(page, "n_embd", "8")
@@ -43,8 +44,10 @@ def test_malformed_share_links_are_named_and_never_start(lab_page, site_url):
         assert problem in text, text
     assert page.input_value("#cfg-n_head") == "2"  # the good parameter is used
     assert page.get_by_label("Names (bundled").is_checked()
-    # New session with the link's temperature: the engine refuses it, after
-    # any session the link would have started.
-    new_session_refused(page, "temperature must be a number greater than 0 and at most 10, got -1")
+    # A request answered by the engine after the link was read: New session
+    # with n_embd not divisible by n_head (a rule only the engine knows).
+    set_value(page, "temperature", "0.5")
+    set_value(page, "n_embd", "15")
+    new_session_refused(page, "n_embd (15) must be divisible by n_head (2)")
     assert page.evaluate("() => window.lab.listSessions()") == []
     assert stored(page)["sessions"] == []
