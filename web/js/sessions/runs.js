@@ -57,6 +57,9 @@ function run(ctx, id, runTo = null) {
     if (target <= state.step) throw reached(state);
     state.status = SESSION_STATUS.RUNNING;
     await held.flush(state, { run_to: target });
+    // A pause while that was written found no run to stop and said so in the
+    // status (pauseLostRun): the run does not start.
+    if (state.status !== SESSION_STATUS.RUNNING) return { session: id, step: state.step, status: state.status };
     held.setStatus(state, SESSION_STATUS.RUNNING);
     state.run = streamRun(ctx, state, target);
     return state.run;
