@@ -119,7 +119,7 @@ function createState(schema) {
     matrices: [], // the session's matrices from the schema: {name, layer, entry}
     dims: modelDims(), // the session's sizes, for the schema's texts
     label: tokenLabels([], schema.bos_label),
-    data: null, error: "", matrix: "wte",
+    data: null, error: "", matrix: schema.matrices[0].name, // the first of state_dict (wte)
     cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}]
     cellKey: () => `${state.matrix}:${state.cell[0]},${state.cell[1]}`,
     listed: () => state.matrices.find((m) => m.name === state.matrix),
