@@ -3,8 +3,10 @@
 
 import { SW_ACTIVATE_IF_ALONE } from "../engine/protocol.js";
 
-const ADOPT_ATTEMPTS = 6; // asking a waiting new version to take over, 250 ms apart
-const ADOPT_RETRY_MS = 250;
+const ADOPT_ATTEMPTS = 6; // "not alone" answers before carrying on with this version
+const ADOPT_RETRY_MS = 250; // between two asks
+const TAKEOVER_MS = 3000; // how long an agreed take-over may take before it is asked for again
+const ADOPT_LIMIT_MS = 30_000; // the longest this page waits before carrying on with this version
 
 export function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
@@ -16,6 +18,12 @@ export function registerServiceWorker() {
 // page is about to reload into it. Right after a reload the previous document
 // of this tab may still count as a window for a moment, so a "not alone" is
 // asked again a few times before this page carries on with the old version.
+// A take-over can also stall: Chromium has been seen to stop the old version
+// for it, then start the old one again and leave the new one waiting for
+// about 20 s; a take-over that does not happen within TAKEOVER_MS is asked
+// for again (each ask calls skipWaiting again), for up to ADOPT_LIMIT_MS.
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms, false));
+
 export async function adoptWaitingVersion() {
   if (!("serviceWorker" in navigator) || !navigator.serviceWorker.controller) return false;
   const registration = await navigator.serviceWorker.getRegistration();
@@ -33,14 +41,15 @@ export async function adoptWaitingVersion() {
     setTimeout(resolve, 2000, false); // no answer: carry on with this version
     waiting.postMessage({ type: SW_ACTIVATE_IF_ALONE });
   });
-  for (let attempt = 0; attempt < ADOPT_ATTEMPTS; attempt += 1) {
-    if (!registration.waiting) return false;
-    if (await askAlone(registration.waiting)) {
-      await changed;
+  const start = performance.now();
+  let notAlone = 0;
+  while (registration.waiting && notAlone < ADOPT_ATTEMPTS && performance.now() - start < ADOPT_LIMIT_MS) {
+    if (!(await askAlone(registration.waiting))) notAlone += 1;
+    else if (await Promise.race([changed.then(() => true), wait(TAKEOVER_MS)])) {
       location.reload();
       return true;
     }
-    await new Promise((resolve) => setTimeout(resolve, ADOPT_RETRY_MS));
+    await wait(ADOPT_RETRY_MS);
   }
   return false;
 }
