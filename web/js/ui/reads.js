@@ -1,11 +1,12 @@
 // When the live-model panels (the views with a read hook: inspector,
-// embedding map, probe, console) read the model. Each read is answered by
+// embedding map, probe) read the model. Each read is answered by
 // the worker between two training steps, so it slows a run: a panel reads
 // at most every MIN_INTERVAL_MS, one read at a time, and only while its
 // element is on screen (a hidden panel asks nothing until it is scrolled
 // into view). The router asks for reads (request) after a reset, a full
-// step event or a status change; a reset also drops the answers of reads
-// still in flight, which belong to what was shown before.
+// step event or a status change; after a reset a new read need not wait for
+// one still in flight (the panels drop an answer that came too late:
+// draw/reads.js).
 //
 //   const reads = createReads({ views, model: () => sessions.model(...) });
 //   reads.request();   // read again, when each panel may
@@ -39,15 +40,6 @@ function createReader(view, model) {
     }).observe(view.el);
   }
 
-  // Answers that come back for an earlier generation never reach the panel.
-  const current = (mine, handle) => (handle.ask ? {
-    ...handle,
-    ask: (type, fields) => handle.ask(type, fields).then(
-      (answer) => (mine === generation ? answer : new Promise(() => {})),
-      (error) => (mine === generation ? Promise.reject(error) : new Promise(() => {})),
-    ),
-  } : handle);
-
   async function pump() {
     if (inFlight || !wanted || timer || !visible) return;
     const wait = last + MIN_INTERVAL_MS - performance.now();
@@ -64,7 +56,7 @@ function createReader(view, model) {
     const mine = generation;
     try {
       const handle = await model();
-      if (mine === generation) await view.read(current(mine, handle));
+      if (mine === generation) await view.read(handle);
     } catch (error) {
       console.error("read:", error);
     } finally {
