@@ -23,8 +23,10 @@ def test_compare_two_learning_rates(lab_page, site_url):
     page.get_by_role("button", name="Run").click()
     compare = panel(page, "compare")
     page.wait_for_function("() => document.querySelector('[data-panel=compare] input[type=checkbox]') !== null")
-    for session in (first, second):
-        compare.get_by_label(session).check()
+    # The runs are named by what sets them apart (draw/names.js), in the
+    # picker and the table's columns alike.
+    for name in ("names", "lr 0.002 · names"):
+        compare.get_by_label(name, exact=True).check()
     session_done(page, second)
     page.wait_for_function(
         "(want) => document.querySelector('[data-panel=compare]').dataset.points === want",
@@ -34,6 +36,7 @@ def test_compare_two_learning_rates(lab_page, site_url):
     rows = {row.locator("th").text_content(): [c.text_content() for c in row.locator("td").all()]
             for row in compare.locator("tbody tr").all()}
     assert rows["learning_rate"] == ["0.01", "0.002"]
+    assert compare.locator("thead th").all_text_contents() == ["Run", "names", "lr 0.002 · names"]
     for i, session in enumerate((first, second)):
         losses = [s["loss"] for s in page.evaluate("(id) => window.lab.steps(id)", session)]
         assert rows["smoothed loss"][i] == f"{ema(losses):.4f}"

@@ -19,8 +19,8 @@ def test_two_sessions_listed_and_switching(lab_page, site_url):
     assert sorted(rows.evaluate_all("(rows) => rows.map((r) => r.dataset.session)")) == sorted([first, second])
     expect_progress(page, 0, 60)
 
-    # Switching: click the first session's id.
-    page.get_by_role("button", name=f"Switch to session {first}").click()
+    # Switching: click the first session's name.
+    page.locator(f'#sessions tr[data-session="{first}"] [data-role=name]').click()
     page.wait_for_function("(id) => window.lab.state.current === id", arg=first)
     page.wait_for_function("() => document.querySelector('[role=progressbar]').getAttribute('aria-valuemax') === '50'")
     expect_progress(page, 1, 50)

@@ -10,6 +10,7 @@
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { RUNS } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { sessionNames } from "../draw/names.js";
 import { createSeries } from "../draw/series.js";
 
 const MAX_LINES = 12; // runs drawn at once (the palette repeats after six)
@@ -139,7 +140,7 @@ function createDom(el) {
 }
 
 // One checkbox per stored session, with its run's colour when ticked.
-function renderChoices({ choices }, { sessions, ticked }, onTick) {
+function renderChoices({ choices }, { sessions, ticked, names }, onTick) {
   choices.replaceChildren(...sessions.map((session) => {
     const label = document.createElement("label");
     label.className = "compare-choice";
@@ -149,7 +150,7 @@ function renderChoices({ choices }, { sessions, ticked }, onTick) {
     const swatch = document.createElement("span");
     swatch.className = "compare-swatch";
     swatch.style.background = box.checked ? runColour(ticked, session.id) : "transparent";
-    label.append(box, swatch, session.id);
+    label.append(box, swatch, names.get(session.id) ?? session.id);
     return label;
   }));
   if (!sessions.length) choices.textContent = "No sessions yet.";
@@ -170,13 +171,13 @@ function tableRows(records, runs) {
   return rows;
 }
 
-function renderTable(table, records, rows, ticked) {
+function renderTable(table, records, rows, { ticked, names }) {
   table.replaceChildren();
   if (!rows.length) return;
   const head = table.createTHead().insertRow();
-  head.append(document.createElement("th"));
+  head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: "Run" }));
   for (const record of records) {
-    const th = Object.assign(document.createElement("th"), { scope: "col", textContent: record.id });
+    const th = Object.assign(document.createElement("th"), { scope: "col", textContent: names.get(record.id) ?? record.id });
     th.style.borderBottomColor = runColour(ticked, record.id);
     head.append(th);
   }
@@ -197,17 +198,18 @@ function draw(el, dom, state, runs) {
   // The table is drawn with the curves, up to once per frame during a run:
   // rebuilt only when some text changed.
   const rows = tableRows(records, runs);
-  const key = JSON.stringify([records.map((r) => r.id), rows]);
-  if (key !== state.shownTable) renderTable(dom.table, records, rows, state.ticked);
+  const key = JSON.stringify([records.map((r) => [r.id, state.names.get(r.id)]), rows]);
+  if (key !== state.shownTable) renderTable(dom.table, records, rows, state);
   state.shownTable = key;
   // Ticked run k on line k, in its colour.
   const lines = Array.from({ length: MAX_LINES }, (_, k) => runs.get(state.ticked[k])?.series ?? null);
   dom.chart.set(aligned(lines, dom.chart.plotWidth()));
 }
 
-export function create(el, { stored }) {
+export function create(el, { schema, stored }) {
   const dom = createDom(el);
-  const state = { sessions: [], ticked: [], current: null, shownTable: "" }; // sessions: the list; ticked: ids in order
+  // sessions: the list; names: their names (draw/names.js); ticked: ids in order
+  const state = { sessions: [], names: new Map(), ticked: [], current: null, shownTable: "" };
   const frame = createFrame(() => draw(el, dom, state, runs));
   const runs = createRuns(stored, () => frame.request());
   el.dataset.compared = "";
@@ -237,9 +239,10 @@ export function create(el, { stored }) {
     // The checkboxes are rebuilt only when the sessions change, not at every
     // refresh of their steps (a focused checkbox keeps its focus).
     list(sessions) {
-      const ids = sessions.map((s) => s.id).join();
-      const changed = ids !== state.sessions.map((s) => s.id).join();
-      state.sessions = sessions;
+      const names = sessionNames(sessions, schema.config);
+      const key = (list, named) => list.map((s) => `${s.id}=${named.get(s.id)}`).join();
+      const changed = key(sessions, names) !== key(state.sessions, state.names);
+      Object.assign(state, { sessions, names });
       state.ticked = state.ticked.filter((id) => sessions.some((s) => s.id === id));
       if (changed) renderChoices(dom, state, tick);
       frame.request();

@@ -113,6 +113,14 @@ export class HeldSessions {
     return state;
   }
 
+  // A deleted session: this tab holds it no more (its Web Lock stays taken
+  // until the tab goes, which keeps its id from being used again).
+  drop(id) {
+    const state = this.#states.get(id);
+    if (state) clearTimeout(state.flushTimer);
+    this.#states.delete(id);
+  }
+
   // Whoever opens a tab hears the status of every session this tab owns.
   announce() {
     for (const state of this.#states.values()) if (state.owned) this.#broadcastStatus(state);

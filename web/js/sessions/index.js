@@ -7,7 +7,8 @@
 //   const id = await sessions.start(config, { text, name });
 //   await sessions.step(id); sessions.run(id); await sessions.pause(id);
 //   await sessions.reset(id); await sessions.sample(id, 10, 0.5);
-//   await sessions.list();                    // [{id, step, num_steps, status, watchers, owner, ...}]
+//   await sessions.list();                    // [{id, name, step, num_steps, status, watchers, owner, ...}]
+//   await sessions.rename(id, name); await sessions.remove(id); await sessions.removeAll();
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
@@ -24,6 +25,7 @@ import { EngineClient } from "../engine/client.js";
 import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
 import { HeldSessions } from "./held.js";
 import { createPast } from "./past.js";
+import { createRemoval } from "./remove.js";
 import { createRuns } from "./runs.js";
 import { Tabs } from "./tabs.js";
 
@@ -42,6 +44,7 @@ export function createSessions({ workerUrl, store }) {
   const held = new HeldSessions({ engine, store, tabs, bus });
   const past = createPast({ engine, store, bus });
   const ctx = { engine, store, tabs, held, past, bus };
+  const runs = createRuns(ctx);
   return {
     tab: tabs.tab,
     isolated: engine.isolated,
@@ -53,7 +56,8 @@ export function createSessions({ workerUrl, store }) {
     importTrace: (text, name) => importTrace(ctx, text, name),
     list: () => list(ctx),
     model: (id, step = null) => model(ctx, id, step),
-    ...createRuns(ctx),
+    ...runs,
+    ...createRemoval({ ...ctx, runs }),
     stepAt: (id, step) => past.at(id, step).then((built) => built && built.event),
     leavePast: () => past.leave(),
     watch(id) {
@@ -62,6 +66,7 @@ export function createSessions({ workerUrl, store }) {
     },
     checkConfig: (config) => engine.call("check_config", { config }),
     record: (id) => store.getSession(id),
+    dataset: (id) => store.getSession(id).then((record) => record && store.getDataset(record.fingerprint)),
     steps: (id) => store.getSteps(id),
     samples: (id) => store.getSamples(id),
     exportTrace: (id) => store.exportTrace(id),
@@ -180,7 +185,7 @@ async function list({ store, tabs, held }) {
       status = SESSION_STATUS.INTERRUPTED;
     }
     return { id: record.id, step, num_steps: record.num_steps, status, watchers: tabs.watchers(record.id), owner,
-             config: record.config, created: record.created, dataset_name: record.dataset_name };
+             config: record.config, created: record.created, dataset_name: record.dataset_name, name: record.name ?? null };
   });
 }
 

@@ -1,6 +1,7 @@
 // The store on IndexedDB (store-schema.js), through the vendored idb library.
 
 import { openDB } from "../../vendor/idb/index.js";
+import { SESSION_STATUS } from "../engine/protocol.js";
 import { DB_VERSION, STORES, batchOf, inHistory, traceOf } from "./store-schema.js";
 
 const stepRange = (session, from = 0, to = Infinity) => IDBKeyRange.bound([session, from], [session, to]);
@@ -177,10 +178,21 @@ class IdbStore {
   }
 
   deleteSession(session) {
-    return write(this.db, ALL, async (tx) => {
+    return write(this.db, [...ALL, "datasets"], async (tx) => {
+      const sessions = tx.objectStore("sessions");
+      const record = await sessions.get(session);
       await clear(tx, session);
-      await tx.objectStore("sessions").delete(session);
+      await sessions.delete(session);
+      if (!record || record.status === SESSION_STATUS.IMPORTED) return; // an imported trace has no dataset of its own
+      const others = await sessions.getAll();
+      if (!others.some((other) => other.fingerprint === record.fingerprint)) {
+        await tx.objectStore("datasets").delete(record.fingerprint);
+      }
     });
+  }
+
+  rename(session, name) {
+    return write(this.db, ["sessions"], (tx) => updateRecord(tx, session, { name }));
   }
 
   // Everything, for the in-memory store to take over.

@@ -1,6 +1,7 @@
 // The store in memory (store-schema.js): the same methods over Maps. Records
 // are copied in and out, as IndexedDB's structured clone does.
 
+import { SESSION_STATUS } from "../engine/protocol.js";
 import { batchOf, inHistory, traceOf } from "./store-schema.js";
 
 const clone = (value) => (value === undefined ? undefined : structuredClone(value));
@@ -125,8 +126,16 @@ export class MemoryStore {
   }
 
   async deleteSession(session) {
+    const record = this.#sessions.get(session);
     this.#clear(session);
     this.#sessions.delete(session);
+    if (!record || record.status === SESSION_STATUS.IMPORTED) return;
+    const used = [...this.#sessions.values()].some((other) => other.fingerprint === record.fingerprint);
+    if (!used) this.#datasets.delete(record.fingerprint);
+  }
+
+  async rename(session, name) {
+    this.#update(session, { name });
   }
 
   async dump() {

@@ -6,7 +6,9 @@
 //   sessions     key id:                 {id, config, fingerprint, status, step,
 //                                         num_steps, run_to, trace_header,
 //                                         vocab, num_params, num_docs,
-//                                         dataset_name, created, updated}
+//                                         dataset_name, name?, created, updated}
+//                                        (name: the user's; none: made
+//                                         from the config, draw/names.js)
 //                                        (status "imported": a trace, no
 //                                         dataset or checkpoint behind it)
 //   datasets     key fingerprint:         {fingerprint, text, name, num_docs}
@@ -20,6 +22,9 @@
 // never leaves a step list that disagrees with its checkpoint; a write that
 // fails aborts its transaction, so nothing half-written stays behind.
 //
+// deleteSession(id) takes the session's record, steps, checkpoints and
+// samples, and its dataset when no other session uses it.
+//
 // Both backends give the same methods (METHODS); a store's methods are
 // all asynchronous.
 
@@ -31,11 +36,11 @@ export const STORES = Object.freeze(["sessions", "datasets", "checkpoints", "his
 export const METHODS = Object.freeze([
   "listSessions", "getSession", "getDataset", "getCheckpoint", "getCheckpointAt", "createSession",
   "importSession", "commit", "truncate", "reset", "addSamples", "getSamples", "getSteps", "exportTrace",
-  "deleteSession", "dump", "close",
+  "deleteSession", "rename", "dump", "close",
 ]);
 // The methods that write, which a failing IndexedDB hands over to memory.
 export const WRITES = Object.freeze(["createSession", "importSession", "commit", "truncate", "reset",
-                                     "addSamples", "deleteSession"]);
+                                     "addSamples", "deleteSession", "rename"]);
 
 // Which checkpoints are kept for time travel, besides the latest.
 export const inHistory = (checkpoint) => checkpoint.step % CHECKPOINT_EVERY === 0;

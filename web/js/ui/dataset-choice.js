@@ -5,6 +5,7 @@
 //   const choice = createDatasetChoice(form elements);
 //   choice.value                 "default" | "makemore" | "file" | "paste"
 //   choice.set("makemore")       (a shared link's choice)
+//   choice.paste(text)           pasted text, chosen
 //   await choice.load()          {text, name, num_docs, vocab, longest}, or
 //                                throws a DatasetError naming the problem
 
@@ -79,6 +80,10 @@ export function createDatasetChoice({ radios, fileInput, pasteInput, info, previ
     set(choice) {
       radios.find((radio) => radio.value === choice).checked = true;
       showChoice();
+    },
+    paste(text) {
+      pasteInput.value = text;
+      this.set("paste");
     },
     load,
   };

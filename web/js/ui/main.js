@@ -8,6 +8,7 @@ import { bindActions } from "./actions.js";
 import { createConfigForm } from "./config-form.js";
 import { createDatasetChoice } from "./dataset-choice.js";
 import { installDebugHandle } from "./debug.js";
+import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
 import { createRouter } from "./router.js";
@@ -65,9 +66,9 @@ function createPanels(container, { schema, sessions, requestRead }) {
 
 // Every view the router feeds: the small views, the panels and, last, the
 // debug handle; the recording plays through the router until a session is shown.
-function createPage(schema, sessions) {
+function createPage(schema, sessions, settings) {
   const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
-  const controls = createControls({ statusEl: $("#status"), buttons });
+  const controls = createControls({ statusEl: $("#status"), buttons, noteEl: $("#controls-note") });
   const alert = createAlert($("#form-error"));
   const temperature = temperatureView.create($("#sample-controls"));
   let router = null;
@@ -76,11 +77,14 @@ function createPage(schema, sessions) {
     controls,
     alert,
     temperature,
-    createSessionInfo($("#session-info")),
+    createSessionInfo($("#session-info"), { fields: schema.config, onCopy: (record) => settings.copy(record) }),
     progressView.create($("#progress-view")),
     samplesView.create($("#samples-view")),
     timelineView.create($("#timeline-view"), { onTravel: (step) => router.travelTo(step) }),
-    sessionsView.create($("#sessions-view"), { onSelect: (id) => router.select(id) }),
+    sessionsView.create($("#sessions-view"), {
+      fields: schema.config, onSelect: (id) => router.select(id),
+      ...manageSessions({ sessions, alert, page: () => ({ router }) }),
+    }),
     ...panels,
   ];
   let recording = null;
@@ -96,12 +100,13 @@ async function main() {
   if (await adoptWaitingVersion()) return;
   const sessions = startSessions();
   const schema = await loadSchema();
-  const { router, buttons, alert, temperature } = createPage(schema, sessions);
   const form = createConfigForm($("#config-fields"), schema);
   const dataset = createDatasetChoice({
     radios: [...document.querySelectorAll('input[name="dataset"]')], fileInput: $("#dataset-file"),
     pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
   });
+  const settings = { copy: (record) => copySettings(record, { form, dataset, sessions }) };
+  const { router, buttons, alert, temperature } = createPage(schema, sessions, settings);
   bindActions({
     sessions, router, form, dataset, temperature, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
@@ -118,6 +123,18 @@ async function main() {
   const resumed = await sessions.resumeInterrupted();
   if (resumed.length && !resumed.includes(router.current)) await router.select(resumed[resumed.length - 1]);
   await router.refreshList();
+}
+
+// "Reuse these settings": the shown session's config and data
+// go into the form (own data as pasted text; an imported trace has none).
+async function copySettings(record, { form, dataset, sessions }) {
+  form.write(record.config);
+  const choice = { "names.txt": "default", "makemore names.txt": "makemore" }[record.dataset_name];
+  const own = !choice && await sessions.dataset(record.id);
+  if (choice) dataset.set(choice);
+  else if (own) dataset.paste(own.text);
+  noteLink([]);
+  $("#btn-new").focus();
 }
 
 // A shared link fills the form (it never starts anything); its problems,

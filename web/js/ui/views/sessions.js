@@ -1,47 +1,111 @@
-// The sessions list: id, steps, status, watchers; click (or Enter) to switch.
+// The sessions list: each session's name (click or Enter to switch), steps,
+// status and watchers, with Rename (inline: Enter keeps, Escape cancels)
+// and Delete; Delete all under it. Names: draw/names.js.
 import { createFrame } from "../../draw/frame.js";
+import { sessionNames } from "../../draw/names.js";
 
-export function create(el, { onSelect }) {
+const COLUMNS = ["Session", "Steps", "Status", "Watchers", "Actions"];
+
+export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }) {
   const table = document.createElement("table");
   table.className = "session-table";
   table.id = "sessions";
   table.setAttribute("aria-label", "Sessions");
   const head = table.createTHead().insertRow();
-  for (const label of ["Session", "Steps", "Status", "Watchers"]) {
+  for (const label of COLUMNS) {
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = label;
+    if (label === "Actions") th.className = "visually-hidden-text";
     head.append(th);
   }
   const body = table.createTBody();
   const empty = document.createElement("p");
   empty.className = "hint";
   empty.textContent = "No sessions yet: press New session.";
-  el.append(table, empty);
+  const deleteAll = button("Delete all sessions", "danger", () => onDeleteAll());
+  deleteAll.id = "btn-delete-all";
+  const wrap = document.createElement("div");
+  wrap.className = "table-scroll";
+  wrap.append(table);
+  el.append(wrap, empty, deleteAll);
 
   let data = { sessions: [], current: null };
+  let editing = null; // the id being renamed: the list waits until it is done
+  let refocus = null; // [id, which button] to focus after the next redraw
+
+  function finishRename(id, input, keep) {
+    if (editing !== id) return;
+    editing = null;
+    refocus = [id, "name"];
+    if (keep) onRename(id, input.value);
+    frame.request();
+  }
+
+  function startRename(id, cell, name) {
+    editing = id;
+    const input = document.createElement("input");
+    input.type = "text";
+    input.className = "rename";
+    input.value = name;
+    input.maxLength = 80;
+    input.setAttribute("aria-label", `New name for session ${name} (Enter keeps it, Escape cancels; empty: its settings)`);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === "Escape") {
+        event.preventDefault();
+        finishRename(id, input, event.key === "Enter");
+      }
+    });
+    input.addEventListener("blur", () => finishRename(id, input, true));
+    cell.replaceChildren(input);
+    input.focus();
+    input.select();
+  }
+
+  function row(session, name) {
+    const tr = body.insertRow();
+    tr.dataset.session = session.id;
+    tr.dataset.status = session.status;
+    if (session.id === data.current) tr.setAttribute("aria-current", "true");
+    const nameCell = tr.insertCell();
+    nameCell.className = "session-name";
+    const link = button(name, "link", () => onSelect(session.id));
+    link.dataset.role = "name";
+    link.title = session.id;
+    link.setAttribute("aria-label", `Switch to session ${name}`);
+    nameCell.append(link);
+    tr.insertCell().textContent = `${session.step} / ${session.num_steps}`;
+    const status = tr.insertCell();
+    status.className = `badge badge-${session.status}`;
+    status.textContent = session.status + (session.owner === "other" ? " (other tab)" : "");
+    tr.insertCell().textContent = String(session.watchers);
+    const actions = tr.insertCell();
+    actions.className = "session-actions";
+    const rename = button("Rename", "small", () => startRename(session.id, nameCell, name));
+    rename.dataset.role = "rename";
+    rename.setAttribute("aria-label", `Rename session ${name}`);
+    const remove = button("Delete", "small danger", () => onDelete(session.id, name));
+    remove.dataset.role = "delete";
+    remove.setAttribute("aria-label", `Delete session ${name}`);
+    actions.append(rename, remove);
+  }
+
   const frame = createFrame(() => {
+    if (editing) return;
+    // A button focused in the list keeps its focus across the redraw.
+    const active = document.activeElement;
+    if (body.contains(active) && active.dataset.role) refocus = [active.closest("tr").dataset.session, active.dataset.role];
+    const names = sessionNames(data.sessions, fields);
     body.replaceChildren();
-    for (const session of data.sessions) {
-      const row = body.insertRow();
-      row.dataset.session = session.id;
-      row.dataset.status = session.status;
-      if (session.id === data.current) row.setAttribute("aria-current", "true");
-      const idCell = row.insertCell();
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "link";
-      button.textContent = session.id;
-      button.setAttribute("aria-label", `Switch to session ${session.id}`);
-      button.addEventListener("click", () => onSelect(session.id));
-      idCell.append(button);
-      row.insertCell().textContent = `${session.step} / ${session.num_steps}`;
-      const status = row.insertCell();
-      status.className = `badge badge-${session.status}`;
-      status.textContent = session.status + (session.owner === "other" ? " (other tab)" : "");
-      row.insertCell().textContent = String(session.watchers);
-    }
+    for (const session of data.sessions) row(session, names.get(session.id));
     empty.hidden = data.sessions.length > 0;
+    wrap.hidden = !data.sessions.length;
+    deleteAll.hidden = data.sessions.length < 2;
+    if (refocus) {
+      const [id, which] = refocus;
+      refocus = null;
+      body.querySelector(`tr[data-session="${id}"] [data-role="${which}"]`)?.focus();
+    }
   });
 
   return {
@@ -54,4 +118,13 @@ export function create(el, { onSelect }) {
       el.replaceChildren();
     },
   };
+}
+
+function button(text, className, onClick) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = className;
+  element.textContent = text;
+  element.addEventListener("click", onClick);
+  return element;
 }

@@ -1,0 +1,50 @@
+// A session's readable name: the user's own, or one made from what sets it
+// apart, its config's differences from the schema's defaults and its data
+// ("lr 0.003 · names", "own data · 2 layers"). The number of steps is left
+// out: the sessions list shows it beside the name. Sessions whose names
+// would be the same are told apart by a number, in the order they were made.
+//
+//   const names = sessionNames(list, schema.config); // Map id -> name
+
+const SHORT = {
+  n_embd: (v) => `n_embd ${v}`,
+  n_head: (v) => `${v} head${v === 1 ? "" : "s"}`,
+  n_layer: (v) => `${v} layer${v === 1 ? "" : "s"}`,
+  block_size: (v) => `context ${v}`,
+  learning_rate: (v) => `lr ${v}`,
+  temperature: (v) => `T ${v}`,
+  seed: (v) => `seed ${v}`,
+  engine: (v) => `${v} engine`,
+  held_out: (v) => `held out ${v}`,
+};
+
+// What a session's data is called in its name.
+export function dataLabel(datasetName = "") {
+  if (datasetName.startsWith("imported")) return "imported";
+  if (datasetName === "names.txt") return "names";
+  if (datasetName === "makemore names.txt") return "makemore names";
+  return "own data";
+}
+
+// The name made from a session's settings (its config and dataset_name).
+export function defaultName({ config, dataset_name: datasetName }, fields) {
+  const differences = fields
+    .filter((field) => field.name !== "num_steps")
+    .filter((field) => config[field.name] !== undefined && config[field.name] !== field.default)
+    .map((field) => (SHORT[field.name] ?? ((v) => `${field.name} ${v}`))(config[field.name]));
+  const data = dataLabel(datasetName);
+  return data === "names" ? [...differences, data].join(" · ") : [data, ...differences].join(" · ");
+}
+
+// Every listed session's name (the list in the order sessions were made).
+export function sessionNames(sessions, fields) {
+  const names = new Map();
+  const seen = new Map();
+  for (const session of sessions) {
+    const base = session.name || defaultName(session, fields);
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    names.set(session.id, count > 1 ? `${base} (${count})` : base);
+  }
+  return names;
+}
