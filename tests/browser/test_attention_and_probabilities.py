@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from helpers import expect_progress, new_session, open_lab, panel, panel_data, run_to_end, wait_data
+from helpers import (animation_frames, expect_progress, new_session, open_lab, panel, panel_data, run_to_end, take_steps,
+                     wait_data)
 
 SUM_TOL = 1e-6
 NUM_STEPS = 40
@@ -96,12 +97,13 @@ def test_attention_and_probabilities_follow_a_run(lab_page, site_url):
     tooltip.wait_for(state="visible")
     assert tooltip.text_content().endswith("1.000")
     readout = panel(page, "attention").locator("[aria-live]")
-    assert "Query 0" in readout.text_content() and "weight 1.0000" in readout.text_content()
+    expect(readout).to_contain_text("query 0")
+    expect(readout).to_contain_text("weight 1.0000")
     # Keyboard: focus the heatmap, move the cursor, the readout follows.
     canvas.focus()
     page.keyboard.press("ArrowLeft")
     rows = int(panel_data(page, "attention")["rows"])
-    expect(readout).to_contain_text(f"Query {rows - 1}")
+    expect(readout).to_contain_text(f"query {rows - 1}")
 
     # Probabilities: follows the latest token (the last position) by default.
     shown, event = check_probs(page, chars)
@@ -127,3 +129,29 @@ def test_attention_and_probabilities_follow_a_run(lab_page, site_url):
     assert f"“{shown['context']}”" in probs.locator("[aria-live]").text_content()
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "attention-and-probabilities.png"), full_page=True)
+
+
+def test_the_attention_readout_describes_the_shown_document(lab_page, site_url):
+    """#13, problem 4: after a new step the readout never describes a cell of
+    the previous document (it read 'Query 2 "m"' under a heatmap of "kartel")."""
+    page = lab_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_lab(page, site_url)
+    new_session(page, num_steps=NUM_STEPS)
+    take_steps(page, 1)
+    wait_data(page, "attention", "step", "1")
+    canvas = panel(page, "attention").locator("canvas").first
+    canvas.focus()
+    page.keyboard.press("ArrowLeft")
+    readout = panel(page, "attention").locator("[aria-live]")
+    first_doc = panel_data(page, "attention")["doc"]
+    expect(readout).to_contain_text(f"Step 1, “{first_doc}”")
+    for step in range(2, 6):
+        page.keyboard.press("s")  # the heatmap keeps the focus, and its cursor
+        wait_data(page, "attention", "step", str(step))
+        animation_frames(page, 2)
+        doc = panel_data(page, "attention")["doc"]
+        text = readout.text_content()
+        # The cursor's cell in the new document, or (when it has fewer
+        # positions) the hint: never the previous document's cell.
+        assert text.startswith(f"Step {step}, “{doc}”") or text.startswith("Hover a cell"), text

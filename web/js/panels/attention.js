@@ -16,6 +16,7 @@ import { tokenLabels } from "../draw/tokens.js";
 const HEIGHT = 300;
 const MAX_CELL = 36;
 const LABEL_FONT = 11;
+const HINT = "Hover a cell (or focus the heatmap and use the arrow keys) to read its weight.";
 
 let nextId = 0;
 
@@ -71,7 +72,7 @@ function createDom(el, uid) {
 
   const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `${uid}-readout` });
   readout.setAttribute("aria-live", "polite");
-  readout.textContent = "Hover a cell (or focus the heatmap and use the arrow keys) to read its weight.";
+  readout.textContent = HINT;
   el.append(controls, wrap, legend, readout);
   return { layer, head, info, wrap, plot, tooltip, legend, legendHigh, readout };
 }
@@ -85,9 +86,14 @@ function matrixOf({ layer, head }, { event }) {
 
 const tokenAt = (state, pos) => state.label(state.event.tokens[pos]);
 
-function describe(dom, state, { q, k }) {
-  const weight = matrixOf(dom, state)[q][k];
-  return `Query ${q} “${tokenAt(state, q)}” attends to key ${k} “${tokenAt(state, k)}” with weight ${weight.toFixed(4)}`;
+// The readout follows what is drawn: the cell under the pointer or the
+// cursor in the shown document, never a cell of an earlier one.
+function describe(dom, state, rows) {
+  const focus = state.hover || state.cursor;
+  if (!rows || !focus || focus.q >= rows.length || focus.k > focus.q) return HINT;
+  const { q, k } = focus;
+  return `Step ${state.event.step}, “${state.event.doc}”: query ${q} “${tokenAt(state, q)}” attends to ` +
+    `key ${k} “${tokenAt(state, k)}” with weight ${rows[q][k].toFixed(4)}`;
 }
 
 function publish(el, dom, { event }, rows, max) {
@@ -152,6 +158,8 @@ function draw(el, dom, state) {
   const rows = matrixOf(dom, state);
   const max = rows ? Math.max(1e-9, ...rows.flat()) : 1;
   publish(el, dom, state, rows, max);
+  const text = describe(dom, state, rows);
+  if (dom.readout.textContent !== text) dom.readout.textContent = text;
   const { plot } = dom;
   if (!plot.fit()) return;
   const colours = theme();
@@ -196,11 +204,9 @@ function listen(dom, state, redraw) {
   const { canvas } = dom.plot;
   const onPointer = (event) => {
     const hit = cellAt(dom, state, event.clientX, event.clientY);
-    const same = hit && state.hover && hit.q === state.hover.q && hit.k === state.hover.k;
     state.hover = hit;
     const text = hit ? `${tokenAt(state, hit.q)} → ${tokenAt(state, hit.k)}: ${matrixOf(dom, state)[hit.q][hit.k].toFixed(3)}` : "";
     showTooltip(dom, text, event.clientX, event.clientY);
-    if (hit && !same) dom.readout.textContent = describe(dom, state, hit);
     redraw();
   };
   canvas.addEventListener("pointermove", onPointer);
@@ -215,10 +221,10 @@ function listen(dom, state, redraw) {
     const g = state.geometry;
     if (!move || !g) return;
     event.preventDefault();
+    state.hover = null; // the keys take over from the pointer
     const from = state.cursor || { q: g.n - 1, k: g.n - 1 };
     const q = Math.min(g.n - 1, Math.max(0, from.q + move[0]));
     state.cursor = { q, k: Math.min(q, Math.max(0, from.k + move[1])) };
-    dom.readout.textContent = describe(dom, state, state.cursor);
     redraw();
   });
   canvas.addEventListener("blur", () => {

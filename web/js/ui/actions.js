@@ -59,7 +59,10 @@ export function bindActions({ sessions, router, form, dataset, temperature, aler
 
   async function perform(name) {
     const button = buttons[name];
-    if (button && button.disabled) return;
+    if (button && button.disabled) {
+      if (button.dataset.why) alert.say(button.dataset.why); // a shortcut to a button that is off says why
+      return;
+    }
     try {
       await actions[name]();
     } catch (error) {
