@@ -231,6 +231,22 @@ def animation_frames(page, count):
     })""", count)
 
 
+def clipped(page, selector):
+    """The text of every element matching `selector` that an ancestor which
+    clips (overflow other than visible) cuts, even by a pixel."""
+    return page.evaluate("""(selector) => [...document.querySelectorAll(selector)].filter((el) => {
+        const box = el.getBoundingClientRect();
+        for (let up = el.parentElement; up; up = up.parentElement) {
+            const style = getComputedStyle(up);
+            if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+            const clip = up.getBoundingClientRect();
+            if (box.left < clip.left - 0.5 || box.right > clip.right + 0.5
+                || box.top < clip.top - 0.5 || box.bottom > clip.bottom + 0.5) return true;
+        }
+        return false;
+    }).map((el) => el.textContent)""", selector)
+
+
 # ---- panels -------------------------------------------------------------------------
 
 def panel(page, name):

@@ -1,8 +1,10 @@
 """Samples: drawn at the temperature of the slider (by default the session's
 own), kept with the step they were drawn at, newest first; by button and by
-the C key."""
+the C key. A learner can read them at every width (#13, problem 1): no name
+breaks inside itself, step and temperature are said once per group, and no
+row is cut in half."""
 
-from helpers import new_session, open_lab
+from helpers import animation_frames, clipped, new_session, open_lab, take_steps
 
 NUM_STEPS = 40
 
@@ -23,10 +25,9 @@ def test_samples_use_the_slider_temperature(lab_page, site_url):
         page.keyboard.press("ArrowRight")
     assert slider.input_value() == "1.2"
     page.get_by_role("button", name="Sample").click()
-    items = page.get_by_role("list", name="Samples").get_by_role("listitem")
+    items = page.get_by_role("list", name="Samples at step 1 · temperature 1.2").get_by_role("listitem")
     items.first.wait_for()
     assert items.count() == 10
-    assert "step 1" in items.first.text_content() and "T=1.2" in items.first.text_content()
     stored = page.evaluate("() => window.lab.samples()")
     assert [(b["step"], b["temperature"]) for b in stored] == [(1, 1.2)]
 
@@ -40,5 +41,53 @@ def test_samples_use_the_slider_temperature(lab_page, site_url):
     slider.evaluate("(el) => el.blur()")
     page.keyboard.press("c")
     page.wait_for_function("() => document.querySelectorAll('#samples li').length === 20")
-    assert "step 2" in items.first.text_content() and "T=0.3" in items.first.text_content()
-    assert "step 1" in items.last.text_content() and "T=1.2" in items.last.text_content()
+    headings = page.locator("#samples .sample-heading")
+    assert headings.all_text_contents() == ["step 2 · temperature 0.3", "step 1 · temperature 1.2"]
+
+
+WIDTHS = [1440, 1280, 1024, 768, 390]
+
+
+def sample_at(page, temperature):
+    slider = page.get_by_role("slider", name="Temperature")
+    slider.fill(str(temperature))
+    before = len(page.evaluate("() => window.lab.samples()"))
+    page.get_by_role("button", name="Sample").click()
+    page.wait_for_function("(n) => document.querySelectorAll('#samples-view .sample-group').length > n", arg=before)
+
+
+def test_samples_are_readable_at_every_width(lab_page, site_url):
+    page = lab_page
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_lab(page, site_url)
+    new_session(page, num_steps=NUM_STEPS)
+    take_steps(page, 1)
+    for temperature in (0.5, 1.0, 2.0):
+        sample_at(page, temperature)
+    take_steps(page, 1)
+    for temperature in (0.5, 1.5):
+        sample_at(page, temperature)
+
+    # Newest first; each (step, temperature) said once, in its heading only.
+    headings = page.locator("#samples .sample-heading").all_text_contents()
+    assert headings == ["step 2 · temperature 1.5", "step 2 · temperature 0.5",
+                        "step 1 · temperature 2", "step 1 · temperature 1"]
+    assert "step" not in " ".join(page.locator("#samples .sample").all_text_contents())
+    older = page.locator(".sample-older")
+    assert older.locator("summary").text_content() == "Older samples (1 group)"
+
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        animation_frames(page, 2)
+        # One line per name, never cut: its box holds all of its text.
+        broken = page.evaluate("""() => [...document.querySelectorAll('#samples .sample-text')]
+            .filter((el) => el.scrollWidth > el.clientWidth
+                || el.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(el).fontSize))
+            .map((el) => el.textContent)""")
+        assert broken == [], (width, broken)
+        assert clipped(page, "#samples .sample") == [], width
+        # The groups of one step sit side by side where there is room.
+        if width >= 1024:
+            tops = page.evaluate("""() => [...document.querySelectorAll('#samples .sample-group')]
+                .map((el) => Math.round(el.getBoundingClientRect().top))""")
+            assert tops[0] == tops[1], (width, tops)

@@ -1,38 +1,62 @@
-// The samples list: each sample with the step it was drawn at (newest first).
+// The samples: grouped by the model that drew them and how (step and
+// temperature, said once per group), newest first; the groups of one step
+// sit side by side, so temperatures compare at a glance. A name never
+// breaks inside itself. The newest groups are shown whole (no scroll box
+// cutting a row in half); older ones wait behind "Older samples".
 import { createFrame } from "../../draw/frame.js";
 
-const MAX_ROWS = 200;
+const SHOWN_GROUPS = 4;
+const MAX_OLDER_GROUPS = 40;
+
+const caption = ({ step, temperature }) => `step ${step} · temperature ${temperature}`;
+
+function group(batch) {
+  const section = document.createElement("section");
+  section.className = "sample-group";
+  section.dataset.step = String(batch.step);
+  section.dataset.temperature = String(batch.temperature);
+  const heading = document.createElement("h3");
+  heading.className = "sample-heading";
+  heading.textContent = caption(batch);
+  const list = document.createElement("ul");
+  list.className = "sample-list";
+  list.setAttribute("aria-label", `Samples at ${caption(batch)}`);
+  for (const text of batch.samples) {
+    const item = document.createElement("li");
+    item.className = "sample";
+    const name = document.createElement("span");
+    name.className = "sample-text";
+    name.textContent = text;
+    name.title = text;
+    item.append(name);
+    list.append(item);
+  }
+  section.append(heading, list);
+  return section;
+}
 
 export function create(el) {
-  const list = document.createElement("ol");
-  list.className = "sample-list";
-  list.id = "samples";
-  list.setAttribute("aria-labelledby", "samples-title");
+  const shown = document.createElement("div");
+  shown.className = "sample-groups";
+  shown.id = "samples";
+  const older = document.createElement("details");
+  older.className = "sample-older";
+  const olderSummary = document.createElement("summary");
+  const olderGroups = Object.assign(document.createElement("div"), { className: "sample-groups" });
+  older.append(olderSummary, olderGroups);
   const empty = document.createElement("p");
   empty.className = "hint";
   empty.textContent = "Press Sample to draw names from the model.";
-  el.append(list, empty);
+  el.append(shown, older, empty);
 
   let batches = [];
   const frame = createFrame(() => {
-    list.replaceChildren();
-    let rows = 0;
-    for (const batch of [...batches].reverse()) {
-      for (const text of batch.samples) {
-        if (rows++ >= MAX_ROWS) break;
-        const item = document.createElement("li");
-        item.className = "sample";
-        item.dataset.step = String(batch.step);
-        const name = document.createElement("span");
-        name.className = "sample-text";
-        name.textContent = text;
-        const meta = document.createElement("span");
-        meta.className = "sample-step";
-        meta.textContent = `step ${batch.step} · T=${batch.temperature}`;
-        item.append(name, meta);
-        list.append(item);
-      }
-    }
+    const newest = [...batches].reverse();
+    shown.replaceChildren(...newest.slice(0, SHOWN_GROUPS).map(group));
+    const rest = newest.slice(SHOWN_GROUPS, SHOWN_GROUPS + MAX_OLDER_GROUPS);
+    olderSummary.textContent = `Older samples (${rest.length} group${rest.length === 1 ? "" : "s"})`;
+    olderGroups.replaceChildren(...rest.map(group));
+    older.hidden = !rest.length;
     empty.hidden = batches.length > 0;
   });
 
