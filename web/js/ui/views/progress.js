@@ -1,6 +1,42 @@
 // Progress of the current session: a progressbar (steps done / run total),
-// the latest loss and the training speed.
+// the latest loss, the steps left and, while it runs (only then), the
+// training speed and an estimate of the time left from it.
 import { createFrame } from "../../draw/frame.js";
+import { SESSION_STATUS } from "../../engine/protocol.js";
+
+const SPEED_WINDOW_MS = 2000;
+
+// "about 40 s", "about 3 min", "about 1 h 5 min".
+export function aboutTime(seconds) {
+  if (seconds < 60) return `about ${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min`;
+  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function createStats() {
+  const stats = document.createElement("dl");
+  stats.className = "stats";
+  const field = (label, id, title) => {
+    const pair = document.createElement("div");
+    const dt = document.createElement("dt");
+    dt.textContent = label;
+    dt.title = title;
+    const dd = document.createElement("dd");
+    dd.id = id;
+    dd.textContent = "-";
+    pair.append(dt, dd);
+    stats.append(pair);
+    return dd;
+  };
+  return {
+    stats,
+    stepEl: field("Step", "step-count", "steps taken / steps in the run"),
+    lossEl: field("Loss", "latest-loss", "the latest step's mean loss per position (nats)"),
+    leftEl: field("Left", "steps-left", "steps still to take, and the time they need at the current speed"),
+    speedEl: field("Speed", "steps-per-second", "training steps per second, while it runs"),
+  };
+}
 
 export function create(el) {
   const bar = document.createElement("div");
@@ -12,24 +48,10 @@ export function create(el) {
   const fill = document.createElement("div");
   fill.className = "progress-fill";
   bar.append(fill);
-
-  const stats = document.createElement("dl");
-  stats.className = "stats";
-  const field = (label, id) => {
-    const dt = document.createElement("dt");
-    dt.textContent = label;
-    const dd = document.createElement("dd");
-    dd.id = id;
-    dd.textContent = "-";
-    stats.append(dt, dd);
-    return dd;
-  };
-  const stepEl = field("Step", "step-count");
-  const lossEl = field("Loss", "latest-loss");
-  const speedEl = field("Steps/s", "steps-per-second");
+  const { stats, stepEl, lossEl, leftEl, speedEl } = createStats();
   el.append(bar, stats);
 
-  const data = { step: 0, total: 0, loss: null, speed: null };
+  const data = { step: 0, total: 0, loss: null, speed: null, running: false };
   let recent = []; // [time, step] of the last events, for steps/s
 
   const frame = createFrame(() => {
@@ -40,13 +62,17 @@ export function create(el) {
     stepEl.textContent = `${data.step} / ${data.total}`;
     lossEl.textContent = data.loss === null ? "-" : data.loss.toFixed(4);
     lossEl.dataset.value = data.loss === null ? "" : String(data.loss);
-    speedEl.textContent = data.speed === null ? "-" : data.speed.toFixed(1);
+    const left = Math.max(0, data.total - data.step);
+    const speed = data.running ? data.speed : null;
+    leftEl.textContent = `${left.toLocaleString("en")} step${left === 1 ? "" : "s"}` +
+      (speed && left ? ` · ${aboutTime(left / speed)}` : "");
+    speedEl.textContent = speed === null ? "-" : `${speed.toFixed(1)} steps/s`;
   });
 
   function recordSpeed(step) {
     const now = performance.now();
     recent.push([now, step]);
-    recent = recent.filter(([t]) => now - t < 2000);
+    recent = recent.filter(([t]) => now - t < SPEED_WINDOW_MS);
     if (recent.length > 1) {
       const [t0, s0] = recent[0];
       data.speed = ((step - s0) * 1000) / Math.max(1, now - t0);
@@ -56,7 +82,8 @@ export function create(el) {
   return {
     select({ record, steps }) {
       const last = steps[steps.length - 1];
-      Object.assign(data, { step: record.step, total: record.num_steps, loss: last ? last.loss : null, speed: null });
+      Object.assign(data, { step: record.step, total: record.num_steps, loss: last ? last.loss : null, speed: null,
+                            running: record.status === SESSION_STATUS.RUNNING });
       recent = [];
       frame.request();
     },
@@ -65,8 +92,13 @@ export function create(el) {
       recordSpeed(event.step);
       frame.request();
     },
-    status({ step, num_steps }) {
-      Object.assign(data, { step, total: num_steps });
+    status({ status, step, num_steps }) {
+      const running = status === SESSION_STATUS.RUNNING;
+      if (running !== data.running) {
+        recent = [];
+        data.speed = null;
+      }
+      Object.assign(data, { step, total: num_steps, running });
       frame.request();
     },
     destroy() {
