@@ -4,19 +4,20 @@
 // nothing.
 import { SHARED_DATASETS } from "./config-form.js";
 import { TraceFileError, readTraceFile } from "../sessions/trace-file.js";
+import { createFormErrors } from "./form-errors.js";
 
 const NUM_SAMPLES = 10;
 const SHORTCUTS = { n: "new", enter: "new", s: "step", r: "run", p: "pause", c: "sample", "?": "help" };
 
-export function bindActions({ sessions, router, form, dataset, temperature, alert, help, elements }) {
+export function bindActions({ sessions, router, form, fields, dataset, temperature, alert, help, elements }) {
   const { buttons, formEl, shareLink, traceInput } = elements;
+  const problems = createFormErrors({ form, fields, alert, check: (config) => sessions.checkConfig(config) });
 
   // The form's config, or null after showing what is wrong with it.
   function readConfig() {
     const parsed = form.read();
     if (!parsed.error) return parsed.config;
-    alert.say(parsed.error);
-    form.focus(parsed.field);
+    problems.show(parsed.error, parsed.field);
     return null;
   }
 
@@ -29,8 +30,15 @@ export function bindActions({ sessions, router, form, dataset, temperature, aler
     async new() {
       const config = readConfig();
       if (!config) return;
-      alert.say("");
-      const id = await sessions.start(config, await dataset.load());
+      problems.clear();
+      const chosen = await dataset.load();
+      let id;
+      try {
+        id = await sessions.start(config, chosen);
+      } catch (error) {
+        problems.show(error.message); // the engine names the field it refuses
+        return;
+      }
       form.writeUrl(config, dataset.value);
       await router.select(id);
     },

@@ -79,7 +79,7 @@ export function createConfigForm(container, schema) {
     inputs.get(name)?.focus();
   }
 
-  return { read, write, readUrl, writeUrl, link, focus };
+  return { read, write, readUrl, writeUrl, link, focus, input: (name) => inputs.get(name) };
 }
 
 // One field: its label ("Embedding size (n_embd)"), its input, and its

@@ -108,7 +108,7 @@ async function main() {
   const settings = { copy: (record) => copySettings(record, { form, dataset, sessions }) };
   const { router, buttons, alert, temperature } = createPage(schema, sessions, settings);
   bindActions({
-    sessions, router, form, dataset, temperature, alert, help: helpDialog.create(),
+    sessions, router, form, fields: schema.config, dataset, temperature, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
   });
   const link = readLink(form, dataset);
