@@ -6,8 +6,12 @@
 //
 // Reads the model (read(model): model.ask("embedding_map", {})). For tests
 // and the curious, the panel element carries data-step, data-points (how
-// many points), data-labels (the labels, space-separated) and
-// data-explained ("r1,r2").
+// many points), data-labels (the labels, space-separated),
+// data-explained ("r1,r2") and data-selected (the label the keys chose).
+//
+// With the keyboard: focus the map, the arrow keys go from token to token
+// (in vocabulary order); the readout says where the chosen one is and which
+// tokens lie nearest it on the map.
 import { createCanvas, drawMessage } from "../draw/canvas.js";
 import { theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
@@ -98,6 +102,14 @@ function draw({ el, plot, note, state }) {
   const py = (y) => PAD + (1 - (y - y0) / (y1 - y0)) * (size.height - 2 * PAD);
   drawAxes(plot, now.bounds, px, py, data.explained, colours);
   const fills = { vowel: colours.accent, consonant: colours.good, other: colours.muted };
+  const chosen = state.selected !== null && now.points[state.selected];
+  if (chosen) {
+    ctx.strokeStyle = colours.ink;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(px(chosen[0]), py(chosen[1]), 8, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
   ctx.font = `bold 12px ${colours.mono}`;
   ctx.textAlign = "center";
   now.points.forEach(([x, y], i) => {
@@ -111,18 +123,65 @@ function draw({ el, plot, note, state }) {
   return !now.done;
 }
 
+const NEAREST = 3;
+
+// Where token `i` is on the map, and its nearest tokens there.
+function describe(data, i) {
+  const [x, y] = data.points[i];
+  const distance = (p) => Math.hypot(p[0] - x, (p[1] ?? 0) - (y ?? 0));
+  const nearest = data.points.map((p, j) => [j, distance(p)]).filter(([j]) => j !== i)
+    .sort((a, b) => a[1] - b[1]).slice(0, NEAREST).map(([j]) => `“${charLabel(data.labels[j])}”`);
+  const label = data.labels[i];
+  return `Token “${charLabel(label)}” (${kind(label)}, ${i + 1} of ${data.points.length}) at PC1 ${x.toFixed(2)}, ` +
+    `PC2 ${(y ?? 0).toFixed(2)}; nearest on the map: ${nearest.join(", ")}.`;
+}
+
+const KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+
+function listen(plot, readout, state, redraw) {
+  const { canvas } = plot;
+  canvas.tabIndex = 0;
+  canvas.setAttribute("aria-describedby", readout.id);
+  canvas.addEventListener("keydown", (event) => {
+    const { data } = state;
+    const n = data ? data.points.length : 0;
+    if (!n || !(event.key in KEYS || event.key === "Home" || event.key === "End")) return;
+    event.preventDefault();
+    const from = state.selected ?? -1;
+    if (event.key === "Home") state.selected = 0;
+    else if (event.key === "End") state.selected = n - 1;
+    else state.selected = (from + KEYS[event.key] + n) % n;
+    redraw();
+  });
+  canvas.addEventListener("blur", () => {
+    state.selected = null;
+    redraw();
+  });
+}
+
+let nextId = 0;
+
 export function create(el) {
   const legend = createLegend([["vowel", "vowels"], ["consonant", "consonants"], ["other", "other (BOS, digits, signs)"]]);
   const plot = createCanvas(el, { label: "Token embeddings on their first two principal components", height: 280 });
   const note = document.createElement("p");
   note.className = "panel-readout";
-  el.append(legend, plot.canvas, note);
+  const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `emb${nextId++}-readout` });
+  readout.setAttribute("aria-live", "polite");
+  el.append(legend, plot.canvas, note, readout);
   // from/to: {points, bounds}; the drawing interpolates between them.
-  const state = { data: null, from: null, to: null, start: 0, error: "" };
+  // selected: the index of the token chosen with the keys, or null.
+  const state = { data: null, from: null, to: null, start: 0, error: "", selected: null };
   const reads = createReads();
   const frame = createFrame(() => {
+    const { data, selected } = state;
+    const valid = data && selected !== null && selected < data.points.length;
+    el.dataset.selected = valid ? data.labels[selected] : "";
+    const text = valid ? describe(data, selected) : "Focus the map and use the arrow keys to go from token to token.";
+    if (readout.textContent !== text) readout.textContent = text;
     if (draw({ el, plot, note, state })) frame.request();
   });
+  listen(plot, readout, state, () => frame.request());
 
   return {
     reset() {
