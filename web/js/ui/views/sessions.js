@@ -1,10 +1,10 @@
-// The sessions list: each session's name (click or Enter to switch), steps,
-// status and watchers, with Rename (inline: Enter keeps, Escape cancels)
-// and Delete; Delete all under it. Names: draw/names.js.
+// The sessions list: each session's name (click or Enter to switch) with
+// Rename (inline: Enter keeps, Escape cancels) and Delete under it, its
+// steps, status and watchers; Delete all under the list. Names: draw/names.js.
 import { createFrame } from "../../draw/frame.js";
 import { sessionNames } from "../../draw/names.js";
 
-const COLUMNS = ["Session", "Steps", "Status", "Watchers", "Actions"];
+const COLUMNS = ["Session", "Steps", "Status", "Watchers"];
 
 export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }) {
   const table = document.createElement("table");
@@ -16,7 +16,6 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     const th = document.createElement("th");
     th.scope = "col";
     th.textContent = label;
-    if (label === "Actions") th.className = "visually-hidden-text";
     head.append(th);
   }
   const body = table.createTBody();
@@ -73,14 +72,14 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     link.dataset.role = "name";
     link.title = session.id;
     link.setAttribute("aria-label", `Switch to session ${name}`);
-    nameCell.append(link);
+    const actions = document.createElement("div");
+    actions.className = "session-actions";
+    nameCell.append(link, actions);
     tr.insertCell().textContent = `${session.step} / ${session.num_steps}`;
     const status = tr.insertCell();
     status.className = `badge badge-${session.status}`;
     status.textContent = session.status + (session.owner === "other" ? " (other tab)" : "");
     tr.insertCell().textContent = String(session.watchers);
-    const actions = tr.insertCell();
-    actions.className = "session-actions";
     const rename = button("Rename", "small", () => startRename(session.id, nameCell, name));
     rename.dataset.role = "rename";
     rename.setAttribute("aria-label", `Rename session ${name}`);
