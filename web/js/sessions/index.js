@@ -10,6 +10,7 @@
 //   await sessions.list();                    // [{id, name, step, num_steps, status, watchers, owner, ...}]
 //   await sessions.rename(id, name); await sessions.remove(id); await sessions.removeAll();
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
+//   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint)
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
 // engine (engine/client.js); {type: "event", session, event, remote},
@@ -70,6 +71,7 @@ export function createSessions({ workerUrl, store }) {
     steps: (id) => store.getSteps(id),
     samples: (id) => store.getSamples(id),
     exportTrace: (id) => store.exportTrace(id),
+    weights: (id) => weights(ctx, id),
     // Fault injection for tests: end the worker as a crash would (a
     // terminated worker sends no error event, so the client reports it).
     terminateWorker: () => engine.lose("it was terminated"),
@@ -208,5 +210,24 @@ async function model({ engine, store, held, past }, id, step) {
     return handle(id, state.step);
   } catch (error) {
     return { missing: error.lost ? "The engine worker restarts: the model comes back in a moment." : `${error.message}.` };
+  }
+}
+
+// The session's latest weights: from this tab's worker (a running session's
+// too, between two steps), else its latest stored checkpoint (another tab
+// trains it). An imported trace has none.
+async function weights({ engine, store, held }, id) {
+  const record = await store.getSession(id);
+  if (!record) throw new Error("Nothing to export: start a session.");
+  if (record.status === SESSION_STATUS.IMPORTED) {
+    throw new Error("An imported trace has no weights: it keeps only the steps and samples of its run.");
+  }
+  try {
+    await held.load(id);
+    return await engine.call("checkpoint", { session: id });
+  } catch (error) {
+    const saved = await store.getCheckpoint(id);
+    if (saved) return saved.checkpoint;
+    throw error;
   }
 }

@@ -3,6 +3,7 @@
 // failing action says why in the alert; a disabled button's action does
 // nothing.
 import { SHARED_DATASETS } from "./config-form.js";
+import { safetensors } from "../sessions/safetensors.js";
 import { TraceFileError, readTraceFile } from "../sessions/trace-file.js";
 import { createFormErrors } from "./form-errors.js";
 
@@ -57,6 +58,7 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
     },
     sample: () => sessions.sample(router.current, NUM_SAMPLES, temperature.temperature),
     export: () => exportTrace(sessions, router.current),
+    weights: () => exportWeights(sessions, router.current),
     async share() {
       const config = readConfig();
       if (config) await share(form.link(config, dataset.value), !SHARED_DATASETS.includes(dataset.value), shareLink);
@@ -115,18 +117,34 @@ async function importTrace(input, { sessions, router, alert }) {
   }
 }
 
-// Download the session's trace as a JSON file.
-async function exportTrace(sessions, id) {
-  const trace = await sessions.exportTrace(id);
-  const blob = new Blob([JSON.stringify(trace)], { type: "application/json" });
+function download(blob, name) {
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
-  const last = trace.steps.length ? trace.steps[trace.steps.length - 1].step : 0;
-  link.download = `microgpt-lab-${id}-step${last}.json`;
+  link.download = name;
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// Download the session's trace as a JSON file.
+async function exportTrace(sessions, id) {
+  const trace = await sessions.exportTrace(id);
+  const last = trace.steps.length ? trace.steps[trace.steps.length - 1].step : 0;
+  download(new Blob([JSON.stringify(trace)], { type: "application/json" }), `microgpt-lab-${id}-step${last}.json`);
+}
+
+// Download the session's latest weights as .safetensors (sessions/safetensors.js),
+// with what is needed to use them: the config, the vocabulary, BOS's id.
+async function exportWeights(sessions, id) {
+  const checkpoint = await sessions.weights(id);
+  const record = await sessions.record(id);
+  const bytes = safetensors(checkpoint.state_dict, {
+    format: "microgpt-lab-weights", step: String(checkpoint.step), config: JSON.stringify(checkpoint.config),
+    vocab: JSON.stringify(record.vocab ?? []), bos: String((record.vocab ?? []).length),
+  });
+  download(new Blob([bytes], { type: "application/octet-stream" }),
+           `microgpt-lab-${id}-step${checkpoint.step}.safetensors`);
 }
 
 // Copy a link to the form's settings; without a clipboard (an insecure

@@ -33,6 +33,7 @@ export function createControls({ statusEl, buttons, noteEl }) {
     buttons.reset.disabled = !trainable;
     buttons.sample.disabled = !trainable;
     buttons.export.disabled = !current;
+    buttons.weights.disabled = !trainable;
     buttons.import.disabled = phase !== "ready";
   }
 

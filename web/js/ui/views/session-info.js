@@ -1,8 +1,49 @@
 // The shown session's settings, so a learner sees at a glance what produced
 // the run on screen: its data, vocabulary and size on one line, then every
 // config field (those that differ from the defaults marked), and "Reuse
-// these settings", which puts them in the form for a new session.
+// these settings", which puts them in the form for a new session; and the
+// command that trains the same run natively, to copy.
 import { SESSION_STATUS } from "../../engine/protocol.js";
+
+// The command line's flag of a config field (py/microgpt_lab/cli.py: FLAGS,
+// then --field-name).
+const flag = (name) => (name === "num_steps" ? "--steps" : `--${name.replace(/_/g, "-")}`);
+const DATA_FILES = { "names.txt": "data/names.txt", "makemore names.txt": "names.txt" };
+
+// `python -m microgpt_lab train ...` for the session: its data file and the
+// fields that differ from the defaults (the same numbers, step for step).
+export function trainCommand(record, fields) {
+  const data = DATA_FILES[record.dataset_name] ?? (record.dataset_name === "pasted text" ? "pasted.txt" : record.dataset_name);
+  const quote = (text) => (/^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
+  const parts = ["python -m microgpt_lab train", `--data ${quote(data)}`];
+  for (const field of fields) {
+    const value = record.config[field.name];
+    if (value !== undefined && value !== field.default) parts.push(`${flag(field.name)} ${value}`);
+  }
+  return parts.join(" ");
+}
+
+function createCommand() {
+  const box = document.createElement("div");
+  box.className = "train-command";
+  const label = Object.assign(document.createElement("span"), { textContent: "Reproduce it natively:" });
+  const code = Object.assign(document.createElement("code"), { id: "train-command" });
+  const copy = Object.assign(document.createElement("button"), { type: "button", className: "small", textContent: "Copy" });
+  copy.setAttribute("aria-label", "Copy the command");
+  const said = Object.assign(document.createElement("span"), { className: "hint" });
+  said.setAttribute("aria-live", "polite");
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(code.textContent);
+      said.textContent = "copied";
+    } catch {
+      getSelection().selectAllChildren(code); // no clipboard here: selected, to copy by hand
+      said.textContent = "selected: copy it with your keys";
+    }
+  });
+  box.append(label, code, copy, said);
+  return { box, show: (text) => { code.textContent = text; said.textContent = ""; } };
+}
 
 export function createSessionInfo(el, { fields, onCopy }) {
   const line = document.createElement("p");
@@ -17,7 +58,8 @@ export function createSessionInfo(el, { fields, onCopy }) {
   copy.hidden = true;
   let shown = null;
   copy.addEventListener("click", () => shown && onCopy(shown));
-  el.append(line, list, copy);
+  const command = createCommand();
+  el.append(line, list, copy, command.box);
 
   return {
     select({ record }) {
@@ -46,6 +88,8 @@ export function createSessionInfo(el, { fields, onCopy }) {
         list.append(pair);
       }
       copy.hidden = false;
+      command.box.hidden = record.status === SESSION_STATUS.IMPORTED; // its data is not here
+      command.show(trainCommand(record, fields));
     },
   };
 }

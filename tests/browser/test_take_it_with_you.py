@@ -1,0 +1,82 @@
+"""Take the weights with you (#13): Export weights writes the session's
+weights as .safetensors (a little-endian u64 header length, a JSON header,
+raw little-endian float64s), exactly the native engine's after the same
+steps; and the command shown for the session trains the same run natively."""
+
+import json
+import os
+import shlex
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from helpers import TOL, new_session, open_lab, run_to_end
+
+from microgpt_lab.config import Config
+from microgpt_lab.session import Session
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def read_safetensors(path):
+    raw = path.read_bytes()
+    (length,) = struct.unpack("<Q", raw[:8])
+    assert length % 8 == 0
+    header = json.loads(raw[8:8 + length])
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        assert info["dtype"] == "F64"
+        rows, cols = info["shape"]
+        begin, end = info["data_offsets"]
+        values = struct.unpack(f"<{rows * cols}d", raw[8 + length + begin:8 + length + end])
+        tensors[name] = [list(values[r * cols:(r + 1) * cols]) for r in range(rows)]
+    return header["__metadata__"], tensors
+
+
+def test_export_weights_and_the_native_command(lab_page, site_url, dist_dir, tmp_path):
+    page = lab_page
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=8, learning_rate=0.02, n_embd=8, n_head=2)
+    run_to_end(page, session)
+
+    command = page.locator("#train-command")
+    expect(command).to_have_text("python -m microgpt_lab train --data data/names.txt --n-embd 8 --n-head 2 "
+                                 "--learning-rate 0.02 --steps 8")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export weights").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == f"microgpt-lab-{session}-step8.safetensors"
+    metadata, tensors = read_safetensors(path)
+    assert metadata["step"] == "8" and json.loads(metadata["config"])["learning_rate"] == 0.02
+    vocab = json.loads(metadata["vocab"])
+    assert metadata["bos"] == str(len(vocab))
+
+    text = (dist_dir / "data" / "names.txt").read_text()
+    native = Session.from_text(Config(num_steps=8, learning_rate=0.02, n_embd=8, n_head=2), text)
+    for _ in range(8):
+        native.step("loss")
+    # The page's engine's float64s as they are; the native engine's agree to
+    # TOL (Pyodide's libm and the native one differ in the last bits).
+    assert list(tensors) == list(native.state_dict)
+    for name, rows in tensors.items():
+        worst = max(abs(a - b) for row, native_row in zip(rows, native.state_dict[name]) for a, b in zip(row, native_row))
+        assert worst < TOL, (name, worst)
+        assert [len(row) for row in rows] == [len(row) for row in native.state_dict[name]]
+
+    # The command, run natively from the repository, ends with the page's loss.
+    trace = tmp_path / "run.json"
+    args = shlex.split(command.text_content())[3:]  # after "python -m microgpt_lab"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "py")}
+    subprocess.run([sys.executable, "-m", "microgpt_lab", *args, "--samples", "0", "--trace", str(trace)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    native_steps = json.loads(trace.read_text())["steps"]
+    page_steps = page.evaluate("(id) => window.lab.steps(id)", session)
+    assert len(native_steps) == len(page_steps) == 8
+    assert abs(native_steps[-1]["loss"] - page_steps[-1]["loss"]) < TOL
