@@ -31,3 +31,25 @@ def test_probe_a_context_across_a_run(lab_page, site_url):
     assert all(a < b for a, b in zip(steps, steps[1:])), steps
     assert all(abs(s - 1) < 1e-9 for s in sums), sums
     assert len(probe.get_attribute("data-top").split(" ")) == 5
+
+
+def test_the_probe_charts_the_whole_run_whatever_was_on_screen(lab_page, site_url):
+    """#13, problem 6: after a run with the probe off screen, pinning a
+    context charts it from step 0 (at each kept checkpoint), not only from
+    the moment it was pinned; time travel takes the run up to its step."""
+    page = lab_page
+    page.set_viewport_size({"width": 1280, "height": 700})  # the probe is far below
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=120)
+    run_to_end(page, session)
+    probe = panel(page, "probe")
+    probe.scroll_into_view_if_needed()
+    probe.get_by_label("Context after BOS").fill("a")
+    probe.get_by_role("button", name="Pin").click()
+    wait_data(page, "probe", "steps", "0,50,100,120")
+    sums = [float(s) for s in probe.get_attribute("data-sums").split(",")]
+    assert all(abs(s - 1) < 1e-9 for s in sums), sums
+
+    show_all_panels(page)  # the probe stays on screen while the scrubber is used
+    page.locator("#time-travel").fill("60")
+    wait_data(page, "probe", "steps", "0,50,60")

@@ -5,7 +5,10 @@
 //
 // Reads the model (read(model): model.ask("next_token", {context})); each
 // answer adds one point per line (an answer for a step already charted
-// replaces it); pinning a context asks for a read at once. Errors
+// replaces it); pinning a context asks for a read at once. The run before
+// is charted too, whatever was on screen: the same question asked of the
+// model at step 0 and at each kept checkpoint (stored.history), up to the
+// step shown while time travelling. Errors
 // (characters outside the vocabulary, a prefix too long) are shown next to
 // the input. For tests and the curious, the panel element carries
 // data-context, data-points, data-steps and data-sums (comma-separated, one
@@ -98,37 +101,69 @@ function draw({ el, form, legend, chart, state }, bos) {
   chart.message(points.length ? "" : state.idle || `The chart grows as the model trains (next character after ${after}).`);
 }
 
-// One answer: a point per step, the latest answer for a step kept.
+// One answer: a point per step, in step order, the latest answer for a step kept.
 function add(points, { step, probs }) {
-  const last = points[points.length - 1];
-  if (last && last.step === step) points[points.length - 1] = { step, probs };
-  else points.push({ step, probs });
+  const at = points.findLastIndex((point) => point.step <= step);
+  if (at >= 0 && points[at].step === step) points[at] = { step, probs };
+  else points.splice(at + 1, 0, { step, probs });
   if (points.length > LIMIT) points.splice(0, points.length - LIMIT);
 }
 
-export function create(el, { schema, requestRead }) {
+// The run's earlier points (stored.history), asked once per session and
+// context; the chart takes those up to the step shown.
+function createPast(stored, onPoints) {
+  let key = null;
+  let answers = [];
+  return {
+    load(session, context, upTo) {
+      const wanted = `${session}\n${context}`;
+      if (key === wanted) {
+        onPoints(answers.filter((answer) => answer.step <= upTo));
+        return;
+      }
+      key = wanted;
+      answers = [];
+      if (!session || session === "recording") return;
+      stored.history(session, "next_token", { context }).then((found) => {
+        if (key !== wanted) return;
+        answers = found;
+        onPoints(found.filter((answer) => answer.step <= upTo));
+      }, () => {}); // a context the model refuses: the live read says why
+    },
+  };
+}
+
+export function create(el, { schema, stored, requestRead }) {
   const form = createForm(`probe${nextId++}`, schema.bos_label);
   const legend = document.createElement("ul");
   legend.className = "legend probe-legend";
   const plotBox = document.createElement("div");
   el.append(form.form, legend, plotBox);
-  const state = { context: "", points: [], error: "", idle: "", label: tokenLabels([], schema.bos_label) };
+  const state = { context: "", points: [], error: "", idle: "", label: tokenLabels([], schema.bos_label),
+                  session: null, upTo: Infinity };
   const panel = { el, form, legend, chart: createProbeChart(plotBox), state };
   const reads = createReads();
   const frame = createFrame(() => draw(panel, schema.bos_label));
+  const past = createPast(stored, (answers) => {
+    for (const answer of answers) add(state.points, answer);
+    frame.request();
+  });
 
   form.form.addEventListener("submit", (event) => {
     event.preventDefault();
     Object.assign(state, { context: form.input.value, points: [], error: "" });
     reads.forget();
+    past.load(state.session, state.context, state.upTo);
     requestRead();
     frame.request();
   });
 
   return {
-    reset({ record }) {
+    reset({ session, record, travel }) {
       reads.forget();
-      Object.assign(state, { label: tokenLabels(record?.vocab ?? [], schema.bos_label), points: [], idle: "" });
+      Object.assign(state, { label: tokenLabels(record?.vocab ?? [], schema.bos_label), points: [], idle: "",
+                             session, upTo: travel ?? Infinity });
+      past.load(session, state.context, state.upTo);
       frame.request();
     },
     async read(model) {

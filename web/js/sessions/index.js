@@ -11,6 +11,7 @@
 //   await sessions.rename(id, name); await sessions.remove(id); await sessions.removeAll();
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
 //   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint)
+//   await sessions.history(id, "next_token", {context}); // [{step, ...}] at step 0 and each kept checkpoint
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
 // engine (engine/client.js); {type: "event", session, event, remote},
@@ -25,6 +26,7 @@
 import { EngineClient } from "../engine/client.js";
 import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
 import { HeldSessions } from "./held.js";
+import { createHistory } from "./history.js";
 import { createPast } from "./past.js";
 import { createRemoval } from "./remove.js";
 import { createRuns } from "./runs.js";
@@ -46,6 +48,7 @@ export function createSessions({ workerUrl, store }) {
   const past = createPast({ engine, store, bus });
   const ctx = { engine, store, tabs, held, past, bus };
   const runs = createRuns(ctx);
+  const history = createHistory(ctx);
   return {
     tab: tabs.tab,
     isolated: engine.isolated,
@@ -72,6 +75,7 @@ export function createSessions({ workerUrl, store }) {
     samples: (id) => store.getSamples(id),
     exportTrace: (id) => store.exportTrace(id),
     weights: (id) => weights(ctx, id),
+    history: (id, type, fields) => history.ask(id, type, fields),
     // Fault injection for tests: end the worker as a crash would (a
     // terminated worker sends no error event, so the client reports it).
     terminateWorker: () => engine.lose("it was terminated"),

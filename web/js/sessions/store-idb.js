@@ -94,6 +94,11 @@ class IdbStore {
     return cursor ? cursor.value : undefined;
   }
 
+  // Every checkpoint kept for time travel, oldest first.
+  getHistory(session) {
+    return this.db.getAll("history", stepRange(session));
+  }
+
   // A new session and its dataset, together.
   createSession(record, dataset) {
     return write(this.db, ["sessions", "datasets"], async (tx) => {

@@ -74,6 +74,10 @@ export class MemoryStore {
     return kept.length ? clone(this.#rows(this.#history, session).get(Math.max(...kept))) : undefined;
   }
 
+  async getHistory(session) {
+    return clone(byStep(this.#rows(this.#history, session)));
+  }
+
   async createSession(record, dataset) {
     if (!this.#datasets.has(dataset.fingerprint)) this.#datasets.set(dataset.fingerprint, clone(dataset));
     this.#sessions.set(record.id, clone(record));

@@ -49,7 +49,11 @@ async function loadSchema() {
 
 // Each panel gets a <section> of its own in #panels.
 function createPanels(container, { schema, sessions, requestRead }) {
-  const stored = Object.freeze({ steps: (id) => sessions.steps(id), samples: (id) => sessions.samples(id) });
+  const stored = Object.freeze({
+    steps: (id) => sessions.steps(id),
+    samples: (id) => sessions.samples(id),
+    history: (id, type, fields) => sessions.history(id, type, fields),
+  });
   return PANELS.map(({ name, title, create }) => {
     const el = document.createElement("section");
     el.className = `panel panel-${name}`;

@@ -1,0 +1,52 @@
+// A session's model over its whole run, for the charts that follow it (the
+// probe): the answer to one question at step 0 (the config's initial
+// weights) and at every checkpoint kept for time travel (store-schema.js,
+// history), each rebuilt in this tab's worker as a scratch session, asked,
+// and closed. At most MAX_POINTS checkpoints, spread evenly. Questions run
+// one at a time (one scratch session); an imported trace has no weights: [].
+//
+//   const history = createHistory({ engine, store });
+//   await history.ask(id, "next_token", { context: "em" })  // [{step, ...answer}], by step
+
+import { SESSION_STATUS } from "../engine/protocol.js";
+
+const MAX_POINTS = 60;
+
+function spread(rows, count) {
+  if (rows.length <= count) return rows;
+  return Array.from({ length: count }, (_, i) => rows[Math.round((i * (rows.length - 1)) / (count - 1))]);
+}
+
+export function createHistory({ engine, store }) {
+  let chain = Promise.resolve();
+
+  async function collect(id, type, fields) {
+    const record = await store.getSession(id);
+    if (!record || record.status === SESSION_STATUS.IMPORTED) return [];
+    const dataset = await store.getDataset(record.fingerprint);
+    if (!dataset) return [];
+    const kept = spread(await store.getHistory(id), MAX_POINTS).filter((row) => row.step > 0);
+    const scratch = `${id}#history`;
+    const answers = [];
+    const askAt = async (summary) => {
+      try {
+        answers.push({ ...(await engine.call(type, { ...fields, session: scratch })), step: summary.step });
+      } finally {
+        await engine.call("close", { session: scratch }).catch(() => {});
+      }
+    };
+    await askAt(await engine.call("open", { session: scratch, config: record.config, text: dataset.text }));
+    for (const row of kept) {
+      await askAt(await engine.call("restore", { session: scratch, checkpoint: row.checkpoint, text: dataset.text }));
+    }
+    return answers;
+  }
+
+  return {
+    ask(id, type, fields = {}) {
+      const answer = chain.then(() => collect(id, type, fields));
+      chain = answer.catch(() => {});
+      return answer;
+    },
+  };
+}
