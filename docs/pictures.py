@@ -4,7 +4,8 @@
     .venv/bin/python docs/pictures.py         # writes docs/*.png
 
 Trains two short runs on the bundled names (different learning rates), then
-photographs each feature as a learner would see it. Chromium: $CHROMIUM, else
+photographs each feature as a learner would see it, and the top of the
+page at 1440, 1024 and 390 px wide (width-*.png). Chromium: $CHROMIUM, else
 /usr/bin/chromium, else Playwright's own.
 """
 import os
@@ -20,6 +21,7 @@ from tools.server import make_server  # noqa: E402  (the server the tests use to
 
 DOCS = ROOT / "docs"
 STEPS = 300
+WIDTHS = (1440, 1024, 390)  # the top of the page at a desktop, a tablet and a phone
 
 
 def chromium():
@@ -66,9 +68,10 @@ def main():
         probe.get_by_role("button", name="Pin").click()
         run_to_end(page)
         page.click("#btn-sample")
-        page.get_by_role("list", name="Samples").get_by_role("listitem").first.wait_for()
-        for session in (slow, page.evaluate("() => window.lab.state.current")):
-            panel("compare").get_by_label(session).check()
+        page.locator("#samples .sample").first.wait_for()
+        # The runs are named by what sets them apart: the default learning rate is 0.01.
+        for name in ("lr 0.003 · names", "names"):
+            panel("compare").get_by_label(name, exact=True).check()
         console = panel("console").get_by_label("Python")
         console.fill("[round(w, 3) for w in state_dict['wte'][vocab.index('e')][:6]]")
         console.press("Enter")
@@ -83,6 +86,15 @@ def main():
         page.locator("#time-travel").fill("60")
         page.wait_for_function("() => document.querySelector('[data-panel=attention]').dataset.step")
         shoot(page.locator(".controls"), "time-travel.png")
+        page.get_by_role("button", name="Live").click()
+        page.wait_for_function("() => document.querySelector('#timeline-view').dataset.travel === 'live'")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.evaluate("() => scrollTo(0, 0)")
+            page.wait_for_timeout(400)
+            page.screenshot(path=str(DOCS / f"width-{width}.png"))
+            print(f"docs/width-{width}.png")
+        page.set_viewport_size({"width": 1360, "height": 1000})
         page.get_by_label("Pasted text").check()
         page.get_by_label("Dataset text").fill("3.14159\n2.71828\n1.41421\n1.61803\n0.57721\n")
         page.wait_for_function("() => document.querySelector('#dataset-preview').dataset.state === 'ok'")
