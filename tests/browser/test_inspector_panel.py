@@ -3,7 +3,7 @@ engine: weights, the last step's gradients and Adam's state of any matrix of
 state_dict, by cell, with its history, the same numbers the console reads; and
 the live-model panels read the model only while on screen."""
 
-from helpers import new_session, open_lab, panel, run_console, show_all_panels, wait_data
+from helpers import new_session, open_lab, panel, run_console, run_to_end, show_all_panels, wait_data
 
 
 def test_inspector_gradients_and_the_console_agree(lab_page, site_url):
@@ -53,7 +53,7 @@ def test_inspector_gradients_and_the_console_agree(lab_page, site_url):
     assert float(output) == float(inspector.get_attribute("data-value"))
     page.get_by_role("button", name="Step").click()
     wait_data(page, "inspector", "step", "2")
-    wait_data(page, "inspector", "history", "2")
+    wait_data(page, "inspector", "history", "3")  # step 0 (the initial model), 1 and 2
     assert inspector.get_attribute("data-cell") == cell
 
     # Errors in the learner's code are shown as such; the session goes on.
@@ -88,3 +88,22 @@ def test_live_panels_read_the_model_only_on_screen(lab_page, site_url):
     assert not panel(page, "inspector").get_attribute("data-step")
     panel(page, "inspector").scroll_into_view_if_needed()
     wait_data(page, "inspector", "step", "2")
+
+
+def test_a_cells_history_covers_the_whole_run(lab_page, site_url):
+    """#13, problem 6: the history of a cell starts at step 0 even when the
+    inspector was off screen during the run (the kept checkpoints), and
+    follows time travel."""
+    page = lab_page
+    page.set_viewport_size({"width": 1280, "height": 700})  # the inspector is far below
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=120)
+    run_to_end(page, session)
+    inspector = panel(page, "inspector")
+    inspector.scroll_into_view_if_needed()
+    wait_data(page, "inspector", "step", "120")
+    wait_data(page, "inspector", "history", "4")  # steps 0, 50, 100 (kept) and 120 (read)
+    show_all_panels(page)
+    page.locator("#time-travel").fill("60")
+    wait_data(page, "inspector", "step", "60")
+    wait_data(page, "inspector", "history", "3")  # 0, 50 and 60

@@ -2,8 +2,11 @@
 // its weights, the last step's gradients (the real ones the engine computed)
 // or Adam's last update, on a diverging scale centred on 0. Clicking a cell
 // (or the arrow keys) shows that parameter's value, gradient, Adam m and v,
-// and its history over the reads seen while the session is shown. The
-// matrices, their order and what their rows are come from the schema.
+// and its history over the whole run: the model at step 0 and at each kept
+// checkpoint (stored.history; values, m and v: a restored model has no
+// last gradient), with every read seen while the session is shown, up to
+// the step shown while time travelling. The matrices, their order and what
+// their rows are come from the schema.
 //
 // Reads the model (read(model): model.ask("matrix", {name})); a new matrix
 // asks for a read at once. For tests and the curious, the panel element
@@ -19,6 +22,8 @@ import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
 import { fill, matricesOf, modelDims } from "../draw/schema.js";
 import { tokenLabels } from "../draw/tokens.js";
+import { createRunHistory } from "../draw/run-history.js";
+import { cellValues, mergeHistory, record } from "./cell-history.js";
 
 const VIEWS = [
   ["weights", "Weights"],
@@ -28,7 +33,6 @@ const VIEWS = [
 const LABEL_WIDTH = 40;
 const TOP = 16;
 const MAX_CELL = 14;
-const HISTORY_LIMIT = 500; // recorded steps per cell
 
 let nextId = 0;
 
@@ -91,7 +95,7 @@ function createDom(el, uid) {
   detail.append(cellText);
   el.append(controls, about, plot.canvas, scale.legend, detail);
   const history = createChart(detail, {
-    label: "History of the selected parameter over the recorded steps",
+    label: "History of the selected parameter over the run",
     height: 110,
     yTitle: "value",
     series: [{ stroke: () => theme().accent, width: 1.5 }],
@@ -107,11 +111,6 @@ function geometry(width, rows, cols) {
   return { cw, ch, height: TOP + rows * ch + 4 };
 }
 
-function cellValues(data, [row, col]) {
-  const i = row * data.shape[1] + col;
-  const at = (list) => (list ? list[i] : null);
-  return { step: data.step, value: data.weights[i], grad: at(data.grads), m: data.m[i], v: data.v[i], update: at(data.update) };
-}
 
 // The inspector's state and what it derives: one object the panel's functions share.
 function createState(schema) {
@@ -120,28 +119,19 @@ function createState(schema) {
     dims: modelDims(), // the session's sizes, for the schema's texts
     label: tokenLabels([], schema.bos_label),
     data: null, error: "", matrix: schema.matrices[0].name, // the first of state_dict (wte)
-    cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}]
+    cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}] read live
+    past: null, // the shown matrix at step 0 and each kept checkpoint (draw/run-history.js)
+    upTo: Infinity, // the step shown (time travel)
     cellKey: () => `${state.matrix}:${state.cell[0]},${state.cell[1]}`,
     listed: () => state.matrices.find((m) => m.name === state.matrix),
     entry: () => state.listed()?.entry,
     rowLabel: (row) => (state.entry()?.rows_are === "tokens" ? state.label(row) : String(row)),
-    history: () => state.histories.get(state.cellKey()) || [],
+    live: () => state.histories.get(state.cellKey()) || [],
+    history: () => mergeHistory(state),
     // The schema's sentence about the shown matrix, for this session's sizes.
     about: () => (state.listed() ? fill(state.entry().help, { ...state.dims, i: state.listed().layer }) : ""),
   };
   return state;
-}
-
-// The shown cell's values join its history (one entry per step).
-function record(state) {
-  const { data } = state;
-  if (!data || data.name !== state.matrix) return;
-  const list = state.history();
-  const entry = cellValues(data, state.cell);
-  if (list.length && list[list.length - 1].step === entry.step) list[list.length - 1] = entry;
-  else list.push(entry);
-  if (list.length > HISTORY_LIMIT) list.splice(0, list.length - HISTORY_LIMIT);
-  state.histories.set(state.cellKey(), list);
 }
 
 function setMatrices(state, select, schema, summary) {
@@ -263,26 +253,35 @@ function listen(dom, state, { redraw, reread }) {
   });
 }
 
-export function create(el, { schema, requestRead }) {
+export function create(el, { schema, stored, requestRead }) {
   const dom = createDom(el, `inspector${nextId++}`);
   const state = createState(schema);
   const reads = createReads();
   const frame = createFrame(() => draw(el, dom, state));
+  let session = null;
+  state.past = createRunHistory(stored, "matrix", () => frame.request());
   listen(dom, state, {
     redraw: () => frame.request(),
     reread() {
       reads.forget();
+      state.past.load(session, { name: state.matrix });
       requestRead();
     },
   });
 
   return {
     // A session shown: its matrices; what was read and recorded goes.
-    reset({ record: summary }) {
+    reset({ session: shown, record: summary, travel }) {
       reads.forget();
       setMatrices(state, dom.select, schema, summary);
-      Object.assign(state, { data: null, error: "" });
-      state.histories.clear();
+      Object.assign(state, { data: null, error: "", upTo: travel ?? Infinity });
+      if (travel == null || shown !== session) {
+        // Shown afresh (a switch, back to live, a reset): the run is read again.
+        state.histories.clear();
+        state.past.forget();
+      }
+      session = shown;
+      state.past.load(session, { name: state.matrix });
       frame.request();
     },
     async read(model) {
@@ -294,6 +293,7 @@ export function create(el, { schema, requestRead }) {
         const [rows, cols] = state.data.shape;
         state.cell = [Math.min(state.cell[0], rows - 1), Math.min(state.cell[1], cols - 1)];
         record(state);
+        if (state.upTo === Infinity) state.past.grow(state.data.step);
       }
       frame.request();
     },

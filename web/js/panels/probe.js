@@ -7,8 +7,8 @@
 // answer adds one point per line (an answer for a step already charted
 // replaces it); pinning a context asks for a read at once. The run before
 // is charted too, whatever was on screen: the same question asked of the
-// model at step 0 and at each kept checkpoint (stored.history), up to the
-// step shown while time travelling. Errors
+// model at step 0 and at each kept checkpoint (draw/run-history.js), up to
+// the step shown while time travelling. Errors
 // (characters outside the vocabulary, a prefix too long) are shown next to
 // the input. For tests and the curious, the panel element carries
 // data-context, data-points, data-steps and data-sums (comma-separated, one
@@ -19,6 +19,7 @@ import { OKABE_ITO, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { legendItem } from "../draw/legend.js";
 import { createReads } from "../draw/reads.js";
+import { createRunHistory } from "../draw/run-history.js";
 import { tokenLabels } from "../draw/tokens.js";
 
 const TOP_K = 5;
@@ -109,30 +110,6 @@ function add(points, { step, probs }) {
   if (points.length > LIMIT) points.splice(0, points.length - LIMIT);
 }
 
-// The run's earlier points (stored.history), asked once per session and
-// context; the chart takes those up to the step shown.
-function createPast(stored, onPoints) {
-  let key = null;
-  let answers = [];
-  return {
-    load(session, context, upTo) {
-      const wanted = `${session}\n${context}`;
-      if (key === wanted) {
-        onPoints(answers.filter((answer) => answer.step <= upTo));
-        return;
-      }
-      key = wanted;
-      answers = [];
-      if (!session || session === "recording") return;
-      stored.history(session, "next_token", { context }).then((found) => {
-        if (key !== wanted) return;
-        answers = found;
-        onPoints(found.filter((answer) => answer.step <= upTo));
-      }, () => {}); // a context the model refuses: the live read says why
-    },
-  };
-}
-
 export function create(el, { schema, stored, requestRead }) {
   const form = createForm(`probe${nextId++}`, schema.bos_label);
   const legend = document.createElement("ul");
@@ -144,16 +121,18 @@ export function create(el, { schema, stored, requestRead }) {
   const panel = { el, form, legend, chart: createProbeChart(plotBox), state };
   const reads = createReads();
   const frame = createFrame(() => draw(panel, schema.bos_label));
-  const past = createPast(stored, (answers) => {
-    for (const answer of answers) add(state.points, answer);
+  const past = createRunHistory(stored, "next_token", () => addPast());
+  function addPast() {
+    for (const answer of past.upTo(state.upTo)) add(state.points, answer);
     frame.request();
-  });
+  }
 
   form.form.addEventListener("submit", (event) => {
     event.preventDefault();
     Object.assign(state, { context: form.input.value, points: [], error: "" });
     reads.forget();
-    past.load(state.session, state.context, state.upTo);
+    past.load(state.session, { context: state.context });
+    addPast();
     requestRead();
     frame.request();
   });
@@ -163,15 +142,19 @@ export function create(el, { schema, stored, requestRead }) {
       reads.forget();
       Object.assign(state, { label: tokenLabels(record?.vocab ?? [], schema.bos_label), points: [], idle: "",
                              session, upTo: travel ?? Infinity });
-      past.load(session, state.context, state.upTo);
-      frame.request();
+      if (travel == null) past.forget(); // shown afresh (a switch, back to live, a reset): asked again
+      past.load(session, { context: state.context });
+      addPast();
     },
     async read(model) {
       const outcome = await reads.ask(model, "next_token", { context: state.context });
       if (!outcome) return;
       state.error = outcome.error;
       state.idle = outcome.missing;
-      if (outcome.answer) add(state.points, outcome.answer);
+      if (outcome.answer) {
+        add(state.points, outcome.answer);
+        if (state.upTo === Infinity) past.grow(outcome.answer.step);
+      }
       frame.request();
     },
     ...frameLifecycle(el, frame, panel.chart),

@@ -7,6 +7,7 @@
 //
 //   const history = createHistory({ engine, store });
 //   await history.ask(id, "next_token", { context: "em" })  // [{step, ...answer}], by step
+//   await history.ask(id, "next_token", { context: "em" }, 100)  // only the steps after 100
 
 import { SESSION_STATUS } from "../engine/protocol.js";
 
@@ -20,12 +21,12 @@ function spread(rows, count) {
 export function createHistory({ engine, store }) {
   let chain = Promise.resolve();
 
-  async function collect(id, type, fields) {
+  async function collect(id, type, fields, after) {
     const record = await store.getSession(id);
     if (!record || record.status === SESSION_STATUS.IMPORTED) return [];
     const dataset = await store.getDataset(record.fingerprint);
     if (!dataset) return [];
-    const kept = spread(await store.getHistory(id), MAX_POINTS).filter((row) => row.step > 0);
+    const kept = spread((await store.getHistory(id)).filter((row) => row.step > Math.max(0, after)), MAX_POINTS);
     const scratch = `${id}#history`;
     const answers = [];
     const askAt = async (summary) => {
@@ -35,7 +36,7 @@ export function createHistory({ engine, store }) {
         await engine.call("close", { session: scratch }).catch(() => {});
       }
     };
-    await askAt(await engine.call("open", { session: scratch, config: record.config, text: dataset.text }));
+    if (after < 0) await askAt(await engine.call("open", { session: scratch, config: record.config, text: dataset.text }));
     for (const row of kept) {
       await askAt(await engine.call("restore", { session: scratch, checkpoint: row.checkpoint, text: dataset.text }));
     }
@@ -43,8 +44,8 @@ export function createHistory({ engine, store }) {
   }
 
   return {
-    ask(id, type, fields = {}) {
-      const answer = chain.then(() => collect(id, type, fields));
+    ask(id, type, fields = {}, after = -1) {
+      const answer = chain.then(() => collect(id, type, fields, after));
       chain = answer.catch(() => {});
       return answer;
     },

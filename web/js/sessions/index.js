@@ -75,7 +75,7 @@ export function createSessions({ workerUrl, store }) {
     samples: (id) => store.getSamples(id),
     exportTrace: (id) => store.exportTrace(id),
     weights: (id) => weights(ctx, id),
-    history: (id, type, fields) => history.ask(id, type, fields),
+    history: (id, type, fields, after) => history.ask(id, type, fields, after),
     // Fault injection for tests: end the worker as a crash would (a
     // terminated worker sends no error event, so the client reports it).
     terminateWorker: () => engine.lose("it was terminated"),

@@ -52,7 +52,7 @@ function createPanels(container, { schema, sessions, requestRead }) {
   const stored = Object.freeze({
     steps: (id) => sessions.steps(id),
     samples: (id) => sessions.samples(id),
-    history: (id, type, fields) => sessions.history(id, type, fields),
+    history: (id, type, fields, after) => sessions.history(id, type, fields, after),
   });
   return PANELS.map(({ name, title, create }) => {
     const el = document.createElement("section");
