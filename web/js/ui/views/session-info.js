@@ -10,9 +10,10 @@ import { SESSION_STATUS } from "../../engine/protocol.js";
 const flag = (name) => (name === "num_steps" ? "--steps" : `--${name.replace(/_/g, "-")}`);
 const DATA_FILES = { "names.txt": "data/names.txt", "makemore names.txt": "names.txt" };
 
-// `python -m microgpt_lab train ...` for the session: its data file and the
-// fields that differ from the defaults (the same numbers, step for step).
-export function trainCommand(record, fields) {
+// `python -m microgpt_lab train ...` for the session, word by word (each
+// flag with its value): its data file and the fields that differ from the
+// defaults (the same numbers, step for step).
+function commandParts(record, fields) {
   const data = DATA_FILES[record.dataset_name] ?? (record.dataset_name === "pasted text" ? "pasted.txt" : record.dataset_name);
   const quote = (text) => (/^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
   const parts = ["python -m microgpt_lab train", `--data ${quote(data)}`];
@@ -20,7 +21,7 @@ export function trainCommand(record, fields) {
     const value = record.config[field.name];
     if (value !== undefined && value !== field.default) parts.push(`${flag(field.name)} ${value}`);
   }
-  return parts.join(" ");
+  return parts;
 }
 
 function createCommand() {
@@ -42,7 +43,13 @@ function createCommand() {
     }
   });
   box.append(label, code, copy, said);
-  return { box, show: (text) => { code.textContent = text; said.textContent = ""; } };
+  // Each word its own unbreakable span, so the command wraps between flags only.
+  const show = (parts) => {
+    code.replaceChildren();
+    parts.forEach((part, i) => code.append(...(i ? [" "] : []), Object.assign(document.createElement("span"), { textContent: part })));
+    said.textContent = "";
+  };
+  return { box, show };
 }
 
 export function createSessionInfo(el, { fields, onCopy }) {
@@ -89,7 +96,7 @@ export function createSessionInfo(el, { fields, onCopy }) {
       }
       copy.hidden = false;
       command.box.hidden = record.status === SESSION_STATUS.IMPORTED; // its data is not here
-      command.show(trainCommand(record, fields));
+      command.show(commandParts(record, fields));
     },
   };
 }

@@ -22,7 +22,7 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
   const empty = document.createElement("p");
   empty.className = "hint";
   empty.textContent = "No sessions yet: press New session.";
-  const deleteAll = button("Delete all sessions", "danger", () => onDeleteAll());
+  const deleteAll = button("Delete all sessions", "small danger", () => onDeleteAll());
   deleteAll.id = "btn-delete-all";
   const wrap = document.createElement("div");
   wrap.className = "table-scroll";
