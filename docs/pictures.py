@@ -88,12 +88,16 @@ def main():
         shoot(page.locator(".controls"), "time-travel.png")
         page.get_by_role("button", name="Live").click()
         page.wait_for_function("() => document.querySelector('#timeline-view').dataset.travel === 'live'")
+        devtools = page.context.new_cdp_session(page)
         for width in WIDTHS:
+            # The phone is a touch screen: no hover, a coarse pointer, no keyboard hints.
+            devtools.send("Emulation.setTouchEmulationEnabled", {"enabled": width < 700, "maxTouchPoints": 1})
             page.set_viewport_size({"width": width, "height": 900})
             page.evaluate("() => scrollTo(0, 0)")
             page.wait_for_timeout(400)
             page.screenshot(path=str(DOCS / f"width-{width}.png"))
             print(f"docs/width-{width}.png")
+        devtools.send("Emulation.setTouchEmulationEnabled", {"enabled": False})
         page.set_viewport_size({"width": 1360, "height": 1000})
         page.get_by_label("Pasted text").check()
         page.get_by_label("Dataset text").fill("3.14159\n2.71828\n1.41421\n1.61803\n0.57721\n")
