@@ -4,7 +4,13 @@ the C key. A learner can read them at every width (#13, problem 1): no name
 breaks inside itself, step and temperature are said once per group, and no
 row is cut in half."""
 
+from playwright.sync_api import expect
+
 from helpers import animation_frames, clipped, new_session, open_lab, take_steps
+
+from microgpt_lab import probes
+from microgpt_lab.config import Config
+from microgpt_lab.session import Session
 
 NUM_STEPS = 40
 
@@ -91,3 +97,37 @@ def test_samples_are_readable_at_every_width(lab_page, site_url):
             tops = page.evaluate("""() => [...document.querySelectorAll('#samples .sample-group')]
                 .map((el) => Math.round(el.getBoundingClientRect().top))""")
             assert tops[0] == tops[1], (width, tops)
+
+
+def test_a_names_characters_with_their_probabilities_when_drawn(lab_page, site_url, dist_dir):
+    """Focusing a sampled name says how likely each of its characters was,
+    with the model as it was at the batch's step (not the live one)."""
+    page = lab_page
+    open_lab(page, site_url)
+    new_session(page, num_steps=NUM_STEPS)
+    take_steps(page, 3)
+    sample_at(page, 0.5)
+    take_steps(page, 2)
+    first = page.locator("#samples .sample-text").first
+    text = first.text_content()
+    first.focus()
+    readout = page.locator("#sample-readout")
+    page.wait_for_function("() => /end \\d/.test(document.querySelector('#sample-readout').textContent)")
+
+    native = Session.from_text(Config(num_steps=NUM_STEPS), (dist_dir / "data" / "names.txt").read_text())
+    for _ in range(3):
+        native.step("loss")
+    vocab = native.tokenizer.uchars
+    expected = []
+    for i in range(len(text) + 1):
+        probs = [p ** 2 for p in probes.next_token(native, text[:i])["probs"]]  # T = 0.5: p^(1/T)
+        total = sum(probs)
+        char = text[i] if i < len(text) else "end"
+        expected.append(f"{char} {probs[vocab.index(char) if i < len(text) else len(vocab)] / total:.3f}")
+    assert readout.text_content() == f"“{text}” (step 3, temperature 0.5): " + " · ".join(expected)
+
+    # The arrow keys go to the next name, which is read out in turn.
+    page.keyboard.press("ArrowRight")
+    second = page.locator("#samples .sample-text").nth(1)
+    page.wait_for_function("(el) => document.activeElement === el", arg=second.element_handle())
+    expect(readout).to_contain_text(f"“{second.text_content()}” (step 3")

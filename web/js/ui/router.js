@@ -44,13 +44,15 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
   });
 
   // The shown session's live model, found when it is asked (a stored
-  // session comes into this tab's worker on its first question).
+  // session comes into this tab's worker on its first question); at(step):
+  // the model as it was at that step (time travel's rebuild).
   const liveModel = (id) => ({
     async ask(type, fields) {
       const model = await sessions.model(id, null);
       if (model.missing) throw new Error(model.missing);
       return model.ask(type, fields);
     },
+    at: (step) => sessions.model(id, step),
   });
 
   // ---- the sessions list, refreshed at most every `delay` ms

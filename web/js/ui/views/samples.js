@@ -3,14 +3,19 @@
 // sit side by side, so temperatures compare at a glance. A name never
 // breaks inside itself. The newest groups are shown whole (no scroll box
 // cutting a row in half); older ones wait behind "Older samples".
+// Hovering or focusing a name (the arrow keys go from name to name) says
+// how likely each of its characters was when it was drawn (sample-probs.js).
 import { createFrame } from "../../draw/frame.js";
+import { sampleProbabilities } from "./sample-probs.js";
 
 const SHOWN_GROUPS = 4;
 const MAX_OLDER_GROUPS = 40;
 
 const caption = ({ step, temperature }) => `step ${step} · temperature ${temperature}`;
+const HINT = "Hover or focus a name (the arrow keys go from name to name) to see how likely each of its " +
+  "characters was when it was drawn.";
 
-function group(batch) {
+function group(batch, index) {
   const section = document.createElement("section");
   section.className = "sample-group";
   section.dataset.step = String(batch.step);
@@ -28,11 +33,52 @@ function group(batch) {
     name.className = "sample-text";
     name.textContent = text;
     name.title = text;
+    name.tabIndex = -1;
+    name.dataset.batch = String(index);
+    name.setAttribute("aria-describedby", "sample-readout");
     item.append(name);
     list.append(item);
   }
   section.append(heading, list);
   return section;
+}
+
+// The readout of one name, the latest asked winning.
+function explainer(readout, current) {
+  let asked = 0;
+  return async (batch, text) => {
+    const ticket = ++asked;
+    const { model, vocab } = current();
+    const head = `“${text}” (step ${batch.step}, temperature ${batch.temperature})`;
+    if (!model || !model.ask) {
+      readout.textContent = `${head}: ${model?.missing ?? "no model to ask"}`;
+      return;
+    }
+    readout.textContent = `${head}: asking the model as it was then…`;
+    try {
+      const parts = await sampleProbabilities(model, batch, text, vocab);
+      if (ticket !== asked) return;
+      readout.textContent = `${head}: ${parts.map(({ char, p }) => `${char} ${p.toFixed(3)}`).join(" · ")}`;
+    } catch (error) {
+      if (ticket === asked) readout.textContent = `${head}: ${error.message}`;
+    }
+  };
+}
+
+// Hover or focus a name to explain it; the arrow keys move between names.
+function listen(el, explain) {
+  const names = () => [...el.querySelectorAll(".sample-text")].filter((name) => name.offsetParent);
+  el.addEventListener("focusin", (event) => event.target.matches(".sample-text") && explain(event.target));
+  el.addEventListener("mouseover", (event) => event.target.matches(".sample-text") && explain(event.target));
+  el.addEventListener("keydown", (event) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    if (!step || !event.target.matches(".sample-text")) return;
+    event.preventDefault();
+    const list = names();
+    const next = list[Math.max(0, Math.min(list.length - 1, list.indexOf(event.target) + step))];
+    for (const name of list) name.tabIndex = name === next ? 0 : -1;
+    next.focus();
+  });
 }
 
 export function create(el) {
@@ -47,22 +93,34 @@ export function create(el) {
   const empty = document.createElement("p");
   empty.className = "hint";
   empty.textContent = "Press Sample to draw names from the model.";
-  el.append(shown, older, empty);
+  const readout = Object.assign(document.createElement("p"), { className: "hint sample-readout", id: "sample-readout" });
+  readout.setAttribute("aria-live", "polite");
+  el.append(shown, older, readout, empty);
 
   let batches = [];
+  let newest = [];
+  const asking = { model: null, vocab: [] };
   const frame = createFrame(() => {
-    const newest = [...batches].reverse();
+    newest = [...batches].reverse();
     shown.replaceChildren(...newest.slice(0, SHOWN_GROUPS).map(group));
     const rest = newest.slice(SHOWN_GROUPS, SHOWN_GROUPS + MAX_OLDER_GROUPS);
     olderSummary.textContent = `Older samples (${rest.length} group${rest.length === 1 ? "" : "s"})`;
-    olderGroups.replaceChildren(...rest.map(group));
+    olderGroups.replaceChildren(...rest.map((batch, i) => group(batch, SHOWN_GROUPS + i)));
     older.hidden = !rest.length;
     empty.hidden = batches.length > 0;
+    readout.hidden = !batches.length;
+    const first = el.querySelector(".sample-text");
+    if (first) first.tabIndex = 0; // one tab stop; the arrow keys do the rest
   });
+  const explain = explainer(readout, () => asking);
+  listen(el, (name) => explain(newest[Number(name.dataset.batch)], name.textContent));
+  readout.textContent = HINT;
 
   return {
-    reset({ samples }) {
+    reset({ samples, model, record }) {
       batches = samples.slice();
+      Object.assign(asking, { model, vocab: record?.vocab ?? [] });
+      readout.textContent = HINT;
       frame.request();
     },
     sample(batch) {
