@@ -32,7 +32,8 @@ async function refusal({ tabs, held }, id) {
   const state = held.get(id);
   if (state && state.owned) return null;
   if (tabs.remote(id) || tabs.isLocked(await tabs.held(), id)) {
-    return `This session is open for training in another tab: delete it there, or close that tab first.`;
+    return "This session is held by another tab (it trains it, or its panels read its model): " +
+      "delete it there, or close that tab first.";
   }
   return null;
 }

@@ -38,8 +38,8 @@ export function manageSessions({ sessions, alert, page }) {
                    "This cannot be undone.")) return;
       alert.say("");
       const kept = await sessions.removeAll();
-      if (kept) alert.say(`${kept} session${kept === 1 ? " is" : "s are"} open for training in another tab and ` +
-                          "stayed: delete them there, or close that tab first.");
+      if (kept) alert.say(`${kept} session${kept === 1 ? " is" : "s are"} held by another tab and stayed: ` +
+                          "delete them there, or close that tab first.");
       await afterDeletion();
     }),
   };
