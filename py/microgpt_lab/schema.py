@@ -3,7 +3,7 @@
     python -m microgpt_lab schema [--output dist/schema.json]
 
 Everything here is read from where it is defined: Config, FIELDS, LIMITS and CHOICES
-(config.py), MATRICES and STAGES (model.py), Adam (optim.py), the levels,
+(config.py), MATRICES and STAGES (model.py), Adam (optim.py), GLOSSARY (glossary.py), the levels,
 the BOS label and the trace and checkpoint formats.
 """
 from dataclasses import fields
@@ -11,6 +11,7 @@ from dataclasses import fields
 from . import __version__, trace
 from .config import CHOICES, FIELDS, LIMITS, MAX_PARAMS, Config
 from .data import BOS_LABEL
+from .glossary import GLOSSARY
 from .instrument import LEVELS
 from .model import LAYER_NAME, MATRICES, STAGES
 from .optim import Adam
@@ -34,6 +35,7 @@ def schema():
                       "formula": Adam.formula, "help": Adam.help},
         "levels": list(LEVELS),
         "bos_label": BOS_LABEL,
+        "glossary": [{**term._asdict(), "words": list(term.words)} for term in GLOSSARY],
         "trace": {"format": trace.FORMAT, "version": trace.VERSION},
         "checkpoint": {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION},
     }

@@ -81,3 +81,15 @@ def test_the_cli_prints_it_and_writes_it(tmp_path, run_cli):
     assert run_cli("schema", "--output", str(out)).returncode == 0
     assert json.loads(out.read_text()) == SCHEMA
     assert SCHEMA["trace"] == {"format": "microgpt-lab-trace", "version": 1} and SCHEMA["levels"] == ["loss", "full"]
+
+
+def test_glossary_defines_every_term_the_lab_uses_once():
+    glossary = SCHEMA["glossary"]
+    words = [word.lower() for term in glossary for word in term["words"]]
+    assert len(words) == len(set(words)), "a word may stand for one term only"
+    for term in glossary:
+        assert term["words"] and term["text"].endswith(".") and len(term["text"]) < 260, term["term"]
+    needed = ["BOS", "token", "logits", "softmax", "temperature", "nats", "uniform", "loss", "EMA", "rmsnorm",
+              "residual", "query", "attention weights", "head", "MLP", "relu", "lm_head", "gradient", "m and v",
+              "learning-rate decay", "PCA", "variance explained", "checkpoint"]
+    assert not [word for word in needed if word.lower() not in words]

@@ -8,6 +8,7 @@ import { bindActions } from "./actions.js";
 import { createConfigForm } from "./config-form.js";
 import { createDatasetChoice } from "./dataset-choice.js";
 import { installDebugHandle } from "./debug.js";
+import { createGlossary } from "./glossary.js";
 import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
 import { createRouter } from "./router.js";
@@ -46,32 +47,38 @@ async function loadSchema() {
   return response.json();
 }
 
-// Each panel gets a <section> of its own in #panels.
-function createPanels(container, { schema, sessions, requestRead }) {
+// Each panel gets a <section> of its own in #panels: its heading, a caption
+// saying what it shows (its words explained by the glossary), its body.
+function createPanels(container, { schema, sessions, glossary, requestRead }) {
   const stored = Object.freeze({ steps: (id) => sessions.steps(id), samples: (id) => sessions.samples(id) });
-  return PANELS.map(({ name, title, create }) => {
+  return PANELS.map(({ name, title, help, create }) => {
     const el = document.createElement("section");
     el.className = `panel panel-${name}`;
     el.dataset.panel = name;
     el.setAttribute("aria-label", title);
     const heading = document.createElement("h2");
     heading.textContent = title;
-    el.append(heading);
+    const caption = document.createElement("p");
+    caption.className = "panel-caption";
+    caption.textContent = help.replace(/^./, (c) => c.toUpperCase());
+    el.append(heading, caption);
     container.append(el);
-    const panel = { el, ...create(el, { schema, stored, requestRead: () => requestRead(panel) }) };
+    const panel = { el, ...create(el, { schema, stored, explain: glossary.explain,
+                                        requestRead: () => requestRead(panel) }) };
+    glossary.explain(el);
     return panel;
   });
 }
 
 // Every view the router feeds: the small views, the panels and, last, the
 // debug handle; the recording plays through the router until a session is shown.
-function createPage(schema, sessions) {
+function createPage(schema, sessions, glossary) {
   const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
   const controls = createControls({ statusEl: $("#status"), buttons });
   const alert = createAlert($("#form-error"));
   const temperature = temperatureView.create($("#sample-controls"));
   let router = null;
-  const panels = createPanels($("#panels"), { schema, sessions, requestRead: (panel) => router.requestRead(panel) });
+  const panels = createPanels($("#panels"), { schema, sessions, glossary, requestRead: (panel) => router.requestRead(panel) });
   const views = [
     controls,
     alert,
@@ -96,8 +103,10 @@ async function main() {
   if (await adoptWaitingVersion()) return;
   const sessions = startSessions();
   const schema = await loadSchema();
-  const { router, buttons, alert, temperature } = createPage(schema, sessions);
+  const glossary = createGlossary(schema, { toggle: $("#hints") });
+  const { router, buttons, alert, temperature } = createPage(schema, sessions, glossary);
   const form = createConfigForm($("#config-fields"), schema);
+  glossary.explain($("#config-fields"));
   const dataset = createDatasetChoice({
     radios: [...document.querySelectorAll('input[name="dataset"]')], fileInput: $("#dataset-file"),
     pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
