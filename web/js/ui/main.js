@@ -7,6 +7,7 @@ import { PANELS } from "../panels/index.js";
 import { bindActions } from "./actions.js";
 import { createConfigForm } from "./config-form.js";
 import { createDatasetChoice } from "./dataset-choice.js";
+import { createExperiments } from "./experiments.js";
 import { installDebugHandle } from "./debug.js";
 import { createGlossary } from "./glossary.js";
 import * as helpDialog from "./help.js";
@@ -111,11 +112,13 @@ async function main() {
     radios: [...document.querySelectorAll('input[name="dataset"]')], fileInput: $("#dataset-file"),
     pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
   });
+  const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice") });
+  glossary.explain($("#experiments"));
   bindActions({
     sessions, router, form, dataset, temperature, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
   });
-  const link = readLink(form, dataset);
+  const link = readLink(form, dataset, experiments);
   const list = await router.refreshList();
   if (list.length) await router.select(list[list.length - 1].id);
   try {
@@ -137,9 +140,11 @@ function noteLink(problems) {
   notice.textContent = problems.length ? `This link's settings: ${problems.join("; ")}.` : "";
 }
 
-function readLink(form, dataset) {
+function readLink(form, dataset, experiments) {
   const link = form.readUrl();
   if (link.dataset) dataset.set(link.dataset);
+  const problem = experiments.fromLink(location.search);
+  if (problem) link.problems.push(problem);
   noteLink(link.problems);
   return link;
 }
