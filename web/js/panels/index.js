@@ -1,13 +1,15 @@
 // The panels, in the order the page shows them. Each module exports
-// create(el, {schema, stored, requestRead}) -> {reset(view), show(event),
-// sample?(batch), read?(model), all?(message), resize(), destroy()} (the
-// contract's section 5). The router gives each one its element (a section
+// create(el, {schema, stored, explain, requestRead, follow}) -> {reset(view),
+// show(event), sample?(batch), read?(model), all?(message), follow?(target),
+// resize(), destroy()}. explain(el) marks the glossary's terms in el's text;
+// follow({position, stage}) asks the "Follow a token" panel to show them. The router gives each one its element (a section
 // with class "panel panel-<name>", data-panel="<name>" and a heading of its
 // title) and is its only caller. `help` is one sentence for the help dialog.
 import * as attention from "./attention.js";
 import * as compare from "./compare.js";
 import * as consolePanel from "./console.js";
 import * as embeddings from "./embeddings.js";
+import * as follow from "./follow.js";
 import * as graph from "./graph.js";
 import * as inspector from "./inspector.js";
 import * as loss from "./loss.js";
@@ -21,6 +23,8 @@ export const PANELS = [
     help: "the attention weights: how much each position of the current name takes from each earlier one, per head (rows sum to 1)." },
   { name: "graph", title: "Graph pulse", create: graph.create,
     help: "the forward pass, backward pass and Adam step, with each stage's time; click a stage for its formula." },
+  { name: "follow", title: "Follow a token", create: follow.create,
+    help: "one position of the step's document through every stage: its values forward, its gradients backward, then Adam's update of its embedding rows, with the code that ran." },
   { name: "probs", title: "Next-token probabilities", create: probs.create,
     help: "the softmax of the logits at one position: the model's top guesses for the next token; the true one is highlighted." },
   { name: "inspector", title: "Parameters and gradients", create: inspector.create,

@@ -50,7 +50,7 @@ async function loadSchema() {
 
 // Each panel gets a <section> of its own in #panels: its heading, a caption
 // saying what it shows (its words explained by the glossary), its body.
-function createPanels(container, { schema, sessions, glossary, requestRead }) {
+function createPanels(container, { schema, sessions, glossary, requestRead, follow }) {
   const stored = Object.freeze({ steps: (id) => sessions.steps(id), samples: (id) => sessions.samples(id) });
   return PANELS.map(({ name, title, help, create }) => {
     const el = document.createElement("section");
@@ -64,7 +64,7 @@ function createPanels(container, { schema, sessions, glossary, requestRead }) {
     caption.textContent = help.replace(/^./, (c) => c.toUpperCase());
     el.append(heading, caption);
     container.append(el);
-    const panel = { el, ...create(el, { schema, stored, explain: glossary.explain,
+    const panel = { el, ...create(el, { schema, stored, explain: glossary.explain, follow,
                                         requestRead: () => requestRead(panel) }) };
     glossary.explain(el);
     return panel;
@@ -79,7 +79,8 @@ function createPage(schema, sessions, glossary) {
   const alert = createAlert($("#form-error"));
   const temperature = temperatureView.create($("#sample-controls"));
   let router = null;
-  const panels = createPanels($("#panels"), { schema, sessions, glossary, requestRead: (panel) => router.requestRead(panel) });
+  const panels = createPanels($("#panels"), { schema, sessions, glossary, requestRead: (panel) => router.requestRead(panel),
+                                                    follow: (target) => router.follow(target) });
   const views = [
     controls,
     alert,

@@ -14,6 +14,7 @@
 //   engine(message) the engine's boot, ready, fatal, restart and error messages
 //   read(model)     live-model panels (reads.js decides when)
 //   all(message)    every session's event and sample messages (compare)
+//   follow(target)  a panel asked to follow {position, stage} ("Follow a token")
 //
 // Live events that arrive while a newly shown session's stored steps are
 // read are held, then shown after its reset.
@@ -193,6 +194,7 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
     refreshList,
     replay,
     requestRead: (view) => reads.restart(view),
+    follow: (target) => call("follow", target),
     resize: () => call("resize"),
   };
 }

@@ -1,0 +1,170 @@
+// Follow a token: one position of the shown step's document, through every
+// stage of that step. The walk goes forward (each stage's values at that
+// position), then backward (the gradient of the step's loss with respect to
+// each of them, from the loss back to the embedding), and ends with Adam's
+// update of the rows this position read (wte and wpe): gradient, m, v and
+// the step taken. Each moment shows its numbers as a heat strip, its shape,
+// a plain sentence, and the lines of microgpt's code that computed it.
+//
+// The numbers are the engine's own (read(model): model.ask("explain",
+// {position}), Session.explain): for the live session's last step, or in
+// time travel for the step shown. Buttons, the arrow keys (Home, End) and a
+// play button walk; the token strip, or a click in the attention and
+// probabilities panels (the follow hook), picks the position.
+//
+// The element publishes data-step, data-position, data-moment ("forward",
+// "backward" or "update"), data-stage and data-moments (how many).
+import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { createReads } from "../draw/reads.js";
+import { modelDims, stagesOf } from "../draw/schema.js";
+import { createSource } from "../draw/source.js";
+import { tokenLabels } from "../draw/tokens.js";
+import { createMomentView, momentsOf } from "./follow-moments.js";
+
+const PLAY_MS = 1400;
+const EMPTY = "Take a step, then pick a position to follow it through the model.";
+
+function button(text, label, keys) {
+  const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
+  b.setAttribute("aria-label", label);
+  if (keys) b.setAttribute("aria-keyshortcuts", keys);
+  return b;
+}
+
+function createDom(el, schema) {
+  const tokens = document.createElement("div");
+  tokens.className = "follow-tokens";
+  tokens.setAttribute("role", "group");
+  tokens.setAttribute("aria-label", "Position to follow");
+  const controls = document.createElement("div");
+  controls.className = "panel-controls follow-controls";
+  const prev = button("◀", "Previous stage", "ArrowLeft");
+  const next = button("▶", "Next stage", "ArrowRight");
+  const play = button("Play", "Autoplay the stages");
+  play.setAttribute("aria-pressed", "false");
+  const where = Object.assign(document.createElement("span"), { className: "panel-info" });
+  where.setAttribute("aria-live", "polite");
+  controls.append(prev, next, play, where);
+  const message = Object.assign(document.createElement("p"), { className: "panel-readout", textContent: EMPTY });
+  const view = createMomentView(createSource(schema.source));
+  el.append(tokens, controls, message, view.el);
+  return { tokens, prev, next, play, where, message, view };
+}
+
+// The token strip: position p reads tokens[p] and predicts tokens[p + 1].
+function renderTokens(dom, answer, label, onPick) {
+  const n = answer ? answer.n : 0;
+  dom.tokens.replaceChildren(...Array.from({ length: n }, (_, p) => {
+    const b = button(label(answer.tokens[p]), `position ${p}: ${label(answer.tokens[p])} predicts ${label(answer.tokens[p + 1])}`);
+    b.className = "tok";
+    b.setAttribute("aria-pressed", String(p === answer.position));
+    b.addEventListener("click", () => onPick(p));
+    return b;
+  }));
+}
+
+export function create(el, { schema, explain = () => {}, requestRead = () => {} }) {
+  const dom = createDom(el, schema);
+  const reads = createReads();
+  const state = { position: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
+                  vocab: [], playing: 0, wanted: null, optimizerFormula: schema.optimizer.formula };
+
+  function draw() {
+    const { answer, moments } = state;
+    dom.prev.disabled = !answer || state.moment === 0;
+    dom.next.disabled = !answer || state.moment >= moments.length - 1;
+    dom.play.disabled = !answer;
+    renderTokens(dom, answer, state.label, pick);
+    const moment = answer ? moments[Math.min(state.moment, moments.length - 1)] : null;
+    Object.assign(el.dataset, {
+      step: answer ? String(answer.step) : "", position: answer ? String(answer.position) : "",
+      moment: moment ? moment.kind : "", stage: moment?.stage ? moment.stage.name : "", moments: String(moments.length),
+    });
+    dom.where.textContent = moment ? `step ${answer.step} · position ${answer.position} · ${state.moment + 1} of ${moments.length}: ${moment.title}` : "";
+    dom.view.show(moment, answer, state);
+    if (moment) explain(dom.view.el);
+  }
+  const frame = createFrame(draw);
+
+  function go(index) {
+    if (!state.answer) return;
+    state.moment = Math.max(0, Math.min(state.moments.length - 1, index));
+    if (state.moment === state.moments.length - 1) stop();
+    frame.request();
+  }
+  function stop() {
+    clearInterval(state.playing);
+    state.playing = 0;
+    dom.play.textContent = "Play";
+    dom.play.setAttribute("aria-pressed", "false");
+  }
+  function play() {
+    if (state.playing) return stop();
+    if (state.moment >= state.moments.length - 1) state.moment = -1;
+    dom.play.textContent = "Hold";
+    dom.play.setAttribute("aria-pressed", "true");
+    state.playing = setInterval(() => go(state.moment + 1), PLAY_MS);
+    go(state.moment + 1);
+  }
+  function pick(position) {
+    state.position = position;
+    requestRead();
+  }
+
+  dom.prev.addEventListener("click", () => go(state.moment - 1));
+  dom.next.addEventListener("click", () => go(state.moment + 1));
+  dom.play.addEventListener("click", play);
+  el.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, select, textarea") || !state.answer) return;
+    const moves = { ArrowLeft: state.moment - 1, ArrowRight: state.moment + 1, Home: 0, End: state.moments.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    stop();
+    go(moves[event.key]);
+  });
+
+  function showAnswer(answer) {
+    state.answer = answer;
+    state.position = answer.position;
+    state.moments = momentsOf(stagesOf(schema, state.dims.n_layer), answer);
+    if (state.wanted !== null) {
+      const index = state.moments.findIndex((m) => m.kind === "forward" && m.stage.name === state.wanted);
+      if (index >= 0) state.moment = index;
+      state.wanted = null;
+    }
+    dom.message.textContent = "";
+    frame.request();
+  }
+
+  return {
+    reset({ record }) {
+      reads.forget();
+      stop();
+      state.vocab = record?.vocab ?? [];
+      state.dims = modelDims(record?.config, record?.vocab);
+      state.label = tokenLabels(state.vocab, schema.bos_label);
+      state.answer = null;
+      dom.message.textContent = EMPTY;
+      frame.request();
+    },
+    show(event) {
+      if (event.tokens) state.position = Math.min(state.position, event.tokens.length - 2);
+    },
+    async read(model) {
+      const outcome = await reads.ask(model, "explain", { position: state.position });
+      if (!outcome) return;
+      if (outcome.answer) showAnswer(outcome.answer);
+      else dom.message.textContent = outcome.missing || outcome.error || EMPTY;
+    },
+    // Another panel asks to follow a position (and to open at a stage).
+    follow({ position = state.position, stage = null }) {
+      state.position = position;
+      state.wanted = stage;
+      if (stage && state.answer) showAnswer(state.answer);
+      el.scrollIntoView({ block: "nearest" });
+      dom.next.focus({ preventScroll: true });
+      requestRead();
+    },
+    ...frameLifecycle(el, frame),
+  };
+}
