@@ -7,7 +7,7 @@ import math
 import random
 from time import perf_counter
 
-from . import scalar, vector
+from . import explain, scalar, vector
 from .config import Config, ConfigError, check_number
 from .data import DataError, Tokenizer, clean_docs, fingerprint, split_docs
 from .instrument import LEVELS, Stages, top_k
@@ -56,6 +56,7 @@ class Session:
         self.state_dict = init_state_dict(self.config, self.tokenizer.vocab_size, self.rng)
         self.adam = Adam(self.state_dict)
         self.step_count = 0  # steps done; the next step's 0-based index
+        self.last_step = None  # the last step taken in this process (explain.LastStep), for explain()
 
     def step(self, level="full", k=5):
         """One training step on the next document; returns what happened as JSON-ready data."""
@@ -82,6 +83,7 @@ class Session:
         params = self.adam.step(self.state_dict, result.grads, lr_t, step, measure=level == "full")
         optimizer_ms = (perf_counter() - start) * 1000
         self.step_count += 1
+        self.last_step = explain.LastStep(step, doc, tokens[: n + 1], lr_t)
 
         event = {
             "step": step + 1,
@@ -99,6 +101,24 @@ class Session:
             event["params"] = params
             event["graph"] = {"ops": list(stages.ops.values()), "nodes": result.nodes, "edges": result.edges}
         return event
+
+    def explain(self, position):
+        """Everything the last step computed at one position of its document, with the weights before its
+        update: each stage's output and gradient there, the loss, the probabilities, and the update of the
+        wte and wpe rows it read (explain.py; docs: the contract's section 1)."""
+        last = self.last_step
+        if last is None:
+            raise SessionError(
+                "explain needs a step taken in this worker: this session has not taken one since it was opened, "
+                "reset or restored; take a step first"
+            )
+        n = len(last.tokens) - 1
+        if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < n:
+            raise SessionError(
+                f"position must be an integer from 0 to {n - 1} (step {last.index + 1}'s document "
+                f"{last.doc!r} has {n} positions), got {position!r}"
+            )
+        return explain.explain(self, position)
 
     def _diverged(self, detail):
         return SessionError(

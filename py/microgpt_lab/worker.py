@@ -112,6 +112,12 @@ def sample(session, num_samples, temperature):
 
 
 @request
+def explain(session, position):
+    """The last step at one position of its document, stage by stage (Session.explain)."""
+    return get(session).explain(position)
+
+
+@request
 def reset(session):
     live = get(session)
     live.reset()
