@@ -18,6 +18,7 @@ import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
 import { modelDims, stagesOf } from "../draw/schema.js";
 import { createSource } from "../draw/source.js";
+import { OPTIMIZER } from "../draw/stage-diagram.js";
 import { tokenLabels } from "../draw/tokens.js";
 import { createMomentView, momentsOf } from "./follow-moments.js";
 
@@ -45,7 +46,7 @@ function createDom(el, schema) {
   const where = Object.assign(document.createElement("span"), { className: "panel-info" });
   where.setAttribute("aria-live", "polite");
   controls.append(prev, next, play, where);
-  const message = Object.assign(document.createElement("p"), { className: "panel-readout", textContent: EMPTY });
+  const message = Object.assign(document.createElement("p"), { className: "panel-readout follow-message", textContent: EMPTY });
   const view = createMomentView(createSource(schema.source));
   el.append(tokens, controls, message, view.el);
   return { tokens, prev, next, play, where, message, view };
@@ -63,7 +64,7 @@ function renderTokens(dom, answer, label, onPick) {
   }));
 }
 
-export function create(el, { schema, explain = () => {}, requestRead = () => {} }) {
+export function create(el, { schema, explain = () => {}, requestRead = () => {}, followed = () => {} }) {
   const dom = createDom(el, schema);
   const reads = createReads();
   const state = { position: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
@@ -128,11 +129,13 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {} 
     state.position = answer.position;
     state.moments = momentsOf(stagesOf(schema, state.dims.n_layer), answer);
     if (state.wanted !== null) {
-      const index = state.moments.findIndex((m) => m.kind === "forward" && m.stage.name === state.wanted);
+      const index = state.moments.findIndex((m) => (state.wanted === OPTIMIZER ? m.kind === "update"
+        : m.kind === "forward" && m.stage.name === state.wanted));
       if (index >= 0) state.moment = index;
       state.wanted = null;
     }
     dom.message.textContent = "";
+    followed(answer);
     frame.request();
   }
 

@@ -1,8 +1,10 @@
 // The panels, in the order the page shows them. Each module exports
-// create(el, {schema, stored, explain, requestRead, follow}) -> {reset(view),
-// show(event), sample?(batch), read?(model), all?(message), follow?(target),
-// resize(), destroy()}. explain(el) marks the glossary's terms in el's text;
-// follow({position, stage}) asks the "Follow a token" panel to show them. The router gives each one its element (a section
+// create(el, {schema, stored, explain, requestRead, follow, followed}) ->
+// {reset(view), show(event), sample?(batch), read?(model), all?(message),
+// follow?(target), followed?(answer), resize(), destroy()}. explain(el)
+// marks the glossary's terms in el's text; follow({position, stage}) asks
+// "Follow a token" to show them, and followed(answer) tells the others
+// what it explained. The router gives each one its element (a section
 // with class "panel panel-<name>", data-panel="<name>" and a heading of its
 // title) and is its only caller. `help` is one sentence for the help dialog.
 import * as attention from "./attention.js";
@@ -22,7 +24,7 @@ export const PANELS = [
   { name: "attention", title: "Attention", create: attention.create,
     help: "the attention weights: how much each position of the current name takes from each earlier one, per head (rows sum to 1)." },
   { name: "graph", title: "Graph pulse", create: graph.create,
-    help: "the forward pass, backward pass and Adam step, with each stage's time; click a stage for its formula." },
+    help: "the forward pass, backward pass and Adam step through the model's stages, each with its shape and the followed token's numbers; click a stage to follow the token there (times are in the table)." },
   { name: "follow", title: "Follow a token", create: follow.create,
     help: "one position of the step's document through every stage: its values forward, its gradients backward, then Adam's update of its embedding rows, with the code that ran." },
   { name: "probs", title: "Next-token probabilities", create: probs.create,

@@ -50,7 +50,7 @@ async function loadSchema() {
 
 // Each panel gets a <section> of its own in #panels: its heading, a caption
 // saying what it shows (its words explained by the glossary), its body.
-function createPanels(container, { schema, sessions, glossary, requestRead, follow }) {
+function createPanels(container, { schema, sessions, glossary, requestRead, follow, followed }) {
   const stored = Object.freeze({ steps: (id) => sessions.steps(id), samples: (id) => sessions.samples(id) });
   return PANELS.map(({ name, title, help, create }) => {
     const el = document.createElement("section");
@@ -64,7 +64,7 @@ function createPanels(container, { schema, sessions, glossary, requestRead, foll
     caption.textContent = help.replace(/^./, (c) => c.toUpperCase());
     el.append(heading, caption);
     container.append(el);
-    const panel = { el, ...create(el, { schema, stored, explain: glossary.explain, follow,
+    const panel = { el, ...create(el, { schema, stored, explain: glossary.explain, follow, followed,
                                         requestRead: () => requestRead(panel) }) };
     glossary.explain(el);
     return panel;
@@ -80,7 +80,8 @@ function createPage(schema, sessions, glossary) {
   const temperature = temperatureView.create($("#sample-controls"));
   let router = null;
   const panels = createPanels($("#panels"), { schema, sessions, glossary, requestRead: (panel) => router.requestRead(panel),
-                                                    follow: (target) => router.follow(target) });
+                                                    follow: (target) => router.follow(target),
+                                                    followed: (answer) => router.followed(answer) });
   const views = [
     controls,
     alert,

@@ -15,6 +15,7 @@
 //   read(model)     live-model panels (reads.js decides when)
 //   all(message)    every session's event and sample messages (compare)
 //   follow(target)  a panel asked to follow {position, stage} ("Follow a token")
+//   followed(answer) "Follow a token" explained a position (Session.explain)
 //
 // Live events that arrive while a newly shown session's stored steps are
 // read are held, then shown after its reset.
@@ -195,6 +196,7 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
     replay,
     requestRead: (view) => reads.restart(view),
     follow: (target) => call("follow", target),
+    followed: (answer) => call("followed", answer),
     resize: () => call("resize"),
   };
 }
