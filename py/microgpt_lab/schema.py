@@ -4,7 +4,8 @@
 
 Everything here is read from where it is defined: Config, FIELDS, LIMITS and CHOICES
 (config.py), MATRICES and STAGES (model.py), Adam (optim.py), GLOSSARY (glossary.py), the levels,
-the BOS label and the trace and checkpoint formats.
+the BOS label, the trace and checkpoint formats, and the scalar engine's own
+source with each stage's lines in it (source.py).
 """
 from dataclasses import fields
 
@@ -16,6 +17,7 @@ from .instrument import LEVELS
 from .model import LAYER_NAME, MATRICES, STAGES
 from .optim import Adam
 from .session import CHECKPOINT_FORMAT, CHECKPOINT_VERSION
+from .source import source
 
 FORMAT, VERSION = "microgpt-lab-schema", 1
 TYPES = {int: "int", float: "float", str: "choice"}
@@ -38,6 +40,7 @@ def schema():
         "glossary": [{**term._asdict(), "words": list(term.words)} for term in GLOSSARY],
         "trace": {"format": trace.FORMAT, "version": trace.VERSION},
         "checkpoint": {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION},
+        "source": source(),
     }
 
 

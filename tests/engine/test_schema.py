@@ -1,11 +1,12 @@
 """The schema describes the engine as it is: Config, the matrices and the stages of a real step."""
 import json
+import pathlib
 import re
 from dataclasses import fields
 
 import pytest
 
-from microgpt_lab import Config, Session
+from microgpt_lab import Config, Session, scalar
 from microgpt_lab.config import LIMITS
 from microgpt_lab.model import matrix_shapes
 from microgpt_lab.schema import schema
@@ -93,3 +94,26 @@ def test_glossary_defines_every_term_the_lab_uses_once():
               "residual", "query", "attention weights", "head", "MLP", "relu", "lm_head", "gradient", "m and v",
               "learning-rate decay", "PCA", "variance explained", "checkpoint"]
     assert not [word for word in needed if word.lower() not in words]
+
+
+def test_source_is_the_scalar_engines_own_lines():
+    source = SCHEMA["source"]
+    assert source["file"] == "microgpt_lab/scalar.py"
+    text = (pathlib.Path(scalar.__file__)).read_text(encoding="utf-8").splitlines()
+    functions = {f["name"]: f for f in source["functions"]}
+    assert {"Value", "linear", "softmax", "rmsnorm", "gpt", "forward"} <= set(functions)
+    for f in source["functions"]:
+        first = f["first_line"]
+        assert f["lines"] == text[first - 1 : first - 1 + len(f["lines"])], f["name"]
+        assert f["lines"][0].lstrip().startswith(("def ", "class ")), f["name"]
+    assert list(source["stages"]) == [stage["name"] for stage in SCHEMA["stages"]]
+    for stage in SCHEMA["stages"]:
+        entry = source["stages"][stage["name"]]
+        code = [text[line - 1].split("#")[0].strip() for line in entry["lines"]]
+        assert code == [line.strip() for line in stage["formula"].splitlines()], stage["name"]
+        assert set(entry["calls"]) <= set(functions), stage["name"]
+    calls = {name: entry["calls"] for name, entry in source["stages"].items()}
+    assert calls["rmsnorm"] == ["rmsnorm"] and calls["attn_wq"] == ["linear"] and calls["attention"] == ["softmax"]
+    assert calls["relu"] == ["Value.relu"] and calls["loss"] == ["Value.log"] and calls["embedding"] == []
+    gpt = functions["gpt"]
+    assert all(gpt["first_line"] <= line < gpt["first_line"] + len(gpt["lines"]) for line in source["stages"]["lm_head"]["lines"])
