@@ -72,8 +72,12 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
 
   function draw() {
     const { answer, moments } = state;
+    const focused = document.activeElement;
     dom.prev.disabled = !answer || state.moment === 0;
     dom.next.disabled = !answer || state.moment >= moments.length - 1;
+    // A disabled button loses focus; the keyboard walk goes on from its twin.
+    if (focused === dom.next && dom.next.disabled) dom.prev.focus();
+    if (focused === dom.prev && dom.prev.disabled) dom.next.focus();
     dom.play.disabled = !answer;
     renderTokens(dom, answer, state.label, pick);
     const moment = answer ? moments[Math.min(state.moment, moments.length - 1)] : null;
