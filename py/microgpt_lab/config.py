@@ -18,7 +18,9 @@ LIMITS = {  # field: (smallest, largest); an int may equal either, a float must 
     "num_steps": (1, 1_000_000),
     "temperature": (0, 10.0),
     "seed": (0, 2**53 - 1),  # exact in JavaScript numbers, so it survives the page
+    "held_out": (0, 0.5),
 }
+MIN_INCLUDED = {"held_out"}  # the float fields whose smallest value is allowed (held_out 0: off)
 
 # What each field means, for the form, the command line and the schema (schema.py):
 # field: (label, one plain sentence). Defaults are Config's, ranges LIMITS' or CHOICES'.
@@ -39,6 +41,9 @@ FIELDS = {
                     "How adventurous samples are: below 1 favours the likeliest next characters, above 1 takes more chances."),
     "seed": ("Seed",
              "The random seed: the same seed shuffles the documents and starts the weights the same way, so a run repeats exactly."),
+    "held_out": ("Held-out share",
+                 "The share of the documents kept out of training, to measure the loss on names the model never learns from "
+                 "(a gap between the two losses is overfitting); 0 trains on every document, as the original does."),
     "engine": ("Engine",
                "vector computes on lists of numbers and is fast; scalar builds microgpt's own graph, one Value per number, "
                "and is slow but shows that graph."),
@@ -61,6 +66,7 @@ class Config:
     num_steps: int = 1000
     temperature: float = 0.5
     seed: int = 42
+    held_out: float = 0.0  # share of the documents kept out of training (0: none, as the original)
     engine: str = "vector"
 
     def __post_init__(self):
@@ -115,8 +121,11 @@ def check_int(name, value):
 
 
 def check_number(name, value):
-    """A finite real number in LIMITS[name] = (low, high], i.e. above low; integers are
-    accepted (JSON writes 1.0 as 1)."""
+    """A finite real number in LIMITS[name] = (low, high], i.e. above low, or [low, high] for a
+    field of MIN_INCLUDED; integers are accepted (JSON writes 1.0 as 1)."""
     low, high = LIMITS[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not low < value <= high:
-        raise ConfigError(f"{name} must be a number greater than {low:g} and at most {high:g}, got {value!r}")
+    included = name in MIN_INCLUDED
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or not (low <= value if included else low < value) or not value <= high):
+        smallest = f"at least {low:g}" if included else f"greater than {low:g}"
+        raise ConfigError(f"{name} must be a number {smallest} and at most {high:g}, got {value!r}")

@@ -79,13 +79,24 @@ def train_step(state_dict, tokens, config, stages):
 
 def forward_backward(state_dict, tokens, config, tape):
     """(losses, probs, weight gradients) of the document, every stage recorded on `tape`."""
+    losses, probs = forward(state_dict, tokens, config, tape)
+    n = len(losses)
+    grads = tape.backward(losses, [1 / n] * n)  # loss = (1/n) * sum(losses)
+    return losses, probs, grads
+
+
+def forward(state_dict, tokens, config, tape):
+    """(losses, probs) of the document: its first block_size positions, each predicting the next token."""
     n = min(config.block_size, len(tokens) - 1)
     inputs, targets = tokens[:n], tokens[1 : n + 1]
     logits = gpt(state_dict, config, inputs, tape)
     probs = softmax(logits, tape)
-    losses = cross_entropy(logits, probs, targets, tape)
-    grads = tape.backward(losses, [1 / n] * n)  # loss = (1/n) * sum(losses)
-    return losses, probs, grads
+    return cross_entropy(logits, probs, targets, tape), probs
+
+
+def evaluate(state_dict, documents, config):
+    """Every position's loss over the documents (token lists), forward only: nothing is learned."""
+    return [loss for tokens in documents for loss in forward(state_dict, tokens, config, Tape(config))[0]]
 
 
 # The stages: each computes its output, records how to go back, and returns the output.

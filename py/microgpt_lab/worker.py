@@ -81,6 +81,7 @@ def summary(session_id, session):
         "config": session.config.to_dict(),
         "vocab": session.vocab,
         "num_docs": len(session.file_docs),
+        "num_held_out": len(session.held_out_docs),  # kept out of training (config.held_out)
         "fingerprint": session.fingerprint,
         "num_params": session.num_params,
         "step": session.step_count,

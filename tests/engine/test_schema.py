@@ -7,7 +7,7 @@ from dataclasses import fields
 import pytest
 
 from microgpt_lab import Config, Session, scalar
-from microgpt_lab.config import LIMITS
+from microgpt_lab.config import LIMITS, MIN_INCLUDED
 from microgpt_lab.model import matrix_shapes
 from microgpt_lab.schema import schema
 
@@ -38,12 +38,18 @@ def test_config_fields_are_configs_own():
             assert entry["choices"] == ["vector", "scalar"]
         else:
             assert (entry["min"], entry["max"]) == LIMITS[field.name]
-            assert entry.get("min_exclusive", False) == (entry["type"] == "float")
+            assert entry.get("min_exclusive", False) == (entry["type"] == "float" and field.name not in MIN_INCLUDED)
     for entry in SCHEMA["config"]:  # every range holds: one below min or above max is refused
         if entry["type"] == "int":
             for bad in (entry["min"] - 1, entry["max"] + 1):
                 with pytest.raises(ValueError, match=entry["name"]):
                     Config(**{entry["name"]: bad})
+        elif entry["type"] == "float":  # the smallest value is refused exactly when min_exclusive says so
+            if entry["min_exclusive"]:
+                with pytest.raises(ValueError, match=entry["name"]):
+                    Config(**{entry["name"]: entry["min"]})
+            else:
+                assert getattr(Config(**{entry["name"]: entry["min"]}), entry["name"]) == entry["min"]
 
 
 @pytest.mark.parametrize("n_layer", [1, 2, 3])
