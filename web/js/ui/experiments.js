@@ -51,6 +51,14 @@ export const EXPERIMENTS = [
     look: "the Graph pulse: the node and edge counts, and which stages build the most nodes (the table).",
   },
   {
+    id: "overfitting",
+    title: "Memorise or generalise?",
+    config: { held_out: 0.2, num_steps: 3000 },
+    dataset: "paste",
+    question: "Paste 50 to 100 lines of your own; a fifth of them are kept out of training. Does the loss on those held-out lines keep falling with the training loss, or turn back up while the model memorises the rest?",
+    look: "the Loss panel: the held-out loss (purple dots) against the smoothed training loss.",
+  },
+  {
     id: "own-data",
     title: "Train on your own data",
     config: { num_steps: 1000 },
