@@ -70,7 +70,9 @@ function stageHeats(moment, answer, state) {
   const heat = createHeat(label);
   heat.show([values], { name: label, cols: columns(values, state), title: `${label} at position ${answer.position}` });
   heats.push(heat);
-  const shape = data.heads ? `${data.heads.length} heads × ${answer.position + 1} positions, then ${values.length} numbers` : `${values.length} numbers`;
+  const positions = answer.position + 1;
+  const shape = data.heads ? `${data.heads.length} heads × ${positions} position${positions === 1 ? "" : "s"}, then ${values.length} numbers`
+    : `${values.length} numbers`;
   return { heats, shape };
 }
 
