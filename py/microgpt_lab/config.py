@@ -9,7 +9,8 @@ CHOICES = {"engine": ENGINES}  # a text field: the values it may take
 # costs about 1 microsecond per parameter per step natively and 2-3x that in
 # Pyodide, so half a million parameters is already a few seconds per step.
 MAX_PARAMS = 500_000
-LIMITS = {  # field: (smallest, largest); an int may equal either, a float must be above its smallest
+# field: (smallest, largest); an int may equal either, a float must be above its smallest (one of MIN_INCLUDED may equal it)
+LIMITS = {
     "n_embd": (1, 256),
     "n_head": (1, 64),
     "n_layer": (1, 12),
@@ -42,8 +43,8 @@ FIELDS = {
     "seed": ("Seed",
              "The random seed: the same seed shuffles the documents and starts the weights the same way, so a run repeats exactly."),
     "held_out": ("Held-out share",
-                 "The share of the documents kept out of training, to measure the loss on names the model never learns from "
-                 "(a gap between the two losses is overfitting); 0 trains on every document, as the original does."),
+                 "The share of the documents kept out of training, to measure the loss on text the model never trains on "
+                 "(held-out loss well above the training loss is overfitting); 0 trains on every document, as the original does."),
     "engine": ("Engine",
                "vector computes on lists of numbers and is fast; scalar builds microgpt's own graph, one Value per number, "
                "and is slow but shows that graph."),

@@ -7,6 +7,17 @@ step's own. The scalar engine is the oracle: its Value graph is watched
 and each Value's .data and .grad are the stage's numbers. The vector engine
 reruns its tape keeping each stage's output gradient. The training path keeps
 nothing extra: only the step's document, number and learning rate (LastStep).
+
+    {"step": 12, "position": p, "n": n, "doc": "emma", "tokens": [BOS, ...] (n + 1),
+     "token": tokens[p], "target": tokens[p + 1],
+     "loss": loss_t (== the step event's losses[p]), "probs": [vocab_size],
+     "stages": [{"name": "layer0.attn_wq", "stage": "attn_wq", "layer": 0 (None if not per layer),
+                 "forward": its output at p, "backward": d loss / d that output (loss: the step's mean)}, ...]
+               in model.stage_names order; attention's forward is x_attn (the heads joined), and it adds
+               "heads": [{"logits", "weights", "d_logits", "d_weights"}: over positions 0..p, per head];
+               softmax: probs and d loss / d probs; loss: [loss_t] and [1 / n],
+     "weights": {"wte": {"row": token, "before", "after", "grad", "m", "v"}, "wpe": {"row": p, ...}},
+     "adam": {"t": 0-based step, "lr": lr_t, "beta1", "beta2", "eps", "bias_correction1", "bias_correction2"}}
 """
 from typing import NamedTuple
 

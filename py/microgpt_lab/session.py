@@ -125,7 +125,7 @@ class Session:
     def explain(self, position):
         """Everything the last step computed at one position of its document, with the weights before its
         update: each stage's output and gradient there, the loss, the probabilities, and the update of the
-        wte and wpe rows it read (explain.py; docs: the contract's section 1)."""
+        wte and wpe rows it read, as JSON-ready data (the fields: explain.py)."""
         last = self.last_step
         if last is None:
             raise SessionError(

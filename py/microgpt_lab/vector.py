@@ -214,7 +214,7 @@ def attention_backward(dX_attn, Q, K, V, attn_weights, n_head):
         for t, w in enumerate(attn_weights[h]):
             pad = zeros[t + 1 :]
             W.append(w + pad)
-            dL.append([d * scale for d in softmax_backward(w, dots(V_h[: t + 1], dO_h[t]))] + pad)
+            dL.append(softmax_backward(w, dots(V_h[: t + 1], dO_h[t]), scale) + pad)
         K_cols, Q_cols, dO_cols = list(zip(*K_h)), list(zip(*Q_h)), list(zip(*dO_h))
         for t, (dl, dl_col, w_col) in enumerate(zip(dL, zip(*dL), zip(*W))):
             dQ[t].extend(dots(K_cols, dl))
@@ -228,10 +228,10 @@ def attention_logits(K_h, q_h, scale):
     return [logit * scale for logit in dots(K_h, q_h)]
 
 
-def softmax_backward(w, dw):
-    """d logits from d weights through softmax: w * (dw - w . dw)."""
+def softmax_backward(w, dw, scale=1.0):
+    """d logits from d weights through softmax, w * (dw - w . dw), times `scale` (the logits' own factor)."""
     w_dw = dot(w, dw)
-    return [wi * (dwi - w_dw) for wi, dwi in zip(w, dw)]
+    return [wi * (dwi - w_dw) * scale for wi, dwi in zip(w, dw)]
 
 
 def embedding_backward(dX, ids, table):

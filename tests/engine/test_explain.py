@@ -48,6 +48,9 @@ def test_loss_and_probs_are_the_steps_own(engine, docs):
         assert explained["tokens"] == event["tokens"] and explained["doc"] == event["doc"]
         assert (explained["token"], explained["target"]) == (event["tokens"][p], event["tokens"][p + 1])
     json.dumps(explained, allow_nan=False)  # JSON-ready
+    session.sample(2)  # sampling changes no weight: the step is still explained
+    light = session.step("loss")  # a lightly recorded step is explained all the same
+    assert session.explain(0)["loss"] == light["losses"][0] and session.explain(0)["step"] == light["step"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from microgpt_lab import Config, ConfigError, DataError, Session, trace
+from microgpt_lab import Config, ConfigError, DataError, Session, trace, worker
 from microgpt_lab.instrument import Stages
 from microgpt_lab.schema import schema
 from microgpt_lab.session import HELD_OUT_DOCS, HELD_OUT_EVERY
@@ -104,3 +104,10 @@ def test_the_command_line_takes_it(tmp_path, names_path, run_cli):
     assert [("held_out_loss" in step) for step in data["steps"]] == [True, False, True]
     bad = run_cli("train", "--data", str(names_path), "--held-out", "0.7")
     assert bad.returncode == 2 and "held_out must be a number at least 0 and at most 0.5" in bad.stderr
+
+
+def test_the_worker_says_how_many_are_held_out():
+    summary = json.loads(worker.call("open", json.dumps(
+        {"session": "h1", "config": {**SMALL, "held_out": 0.25}, "text": "emma\nava\nmia\nzoe\n"})))
+    assert summary["num_docs"] == 4 and summary["num_held_out"] == 1 and summary["config"]["held_out"] == 0.25
+    worker.call("close", json.dumps({"session": "h1"}))
