@@ -36,8 +36,11 @@ def read_last_cell(page):
     grid = page.locator(f"{FOLLOW} .heat-grid").last
     grid.focus()
     page.keyboard.press("End")
-    page.wait_for_function("() => [...document.querySelectorAll('[data-panel=follow] .heat-readout')].at(-1).textContent.includes('= ')")
-    return shown_number(page.locator(f"{FOLLOW} .heat-readout").last.text_content())
+    text = page.wait_for_function("""() => {
+        const text = [...document.querySelectorAll('[data-panel=follow] .heat-readout')].at(-1).textContent;
+        return text.includes('= ') && text;
+    }""").json_value()
+    return shown_number(text)
 
 
 def test_a_token_walks_every_stage_forward_backward_and_into_adam(lab_page, site_url, dist_dir):
@@ -47,8 +50,9 @@ def test_a_token_walks_every_stage_forward_backward_and_into_adam(lab_page, site
     open_lab(page, site_url)
     show_all_panels(page)
     new_session(page, num_steps=20)
-    page.keyboard.press("s")
-    page.keyboard.press("s")
+    for step in (1, 2):
+        page.keyboard.press("s")
+        page.wait_for_function("(n) => window.lab.state.events.length >= n", arg=step)
     wait_data(page, "follow", "step", "2")
     native = native_explain(dist_dir, 2, 0, num_steps=20)
     stages = native["stages"]

@@ -68,7 +68,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   const dom = createDom(el, schema);
   const reads = createReads();
   const state = { position: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
-                  vocab: [], playing: 0, wanted: null, optimizerFormula: schema.optimizer.formula };
+                  vocab: [], playing: 0, wanted: null, drawn: null, optimizerFormula: schema.optimizer.formula };
 
   function draw() {
     const { answer, moments } = state;
@@ -79,8 +79,12 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     if (focused === dom.next && dom.next.disabled) dom.prev.focus();
     if (focused === dom.prev && dom.prev.disabled) dom.next.focus();
     dom.play.disabled = !answer;
-    renderTokens(dom, answer, state.label, pick);
     const moment = answer ? moments[Math.min(state.moment, moments.length - 1)] : null;
+    // Only a new answer or moment rebuilds the view (a resize must not take the focus away).
+    const key = answer ? `${answer.step} ${answer.position} ${answer.doc} ${state.moment}` : "";
+    if (key === state.drawn) return;
+    state.drawn = key;
+    renderTokens(dom, answer, state.label, pick);
     Object.assign(el.dataset, {
       step: answer ? String(answer.step) : "", position: answer ? String(answer.position) : "",
       moment: moment ? moment.kind : "", stage: moment?.stage ? moment.stage.name : "", moments: String(moments.length),
@@ -129,6 +133,8 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   });
 
   function showAnswer(answer) {
+    const same = state.answer && ["step", "position", "doc"].every((key) => state.answer[key] === answer[key]);
+    if (same && state.wanted === null) return; // the same explanation again: keep what the learner reads and focuses
     state.answer = answer;
     state.position = answer.position;
     state.moments = momentsOf(stagesOf(schema, state.dims.n_layer), answer);
