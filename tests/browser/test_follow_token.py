@@ -113,6 +113,11 @@ def test_positions_from_the_panels_time_travel_and_reload(lab_page, site_url, di
     probs_position = panel_data(page, "probs")["position"]
     panel(page, "probs").get_by_role("button", name="Walk this position through the model").click()
     wait_data(page, "follow", "position", probs_position)
+    page.wait_for_function("(shape) => JSON.parse(document.querySelector('[data-panel=graph]').dataset.shapes)"
+                           "['layer0.attention'] === shape", arg=f"4 × {int(probs_position) + 1}")
+    shapes = json.loads(panel_data(page, "graph")["shapes"])
+    assert (shapes["embedding"], shapes["layer0.attention"], shapes["layer0.mlp_fc1"], shapes["lm_head"], shapes["loss"]) == (
+        "16", f"4 × {int(probs_position) + 1}", "64", "27", "1")
     panel(page, "graph").locator("summary").click()
     panel(page, "graph").get_by_role("button", name="layer0.mlp_fc1").click()
     wait_data(page, "follow", "stage", "layer0.mlp_fc1")

@@ -10,8 +10,9 @@
 // names, and opens "Follow a token" at that stage. The stages, their blocks,
 // formulas and texts come from the engine's schema.
 //
-// The element publishes data-stages (how many), data-step (the event shown)
-// and data-selected (the stage shown below the diagram).
+// The element publishes data-stages (how many), data-shapes (stage -> its
+// shape), data-step (the event shown) and data-selected (the stage shown
+// below the diagram).
 import { createCanvas } from "../draw/canvas.js";
 import { theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
@@ -212,6 +213,7 @@ function listen(canvas, state, { select, redraw }) {
 function draw(el, { surface, canvas, totals }, state, { optimizer, t }) {
   const { event } = state;
   el.dataset.stages = String(state.ops.length);
+  el.dataset.shapes = JSON.stringify(Object.fromEntries(state.shapes));
   el.dataset.step = event ? String(event.step) : "";
   totals.textContent = totalsText(event);
   if (!surface.width()) return;
