@@ -109,8 +109,11 @@ def test_positions_from_the_panels_time_travel_and_reload(lab_page, site_url, di
 
     # The probabilities panel follows its position; the graph opens the walk at a stage
     # and shows each stage's shape.
+    last = int(panel_data(page, "probs")["positions"]) - 1
+    wait_data(page, "probs", "position", str(last))
     panel(page, "probs").get_by_role("button", name="Previous position").click()
-    probs_position = panel_data(page, "probs")["position"]
+    probs_position = str(last - 1)
+    wait_data(page, "probs", "position", probs_position)
     panel(page, "probs").get_by_role("button", name="Walk this position through the model").click()
     wait_data(page, "follow", "position", probs_position)
     page.wait_for_function("(shape) => JSON.parse(document.querySelector('[data-panel=graph]').dataset.shapes)"

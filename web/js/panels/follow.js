@@ -23,6 +23,9 @@ import { tokenLabels } from "../draw/tokens.js";
 import { createMomentView, momentsOf } from "./follow-moments.js";
 
 const PLAY_MS = 1400;
+// While a run goes on, explaining its newest step costs the worker a rerun of
+// that step (most of a step with the scalar engine): at most a tenth of the time.
+const READ_SHARE = 0.1;
 const EMPTY = "Take a step, then pick a position to follow it through the model.";
 
 function button(text, label, keys) {
@@ -68,7 +71,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   const dom = createDom(el, schema);
   const reads = createReads();
   const state = { position: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
-                  vocab: [], playing: 0, wanted: null, drawn: null, optimizerFormula: schema.optimizer.formula };
+                  vocab: [], playing: 0, wanted: null, drawn: null, fresh: true, readAt: 0, readCost: 0, retry: 0, optimizerFormula: schema.optimizer.formula };
 
   function draw() {
     const { answer, moments } = state;
@@ -117,6 +120,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   }
   function pick(position) {
     state.position = position;
+    state.fresh = true;
     requestRead();
   }
 
@@ -157,6 +161,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       state.dims = modelDims(record?.config, record?.vocab);
       state.label = tokenLabels(state.vocab, schema.bos_label);
       state.answer = null;
+      state.fresh = true;
       dom.message.textContent = EMPTY;
       frame.request();
     },
@@ -164,8 +169,18 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       if (event.tokens) state.position = Math.min(state.position, event.tokens.length - 2);
     },
     async read(model) {
+      const since = performance.now() - state.readAt;
+      clearTimeout(state.retry);
+      if (!state.fresh && state.answer && since * READ_SHARE < state.readCost) {
+        state.retry = setTimeout(requestRead, state.readCost / READ_SHARE - since); // the newest step, a little later
+        return;
+      }
+      state.fresh = false;
+      const start = performance.now();
       const outcome = await reads.ask(model, "explain", { position: state.position });
       if (!outcome) return;
+      state.readAt = performance.now();
+      state.readCost = state.readAt - start;
       if (outcome.answer) showAnswer(outcome.answer);
       else dom.message.textContent = outcome.missing || outcome.error || EMPTY;
     },
@@ -173,6 +188,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     follow({ position = state.position, stage = null }) {
       state.position = position;
       state.wanted = stage;
+      state.fresh = true;
       if (stage && state.answer) showAnswer(state.answer);
       el.scrollIntoView({ block: "nearest" });
       dom.next.focus({ preventScroll: true });
