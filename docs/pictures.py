@@ -83,6 +83,15 @@ def main():
         print("docs/screenshot.png")
         for name in ("inspector", "embeddings", "probe", "console", "compare"):
             shoot(panel(name), f"{name}.png")
+        follow = panel("follow")
+        position = min(2, follow.locator(".tok").count() - 1)
+        follow.locator(".tok").nth(position).click()
+        page.wait_for_function("(p) => document.querySelector('[data-panel=follow]').dataset.position === String(p)", arg=position)
+        follow.get_by_role("button", name="Next stage").focus()
+        for _ in range(6):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('[data-panel=follow]').dataset.stage === 'layer0.attention'")
+        shoot(follow, "follow.png")
         page.locator("#time-travel").fill("60")
         page.wait_for_function("() => document.querySelector('[data-panel=attention]').dataset.step")
         shoot(page.locator(".controls"), "time-travel.png")

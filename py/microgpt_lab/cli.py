@@ -72,12 +72,17 @@ def run_train(args, text):
     level = args.level or ("full" if args.trace else "loss")
     steps, samples, start = [], [], time.perf_counter()
     live = sys.stdout.isatty()
+    held_out = ""  # the last held-out loss measured, shown until the next
     print(f"num docs: {len(session.docs)}\nvocab size: {session.tokenizer.vocab_size}\nnum params: {session.num_params}")
+    if session.held_out_docs:
+        print(f"held out: {len(session.held_out_docs)} docs, loss measured on {len(session.held_out_tokens)} of them")
     for _ in range(session.config.num_steps):
         event = session.step(level)
         if args.trace:
             steps.append(event)
-        line = f"step {event['step']:4d} / {event['num_steps']:4d} | loss {event['loss']:.4f}"
+        if "held_out_loss" in event:
+            held_out = f" | held-out loss {event['held_out_loss']:.4f} (step {event['step']})"
+        line = f"step {event['step']:4d} / {event['num_steps']:4d} | loss {event['loss']:.4f}{held_out}"
         if live:
             rate = event["step"] / (time.perf_counter() - start)
             print(f"\r{line} {progress_bar(event['step'], event['num_steps'])} {rate:.1f} steps/s", end="", flush=True)

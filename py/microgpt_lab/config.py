@@ -9,7 +9,8 @@ CHOICES = {"engine": ENGINES}  # a text field: the values it may take
 # costs about 1 microsecond per parameter per step natively and 2-3x that in
 # Pyodide, so half a million parameters is already a few seconds per step.
 MAX_PARAMS = 500_000
-LIMITS = {  # field: (smallest, largest); an int may equal either, a float must be above its smallest
+# field: (smallest, largest); an int may equal either, a float must be above its smallest (one of MIN_INCLUDED may equal it)
+LIMITS = {
     "n_embd": (1, 256),
     "n_head": (1, 64),
     "n_layer": (1, 12),
@@ -18,7 +19,9 @@ LIMITS = {  # field: (smallest, largest); an int may equal either, a float must 
     "num_steps": (1, 1_000_000),
     "temperature": (0, 10.0),
     "seed": (0, 2**53 - 1),  # exact in JavaScript numbers, so it survives the page
+    "held_out": (0, 0.5),
 }
+MIN_INCLUDED = {"held_out"}  # the float fields whose smallest value is allowed (held_out 0: off)
 
 # What each field means, for the form, the command line and the schema (schema.py):
 # field: (label, one plain sentence). Defaults are Config's, ranges LIMITS' or CHOICES'.
@@ -39,6 +42,9 @@ FIELDS = {
                     "How adventurous samples are: below 1 favours the likeliest next characters, above 1 takes more chances."),
     "seed": ("Seed",
              "The random seed: the same seed shuffles the documents and starts the weights the same way, so a run repeats exactly."),
+    "held_out": ("Held-out share",
+                 "The share of the documents kept out of training, to measure the loss on text the model never trains on "
+                 "(held-out loss well above the training loss is overfitting); 0 trains on every document, as the original does."),
     "engine": ("Engine",
                "vector computes on lists of numbers and is fast; scalar builds microgpt's own graph, one Value per number, "
                "and is slow but shows that graph."),
@@ -61,6 +67,7 @@ class Config:
     num_steps: int = 1000
     temperature: float = 0.5
     seed: int = 42
+    held_out: float = 0.0  # share of the documents kept out of training (0: none, as the original)
     engine: str = "vector"
 
     def __post_init__(self):
@@ -115,8 +122,11 @@ def check_int(name, value):
 
 
 def check_number(name, value):
-    """A finite real number in LIMITS[name] = (low, high], i.e. above low; integers are
-    accepted (JSON writes 1.0 as 1)."""
+    """A finite real number in LIMITS[name] = (low, high], i.e. above low, or [low, high] for a
+    field of MIN_INCLUDED; integers are accepted (JSON writes 1.0 as 1)."""
     low, high = LIMITS[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not low < value <= high:
-        raise ConfigError(f"{name} must be a number greater than {low:g} and at most {high:g}, got {value!r}")
+    included = name in MIN_INCLUDED
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or not (low <= value if included else low < value) or not value <= high):
+        smallest = f"at least {low:g}" if included else f"greater than {low:g}"
+        raise ConfigError(f"{name} must be a number {smallest} and at most {high:g}, got {value!r}")

@@ -56,9 +56,12 @@ class Stages:
 
 
 class NoStages:
-    """Stages for a pass nobody times (sampling)."""
+    """Stages for a pass nobody times (sampling, explaining)."""
 
     def lap(self, name, kind):
+        pass
+
+    def lap_backward(self, name):
         pass
 
 

@@ -210,6 +210,12 @@ def train_step(state_dict, tokens, config, stages):
     return StepResult([l.data for l in losses], probs_rows, attention, grads, nodes, edges)
 
 
+def evaluate(state_dict, documents, config):
+    """Every position's loss over the documents (token lists), forward only: no backward, nothing learned."""
+    params = as_values(state_dict)
+    return [loss.data for tokens in documents for loss in forward(params, config, tokens)[1]]
+
+
 class Decoder:
     """Next-token logits one token at a time, with microgpt's growing key/value cache."""
 

@@ -3,18 +3,21 @@
     python -m microgpt_lab schema [--output dist/schema.json]
 
 Everything here is read from where it is defined: Config, FIELDS, LIMITS and CHOICES
-(config.py), MATRICES and STAGES (model.py), Adam (optim.py), the levels,
-the BOS label and the trace and checkpoint formats.
+(config.py), MATRICES and STAGES (model.py), Adam (optim.py), GLOSSARY (glossary.py), the levels,
+the BOS label, the trace and checkpoint formats, and the scalar engine's own
+source with each stage's lines in it (source.py).
 """
 from dataclasses import fields
 
 from . import __version__, trace
-from .config import CHOICES, FIELDS, LIMITS, MAX_PARAMS, Config
+from .config import CHOICES, FIELDS, LIMITS, MAX_PARAMS, MIN_INCLUDED, Config
 from .data import BOS_LABEL
+from .glossary import GLOSSARY
 from .instrument import LEVELS
 from .model import LAYER_NAME, MATRICES, STAGES
 from .optim import Adam
-from .session import CHECKPOINT_FORMAT, CHECKPOINT_VERSION
+from .session import CHECKPOINT_FORMAT, CHECKPOINT_VERSION, HELD_OUT_DOCS, HELD_OUT_EVERY
+from .source import source
 
 FORMAT, VERSION = "microgpt-lab-schema", 1
 TYPES = {int: "int", float: "float", str: "choice"}
@@ -34,8 +37,11 @@ def schema():
                       "formula": Adam.formula, "help": Adam.help},
         "levels": list(LEVELS),
         "bos_label": BOS_LABEL,
+        "glossary": [{**term._asdict(), "words": list(term.words)} for term in GLOSSARY],
         "trace": {"format": trace.FORMAT, "version": trace.VERSION},
         "checkpoint": {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION},
+        "held_out": {"every": HELD_OUT_EVERY, "docs": HELD_OUT_DOCS},  # when and on how many the loss is measured
+        "source": source(),
     }
 
 
@@ -47,5 +53,5 @@ def config_field(field):
         return {**entry, "choices": list(CHOICES[field.name])}
     low, high = LIMITS[field.name]
     if field.type is float:
-        return {**entry, "min": low, "min_exclusive": True, "max": high}
+        return {**entry, "min": low, "min_exclusive": field.name not in MIN_INCLUDED, "max": high}
     return {**entry, "min": low, "max": high}

@@ -28,10 +28,12 @@ class Record(NamedTuple):
 
 
 class Tape:
-    def __init__(self, config, stages=NoStages()):
+    def __init__(self, config, stages=NoStages(), keep_gradients=False):
         self.plan = iter(expand(STAGES, config.n_layer))  # (name, Stage, layer) in forward order
         self.stages = stages
         self.records = []
+        # stage name -> d loss / d its output, kept by backward() when asked (explain.py asks; training does not)
+        self.gradients = {} if keep_gradients else None
 
     def record(self, output, inputs, backward, **kept):
         """The next stage computed `output` from `inputs`; returns the output."""
@@ -57,7 +59,10 @@ class Tape:
         for record in reversed(self.records):
             d_outputs = pending.pop(id(record.output), None)
             if d_outputs:  # softmax's probabilities get none: the loss's gradient goes past them
-                d = record.backward(reduce(add_rows, reversed(d_outputs)))
+                d_output = reduce(add_rows, reversed(d_outputs))
+                if self.gradients is not None:
+                    self.gradients[record.name] = d_output
+                d = record.backward(d_output)
                 for value, d_value in zip(record.inputs, d):
                     pending.setdefault(id(value), []).append(d_value)
                 grads.update(zip(record.weights, d[len(record.inputs) :]))

@@ -82,6 +82,8 @@ def event_problem(event, vocab_size):
     """What is wrong with one step event, or None."""
     if not is_finite(event.get("loss")):
         return f"loss must be a finite number, got {event.get('loss')!r}"
+    if "held_out_loss" in event and not is_finite(event["held_out_loss"]):
+        return f"held_out_loss must be a finite number, got {event['held_out_loss']!r}"
     tokens = event.get("tokens", [])
     if not isinstance(tokens, list) or not all(is_int(t) and 0 <= t <= vocab_size for t in tokens):
         return f"tokens must be token ids from 0 to {vocab_size}"

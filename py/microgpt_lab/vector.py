@@ -72,14 +72,31 @@ def gpt(state_dict, config, tokens, tape):
 
 def train_step(state_dict, tokens, config, stages):
     """Forward the document, then backpropagate its mean loss through the tape."""
+    tape = Tape(config, stages)
+    losses, probs, grads = forward_backward(state_dict, tokens, config, tape)
+    return StepResult(losses, probs, tape.kept("attn_weights"), grads)
+
+
+def forward_backward(state_dict, tokens, config, tape):
+    """(losses, probs, weight gradients) of the document, every stage recorded on `tape`."""
+    losses, probs = forward(state_dict, tokens, config, tape)
+    n = len(losses)
+    grads = tape.backward(losses, [1 / n] * n)  # loss = (1/n) * sum(losses)
+    return losses, probs, grads
+
+
+def forward(state_dict, tokens, config, tape):
+    """(losses, probs) of the document: its first block_size positions, each predicting the next token."""
     n = min(config.block_size, len(tokens) - 1)
     inputs, targets = tokens[:n], tokens[1 : n + 1]
-    tape = Tape(config, stages)
     logits = gpt(state_dict, config, inputs, tape)
     probs = softmax(logits, tape)
-    losses = cross_entropy(logits, probs, targets, tape)
-    grads = tape.backward(losses, [1 / n] * n)  # loss = (1/n) * sum(losses)
-    return StepResult(losses, probs, tape.kept("attn_weights"), grads)
+    return cross_entropy(logits, probs, targets, tape), probs
+
+
+def evaluate(state_dict, documents, config):
+    """Every position's loss over the documents (token lists), forward only: nothing is learned."""
+    return [loss for tokens in documents for loss in forward(state_dict, tokens, config, Tape(config))[0]]
 
 
 # The stages: each computes its output, records how to go back, and returns the output.
@@ -177,7 +194,7 @@ def attention_forward(Q, K, V, n_head):
         K_h, V_h = [k[hs] for k in K], [v[hs] for v in V]
         weights_h = []
         for t in range(T):
-            w = softmax_row([logit * scale for logit in dots(K_h[: t + 1], Q[t][hs])])
+            w = softmax_row(attention_logits(K_h[: t + 1], Q[t][hs], scale))
             weights_h.append(w)
             x_attn[t].extend(dots(list(zip(*V_h[: t + 1])), w))
         attn_weights.append(weights_h)
@@ -195,17 +212,26 @@ def attention_backward(dX_attn, Q, K, V, attn_weights, n_head):
         Q_h, K_h, V_h, dO_h = [q[hs] for q in Q], [k[hs] for k in K], [v[hs] for v in V], [d[hs] for d in dX_attn]
         W, dL = [], []  # (T, T) weights and logit gradients, zero above the diagonal
         for t, w in enumerate(attn_weights[h]):
-            dw = dots(V_h[: t + 1], dO_h[t])
-            w_dw = dot(w, dw)
             pad = zeros[t + 1 :]
             W.append(w + pad)
-            dL.append([wi * (dwi - w_dw) * scale for wi, dwi in zip(w, dw)] + pad)
+            dL.append(softmax_backward(w, dots(V_h[: t + 1], dO_h[t]), scale) + pad)
         K_cols, Q_cols, dO_cols = list(zip(*K_h)), list(zip(*Q_h)), list(zip(*dO_h))
         for t, (dl, dl_col, w_col) in enumerate(zip(dL, zip(*dL), zip(*W))):
             dQ[t].extend(dots(K_cols, dl))
             dK[t].extend(dots(Q_cols, dl_col))
             dV[t].extend(dots(dO_cols, w_col))
     return dQ, dK, dV
+
+
+def attention_logits(K_h, q_h, scale):
+    """One head's scores of a query against the keys so far: dot products divided by sqrt(head_dim)."""
+    return [logit * scale for logit in dots(K_h, q_h)]
+
+
+def softmax_backward(w, dw, scale=1.0):
+    """d logits from d weights through softmax, w * (dw - w . dw), times `scale` (the logits' own factor)."""
+    w_dw = dot(w, dw)
+    return [wi * (dwi - w_dw) * scale for wi, dwi in zip(w, dw)]
 
 
 def embedding_backward(dX, ids, table):

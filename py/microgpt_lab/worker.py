@@ -81,6 +81,7 @@ def summary(session_id, session):
         "config": session.config.to_dict(),
         "vocab": session.vocab,
         "num_docs": len(session.file_docs),
+        "num_held_out": len(session.held_out_docs),  # kept out of training (config.held_out)
         "fingerprint": session.fingerprint,
         "num_params": session.num_params,
         "step": session.step_count,
@@ -109,6 +110,12 @@ def step(session, level="full"):
 def sample(session, num_samples, temperature):
     live = get(session)
     return {"step": live.step_count, "temperature": temperature, "samples": live.sample(num_samples, temperature)}
+
+
+@request
+def explain(session, position):
+    """The last step at one position of its document, stage by stage (Session.explain)."""
+    return get(session).explain(position)
 
 
 @request

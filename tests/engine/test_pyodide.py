@@ -3,7 +3,8 @@
 Natively (3.11) the vector engine's dot products take the sum(map(mul)) branch
 and the scalar engine is watched with sys.settrace; in Pyodide they take
 math.sumprod and sys.monitoring. Both runtimes must give the same numbers
-(1e-9: 3.12+'s sum() of floats rounds differently) and the same graph.
+(1e-9: 3.12+'s sum() of floats rounds differently), the same graph and the
+same explanation of a step (Session.explain, watched by sys.monitoring there).
 """
 import json
 import shutil
@@ -36,18 +37,19 @@ for overrides in CONFIGS:
             "nodes": [e["graph"]["nodes"] for e in events],
             "state_dict": session.state_dict,
             "samples": session.sample(3, 0.7),
+            "explain": [session.explain(p) for p in range(len(events[-1]["losses"]))],
         }})
 print(json.dumps({{"python": sys.version_info[:2], "sumprod": hasattr(math, "sumprod"), "runs": runs}}))
 """
 
 
 def flat(value):
-    """Every number of a nested list or dict, in order."""
+    """Every number of a nested list or dict, in order (names and None left out)."""
     if isinstance(value, dict):
         return [x for key in value for x in flat(value[key])]
     if isinstance(value, list):
         return [x for item in value for x in flat(item)]
-    return [value]
+    return [value] if isinstance(value, (int, float)) else []
 
 
 def close(a, b, tol=1e-9):
@@ -84,7 +86,7 @@ def test_same_numbers_and_graph_as_natively(runs):
     native, pyodide = runs
     for here, there in zip(native["runs"], pyodide["runs"], strict=True):
         assert here["engine"] == there["engine"]
-        for key in ("losses", "attention", "state_dict"):
+        for key in ("losses", "attention", "state_dict", "explain"):
             assert close(here[key], there[key]), (here["engine"], key)
         assert here["ops"] == there["ops"] and here["nodes"] == there["nodes"]  # names, and Values per stage
         assert here["samples"] == there["samples"]
@@ -93,7 +95,7 @@ def test_same_numbers_and_graph_as_natively(runs):
 def test_scalar_and_vector_agree_in_pyodide(runs):
     _, pyodide = runs
     for by_scalar, by_vector in zip(pyodide["runs"][::2], pyodide["runs"][1::2]):
-        for key in ("losses", "attention", "state_dict"):
+        for key in ("losses", "attention", "state_dict", "explain"):
             assert close(by_scalar[key], by_vector[key]), key
         assert [[name for name, _ in ops] for ops in by_scalar["ops"]] == [[name for name, _ in ops] for ops in by_vector["ops"]]
         assert by_scalar["samples"] == by_vector["samples"]

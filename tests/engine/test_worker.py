@@ -12,7 +12,7 @@ def ask(request, **fields):
 
 def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
-        "open", "restore", "step", "sample", "reset", "checkpoint", "close", "check_config", "check_trace",
+        "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
         "matrix", "embedding_map", "next_token", "console"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
@@ -74,3 +74,14 @@ def test_probes_and_console():
     assert failed["error_in_code"] == "ZeroDivisionError: division by zero"
     assert ask("step", session="p", level="loss")["step"] == 2  # the session goes on
     ask("close", session="p")
+
+
+def test_explain_answers_for_the_last_step():
+    ask("open", session="e1", config={"n_embd": 8, "n_head": 2, "num_steps": 5}, text=NAMES)
+    assert "explain needs a step taken in this worker" in ask("explain", session="e1", position=0)["error"]
+    event = ask("step", session="e1")
+    explained = ask("explain", session="e1", position=1)
+    assert explained["loss"] == event["losses"][1] and explained["stages"][0]["name"] == "embedding"
+    n = len(event["losses"])
+    assert f"from 0 to {n - 1}" in ask("explain", session="e1", position=n)["error"]
+    assert "missing field(s) position" in ask("explain", session="e1")["error"]

@@ -1,8 +1,11 @@
 // The graph pulse's diagram: the model's stages as boxes in columns (one per
 // block: input, each layer's attention and MLP, output), wrapped to the
 // width, with the optimizer as a bar underneath; painted with the pulse
-// running forward through them, back, then the optimizer's flash.
+// running forward through them, back, then the optimizer's flash. Each box
+// says its stage's shape and, when a token is followed, shows a strip of
+// its values (or, while the pulse goes back, its gradients) at that step.
 import { FONT } from "./chart.js";
+import { diverging } from "./colours.js";
 
 const COLUMN_MIN = 138; // CSS px per column before the flow wraps
 const BOX_H = 34;
@@ -75,23 +78,29 @@ function paintFlow(ctx, boxes, colours) {
   }
 }
 
-// A stage's second line: its times and, with the scalar engine, its Value nodes.
-function timesLine(op) {
-  if (!op || op.forward_ms === null) return "";
-  let line = `→${formatMs(op.forward_ms)}`;
-  if (op.backward_ms !== null) line += ` ←${formatMs(op.backward_ms)}`;
-  line += " ms";
-  if (op.nodes !== null) line += ` · ${formatCount(op.nodes)} nodes`;
-  return line;
+// A stage's second line: its shape and, with the scalar engine, its Value nodes.
+function shapeLine(shape, op) {
+  return [shape, op && op.nodes !== null ? `${formatCount(op.nodes)} nodes` : ""].filter(Boolean).join(" · ");
 }
 
-// view: {boxes, titles, ops: Map name -> op, selected, focus (index or -1),
-// t (pulse moment in [0, 1], or null), optimizerText}.
+// The followed token's numbers at this stage as a strip along the box's foot.
+function paintPicture(ctx, box, values) {
+  if (!values || !values.length) return;
+  const scale = Math.max(1e-12, ...values.map(Math.abs));
+  const w = (box.w - 2) / values.length;
+  values.forEach((value, j) => {
+    ctx.fillStyle = diverging(value / scale);
+    ctx.fillRect(box.x + 1 + j * w, box.y + box.h - 6, Math.max(1, w), 5);
+  });
+}
+
+// view: {boxes, titles, ops: Map name -> op, shapes: Map name -> text,
+// pictures: Map name -> {forward, backward} numbers (or empty), selected,
+// focus (index or -1), t (pulse moment in [0, 1], or null), optimizerText}.
 export function paintStages(ctx, view, colours) {
-  const { boxes, titles, ops, selected, focus, t, optimizerText } = view;
+  const { boxes, titles, ops, shapes, pictures, selected, focus, t, optimizerText } = view;
   const stages = boxes.length - 1;
-  let maxTime = 0;
-  for (const op of ops.values()) maxTime = Math.max(maxTime, (op.forward_ms || 0) + (op.backward_ms || 0));
+  const backward = t !== null && t >= FORWARD_END && t < BACKWARD_END;
   ctx.font = FONT;
   ctx.textBaseline = "middle";
   ctx.fillStyle = colours.muted;
@@ -113,13 +122,7 @@ export function paintStages(ctx, view, colours) {
       ctx.fillRect(box.x, box.y, box.w, box.h);
       ctx.globalAlpha = 1;
     }
-    // Share of the step's time spent in this stage.
-    if (op && maxTime > 0) {
-      ctx.fillStyle = colours.muted;
-      ctx.globalAlpha = 0.35;
-      ctx.fillRect(box.x, box.y + box.h - 4, (box.w * ((op.forward_ms || 0) + (op.backward_ms || 0))) / maxTime, 4);
-      ctx.globalAlpha = 1;
-    }
+    paintPicture(ctx, box, pictures.get(box.name)?.[backward ? "backward" : "forward"]);
     const chosen = selected === box.name;
     ctx.strokeStyle = chosen ? colours.ink : isOpt ? colours.good : colours.line;
     ctx.lineWidth = chosen ? 2.5 : 1;
@@ -137,9 +140,9 @@ export function paintStages(ctx, view, colours) {
       ctx.fillText(optimizerText, box.x + 8, box.y + box.h / 2);
       return;
     }
-    ctx.fillText(box.label, box.x + 6, box.y + 11, box.w - 12);
+    ctx.fillText(box.label, box.x + 6, box.y + 10, box.w - 12);
     ctx.font = SMALL;
     ctx.fillStyle = colours.muted;
-    ctx.fillText(timesLine(op), box.x + 6, box.y + 23, box.w - 12);
+    ctx.fillText(shapeLine(shapes.get(box.name), op), box.x + 6, box.y + 21, box.w - 12);
   });
 }

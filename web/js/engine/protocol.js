@@ -14,7 +14,7 @@
 // microgpt_lab/worker.py, and its other fields are that function's keyword
 // arguments: the worker passes them on as they are (py/microgpt_lab/worker.py
 // documents each one and its result). They are:
-//   open(session, config, text)          -> summary {id, config, vocab, num_docs,
+//   open(session, config, text)          -> summary {id, config, vocab, num_docs, num_held_out,
 //                                           fingerprint, num_params, step, trace_header}
 //   restore(session, checkpoint, text)   -> summary at the checkpoint's step
 //   step(session, level)                 -> one step event (level "loss" | "full")
@@ -29,6 +29,8 @@
 //   embedding_map(session)               -> {step, labels, points, explained}
 //   next_token(session, context)         -> {step, context, probs}
 //   console(session, code)               -> {output} | {output, error_in_code}
+//   explain(session, position)           -> the last step at that position, stage by stage,
+//                                           forward and backward (Session.explain; explain.py)
 //
 // Two requests are the worker's own loop, not Python functions:
 //   run(session, steps, checkpoint_every, full_every_ms)

@@ -16,7 +16,8 @@ import { tokenLabels } from "../draw/tokens.js";
 const HEIGHT = 300;
 const MAX_CELL = 36;
 const LABEL_FONT = 11;
-const HINT = "Hover a cell (or focus the heatmap and use the arrow keys) to read its weight.";
+const HINT = "Hover a cell (or focus the heatmap and use the arrow keys) to read its weight; "
+  + "click a query's character on the left, or press Enter on a cell, to follow that position through the model.";
 
 let nextId = 0;
 
@@ -199,8 +200,18 @@ function showTooltip({ tooltip, wrap }, text, clientX, clientY) {
 
 const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
-// Reading a cell: hover (with a tooltip) or the arrow keys on the focused heatmap.
-function listen(dom, state, redraw) {
+// The query row whose character label (left of the heatmap) is at the pointer, or null.
+function rowLabelAt(dom, state, clientX, clientY) {
+  const g = state.geometry;
+  if (!g) return null;
+  const box = dom.plot.canvas.getBoundingClientRect();
+  const q = Math.floor((clientY - box.top - g.y0) / g.cell);
+  return clientX - box.left < g.x0 && q >= 0 && q < g.n ? q : null;
+}
+
+// Reading a cell: hover (with a tooltip) or the arrow keys on the focused
+// heatmap; following a position: its row label clicked, or Enter on a cell.
+function listen(dom, state, redraw, follow) {
   const { canvas } = dom.plot;
   const onPointer = (event) => {
     const hit = cellAt(dom, state, event.clientX, event.clientY);
@@ -216,7 +227,16 @@ function listen(dom, state, redraw) {
     dom.tooltip.hidden = true;
     redraw();
   });
+  canvas.addEventListener("click", (event) => {
+    const q = rowLabelAt(dom, state, event.clientX, event.clientY);
+    if (q !== null) follow({ position: q });
+  });
   canvas.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && state.cursor) {
+      event.preventDefault();
+      follow({ position: state.cursor.q });
+      return;
+    }
     const move = MOVES[event.key];
     const g = state.geometry;
     if (!move || !g) return;
@@ -234,7 +254,7 @@ function listen(dom, state, redraw) {
   for (const select of [dom.layer, dom.head]) select.addEventListener("change", redraw);
 }
 
-export function create(el, { schema }) {
+export function create(el, { schema, follow = () => {} }) {
   const dom = createDom(el, `attn${nextId++}`);
   const state = {
     label: tokenLabels([], schema.bos_label), // a token id's label in the shown session
@@ -244,7 +264,7 @@ export function create(el, { schema }) {
     geometry: null, // {x0, y0, cell, n} of the last draw, for hit tests
   };
   const frame = createFrame(() => draw(el, dom, state));
-  listen(dom, state, () => frame.request());
+  listen(dom, state, () => frame.request(), follow);
 
   function display(event) {
     state.event = event;

@@ -1,14 +1,18 @@
 // Graph pulse: the model's computation as its stages in forward order (the
 // engine's graph.ops), a column per block. Each full step event sends a pulse
 // forward through the stages, back through them (backpropagation), then an
-// optimizer flash. Every stage shows its forward/backward time and, with the
-// scalar engine, the Value nodes it built. Selecting a stage (click, or the
-// arrow keys and Enter on the focused diagram, or the table's buttons) shows
-// what it computes, in microgpt's names. The stages, their blocks, formulas
-// and texts come from the engine's schema.
+// optimizer flash. Every stage shows its shape (the numbers it produces for
+// one position) and, with the scalar engine, the Value nodes it built; when
+// "Follow a token" follows a position, each box shows that token's values
+// (its gradients while the pulse goes back). Times are in the table.
+// Selecting a stage (click, or the arrow keys and Enter on the focused
+// diagram, or the table's buttons) shows what it computes, in microgpt's
+// names, and opens "Follow a token" at that stage. The stages, their blocks,
+// formulas and texts come from the engine's schema.
 //
-// The element publishes data-stages (how many), data-step (the event shown)
-// and data-selected (the stage shown below the diagram).
+// The element publishes data-stages (how many), data-shapes (stage -> its
+// shape), data-step (the event shown) and data-selected (the stage shown
+// below the diagram).
 import { createCanvas } from "../draw/canvas.js";
 import { theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
@@ -65,8 +69,8 @@ function createTable(onSelect) {
 }
 
 function createDom(el) {
-  const legend = createLegend([["forward", "forward pulse (→ ms)"], ["backward", "backward pulse (← ms)"],
-                               ["optimizer", "optimizer step"], ["time", "share of step time"]]);
+  const legend = createLegend([["forward", "forward pulse"], ["backward", "backward pulse"], ["optimizer", "optimizer step"],
+                               ["values", "the followed token's values (its gradients going back)"]]);
   const surface = createCanvas(el, { height: 300 });
   const { canvas } = surface;
   canvas.tabIndex = 0;
@@ -87,13 +91,31 @@ function createDom(el) {
   return { surface, canvas, totals, info };
 }
 
+// Each stage's shape for one position, read off the schema: a linear stage
+// gives its matrix's rows (the embedding its columns), attention n_head
+// weights per earlier position, the loss 1 number, the rest what they read.
+function shapesOf(schema, stages, dims) {
+  const shapes = new Map();
+  let previous = "";
+  for (const { name, entry } of stages) {
+    const matrix = schema.matrices.find((m) => m.name === entry.reads[0]);
+    const [rows, cols] = matrix ? shapeOf(matrix, dims) : [];
+    const shape = entry.kind === "attention" ? `${dims.n_head} × T` : entry.kind === "loss" ? "1"
+      : matrix ? String(entry.kind === "embedding" ? cols : rows) : previous;
+    shapes.set(name, shape);
+    previous = entry.kind === "attention" ? String(dims.n_embd) : shape;
+  }
+  return shapes;
+}
+
 // A session's model read off the schema: its sizes, and each stage's
-// schema entry and layer by full name.
+// schema entry, layer and shape by full name.
 function modelOf(schema, config, vocab) {
   const dims = modelDims(config, vocab);
   const stages = stagesOf(schema, dims.n_layer);
   return {
     dims,
+    shapes: shapesOf(schema, stages, dims),
     stages: new Map(stages.map(({ name, entry, layer }) => [name, { entry, layer }])),
     // The stages as ops without times, shown before a full event.
     skeleton: stages.map(({ name, entry }) => ({ name, kind: entry.kind, forward_ms: null, backward_ms: null, nodes: null })),
@@ -191,6 +213,7 @@ function listen(canvas, state, { select, redraw }) {
 function draw(el, { surface, canvas, totals }, state, { optimizer, t }) {
   const { event } = state;
   el.dataset.stages = String(state.ops.length);
+  el.dataset.shapes = JSON.stringify(Object.fromEntries(state.shapes));
   el.dataset.step = event ? String(event.step) : "";
   totals.textContent = totalsText(event);
   if (!surface.width()) return;
@@ -200,6 +223,8 @@ function draw(el, { surface, canvas, totals }, state, { optimizer, t }) {
   paintStages(surface.ctx, {
     ...state.layout,
     ops: new Map(state.ops.map((op) => [op.name, op])),
+    shapes: state.shapes,
+    pictures: state.pictures,
     selected: state.selected,
     focus: document.activeElement === canvas ? state.focus : -1,
     t,
@@ -207,9 +232,20 @@ function draw(el, { surface, canvas, totals }, state, { optimizer, t }) {
   }, theme());
 }
 
-export function create(el, { schema }) {
+// The shapes and pictures of a followed token (Session.explain's answer), by stage.
+function followedOf(model, answer) {
+  const shapes = new Map(model.shapes);
+  const pictures = new Map();
+  for (const stage of answer?.stages ?? []) {
+    shapes.set(stage.name, stage.heads ? `${stage.heads.length} × ${answer.position + 1}` : String(stage.forward.length));
+    pictures.set(stage.name, { forward: stage.forward, backward: stage.backward });
+  }
+  return { shapes, pictures };
+}
+
+export function create(el, { schema, follow = () => {} }) {
   const dom = createDom(el);
-  const table = createTable((name) => select(name));
+  const table = createTable((name) => select(name, { open: true }));
   el.append(table.details);
   const optimizer = schema.optimizer.name.replace(/^./, (c) => c.toUpperCase());
   const state = {
@@ -219,6 +255,8 @@ export function create(el, { schema }) {
     layout: { boxes: [], titles: [], height: 0 },
     selected: null,
     focus: 0,
+    shapes: new Map(),
+    pictures: new Map(), // stage -> the followed token's {forward, backward} numbers
     pulse: null, // {start} while animating
     next: null, // the latest full event that arrived during a pulse
   };
@@ -229,7 +267,8 @@ export function create(el, { schema }) {
     if (state.selected) select(state.selected);
   }
 
-  function select(name) {
+  function select(name, { open = false } = {}) {
+    if (open) follow({ stage: name });
     state.selected = name;
     const index = state.layout.boxes.findIndex((box) => box.name === name);
     if (index >= 0) state.focus = index;
@@ -262,13 +301,15 @@ export function create(el, { schema }) {
     table.fill(state.ops);
     if (state.pulse) frame.request();
   });
-  listen(dom.canvas, state, { select, redraw: () => frame.request() });
+  listen(dom.canvas, state, { select: (name) => select(name, { open: true }), redraw: () => frame.request() });
+  Object.assign(state, followedOf(state.model, null));
   setOps(state.model.skeleton);
 
   return {
     // A session shown: its model's stages, and its newest step with a graph.
     reset({ record, steps }) {
       state.model = modelOf(schema, record?.config, record?.vocab);
+      Object.assign(state, followedOf(state.model, null));
       Object.assign(state, { pulse: null, next: null, event: (steps || []).findLast((step) => step.graph) ?? null });
       setOps(state.event ? state.event.graph.ops : state.model.skeleton);
       frame.request();
@@ -278,6 +319,11 @@ export function create(el, { schema }) {
       if (!event.graph) return;
       if (state.pulse) state.next = event;
       else startPulse(event);
+    },
+    // "Follow a token" explained a position: its shapes and numbers go in the boxes.
+    followed(answer) {
+      Object.assign(state, followedOf(state.model, answer));
+      frame.request();
     },
     ...frameLifecycle(el, frame),
   };

@@ -1,13 +1,17 @@
 // The panels, in the order the page shows them. Each module exports
-// create(el, {schema, stored, requestRead}) -> {reset(view), show(event),
-// sample?(batch), read?(model), all?(message), resize(), destroy()} (the
-// contract's section 5). The router gives each one its element (a section
+// create(el, {schema, stored, explain, requestRead, follow, followed}) ->
+// {reset(view), show(event), sample?(batch), read?(model), all?(message),
+// follow?(target), followed?(answer), resize(), destroy()}. explain(el)
+// marks the glossary's terms in el's text; follow({position, stage}) asks
+// "Follow a token" to show them, and followed(answer) tells the others
+// what it explained. The router gives each one its element (a section
 // with class "panel panel-<name>", data-panel="<name>" and a heading of its
 // title) and is its only caller. `help` is one sentence for the help dialog.
 import * as attention from "./attention.js";
 import * as compare from "./compare.js";
 import * as consolePanel from "./console.js";
 import * as embeddings from "./embeddings.js";
+import * as follow from "./follow.js";
 import * as graph from "./graph.js";
 import * as inspector from "./inspector.js";
 import * as loss from "./loss.js";
@@ -16,17 +20,19 @@ import * as probs from "./probs.js";
 
 export const PANELS = [
   { name: "loss", title: "Loss", create: loss.create,
-    help: "every step's loss, its smoothed curve, and ln(vocab size): the loss of a model that knows nothing." },
+    help: "every step's loss in nats, its EMA-smoothed curve, and the uniform guess ln(vocab size): the loss of a model that knows nothing." },
   { name: "attention", title: "Attention", create: attention.create,
-    help: "how much each position of the current name looks at earlier positions (rows sum to 1)." },
+    help: "the attention weights: how much each position of the current name takes from each earlier one, per head (rows sum to 1)." },
   { name: "graph", title: "Graph pulse", create: graph.create,
-    help: "the forward pass, backward pass and Adam step, with each stage's time; click a stage for its formula." },
+    help: "the forward pass, backward pass and Adam step through the model's stages, each with its shape and the followed token's numbers; click a stage to follow the token there (times are in the table)." },
+  { name: "follow", title: "Follow a token", create: follow.create,
+    help: "one position of the step's document through every stage: its values forward, its gradients backward, then Adam's update of its embedding rows, with the code that ran." },
   { name: "probs", title: "Next-token probabilities", create: probs.create,
-    help: "the model's top guesses for the next character; the true one is highlighted." },
+    help: "the softmax of the logits at one position: the model's top guesses for the next token; the true one is highlighted." },
   { name: "inspector", title: "Parameters and gradients", create: inspector.create,
-    help: "every matrix's weights, last gradients or Adam update; click a cell for its history." },
+    help: "every matrix of state_dict: its weights, last gradients or Adam update; click a cell for its history." },
   { name: "embeddings", title: "Embedding map", create: embeddings.create,
-    help: "the characters' embeddings in 2-D (PCA): watch vowels and consonants part." },
+    help: "the characters' embeddings (wte) in 2-D by PCA: watch vowels and consonants part." },
   { name: "probe", title: "Probe a context", create: probe.create,
     help: "pin a prefix and follow the probability of each next character as training goes on." },
   { name: "console", title: "Python console", create: consolePanel.create,

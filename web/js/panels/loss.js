@@ -4,9 +4,14 @@
 // grow); the chart draws it decimated to one min-max stroke per pixel
 // column, so a 20,000-step run costs little more to draw than a 500-step one.
 //
-// The element publishes data-points, data-last-step and data-latest-loss.
+// A session that keeps documents out of training (config held_out) also
+// gets their loss now and then (held_out_loss): drawn as a second line of
+// dots, so overfitting shows as the two lines parting.
+//
+// The element publishes data-points, data-last-step, data-latest-loss,
+// data-held-out-points and data-latest-held-out.
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
-import { theme } from "../draw/colours.js";
+import { RUNS, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createLegend } from "../draw/legend.js";
 import { EMA_BETA, createSeries } from "../draw/series.js";
@@ -14,6 +19,7 @@ import { EMA_BETA, createSeries } from "../draw/series.js";
 const WINDOW = 100; // steps in the rolling min/max
 const MIN_X_SPAN = 9; // the x axis shows at least steps 1..10
 const LABEL_GAP = 12; // px between the right-hand labels
+const HELD_OUT = RUNS[4];
 
 // A <dl> of labelled values: {key: label} -> {readout, fields: {key: <dd>}}.
 function createReadout(labels) {
@@ -100,6 +106,22 @@ function drawLatest({ stats, series }, { ctx, x, y, box }) {
   }
 }
 
+// The held-out loss: its points joined by a line, each a dot.
+function drawHeldOut({ heldOut }, { ctx, x, y }) {
+  if (!heldOut.length) return;
+  ctx.strokeStyle = HELD_OUT;
+  ctx.fillStyle = HELD_OUT;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  heldOut.forEach(([step, loss], i) => (i ? ctx.lineTo(x(step), y(loss)) : ctx.moveTo(x(step), y(loss))));
+  ctx.stroke();
+  for (const [step, loss] of heldOut) {
+    ctx.beginPath();
+    ctx.arc(x(step), y(loss), 3.5, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+}
+
 // The uniform guess ln(vocab_size), or null without a vocabulary.
 const reference = ({ vocabSize }) => (vocabSize > 1 ? Math.log(vocabSize) : null);
 
@@ -124,7 +146,10 @@ function createLossChart(parent, panel) {
       return paddedRange(lo, hi, { minMargin: 0.05, floor: 0, fallback: [0, 4] });
     },
     under: (paint) => drawWindowAndReference(panel, paint),
-    over: (paint) => drawLatest(panel, paint),
+    over(paint) {
+      drawHeldOut(panel, paint);
+      drawLatest(panel, paint);
+    },
   });
 }
 
@@ -141,6 +166,11 @@ function draw(panel) {
   readout.smoothed.textContent = n ? series.lastEma().toFixed(4) : "-";
   readout.window.textContent = stats ? `${stats.min.toFixed(3)} - ${stats.max.toFixed(3)}` : "-";
   readout.reference.textContent = ref === null ? "-" : `ln(${panel.vocabSize}) = ${ref.toFixed(3)}`;
+  const held = panel.heldOut.at(-1);
+  el.dataset.heldOutPoints = String(panel.heldOut.length);
+  el.dataset.latestHeldOut = held ? String(held[1]) : "";
+  readout.heldOut.textContent = held ? `${held[1].toFixed(4)} (step ${held[0]})` : "-";
+  readout.heldOut.parentElement.hidden = panel.heldOutLegend.hidden = !held;
   const { steps, low, high, ema } = series.columns(Math.ceil(panel.chart.plotWidth()));
   panel.chart.set([steps, low, high, ema]);
 }
@@ -151,28 +181,37 @@ export function create(el) {
     ["ema", `smoothed (EMA ${EMA_BETA})`],
     ["window", `min-max of the last ${WINDOW} steps`],
     ["ref", "uniform guess ln(vocab size)"],
+    ["held-out", "held-out loss (documents kept out of training)"],
   ]);
   const { readout, fields } = createReadout({
-    latest: "latest", smoothed: "smoothed", window: `last ${WINDOW} steps`, reference: "uniform guess",
+    latest: "latest", smoothed: "smoothed", window: `last ${WINDOW} steps`, reference: "uniform guess", heldOut: "held-out loss",
   });
   const plot = document.createElement("div");
   el.append(plot, legend, readout);
-  const panel = { el, series: createSeries(), vocabSize: 0, stats: null, readout: fields };
+  const panel = { el, series: createSeries(), vocabSize: 0, stats: null, readout: fields, heldOut: [],
+                  heldOutLegend: legend.lastElementChild };
   panel.chart = createLossChart(plot, panel);
   const frame = createFrame(() => draw(panel));
   frame.request();
+
+  function push(event) {
+    panel.series.push(event.step, event.loss);
+    if (panel.heldOut.length && panel.heldOut.at(-1)[0] >= event.step) panel.heldOut = panel.heldOut.filter(([step]) => step < event.step);
+    if (typeof event.held_out_loss === "number") panel.heldOut.push([event.step, event.held_out_loss]);
+  }
 
   return {
     reset({ record, steps }) {
       panel.vocabSize = record?.vocab ? record.vocab.length + 1 : 0;
       panel.series.clear();
-      for (const event of steps || []) panel.series.push(event.step, event.loss);
+      panel.heldOut = [];
+      for (const event of steps || []) push(event);
       frame.request();
     },
     // A step of the shown session; a repeated or earlier one means it was
     // rewound (reset in another tab): the series drops what follows.
     show(event) {
-      panel.series.push(event.step, event.loss);
+      push(event);
       frame.request();
     },
     ...frameLifecycle(el, frame, panel.chart),

@@ -37,7 +37,9 @@ function createDom(el, uid) {
   const followLabel = Object.assign(document.createElement("label"), { className: "panel-check" });
   const follow = Object.assign(document.createElement("input"), { type: "checkbox", checked: true });
   followLabel.append(follow, " Follow the latest token");
-  controls.append(prev, where, next, followLabel);
+  const through = Object.assign(document.createElement("button"), { type: "button", textContent: "Through the model ▸" });
+  through.setAttribute("aria-label", "Walk this position through the model");
+  controls.append(prev, where, next, followLabel, through);
   const context = Object.assign(document.createElement("p"), { className: "probs-context" });
   context.setAttribute("aria-label", "Document context");
   const plot = createCanvas(el, { label: "Top next-token probabilities at the shown position", height: 7 * ROW + 8 });
@@ -46,7 +48,7 @@ function createDom(el, uid) {
   const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `${uid}-readout` });
   readout.setAttribute("aria-live", "polite");
   el.append(controls, context, plot.canvas, readout);
-  return { prev, next, where, follow, context, plot, readout };
+  return { prev, next, where, follow, through, context, plot, readout };
 }
 
 // The document up to the target: the position's token, an arrow, the target.
@@ -134,6 +136,7 @@ function draw(el, dom, state, bos) {
   publish(el, state, entry, bos);
   dom.prev.disabled = !entry || state.position === 0;
   dom.next.disabled = !entry || state.position === count - 1;
+  dom.through.disabled = !entry;
   const { event, position } = state;
   dom.where.textContent = entry ? `position ${position + 1} of ${count} · step ${event.step}` : "";
   if (entry) renderContext(dom.context, event.tokens, position, state.label);
@@ -170,11 +173,12 @@ function listen(el, dom, state, redraw) {
   });
 }
 
-export function create(el, { schema }) {
+export function create(el, { schema, follow = () => {} }) {
   const dom = createDom(el, `probs${nextId++}`);
   const state = { vocab: [], event: null, position: 0, label: tokenLabels([], schema.bos_label) };
   const frame = createFrame(() => draw(el, dom, state, schema.bos_label));
   listen(el, dom, state, () => frame.request());
+  dom.through.addEventListener("click", () => state.event && follow({ position: state.position }));
 
   function display(event) {
     state.event = event;

@@ -195,6 +195,26 @@ async function list({ store, tabs, held }) {
   });
 }
 
+// A live model explains its last step only if it took it in this worker
+// (Session.explain); one restored from a checkpoint asks the step's model
+// rebuilt as time travel does.
+const NO_STEP_HERE = "explain needs a step taken in this worker";
+function explainable(live, rebuild, engine) {
+  return {
+    ...live,
+    async ask(type, fields) {
+      try {
+        return await live.ask(type, fields);
+      } catch (error) {
+        if (type !== "explain" || !live.step || !error.message.startsWith(NO_STEP_HERE)) throw error;
+        const built = await rebuild();
+        if (!built) throw error;
+        return engine.call(type, { ...fields, session: built.id });
+      }
+    },
+  };
+}
+
 // The model of a session to read (probes, the console): the live one, or
 // the one rebuilt at `step` for time travel. Reading a live model brings
 // the session into this tab's worker when no other tab trains it.
@@ -211,7 +231,7 @@ async function model({ engine, store, held, past }, id, step) {
   }
   try {
     const state = await held.load(id);
-    return handle(id, state.step);
+    return explainable(handle(id, state.step), () => past.at(id, state.step), engine);
   } catch (error) {
     return { missing: error.lost ? "The engine worker restarts: the model comes back in a moment." : `${error.message}.` };
   }

@@ -39,7 +39,7 @@ export function createConfigForm(container, schema) {
     const problems = [];
     const values = {};
     for (const name of new Set(params.keys())) {
-      if (!byName.has(name) && name !== "dataset") problems.push(`unknown parameter "${name}" ignored`);
+      if (!byName.has(name) && !LINK_EXTRAS.includes(name)) problems.push(`unknown parameter "${name}" ignored`);
     }
     for (const [name, field] of byName) {
       const given = params.getAll(name);
@@ -89,6 +89,7 @@ function fieldElement(field) {
   label.className = "field";
   const caption = document.createElement("span");
   caption.textContent = field.label === field.name ? field.name : `${field.label} (${field.name})`;
+  caption.dataset.noTerms = ""; // a term inside a label would take the click meant for its input
   const help = document.createElement("small");
   help.className = "field-help";
   help.id = `cfg-${field.name}-help`;
@@ -112,6 +113,9 @@ function fieldElement(field) {
   label.append(caption, input, help);
   return { label, input };
 }
+
+// What a link may carry besides config fields: a dataset choice, an experiment (ui/experiments.js).
+const LINK_EXTRAS = ["dataset", "experiment"];
 
 // Datasets a link can name (a file or pasted text stays in its browser).
 export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);

@@ -7,7 +7,9 @@ import { PANELS } from "../panels/index.js";
 import { bindActions } from "./actions.js";
 import { createConfigForm } from "./config-form.js";
 import { createDatasetChoice } from "./dataset-choice.js";
+import { createExperiments } from "./experiments.js";
 import { installDebugHandle } from "./debug.js";
+import { createGlossary } from "./glossary.js";
 import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
@@ -47,36 +49,44 @@ async function loadSchema() {
   return response.json();
 }
 
-// Each panel gets a <section> of its own in #panels.
-function createPanels(container, { schema, sessions, requestRead }) {
+// Each panel gets a <section> of its own in #panels: its heading, a caption
+// saying what it shows (its words explained by the glossary), its body.
+function createPanels(container, { schema, sessions, glossary, requestRead, follow, followed }) {
   const stored = Object.freeze({
     steps: (id) => sessions.steps(id),
     samples: (id) => sessions.samples(id),
     history: (id, type, fields, after) => sessions.history(id, type, fields, after),
   });
-  return PANELS.map(({ name, title, create }) => {
+  return PANELS.map(({ name, title, help, create }) => {
     const el = document.createElement("section");
     el.className = `panel panel-${name}`;
     el.dataset.panel = name;
     el.setAttribute("aria-label", title);
     const heading = document.createElement("h2");
     heading.textContent = title;
-    el.append(heading);
+    const caption = document.createElement("p");
+    caption.className = "panel-caption";
+    caption.textContent = help.replace(/^./, (c) => c.toUpperCase());
+    el.append(heading, caption);
     container.append(el);
-    const panel = { el, ...create(el, { schema, stored, requestRead: () => requestRead(panel) }) };
+    const panel = { el, ...create(el, { schema, stored, explain: glossary.explain, follow, followed,
+                                        requestRead: () => requestRead(panel) }) };
+    glossary.explain(el);
     return panel;
   });
 }
 
 // Every view the router feeds: the small views, the panels and, last, the
 // debug handle; the recording plays through the router until a session is shown.
-function createPage(schema, sessions, settings) {
+function createPage(schema, sessions, glossary, settings) {
   const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
   const controls = createControls({ statusEl: $("#status"), buttons, noteEl: $("#controls-note") });
   const alert = createAlert($("#form-error"));
   const temperature = temperatureView.create($("#sample-controls"));
   let router = null;
-  const panels = createPanels($("#panels"), { schema, sessions, requestRead: (panel) => router.requestRead(panel) });
+  const panels = createPanels($("#panels"), { schema, sessions, glossary, requestRead: (panel) => router.requestRead(panel),
+                                                    follow: (target) => router.follow(target),
+                                                    followed: (answer) => router.followed(answer) });
   const views = [
     controls,
     alert,
@@ -104,18 +114,22 @@ async function main() {
   if (await adoptWaitingVersion()) return;
   const sessions = startSessions();
   const schema = await loadSchema();
+  const glossary = createGlossary(schema, { toggle: $("#hints") });
   const form = createConfigForm($("#config-fields"), schema);
+  glossary.explain($("#config-fields"));
   const dataset = createDatasetChoice({
     radios: [...document.querySelectorAll('input[name="dataset"]')], fileInput: $("#dataset-file"),
     pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
   });
   const settings = { copy: (record) => copySettings(record, { form, dataset, sessions }) };
-  const { router, buttons, alert, temperature } = createPage(schema, sessions, settings);
+  const { router, buttons, alert, temperature } = createPage(schema, sessions, glossary, settings);
+  const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice") });
+  glossary.explain($("#experiments"));
   bindActions({
     sessions, router, form, fields: schema.config, dataset, temperature, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
   });
-  const link = readLink(form, dataset);
+  const link = readLink(form, dataset, experiments);
   const list = await router.refreshList();
   if (list.length) await router.select(list[list.length - 1].id);
   try {
@@ -149,9 +163,11 @@ function noteLink(problems) {
   notice.textContent = problems.length ? `This link's settings: ${problems.join("; ")}.` : "";
 }
 
-function readLink(form, dataset) {
+function readLink(form, dataset, experiments) {
   const link = form.readUrl();
   if (link.dataset) dataset.set(link.dataset);
+  const problem = experiments.fromLink(location.search);
+  if (problem) link.problems.push(problem);
   noteLink(link.problems);
   return link;
 }

@@ -14,6 +14,8 @@
 //   engine(message) the engine's boot, ready, fatal, restart and error messages
 //   read(model)     live-model panels (reads.js decides when)
 //   all(message)    every session's event and sample messages (compare)
+//   follow(target)  a panel asked to follow {position, stage} ("Follow a token")
+//   followed(answer) "Follow a token" explained a position (Session.explain)
 //
 // Live events that arrive while a newly shown session's stored steps are
 // read are held, then shown after its reset.
@@ -195,6 +197,8 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
     refreshList,
     replay,
     requestRead: (view) => reads.restart(view),
+    follow: (target) => call("follow", target),
+    followed: (answer) => call("followed", answer),
     resize: () => call("resize"),
   };
 }

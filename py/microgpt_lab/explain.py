@@ -1,0 +1,173 @@
+"""Session.explain: what the last step computed at one position of its document, forward and backward.
+
+Both engines rerun the step's document with the weights the step started from
+(Adam.last_weights keeps them) and the same mean loss, so the numbers are the
+step's own. The scalar engine is the oracle: its Value graph is watched
+(watch.py) to keep each stage's Values at the position, then backpropagated,
+and each Value's .data and .grad are the stage's numbers. The vector engine
+reruns its tape keeping each stage's output gradient. The training path keeps
+nothing extra: only the step's document, number and learning rate (LastStep).
+
+    {"step": 12, "position": p, "n": n, "doc": "emma", "tokens": [BOS, ...] (n + 1),
+     "token": tokens[p], "target": tokens[p + 1],
+     "loss": loss_t (== the step event's losses[p]), "probs": [vocab_size],
+     "stages": [{"name": "layer0.attn_wq", "stage": "attn_wq", "layer": 0 (None if not per layer),
+                 "forward": its output at p, "backward": d loss / d that output (loss: the step's mean)}, ...]
+               in model.stage_names order; attention's forward is x_attn (the heads joined), and it adds
+               "heads": [{"logits", "weights", "d_logits", "d_weights"}: over positions 0..p, per head];
+               softmax: probs and d loss / d probs; loss: [loss_t] and [1 / n],
+     "weights": {"wte": {"row": token, "before", "after", "grad", "m", "v"}, "wpe": {"row": p, ...}},
+     "adam": {"t": 0-based step, "lr": lr_t, "beta1", "beta2", "eps", "bias_correction1", "bias_correction2"}}
+"""
+from typing import NamedTuple
+
+from . import scalar, vector
+from .model import STAGES, expand
+from .optim import Adam
+from .tape import Tape
+from .watch import Watch
+
+# The scalar engine's variables that hold a stage's output at one position (see scalar.gpt and scalar.forward).
+OUTPUTS = ("x", "q", "k", "v", "x_attn", "logits", "probs", "loss_t")
+
+
+class LastStep(NamedTuple):
+    """What a session remembers of its last step, to explain it."""
+
+    index: int  # 0-based; the event's "step" is index + 1
+    doc: str
+    tokens: list  # the step's tokens, [BOS, ..., target of the last position]: n + 1 of them
+    lr: float  # lr_t, the learning rate the update used
+
+
+def explain(session, position):
+    """The contract's dict (see Session.explain) for a session whose last_step is set and a checked position."""
+    config, last, adam = session.config, session.last_step, session.adam
+    before = {name: rows(adam.last_weights[name], len(mat[0])) for name, mat in session.state_dict.items()}
+    loss, probs, stages = RERUNS[config.engine](before, last.tokens, config, position)
+    token, target = last.tokens[position], last.tokens[position + 1]
+    return {
+        "step": last.index + 1,
+        "position": position,
+        "n": len(last.tokens) - 1,
+        "doc": last.doc,
+        "tokens": list(last.tokens),
+        "token": token,
+        "target": target,
+        "loss": loss,
+        "probs": probs,
+        "stages": stages,
+        "weights": {"wte": weight_row(session, "wte", token), "wpe": weight_row(session, "wpe", position)},
+        "adam": {
+            "t": last.index, "lr": last.lr, "beta1": Adam.beta1, "beta2": Adam.beta2, "eps": Adam.eps,
+            "bias_correction1": 1 - Adam.beta1 ** (last.index + 1),
+            "bias_correction2": 1 - Adam.beta2 ** (last.index + 1),
+        },
+    }
+
+
+def rows(flat, n_in):
+    return [flat[i : i + n_in] for i in range(0, len(flat), n_in)]
+
+
+def weight_row(session, name, row):
+    """One row of a matrix around the update: before, after, its gradient and Adam's buffers after it."""
+    adam, n_in = session.adam, len(session.state_dict[name][0])
+    cut = slice(row * n_in, (row + 1) * n_in)
+    return {
+        "row": row,
+        "before": adam.last_weights[name][cut],
+        "after": list(session.state_dict[name][row]),
+        "grad": adam.last_grads[name][cut],
+        "m": adam.m[name][cut],
+        "v": adam.v[name][cut],
+    }
+
+
+def stage_entry(name, stage, layer, forward, backward):
+    return {"name": name, "stage": stage.name, "layer": layer, "forward": forward, "backward": backward}
+
+
+class StageNames:
+    """The watch's stages: only the stage that ran last, so a capture knows whose variable it read."""
+
+    name = None
+
+    def lap(self, name, kind):
+        self.name = name
+
+
+def scalar_run(state_dict, tokens, config, position):
+    """(loss_t, probs, stages) at `position`, read from the Value graph's .data and .grad."""
+    params = scalar.as_values(state_dict)
+    ran = StageNames()
+    outputs, heads = {}, {}  # stage name -> its Values at the position; layer -> head -> {"logits", "weights"}
+
+    def output(names, value):
+        if names["pos_id"] == position:
+            outputs[ran.name] = value if isinstance(value, list) else [value]  # loss_t is one Value
+
+    def head(key):
+        def capture(names, value):
+            if names["pos_id"] == position:
+                heads.setdefault(names["li"], {}).setdefault(names["h"], {})[key] = value
+        return capture
+
+    captures = {name: output for name in OUTPUTS} | {"attn_logits": head("logits"), "attn_weights": head("weights")}
+    with Watch(scalar.WATCHED, ran, captures):
+        loss, _ = scalar.forward(params, config, tokens)
+    loss.backward()
+
+    data = lambda values: [v.data for v in values]
+    grad = lambda values: [float(v.grad) for v in values]  # a Value the loss does not reach keeps grad 0
+    stages = []
+    for name, stage, layer in expand(STAGES, config.n_layer):
+        entry = stage_entry(name, stage, layer, data(outputs[name]), grad(outputs[name]))
+        if stage.kind == "attention":
+            entry["heads"] = [
+                {"logits": data(h["logits"]), "weights": data(h["weights"]),
+                 "d_logits": grad(h["logits"]), "d_weights": grad(h["weights"])}
+                for h in heads[layer].values()
+            ]
+        stages.append(entry)
+    return outputs["loss"][0].data, data(outputs["softmax"]), stages
+
+
+def vector_run(state_dict, tokens, config, position):
+    """(loss_t, probs, stages) at `position`, from the tape's records and their output gradients."""
+    tape = Tape(config, keep_gradients=True)
+    losses, probs, _ = vector.forward_backward(state_dict, tokens, config, tape)
+    n, p_target = len(losses), probs[position][tokens[position + 1]]
+    stages = []
+    for record, (name, stage, layer) in zip(tape.records, expand(STAGES, config.n_layer), strict=True):
+        if stage.kind == "loss":
+            entry = stage_entry(name, stage, layer, [losses[position]], [tape.gradients[name][position]])
+        elif stage.kind == "softmax":  # no backward of its own: d loss_t / d p = -1 / p for the target, 0 elsewhere
+            d_probs = [0.0] * len(probs[position])
+            d_probs[tokens[position + 1]] = (1 / p_target) * -(1 / n)  # as the Value graph multiplies it
+            entry = stage_entry(name, stage, layer, probs[position], d_probs)
+        else:
+            d_output = tape.gradients[name]
+            entry = stage_entry(name, stage, layer, record.output[position], d_output[position])
+            if stage.kind == "attention":
+                entry["heads"] = vector_heads(record, d_output, position, config.n_head)
+        stages.append(entry)
+    return losses[position], probs[position], stages
+
+
+def vector_heads(record, d_x_attn, position, n_head):
+    """Each head's attention logits and weights over positions 0..position, and their gradients."""
+    q, k, v = record.inputs
+    head_dim = len(q[0]) // n_head
+    scale = (head_dim**0.5) ** -1
+    heads = []
+    for h, weights in enumerate(record.kept["attn_weights"]):
+        hs = slice(h * head_dim, (h + 1) * head_dim)
+        w = weights[position]
+        d_w = vector.dots([row[hs] for row in v[: position + 1]], d_x_attn[position][hs])
+        logits = vector.attention_logits([row[hs] for row in k[: position + 1]], q[position][hs], scale)
+        heads.append({"logits": logits, "weights": w, "d_logits": vector.softmax_backward(w, d_w), "d_weights": d_w})
+    return heads
+
+
+RERUNS = {"scalar": scalar_run, "vector": vector_run}

@@ -1,0 +1,137 @@
+"""Follow a token: one position of a step walked through every stage forward,
+back through the gradients and into Adam's update, with the keyboard alone;
+each moment shows the engine's own numbers (those of a native run), its
+shape, its sentence and microgpt's code lines that computed it, highlighted.
+The graph pulse shows each stage's shape and opens the walk at a stage; the
+attention and probabilities panels pick the position; time travel and a
+reload explain the step shown."""
+
+import json
+
+from helpers import new_session, open_lab, panel, panel_data, show_all_panels, take_steps, wait_data
+from microgpt_lab import Config, Session
+
+FOLLOW = "[data-panel=follow]"
+
+
+def native_explain(dist_dir, steps, position, **config):
+    session = Session.from_text(Config(**config), (dist_dir / "data" / "names.txt").read_text())
+    for _ in range(steps):
+        session.step()
+    return session.explain(position)
+
+
+def shown_number(text):
+    """The number a heat readout shows ("x[15] = 0.1234")."""
+    return float(text.rsplit("= ", 1)[1])
+
+
+def wait_moment(page, kind, stage):
+    page.wait_for_function("([kind, stage]) => { const d = document.querySelector('[data-panel=follow]').dataset;"
+                           " return d.moment === kind && d.stage === stage; }", arg=[kind, stage])
+
+
+def read_last_cell(page):
+    """Focus the moment's last heat strip, press End, read the number shown."""
+    grid = page.locator(f"{FOLLOW} .heat-grid").last
+    grid.focus()
+    page.keyboard.press("End")
+    text = page.wait_for_function("""() => {
+        const text = [...document.querySelectorAll('[data-panel=follow] .heat-readout')].at(-1).textContent;
+        return text.includes('= ') && text;
+    }""").json_value()
+    return shown_number(text)
+
+
+def test_a_token_walks_every_stage_forward_backward_and_into_adam(lab_page, site_url, dist_dir):
+    page = lab_page
+    schema = json.loads((dist_dir / "schema.json").read_text())
+    formulas = {stage["name"]: [line.strip() for line in stage["formula"].splitlines()] for stage in schema["stages"]}
+    open_lab(page, site_url)
+    show_all_panels(page)
+    new_session(page, num_steps=20)
+    for step in (1, 2):
+        page.keyboard.press("s")
+        page.wait_for_function("(n) => window.lab.state.events.length >= n", arg=step)
+    wait_data(page, "follow", "step", "2")
+    native = native_explain(dist_dir, 2, 0, num_steps=20)
+    stages = native["stages"]
+    assert panel_data(page, "follow")["moments"] == str(2 * len(stages) + 2)
+
+    page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
+    page.keyboard.press("Home")
+    walk = [("forward", s) for s in stages] + [("backward", s) for s in reversed(stages)]
+    for k, (kind, stage) in enumerate(walk):
+        wait_moment(page, kind, stage["name"])
+        values = stage[kind]
+        assert page.locator(f"{FOLLOW} .follow-shape").text_content().startswith("Shape: ")
+        assert str(len(values)) in page.locator(f"{FOLLOW} .follow-shape").text_content()
+        assert len(page.locator(f"{FOLLOW} .follow-text").text_content()) > 40
+        highlighted = page.locator(f"{FOLLOW} .source-line.hl").evaluate_all(
+            "(lines) => lines.map((line) => line.lastChild.previousSibling.textContent.split('#')[0].trim())")
+        assert highlighted == formulas[stage["name"].split(".")[-1]], stage["name"]
+        if k % 6 == 0 or kind == "backward" and stage["name"] == "loss":
+            assert abs(read_last_cell(page) - values[-1]) < 1e-4, (kind, stage["name"])
+            page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
+        page.keyboard.press("ArrowRight")
+    # The backward walk starts at the loss: d loss / d loss_t = 1/n.
+    assert stages[-1]["backward"] == [1 / native["n"]]
+
+    # Adam's update of the token's wte row: gradient, m, v and the step taken, with lr_t.
+    wait_moment(page, "update", "")
+    wte = native["weights"]["wte"]
+    assert f"lr_t = {native['adam']['lr']:.4f}" in page.locator(f"{FOLLOW} .follow-text").text_content()
+    assert "Adam" in page.locator(f"{FOLLOW} .source-note").text_content()
+    assert abs(read_last_cell(page) - (wte["after"][-1] - wte["before"][-1])) < 1e-4
+    page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
+    page.keyboard.press("ArrowRight")  # the wpe row, the last moment
+    page.wait_for_function("() => document.querySelector('[data-panel=follow] .follow-text').textContent.includes('wpe[')")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Home")
+    wait_moment(page, "forward", "embedding")
+
+
+def test_positions_from_the_panels_time_travel_and_reload(lab_page, site_url, dist_dir):
+    page = lab_page
+    open_lab(page, site_url)
+    show_all_panels(page)
+    new_session(page, num_steps=20)
+    take_steps(page, 4)
+    wait_data(page, "follow", "step", "4")
+
+    # The token strip picks a position; the numbers are that position's.
+    panel(page, "follow").locator(".tok").nth(1).click()
+    wait_data(page, "follow", "position", "1")
+    native = native_explain(dist_dir, 4, 1, num_steps=20)
+    page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
+    page.keyboard.press("Home")
+    assert abs(read_last_cell(page) - native["stages"][0]["forward"][-1]) < 1e-4
+
+    # The probabilities panel follows its position; the graph opens the walk at a stage
+    # and shows each stage's shape.
+    last = int(panel_data(page, "probs")["positions"]) - 1
+    wait_data(page, "probs", "position", str(last))
+    panel(page, "probs").get_by_role("button", name="Previous position").click()
+    probs_position = str(last - 1)
+    wait_data(page, "probs", "position", probs_position)
+    panel(page, "probs").get_by_role("button", name="Walk this position through the model").click()
+    wait_data(page, "follow", "position", probs_position)
+    page.wait_for_function("(shape) => JSON.parse(document.querySelector('[data-panel=graph]').dataset.shapes)"
+                           "['layer0.attention'] === shape", arg=f"4 × {int(probs_position) + 1}")
+    shapes = json.loads(panel_data(page, "graph")["shapes"])
+    assert (shapes["embedding"], shapes["layer0.attention"], shapes["layer0.mlp_fc1"], shapes["lm_head"], shapes["loss"]) == (
+        "16", f"4 × {int(probs_position) + 1}", "64", "27", "1")
+    panel(page, "graph").locator("summary").click()
+    panel(page, "graph").get_by_role("button", name="layer0.mlp_fc1").click()
+    wait_data(page, "follow", "stage", "layer0.mlp_fc1")
+    assert "64 numbers" in page.locator(f"{FOLLOW} .follow-shape").text_content()
+
+    # Time travel to step 2: the walk is step 2's.
+    page.locator("#time-travel").fill("2")
+    wait_data(page, "follow", "step", "2")
+
+    # After a reload the session's model comes back from its checkpoint and the last step is rebuilt.
+    page.reload()
+    open_lab(page, site_url)
+    show_all_panels(page)
+    wait_data(page, "follow", "step", "4")

@@ -1,0 +1,63 @@
+// microgpt's own code, as the scalar engine runs it (schema.source: the
+// engine's functions with their line numbers, and each stage's lines), with
+// one stage's lines highlighted and scrolled into view, followed by the
+// helper functions those lines call (rmsnorm, linear, softmax).
+//
+//   const code = createSource(schema.source);
+//   code.show("attn_wq")   a stage of schema.stages, by its name
+//   code.text(lines)       other code (Adam's lines), all highlighted
+
+function listing(fn, marked) {
+  const pre = document.createElement("pre");
+  pre.className = "source";
+  pre.setAttribute("tabindex", "0");
+  pre.setAttribute("aria-label", `${fn.name}, lines ${fn.first_line} to ${fn.first_line + fn.lines.length - 1}`);
+  const code = document.createElement("code");
+  fn.lines.forEach((text, k) => {
+    const number = fn.first_line + k;
+    const line = document.createElement("span");
+    line.className = marked.has(number) ? "source-line hl" : "source-line";
+    line.dataset.line = String(number);
+    line.append(Object.assign(document.createElement("span"), { className: "source-no", textContent: String(number) }),
+                text.replace(/\s+$/, ""), "\n");
+    code.append(line);
+  });
+  pre.append(code);
+  return pre;
+}
+
+export function createSource(source) {
+  const el = document.createElement("div");
+  el.className = "source-view";
+  const note = document.createElement("p");
+  note.className = "source-note";
+
+  function scrollToMark(pre) {
+    const first = pre.querySelector(".hl");
+    if (first) pre.scrollTop = Math.max(0, first.offsetTop - pre.clientHeight / 3);
+  }
+
+  return {
+    el,
+    show(stage) {
+      const lines = source?.stages?.[stage];
+      if (!lines) {
+        el.replaceChildren();
+        return;
+      }
+      const marked = new Set(lines.lines);
+      const owners = source.functions.filter((fn) => lines.lines.some((n) => n >= fn.first_line && n < fn.first_line + fn.lines.length));
+      const helpers = source.functions.filter((fn) => lines.calls.includes(fn.name));
+      note.textContent = `${source.file}, the lines that ran for this stage (highlighted)`
+        + (helpers.length ? `, and the ${helpers.map((fn) => fn.name).join(", ")} they call:` : ":");
+      const pres = [...owners.map((fn) => listing(fn, marked)), ...helpers.map((fn) => listing(fn, new Set()))];
+      el.replaceChildren(note, ...pres);
+      requestAnimationFrame(() => pres.slice(0, owners.length).forEach(scrollToMark));
+    },
+    text(title, text) {
+      note.textContent = title;
+      const lines = text.split("\n");
+      el.replaceChildren(note, listing({ name: title, first_line: 1, lines }, new Set(lines.map((_, k) => k + 1))));
+    },
+  };
+}

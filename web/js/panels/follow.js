@@ -1,0 +1,199 @@
+// Follow a token: one position of the shown step's document, through every
+// stage of that step. The walk goes forward (each stage's values at that
+// position), then backward (the gradient of the step's loss with respect to
+// each of them, from the loss back to the embedding), and ends with Adam's
+// update of the rows this position read (wte and wpe): gradient, m, v and
+// the step taken. Each moment shows its numbers as a heat strip, its shape,
+// a plain sentence, and the lines of microgpt's code that computed it.
+//
+// The numbers are the engine's own (read(model): model.ask("explain",
+// {position}), Session.explain): for the live session's last step, or in
+// time travel for the step shown. Buttons, the arrow keys (Home, End) and a
+// play button walk; the token strip, or a click in the attention and
+// probabilities panels (the follow hook), picks the position.
+//
+// The element publishes data-step, data-position, data-moment ("forward",
+// "backward" or "update"), data-stage and data-moments (how many).
+import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { createReads } from "../draw/reads.js";
+import { modelDims, stagesOf } from "../draw/schema.js";
+import { createSource } from "../draw/source.js";
+import { OPTIMIZER } from "../draw/stage-diagram.js";
+import { tokenLabels } from "../draw/tokens.js";
+import { createMomentView, momentsOf } from "./follow-moments.js";
+
+const PLAY_MS = 1400;
+// While a run goes on, explaining its newest step costs the worker a rerun of
+// that step (most of a step with the scalar engine): at most a tenth of the time.
+const READ_SHARE = 0.1;
+const EMPTY = "Take a step, then pick a position to follow it through the model.";
+
+function button(text, label, keys) {
+  const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
+  b.setAttribute("aria-label", label);
+  if (keys) b.setAttribute("aria-keyshortcuts", keys);
+  return b;
+}
+
+function createDom(el, schema) {
+  const tokens = document.createElement("div");
+  tokens.className = "follow-tokens";
+  tokens.setAttribute("role", "group");
+  tokens.setAttribute("aria-label", "Position to follow");
+  const controls = document.createElement("div");
+  controls.className = "panel-controls follow-controls";
+  const prev = button("◀", "Previous stage", "ArrowLeft");
+  const next = button("▶", "Next stage", "ArrowRight");
+  const play = button("Play", "Autoplay the stages");
+  play.setAttribute("aria-pressed", "false");
+  const where = Object.assign(document.createElement("span"), { className: "panel-info" });
+  where.setAttribute("aria-live", "polite");
+  controls.append(prev, next, play, where);
+  const message = Object.assign(document.createElement("p"), { className: "panel-readout follow-message", textContent: EMPTY });
+  const view = createMomentView(createSource(schema.source));
+  el.append(tokens, controls, message, view.el);
+  return { tokens, prev, next, play, where, message, view };
+}
+
+// The token strip: position p reads tokens[p] and predicts tokens[p + 1].
+function renderTokens(dom, answer, label, onPick) {
+  const n = answer ? answer.n : 0;
+  dom.tokens.replaceChildren(...Array.from({ length: n }, (_, p) => {
+    const b = button(label(answer.tokens[p]), `position ${p}: ${label(answer.tokens[p])} predicts ${label(answer.tokens[p + 1])}`);
+    b.className = "tok";
+    b.setAttribute("aria-pressed", String(p === answer.position));
+    b.addEventListener("click", () => onPick(p));
+    return b;
+  }));
+}
+
+export function create(el, { schema, explain = () => {}, requestRead = () => {}, followed = () => {} }) {
+  const dom = createDom(el, schema);
+  const reads = createReads();
+  const state = { position: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
+                  vocab: [], playing: 0, wanted: null, drawn: null, fresh: true, readAt: 0, readCost: 0, retry: 0, optimizerFormula: schema.optimizer.formula };
+
+  function draw() {
+    const { answer, moments } = state;
+    const focused = document.activeElement;
+    dom.prev.disabled = !answer || state.moment === 0;
+    dom.next.disabled = !answer || state.moment >= moments.length - 1;
+    // A disabled button loses focus; the keyboard walk goes on from its twin.
+    if (focused === dom.next && dom.next.disabled) dom.prev.focus();
+    if (focused === dom.prev && dom.prev.disabled) dom.next.focus();
+    dom.play.disabled = !answer;
+    const moment = answer ? moments[Math.min(state.moment, moments.length - 1)] : null;
+    // Only a new answer or moment rebuilds the view (a resize must not take the focus away).
+    const key = answer ? `${answer.step} ${answer.position} ${answer.doc} ${state.moment}` : "";
+    if (key === state.drawn) return;
+    state.drawn = key;
+    renderTokens(dom, answer, state.label, pick);
+    Object.assign(el.dataset, {
+      step: answer ? String(answer.step) : "", position: answer ? String(answer.position) : "",
+      moment: moment ? moment.kind : "", stage: moment?.stage ? moment.stage.name : "", moments: String(moments.length),
+    });
+    dom.where.textContent = moment ? `step ${answer.step} · position ${answer.position} · ${state.moment + 1} of ${moments.length}: ${moment.title}` : "";
+    dom.view.show(moment, answer, state);
+    if (moment) explain(dom.view.el);
+  }
+  const frame = createFrame(draw);
+
+  function go(index) {
+    if (!state.answer) return;
+    state.moment = Math.max(0, Math.min(state.moments.length - 1, index));
+    if (state.moment === state.moments.length - 1) stop();
+    frame.request();
+  }
+  function stop() {
+    clearInterval(state.playing);
+    state.playing = 0;
+    dom.play.textContent = "Play";
+    dom.play.setAttribute("aria-pressed", "false");
+  }
+  function play() {
+    if (state.playing) return stop();
+    if (state.moment >= state.moments.length - 1) state.moment = -1;
+    dom.play.textContent = "Hold";
+    dom.play.setAttribute("aria-pressed", "true");
+    state.playing = setInterval(() => go(state.moment + 1), PLAY_MS);
+    go(state.moment + 1);
+  }
+  function pick(position) {
+    state.position = position;
+    state.fresh = true;
+    requestRead();
+  }
+
+  dom.prev.addEventListener("click", () => go(state.moment - 1));
+  dom.next.addEventListener("click", () => go(state.moment + 1));
+  dom.play.addEventListener("click", play);
+  el.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, select, textarea") || !state.answer) return;
+    const moves = { ArrowLeft: state.moment - 1, ArrowRight: state.moment + 1, Home: 0, End: state.moments.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    stop();
+    go(moves[event.key]);
+  });
+
+  function showAnswer(answer) {
+    const same = state.answer && ["step", "position", "doc"].every((key) => state.answer[key] === answer[key]);
+    if (same && state.wanted === null) return; // the same explanation again: keep what the learner reads and focuses
+    state.answer = answer;
+    state.position = answer.position;
+    state.moments = momentsOf(stagesOf(schema, state.dims.n_layer), answer);
+    if (state.wanted !== null) {
+      const index = state.moments.findIndex((m) => (state.wanted === OPTIMIZER ? m.kind === "update"
+        : m.kind === "forward" && m.stage.name === state.wanted));
+      if (index >= 0) state.moment = index;
+      state.wanted = null;
+    }
+    dom.message.textContent = "";
+    followed(answer);
+    frame.request();
+  }
+
+  return {
+    reset({ record }) {
+      reads.forget();
+      stop();
+      state.vocab = record?.vocab ?? [];
+      state.dims = modelDims(record?.config, record?.vocab);
+      state.label = tokenLabels(state.vocab, schema.bos_label);
+      state.answer = null;
+      state.fresh = true;
+      dom.message.textContent = EMPTY;
+      frame.request();
+    },
+    show(event) {
+      if (event.tokens) state.position = Math.min(state.position, event.tokens.length - 2);
+    },
+    async read(model) {
+      const since = performance.now() - state.readAt;
+      clearTimeout(state.retry);
+      if (!state.fresh && state.answer && since * READ_SHARE < state.readCost) {
+        state.retry = setTimeout(requestRead, state.readCost / READ_SHARE - since); // the newest step, a little later
+        return;
+      }
+      state.fresh = false;
+      const start = performance.now();
+      const outcome = await reads.ask(model, "explain", { position: state.position });
+      if (!outcome) return;
+      state.readAt = performance.now();
+      state.readCost = state.readAt - start;
+      if (outcome.answer) showAnswer(outcome.answer);
+      else dom.message.textContent = outcome.missing || outcome.error || EMPTY;
+    },
+    // Another panel asks to follow a position (and to open at a stage).
+    follow({ position = state.position, stage = null }) {
+      state.position = position;
+      state.wanted = stage;
+      state.fresh = true;
+      if (stage && state.answer) showAnswer(state.answer);
+      el.scrollIntoView({ block: "nearest" });
+      dom.next.focus({ preventScroll: true });
+      requestRead();
+    },
+    ...frameLifecycle(el, frame),
+  };
+}
