@@ -44,7 +44,9 @@ function createDom(el, schema) {
   controls.className = "panel-controls follow-controls";
   const prev = button("◀", "Previous stage", "ArrowLeft");
   const next = button("▶", "Next stage", "ArrowRight");
-  const play = button("Play", "Autoplay the stages");
+  const play = button("Play", "");
+  play.removeAttribute("aria-label"); // its name is what it shows (Play, Hold): a toggle, aria-pressed
+  play.title = "Step through the stages by themselves";
   play.setAttribute("aria-pressed", "false");
   const where = Object.assign(document.createElement("span"), { className: "panel-info" });
   where.setAttribute("aria-live", "polite");
