@@ -131,7 +131,8 @@ def streamed_run(page, engine, warmup, window_s, modes):
     """One Run, after `warmup` steps measured in a window of `window_s` seconds per
     entry of `modes` (True: the live-model reads answered on the page). Alternating
     the modes within one run shares the machine's drifting load between them.
-    Returns the median window per mode and the longest main-thread task (ms)."""
+    Returns the median window per mode, the range of steps/s per mode and the
+    longest main-thread task (ms)."""
     start_session(page, engine, 100_000)
     page.locator("#btn-run").click()
     wait_for_step(page, warmup, 300)
@@ -145,7 +146,9 @@ def streamed_run(page, engine, warmup, window_s, modes):
     longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", run_start)
     page.locator("#btn-pause").click()
     page.locator("#status").filter(has_text="paused").wait_for(timeout=120_000)
-    return {answer: rounded(median(runs)) for answer, runs in windows.items()}, longest
+    ranges = {answer: [min(w["steps_per_s"] for w in runs), max(w["steps_per_s"] for w in runs)]
+              for answer, runs in windows.items()}
+    return {answer: rounded(median(runs)) for answer, runs in windows.items()}, ranges, longest
 
 
 def median(values):
@@ -158,6 +161,8 @@ def median(values):
 def rounded(value):
     if isinstance(value, dict):
         return {key: rounded(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v) for v in value]
     return round(value, 3) if isinstance(value, float) else value
 
 
@@ -262,14 +267,17 @@ def main():
         load["ready"] = loadavg()
         # The vector run with all panels live, alternating with windows where
         # the live-model reads are answered on the page: what they cost the run.
-        windows, longest = streamed_run(page, "vector", 20, args.window / 2, [False, True] * 3)
+        windows, ranges, longest = streamed_run(page, "vector", 20, args.window / 2, [False, True] * 3)
+        results["windows"] = 3
         for name, answer in (("vector", False), ("vector_no_reads", True)):
             results[f"browser_{name}_steps_per_s"] = windows[answer].pop("steps_per_s")
+            results[f"browser_{name}_steps_per_s_range"] = rounded(ranges[answer])
             results[f"browser_{name}_step"] = windows[answer]
         results["browser_vector_longest_task_ms"] = longest
         load["vector"] = loadavg()
-        windows, longest = streamed_run(page, "scalar", 2, args.window, [False])
+        windows, ranges, longest = streamed_run(page, "scalar", 2, args.window, [False])
         results["browser_scalar_steps_per_s"] = windows[False].pop("steps_per_s")
+        results["browser_scalar_steps_per_s_range"] = rounded(ranges[False])
         results["browser_scalar_step"] = windows[False]
         results["browser_scalar_longest_task_ms"] = longest
         load["scalar"] = loadavg()
