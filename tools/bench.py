@@ -89,18 +89,18 @@ def check_node_part():
 
 
 def engine_parts(parts, rounds, passes, watches):
-    """{part: {figure: [steps/s, ...]}, ...} over `passes` alternations of the native and Node parts."""
-    results = {part: {} for part in parts}
+    """{part: {"rates": {figure: [steps/s, ...]}, "cpu_rates": the same per CPU second, ...}} over `passes` alternations of the native and Node parts."""
+    results = {part: {"rates": {}, "cpu_rates": {}} for part in parts}
     for index in range(passes):
         for part in parts:
             log(f"bench: {part} engines and the original program, pass {index + 1} of {passes}")
             with watches[part]:
                 output = run(steps_command(part, rounds), cwd=ROOT, env=engine_env()).stdout
             measured = json.loads(output.strip().splitlines()[-1])
-            for figure, rates in measured.pop("rates").items():
-                results[part].setdefault(figure, []).extend(rates)
-            results[part].update({key: value for key, value in measured.items() if key != "steps"})
-            results[part]["steps_per_round"] = measured["steps"]
+            for clock in ("rates", "cpu_rates"):
+                for figure, rates in measured.pop(clock).items():
+                    results[part][clock].setdefault(figure, []).extend(rates)
+            results[part].update(measured)
     return results
 
 

@@ -1,10 +1,10 @@
 """Before against after in one process: the engine at a git revision against the working tree's,
-step for step, natively or in the lab's Pyodide under Node.
+step for step, natively or in the lab's Pyodide under Node, timed in CPU seconds.
 
     python3 -m tools.bench_ab [--base HEAD] [--runtime native,node] [--engine vector] [--level loss] [--rounds 9]
 
 Interleaved rounds (base then this tree, then the other way round) on the same documents
-from step 0; prints each side's median steps/s and the median and range of the
+from step 0; prints each side's median steps per CPU second and the median and range of the
 per-round ratios (this / base), and checks the two give the same losses and
 weights, bit for bit. The base package is `git show`n into
 .cache/bench-ab/base_lab (its imports are relative, so it loads beside
@@ -23,23 +23,26 @@ HERE = Path(__file__).resolve()
 STEPS = {"vector": 40, "scalar": 3}
 
 
-def time_steps(package, engine, level, text, steps):
+def time_steps(cpu_seconds, package, engine, level, text, steps):
+    """CPU seconds for steps 2..steps+1 of a fresh default session, and (losses, weights)."""
     session = package.Session.from_text(package.Config(engine=engine), text)
     session.step(level)
-    start = time.perf_counter()
+    start = cpu_seconds()
     losses = [session.step(level)["loss"] for _ in range(steps)]
-    return time.perf_counter() - start, (losses, session.state_dict)
+    return cpu_seconds() - start, (losses, session.state_dict)
 
 
-def measure(base_path, engine, level, data, rounds):
-    sys.path.insert(0, base_path)
+def measure(base_path, tools, engine, level, data, rounds):
+    sys.path[:0] = [base_path, tools]
+    from bench_steps import cpu_seconds
+
     sides = {"base": importlib.import_module("base_lab"), "this": importlib.import_module("microgpt_lab")}
     text = open(data, encoding="utf-8").read()
     steps = STEPS[engine]
     rates, numbers = {side: [] for side in sides}, {}
     for round_index in range(rounds + 1):  # round 0 warms up; odd rounds run this tree first
         for side, package in sorted(sides.items(), reverse=round_index % 2 == 1):
-            seconds, numbers[side] = time_steps(package, engine, level, text, steps)
+            seconds, numbers[side] = time_steps(cpu_seconds, package, engine, level, text, steps)
             if round_index:
                 rates[side].append(steps / seconds)
     ratios = [b / a for a, b in zip(rates["base"], rates["this"])]
@@ -73,14 +76,15 @@ def main():
     parser.add_argument("--level", default="loss", choices=("loss", "full"))
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the base package's folder: measure here
+    parser.add_argument("--tools", help=argparse.SUPPRESS)  # tools/ (Pyodide runs a copy of this file elsewhere)
     parser.add_argument("--data", default=str(HERE.parents[1] / "data" / "names.txt"))
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.engine, args.level, args.data, args.rounds)))
+        print(json.dumps(measure(args.measure, args.tools, args.engine, args.level, args.data, args.rounds)))
         return
     root = HERE.parents[1]
     folder = extract(args.base)
-    inner = ["--measure", str(folder), "--engine", args.engine, "--level", args.level,
+    inner = ["--measure", str(folder), "--tools", str(HERE.parent), "--engine", args.engine, "--level", args.level,
              "--rounds", str(args.rounds), "--data", args.data]
     for runtime in args.runtime.split(","):
         command = ([sys.executable, str(HERE)] if runtime == "native"
@@ -92,7 +96,7 @@ def main():
             sys.exit(output.stderr)
         result = json.loads(output.stdout.strip().splitlines()[-1])
         print(f"{runtime} {result['python']} {args.engine}/{args.level}: base {result['base']:.2f}, "
-              f"this {result['this']:.2f} steps/s, ratio (median of rounds) {result['ratio']:.3f} "
+              f"this {result['this']:.2f} steps/CPU s, ratio (median of rounds) {result['ratio']:.3f} "
               f"(per round {result['round_ratios'][0]:.2f}-{result['round_ratios'][1]:.2f}), "
               f"identical numbers: {result['identical']}, load {load}->{Path('/proc/loadavg').read_text().split()[0]}")
 

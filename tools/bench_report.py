@@ -30,11 +30,13 @@ def spread(rates):
 
 
 def figures(results):
-    """{part: {figure: {median, min, max, n}}} for every part that ran."""
+    """{part: {figure: {median, min, max, n, cpu: {median, min, max, n}}}} for every part that ran
+    (steps per wall second; "cpu": per CPU second of the process, which a busy neighbour moves less)."""
     out = {}
     for part in RUNTIMES:
         if part in results:
-            out[part] = {f: spread(results[part][f]) for f in FIGURES if f in results[part]}
+            rates, cpu_rates = results[part]["rates"], results[part]["cpu_rates"]
+            out[part] = {f: {**spread(rates[f]), "cpu": spread(cpu_rates[f])} for f in FIGURES if f in rates}
     browser = results.get("browser")
     if browser:
         out["browser"] = {}
@@ -47,11 +49,14 @@ def figures(results):
 
 
 def ratios(found):
+    """Ratios of medians (per wall second; "cpu": per CPU second where both sides have it)."""
     out = {}
     for name, (part_a, fig_a), (part_b, fig_b), target in RATIOS:
         a, b = found.get(part_a, {}).get(fig_a), found.get(part_b, {}).get(fig_b)
         if a and b:
             out[name] = {"ratio": a["median"] / b["median"], "target": target}
+            if "cpu" in a and "cpu" in b:
+                out[name]["cpu"] = a["cpu"]["median"] / b["cpu"]["median"]
     return out
 
 
@@ -61,7 +66,7 @@ def report(results):
     load = results.get("load", {})
     summary = {"figures": found, "ratios": ratios(found)}
     lines = [f"bench {results['date']}, {results['machine']}", ""]
-    lines.append(f"{'what':<72} {'steps/s':>8} {'range':>15} {'n':>3}")
+    lines.append(f"{'what':<72} {'steps/s':>8} {'range':>15} {'n':>3}   {'per CPU s':>9} {'range':>15}")
     for part, by_figure in found.items():
         runtime = RUNTIMES.get(part, "the lab in Chromium, every panel on screen")
         python = results.get(part, {}).get("python")
@@ -69,11 +74,14 @@ def report(results):
         lines.append(f"{runtime}{' ' + python if python else ''}{busy}")
         for figure, s in by_figure.items():
             label = FIGURES.get(figure, f"`{figure}` engine")
-            lines.append(f"  {label:<70} {s['median']:8.2f} {s['min']:7.2f}-{s['max']:<7.2f} {s['n'] or '':>3}")
-    lines += ["", "ratios of medians"]
+            cpu = s.get("cpu")
+            per_cpu = f"   {cpu['median']:9.2f} {cpu['min']:7.2f}-{cpu['max']:<7.2f}" if cpu else ""
+            lines.append(f"  {label:<70} {s['median']:8.2f} {s['min']:7.2f}-{s['max']:<7.2f} {s['n'] or '':>3}{per_cpu}")
+    lines += ["", f"{'ratios of medians':<62} {'wall':>7} {'CPU':>7}"]
     for name, r in summary["ratios"].items():
         target = f"  (target >= {r['target']:g}: {'met' if r['ratio'] >= r['target'] else 'missed'})" if r["target"] else ""
-        lines.append(f"  {name:<60} {r['ratio']:7.2f}{target}")
+        cpu = f"{r['cpu']:7.2f}" if "cpu" in r else f"{'':7}"
+        lines.append(f"  {name:<60} {r['ratio']:7.2f} {cpu}{target}")
     browser = results.get("browser")
     if browser:
         lines += ["", "the lab in Chromium"]
