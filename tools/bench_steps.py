@@ -20,6 +20,7 @@ Figures:
                      against the scalar engine's
 """
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -105,6 +106,7 @@ def time_original(program, steps):
         exec(program, namespace)
     except Stop:
         pass
+    namespace.clear()  # its functions hold it and it holds the last step's graph: let it all go now
     return between(stamps[0], stamps[-1]), losses[1:]
 
 
@@ -116,6 +118,7 @@ def measure(figures, text, program, rounds):
     losses = {}
     for round_index in range(rounds + 1):  # round 0 warms up (Pyodide's WebAssembly is compiled lazily, tier by tier)
         for figure in figures:
+            gc.collect()  # start each figure from the same heap, not the previous one's leftovers
             steps = STEPS[figure]
             if figure == "original":
                 seconds, losses[figure] = time_original(program, steps)
