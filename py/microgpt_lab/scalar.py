@@ -30,14 +30,14 @@ class Value:
 
     def __init__(self, data, children=(), local_grads=()):
         self.data = data  # scalar value of this node calculated during forward pass
-        self.grad = 0  # derivative of the loss w.r.t. this node, calculated in backward pass
+        self.grad = 0.0  # derivative of the loss w.r.t. this node, calculated in backward pass
         self._children = children  # children of this node in the computation graph
         self._local_grads = local_grads  # local derivative of this node w.r.t. its children
         next(created)
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data + other.data, (self, other), (1, 1))
+        return Value(self.data + other.data, (self, other), (1.0, 1.0))
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
@@ -92,7 +92,7 @@ class Value:
                 visited.add(v)
                 stack.append(v)
                 stack.extend(v._children)
-        self.grad = 1
+        self.grad = 1.0
         edges = 0
         for v in reversed(topo):
             edges += len(v._children)
