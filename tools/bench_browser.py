@@ -131,7 +131,7 @@ def streamed_run(page, engine, warmup, window_s, modes):
     """One Run, after `warmup` steps measured in a window of `window_s` seconds per
     entry of `modes` (True: the live-model reads answered on the page). Alternating
     the modes within one run shares the machine's drifting load between them.
-    Returns the median window per mode, the range of steps/s per mode and the
+    Returns the median window per mode, each window's steps/s per mode and the
     longest main-thread task (ms)."""
     start_session(page, engine, 100_000)
     page.locator("#btn-run").click()
@@ -146,9 +146,8 @@ def streamed_run(page, engine, warmup, window_s, modes):
     longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", run_start)
     page.locator("#btn-pause").click()
     page.locator("#status").filter(has_text="paused").wait_for(timeout=120_000)
-    ranges = {answer: [min(w["steps_per_s"] for w in runs), max(w["steps_per_s"] for w in runs)]
-              for answer, runs in windows.items()}
-    return {answer: rounded(median(runs)) for answer, runs in windows.items()}, ranges, longest
+    rates = {answer: [round(w["steps_per_s"], 3) for w in runs] for answer, runs in windows.items()}
+    return {answer: rounded(median(runs)) for answer, runs in windows.items()}, rates, longest
 
 
 def median(values):
@@ -161,8 +160,6 @@ def median(values):
 def rounded(value):
     if isinstance(value, dict):
         return {key: rounded(v) for key, v in value.items()}
-    if isinstance(value, list):
-        return [rounded(v) for v in value]
     return round(value, 3) if isinstance(value, float) else value
 
 
@@ -187,7 +184,7 @@ class WorkerHeap:
         self.last_id = 0
         cdp.on("Target.receivedMessageFromTarget", self._receive)
         targets = cdp.send("Target.getTargets")["targetInfos"]
-        worker = next(t for t in targets if t["type"] == "worker" and t["url"].endswith("/js/worker.js"))
+        worker = next(t for t in targets if t["type"] == "worker" and t["url"].endswith("/engine/worker.js"))
         self.session = cdp.send("Target.attachToTarget", {"targetId": worker["targetId"], "flatten": False})["sessionId"]
 
     def _receive(self, event):
@@ -267,17 +264,16 @@ def main():
         load["ready"] = loadavg()
         # The vector run with all panels live, alternating with windows where
         # the live-model reads are answered on the page: what they cost the run.
-        windows, ranges, longest = streamed_run(page, "vector", 20, args.window / 2, [False, True] * 3)
-        results["windows"] = 3
+        windows, rates, longest = streamed_run(page, "vector", 20, args.window / 2, [False, True] * 3)
         for name, answer in (("vector", False), ("vector_no_reads", True)):
             results[f"browser_{name}_steps_per_s"] = windows[answer].pop("steps_per_s")
-            results[f"browser_{name}_steps_per_s_range"] = rounded(ranges[answer])
+            results[f"browser_{name}_steps_per_s_windows"] = rates[answer]
             results[f"browser_{name}_step"] = windows[answer]
         results["browser_vector_longest_task_ms"] = longest
         load["vector"] = loadavg()
-        windows, ranges, longest = streamed_run(page, "scalar", 2, args.window, [False])
+        windows, rates, longest = streamed_run(page, "scalar", 2, args.window, [False])
         results["browser_scalar_steps_per_s"] = windows[False].pop("steps_per_s")
-        results["browser_scalar_steps_per_s_range"] = rounded(ranges[False])
+        results["browser_scalar_steps_per_s_windows"] = rates[False]
         results["browser_scalar_step"] = windows[False]
         results["browser_scalar_longest_task_ms"] = longest
         load["scalar"] = loadavg()

@@ -41,10 +41,9 @@ def figures(results):
     if browser:
         out["browser"] = {}
         for engine in ("vector", "scalar"):
-            median = browser.get(f"browser_{engine}_steps_per_s")
-            low, high = browser.get(f"browser_{engine}_steps_per_s_range", (median, median))
-            if median is not None:
-                out["browser"][engine] = {"median": median, "min": low, "max": high, "n": browser.get("windows")}
+            windows = browser.get(f"browser_{engine}_steps_per_s_windows")
+            if windows:
+                out["browser"][engine] = spread(windows)
     return out
 
 
