@@ -106,8 +106,9 @@ def main(argv=None) -> int:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--prefix", default="", help="serve under a sub-path, e.g. /lab/")
     sub.add_parser("test", help="build and run pytest (extra args go to pytest)")
-    sub.add_parser("bench", help="benchmark the engines natively, in Pyodide under Node and the lab in Chromium "
-                                 "(build.py bench --help: its options)")
+    sub.add_parser("bench", add_help=False,  # its --help lists tools/bench.py's options
+                   help="benchmark the engines natively, in Pyodide under Node and the lab in Chromium "
+                        "(build.py bench --help: its options)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("test", "bench"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

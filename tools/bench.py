@@ -1,7 +1,9 @@
-"""`build.py bench`: the engines and the original program natively and in Pyodide
-under Node (tools/bench_steps.py), then the lab in headless Chromium
-(tools/bench_browser.py); prints a table (tools/bench_report.py) and writes
-everything to bench-results.json.
+"""`build.py bench`: steps/s of the engines and the original program, natively, in Pyodide and in the lab.
+
+The engines and the original program run natively and in Pyodide under Node
+(tools/bench_steps.py), then the lab in headless Chromium
+(tools/bench_browser.py); it prints a table (tools/bench_report.py) and
+writes everything to bench-results.json.
 
     python3 build.py bench [--part native,node,browser] [--rounds 5] [--passes 2] [--long] [--window 10]
 
