@@ -158,8 +158,7 @@ def linear_backward(dY, X, W):
     W_cols = list(zip(*W))
     dX = [dots(W_cols, dy) for dy in dY]
     X_cols = list(zip(*X))
-    # dW[o][i] = X_cols[i] . dY_cols[o], as one flat run of dot products (one call, no loop in Python)
-    dW = pair_dots(X_cols * len(W), [dy_o for dy_o in zip(*dY) for _ in X_cols])
+    dW = [d for dy_o in zip(*dY) for d in dots(X_cols, dy_o)]
     return dX, dW
 
 
