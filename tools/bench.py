@@ -17,7 +17,7 @@ import json
 import os
 import platform
 import shutil
-import subprocess
+import statistics
 import sys
 import threading
 import time
@@ -71,7 +71,7 @@ class LoadWatch:
         highest = max([self.before or 0.0, *during])
         cores = os.cpu_count() or 1
         return {"before": self.before, "during_max": max(during, default=None),
-                "during_median": sorted(during)[len(during) // 2] if during else None,
+                "during_median": statistics.median(during) if during else None,
                 "cores": cores, "busy": highest > BUSY_PER_CORE * cores}
 
 
@@ -144,7 +144,7 @@ def run_bench(args: list, prepare_browser) -> int:
             results["browser"] = in_browser(python, chromium, browser_args)
     results["load"] = {part: watch.summary() for part, watch in watches.items()}
     summary, table = report(results)
-    results["summary"] = summary
+    results["summary"], results["table"] = summary, table
     print("\n" + table)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     log(f"bench: wrote {RESULTS.name}")
