@@ -43,17 +43,20 @@ def figures(results):
         for engine in ("vector", "scalar"):
             windows = browser.get(f"browser_{engine}_steps_per_s_windows")
             if windows:
-                out["browser"][engine] = spread(windows)
+                cpu = browser.get(f"browser_{engine}_steps_per_cpu_s_windows")
+                out["browser"][engine] = {**spread(windows), **({"cpu": spread(cpu)} if cpu else {})}
     return out
 
 
-def ratios(found):
-    """Ratios of medians (per wall second; "cpu": per CPU second where both sides have it)."""
+def ratios(found, load):
+    """Ratios of medians (per wall second; "cpu": per CPU second where both sides have it);
+    "busy" when either side's part ran on a busy machine."""
     out = {}
     for name, (part_a, fig_a), (part_b, fig_b), target in RATIOS:
         a, b = found.get(part_a, {}).get(fig_a), found.get(part_b, {}).get(fig_b)
         if a and b:
-            out[name] = {"ratio": a["median"] / b["median"], "target": target}
+            busy = any(load.get(part, {}).get("busy") for part in (part_a, part_b))
+            out[name] = {"ratio": a["median"] / b["median"], "target": target, "busy": busy}
             if "cpu" in a and "cpu" in b:
                 out[name]["cpu"] = a["cpu"]["median"] / b["cpu"]["median"]
     return out
@@ -63,7 +66,7 @@ def report(results):
     """(summary for the JSON, the table as text)."""
     found = figures(results)
     load = results.get("load", {})
-    summary = {"figures": found, "ratios": ratios(found)}
+    summary = {"figures": found, "ratios": ratios(found, load)}
     lines = [f"bench {results['date']}, {results['machine']}", ""]
     lines.append(f"{'what':<72} {'steps/s':>8} {'range':>15} {'n':>3}   {'per CPU s':>9} {'range':>15}")
     for part, by_figure in found.items():
@@ -78,7 +81,12 @@ def report(results):
             lines.append(f"  {label:<70} {s['median']:8.2f} {s['min']:7.2f}-{s['max']:<7.2f} {s['n'] or '':>3}{per_cpu}")
     lines += ["", f"{'ratios of medians':<62} {'wall':>7} {'CPU':>7}"]
     for name, r in summary["ratios"].items():
-        target = f"  (target >= {r['target']:g}: {'met' if r['ratio'] >= r['target'] else 'missed'})" if r["target"] else ""
+        if not r["target"]:
+            target = ""
+        elif r["busy"]:
+            target = f"  (target >= {r['target']:g}; machine busy: no verdict)"
+        else:
+            target = f"  (target >= {r['target']:g}: {'met' if r['ratio'] >= r['target'] else 'missed'})"
         cpu = f"{r['cpu']:7.2f}" if "cpu" in r else f"{'':7}"
         lines.append(f"  {name:<60} {r['ratio']:7.2f} {cpu}{target}")
     browser = results.get("browser")

@@ -43,8 +43,11 @@ def test_report_gives_medians_ranges_and_the_ratios_against_their_targets():
     assert summary["figures"]["native"]["scalar"] == {"median": 5.0, "min": 4.5, "max": 5.5, "n": 3,
                                                      "cpu": {"median": 5.0, "min": 5.0, "max": 5.0, "n": 1}}
     ratio = summary["ratios"]["scalar in Pyodide / scalar natively"]
-    assert ratio["ratio"] == 1.3 and ratio["target"] == 1.2
-    assert "(target >= 1.2: met)" in table
+    assert ratio["ratio"] == 1.3 and ratio["target"] == 1.2 and ratio["busy"] is True
+    assert "(target >= 1.2; machine busy: no verdict)" in table
+    native_only = summary["ratios"]["scalar / the original, natively"]
+    assert native_only["ratio"] == 1.25 and native_only["busy"] is False
+    assert "(target >= 1: met)" in table
     assert "Pyodide under Node 3.x (BUSY: not a headline)" in table
     assert "native CPython 3.x (BUSY" not in table
 
