@@ -234,6 +234,7 @@ def train_step(state_dict, tokens, config, stages):
     return StepResult([l.data for l in losses], probs_rows, attention, grads, nodes, edges)
 
 
+@without_collector
 def evaluate(state_dict, documents, config):
     """Every position's loss over the documents (token lists), forward only: no backward, nothing learned."""
     params = as_values(state_dict)
