@@ -6,10 +6,12 @@
                                      build, then serve dist/ over HTTP
     python3 build.py test [ARGS...]  set up .venv, pick a Chromium, build,
                                      run pytest with ARGS
-    python3 build.py bench [--long] [ARGS...]
-                                     benchmark the engines natively and the lab
-                                     in headless Chromium; writes bench-results.json
-                                     (--long: memory over a 10,000-step run)
+    python3 build.py bench [--part native,node,browser] [--rounds 5] [--passes 2] [--long]
+                                     benchmark the engines and the original program
+                                     natively and in Pyodide under Node, and the lab
+                                     in headless Chromium; prints a table, writes
+                                     bench-results.json (--long: memory over a
+                                     10,000-step run)
 
 This file only names the steps; tools/ does them (site.py, engine_files.py and
 dist.py build, server.py serves, testing.py tests, bench.py benchmarks).
@@ -86,10 +88,13 @@ def test(pytest_args: list) -> int:
 
 
 def bench(args: list) -> int:
-    python = setup_venv()
-    chromium = choose_chromium(python)
-    build()
-    return run_bench(python, chromium, args)
+    def prepare_browser():
+        python = setup_venv()
+        chromium = choose_chromium(python)
+        build()
+        return python, chromium
+
+    return run_bench(args, prepare_browser)
 
 
 def main(argv=None) -> int:
@@ -101,8 +106,9 @@ def main(argv=None) -> int:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--prefix", default="", help="serve under a sub-path, e.g. /lab/")
     sub.add_parser("test", help="build and run pytest (extra args go to pytest)")
-    sub.add_parser("bench", help="benchmark the engines natively and the lab in Chromium "
-                                 "(--long: memory over 10,000 steps; other args go to the native bench)")
+    sub.add_parser("bench", add_help=False,  # its --help lists tools/bench.py's options
+                   help="benchmark the engines natively, in Pyodide under Node and the lab in Chromium "
+                        "(build.py bench --help: its options)")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("test", "bench"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -1,27 +1,109 @@
-"""`build.py bench`: the engines natively, then the lab in headless Chromium
-(tools/bench_browser.py), in one run; prints both and the headline ratio and
-writes everything to bench-results.json."""
+"""`build.py bench`: steps/s of the engines and the original program, natively, in Pyodide and in the lab.
 
+The engines and the original program run natively and in Pyodide under Node
+(tools/bench_steps.py), then the lab in headless Chromium
+(tools/bench_browser.py); it prints a table (tools/bench_report.py) and
+writes everything to bench-results.json.
+
+    python3 build.py bench [--part native,node,browser] [--rounds 5] [--passes 2] [--long] [--window 10]
+
+The native and Node parts alternate (`--passes` times, `--rounds` interleaved
+rounds each), so a neighbour's load falls on both. The 1-minute load average
+is read before each part and every second during it: a part during which it
+went over one per core is marked busy, and its figures are not headlines.
+"""
+import argparse
 import json
 import os
 import platform
-import subprocess
+import shutil
+import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
-from tools.common import CACHE, ROOT, engine_env, log, run
+from tools.bench_report import report
+from tools.common import BuildError, NODE_MODULES, ROOT, engine_env, log, run
 
 RESULTS = ROOT / "bench-results.json"
+PARTS = ("native", "node", "browser")
+STEPS_SCRIPT = ROOT / "tools" / "bench_steps.py"
+ORIGINAL = ROOT / "tools" / "bench_original_program.py"
+PYODIDE_RUNNER = ROOT / "tests" / "engine" / "pyodide.mjs"
+DATA = ROOT / "data" / "names.txt"
+BUSY_PER_CORE = 1.0
 
 
-def native(args: list) -> dict:
-    """`python -m microgpt_lab bench` with `args`: steps/s of each engine and level."""
-    output = CACHE / "bench-native.json"
-    log("bench: native engines (python -m microgpt_lab bench)")
-    subprocess.run([sys.executable, "-m", "microgpt_lab", "bench", "--json", str(output), *args],
-                   cwd=ROOT, env=engine_env(), check=True)
-    return json.loads(output.read_text())
+def loadavg():
+    """The 1-minute load average (None where /proc is missing)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return None
+
+
+class LoadWatch:
+    """The load average before a part and every second while it runs (over several `with` blocks)."""
+
+    def __init__(self):
+        self.before = None
+        self.during = []
+
+    def __enter__(self):
+        if self.before is None:
+            self.before = loadavg()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.wait(1.0):
+            self.during.append(loadavg())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self):
+        during = [x for x in self.during if x is not None]
+        highest = max([self.before or 0.0, *during])
+        cores = os.cpu_count() or 1
+        return {"before": self.before, "during_max": max(during, default=None),
+                "during_median": statistics.median(during) if during else None,
+                "cores": cores, "busy": highest > BUSY_PER_CORE * cores}
+
+
+def steps_command(part, rounds):
+    """The command that runs tools/bench_steps.py natively or in the lab's Pyodide under Node."""
+    args = ["--data", str(DATA), "--original", str(ORIGINAL), "--rounds", str(rounds)]
+    if part == "native":
+        return [sys.executable, str(STEPS_SCRIPT), *args]
+    return ["node", str(PYODIDE_RUNNER), str(STEPS_SCRIPT), *args]
+
+
+def check_node_part():
+    if not shutil.which("node"):
+        raise BuildError("node is not on PATH: the Pyodide-under-Node part needs Node.js 20+")
+    if not (NODE_MODULES / "pyodide" / "pyodide.mjs").exists():
+        raise BuildError("node_modules/pyodide is missing: run `npm ci` (python3 build.py does it)")
+
+
+def engine_parts(parts, rounds, passes, watches):
+    """{part: {"rates": {figure: [steps/s, ...]}, "cpu_rates": the same per CPU second, ...}} over `passes` alternations of the native and Node parts."""
+    results = {part: {"rates": {}, "cpu_rates": {}} for part in parts}
+    for index in range(passes):
+        for part in parts:
+            log(f"bench: {part} engines and the original program, pass {index + 1} of {passes}")
+            with watches[part]:
+                output = run(steps_command(part, rounds), cwd=ROOT, env=engine_env()).stdout
+            measured = json.loads(output.strip().splitlines()[-1])
+            for clock in ("rates", "cpu_rates"):
+                for figure, rates in measured.pop(clock).items():
+                    results[part][clock].setdefault(figure, []).extend(rates)
+            results[part].update(measured)
+    return results
 
 
 def in_browser(python: Path, chromium: str, args: list) -> dict:
@@ -31,20 +113,39 @@ def in_browser(python: Path, chromium: str, args: list) -> dict:
     return json.loads(run([str(python), "-m", "tools.bench_browser", *args], cwd=ROOT, env=env).stdout)
 
 
-def run_bench(python: Path, chromium: str, args: list) -> int:
-    """`--long` goes to the browser bench (memory over 10,000 steps, not 2,000);
-    the other arguments go to the native one."""
-    browser_args = [a for a in args if a == "--long"]
-    native_results = native([a for a in args if a != "--long"])
-    browser = in_browser(python, chromium, browser_args)
-    rates = {(r["config"], r["engine"], r["level"]): r["steps_per_s"] for r in native_results["results"]}
-    native_scalar = rates["default", "scalar", "loss"]
-    browser["vector_in_browser_over_native_scalar"] = browser["browser_vector_steps_per_s"] / native_scalar
-    print()
-    for name, value in browser.items():
-        print(f"{name:<40} {round(value, 3) if isinstance(value, float) else value}")
-    results = {"date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {platform.platform()}",
-               "native": native_results, "browser": browser}
+def parse(args):
+    parser = argparse.ArgumentParser(prog="build.py bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--part", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per pass of the engine parts")
+    parser.add_argument("--passes", type=int, default=2, help="alternations of the native and Node parts")
+    parser.add_argument("--long", action="store_true", help="browser: memory over 10,000 steps, not 2,000")
+    parser.add_argument("--window", type=float, default=10.0, help="browser: seconds per steps/s window")
+    options = parser.parse_args(args)
+    options.parts = options.part.split(",")
+    unknown = [p for p in options.parts if p not in PARTS]
+    if unknown:
+        parser.error(f"unknown part(s) {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
+    return options
+
+
+def run_bench(args: list, prepare_browser) -> int:
+    """`prepare_browser()` builds dist/ and returns (the test virtualenv's Python, Chromium)."""
+    options = parse(args)
+    engines = [p for p in PARTS[:2] if p in options.parts]
+    if "node" in engines:
+        check_node_part()
+    watches = {part: LoadWatch() for part in options.parts}
+    results = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": f"{os.cpu_count()} cores, {platform.platform()}"}
+    results.update(engine_parts(engines, options.rounds, options.passes, watches))
+    if "browser" in options.parts:
+        python, chromium = prepare_browser()
+        browser_args = ["--window", str(options.window)] + (["--long"] if options.long else [])
+        with watches["browser"]:
+            results["browser"] = in_browser(python, chromium, browser_args)
+    results["load"] = {part: watch.summary() for part, watch in watches.items()}
+    summary, table = report(results)
+    results["summary"], results["table"] = summary, table
+    print("\n" + table)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     log(f"bench: wrote {RESULTS.name}")
     return 0

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tools.bench import loadavg
 from tools.common import DIST
 from tools.server import make_server
 from tools.testing import CHROMIUM_ARGS, LONG_TASKS
@@ -69,14 +70,6 @@ async ([s0, s1]) => {
 """
 
 
-def loadavg():
-    """The 1-minute load average (None where /proc is missing)."""
-    try:
-        return float(Path("/proc/loadavg").read_text().split()[0])
-    except OSError:
-        return None
-
-
 def steps_done(page):
     return int(page.get_by_role("progressbar").get_attribute("aria-valuenow") or 0)
 
@@ -109,29 +102,36 @@ def start_session(page, engine, num_steps):
     page.wait_for_function("(b) => window.lab.state.current && window.lab.state.current !== b", arg=before)
 
 
-def measure_window(page, window_s):
-    """Steps/s over the next `window_s` seconds of a run, the live-model reads the
-    page sent per second, and the mean step split (ms): the engine's forward,
-    backward and optimizer, and the rest of the wall time per step
-    (instrumentation, JSON, messages, checkpoints, reads)."""
+def chromium_cpu_s(browser_cdp):
+    """CPU seconds used so far by all of Chromium's processes (page, worker, compositing, browser)."""
+    return sum(p["cpuTime"] for p in browser_cdp.send("SystemInfo.getProcessInfo")["processInfo"])
+
+
+def measure_window(page, window_s, browser_cdp):
+    """Steps/s over the next `window_s` seconds of a run, and per CPU second of all of
+    Chromium (the lab's whole cost, which a busy neighbour moves far less), the
+    live-model reads the page sent per second, and the mean step split (ms): the
+    engine's forward, backward and optimizer, and the rest of the wall time per
+    step (instrumentation, JSON, messages, checkpoints, reads)."""
     reads0 = page.evaluate("() => ({ ...window.__requests })")
-    s0, t0 = steps_done(page), time.perf_counter()
+    s0, t0, c0 = steps_done(page), time.perf_counter(), chromium_cpu_s(browser_cdp)
     time.sleep(window_s)
-    s1, t1 = steps_done(page), time.perf_counter()
+    s1, t1, c1 = steps_done(page), time.perf_counter(), chromium_cpu_s(browser_cdp)
     reads1 = page.evaluate("() => ({ ...window.__requests })")
     time.sleep(0.5)  # the page stores events every 250 ms (lab-client.js FLUSH_MS)
     rate = (s1 - s0) / (t1 - t0)
     split = page.evaluate(STEP_SPLIT, [s0, s1])
     split["other"] = 1000 / rate - split["forward"] - split["backward"] - split["optimizer"]
     reads = sum(reads1.get(t, 0) - reads0.get(t, 0) for t in PROBES) / (t1 - t0)
-    return {"steps_per_s": rate, "reads_per_s": reads, "split_ms": split}
+    return {"steps_per_s": rate, "steps_per_cpu_s": (s1 - s0) / (c1 - c0), "reads_per_s": reads, "split_ms": split}
 
 
-def streamed_run(page, engine, warmup, window_s, modes):
+def streamed_run(page, browser_cdp, engine, warmup, window_s, modes):
     """One Run, after `warmup` steps measured in a window of `window_s` seconds per
     entry of `modes` (True: the live-model reads answered on the page). Alternating
     the modes within one run shares the machine's drifting load between them.
-    Returns the median window per mode and the longest main-thread task (ms)."""
+    Returns the median window per mode, each window's steps per wall and per CPU
+    second per mode and the longest main-thread task (ms)."""
     start_session(page, engine, 100_000)
     page.locator("#btn-run").click()
     wait_for_step(page, warmup, 300)
@@ -140,12 +140,14 @@ def streamed_run(page, engine, warmup, window_s, modes):
     for answer in modes:
         page.evaluate("(on) => { window.__answerProbes = on; }", answer)
         time.sleep(1)  # let reads already in flight finish
-        windows.setdefault(answer, []).append(measure_window(page, window_s))
+        windows.setdefault(answer, []).append(measure_window(page, window_s, browser_cdp))
     page.evaluate("() => { window.__answerProbes = false; }")
     longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", run_start)
     page.locator("#btn-pause").click()
     page.locator("#status").filter(has_text="paused").wait_for(timeout=120_000)
-    return {answer: rounded(median(runs)) for answer, runs in windows.items()}, longest
+    rates = {answer: [[round(w[key], 3) for w in runs] for key in ("steps_per_s", "steps_per_cpu_s")]
+             for answer, runs in windows.items()}
+    return {answer: rounded(median(runs)) for answer, runs in windows.items()}, rates, longest
 
 
 def median(values):
@@ -182,7 +184,7 @@ class WorkerHeap:
         self.last_id = 0
         cdp.on("Target.receivedMessageFromTarget", self._receive)
         targets = cdp.send("Target.getTargets")["targetInfos"]
-        worker = next(t for t in targets if t["type"] == "worker" and t["url"].endswith("/js/worker.js"))
+        worker = next(t for t in targets if t["type"] == "worker" and t["url"].endswith("/engine/worker.js"))
         self.session = cdp.send("Target.attachToTarget", {"targetId": worker["targetId"], "flatten": False})["sessionId"]
 
     def _receive(self, event):
@@ -262,20 +264,22 @@ def main():
         load["ready"] = loadavg()
         # The vector run with all panels live, alternating with windows where
         # the live-model reads are answered on the page: what they cost the run.
-        windows, longest = streamed_run(page, "vector", 20, args.window / 2, [False, True] * 3)
+        browser_cdp = browser.new_browser_cdp_session()
+        windows, rates, longest = streamed_run(page, browser_cdp, "vector", 20, args.window / 2, [False, True] * 3)
         for name, answer in (("vector", False), ("vector_no_reads", True)):
             results[f"browser_{name}_steps_per_s"] = windows[answer].pop("steps_per_s")
+            results[f"browser_{name}_steps_per_s_windows"], results[f"browser_{name}_steps_per_cpu_s_windows"] = rates[answer]
             results[f"browser_{name}_step"] = windows[answer]
         results["browser_vector_longest_task_ms"] = longest
         load["vector"] = loadavg()
-        windows, longest = streamed_run(page, "scalar", 2, args.window, [False])
+        windows, rates, longest = streamed_run(page, browser_cdp, "scalar", 2, args.window, [False])
         results["browser_scalar_steps_per_s"] = windows[False].pop("steps_per_s")
+        results["browser_scalar_steps_per_s_windows"], results["browser_scalar_steps_per_cpu_s_windows"] = rates[False]
         results["browser_scalar_step"] = windows[False]
         results["browser_scalar_longest_task_ms"] = longest
         load["scalar"] = loadavg()
         cdp = context.new_cdp_session(page)
         cdp.send("Performance.enable")
-        browser_cdp = browser.new_browser_cdp_session()
         worker = WorkerHeap(browser_cdp, page)
         results.update(run_memory(page, cdp, browser_cdp, worker, memory_steps[-1], memory_steps))
         load["end"] = loadavg()

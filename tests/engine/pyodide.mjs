@@ -4,6 +4,8 @@
 //     node tests/engine/pyodide.mjs script.py [args...]
 //
 // The script's stdout and stderr are Node's; a Python exception exits with 1.
+// The repository is mounted at its own path, so the script can read its files
+// (tools/bench_steps.py reads data/names.txt).
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -24,6 +26,8 @@ for (const name of readdirSync(`${root}py/microgpt_lab`).filter((n) => n.endsWit
   py.FS.writeFile(`/engine/microgpt_lab/${name}`, readFileSync(`${root}py/microgpt_lab/${name}`));
 }
 py.FS.writeFile("/engine/script.py", readFileSync(script));
+py.FS.mkdirTree(root);
+py.FS.mount(py.FS.filesystems.NODEFS, { root }, root);
 py.globals.set("argv", py.toPy(["/engine/script.py", ...args]));
 try {
   py.runPython(`

@@ -1,0 +1,61 @@
+"""The bench's own parts: the original program it times, and how it reports."""
+import json
+import pathlib
+import subprocess
+import sys
+
+from tools.bench import LoadWatch
+from tools.bench_report import report
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_the_original_program_runs_and_matches_the_scalar_engine():
+    """tools/bench_original_program.py, run as the bench runs it, gives the scalar engine's losses."""
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "bench_steps.py"), "--data", str(ROOT / "data" / "names.txt"),
+         "--rounds", "1", "--figures", "scalar,original"],
+        capture_output=True, text=True, timeout=300, env={"PYTHONPATH": str(ROOT / "py")})
+    assert output.returncode == 0, output.stderr
+    result = json.loads(output.stdout)
+    assert result["original_matches_scalar"] is True
+    assert set(result["rates"]) == set(result["cpu_rates"]) == {"scalar", "original"}
+    assert all(rate > 0 for rates in result["rates"].values() for rate in rates)
+
+
+def test_unknown_figure_is_named():
+    output = subprocess.run([sys.executable, str(ROOT / "tools" / "bench_steps.py"), "--data", "x", "--figures", "vectr"],
+                            capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "py")})
+    assert output.returncode == 2 and "unknown figure(s) vectr" in output.stderr
+
+
+def engine_results(native_scalar, node_scalar):
+    part = lambda scalar: {"python": "3.x", "rates": {"scalar": [scalar, scalar * 1.1, scalar * 0.9], "original": [4.0]},
+                           "cpu_rates": {"scalar": [scalar], "original": [4.0]}}
+    return {"date": "2026-11-29", "machine": "2 cores", "native": part(native_scalar), "node": part(node_scalar)}
+
+
+def test_report_gives_medians_ranges_and_the_ratios_against_their_targets():
+    results = engine_results(5.0, 6.5)
+    results["load"] = {"native": {"before": 0.3, "during_max": 1.1, "during_median": 1.0, "cores": 2, "busy": False},
+                       "node": {"before": 2.5, "during_max": 3.1, "during_median": 3.0, "cores": 2, "busy": True}}
+    summary, table = report(results)
+    assert summary["figures"]["native"]["scalar"] == {"median": 5.0, "min": 4.5, "max": 5.5, "n": 3,
+                                                     "cpu": {"median": 5.0, "min": 5.0, "max": 5.0, "n": 1}}
+    ratio = summary["ratios"]["scalar in Pyodide / scalar natively"]
+    assert ratio["ratio"] == 1.3 and ratio["target"] == 1.2 and ratio["busy"] is True
+    assert "(target >= 1.2; machine busy: no verdict)" in table
+    native_only = summary["ratios"]["scalar / the original, natively"]
+    assert native_only["ratio"] == 1.25 and native_only["busy"] is False
+    assert "(target >= 1: met)" in table
+    assert "Pyodide under Node 3.x (BUSY: not a headline)" in table
+    assert "native CPython 3.x (BUSY" not in table
+
+
+def test_load_watch_marks_a_part_busy_over_one_per_core(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    watch = LoadWatch()
+    watch.before, watch.during = 0.5, [1.0, 1.9]
+    assert watch.summary() == {"before": 0.5, "during_max": 1.9, "during_median": 1.45, "cores": 2, "busy": False}
+    watch.during.append(2.5)
+    assert watch.summary()["busy"] is True
