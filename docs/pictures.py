@@ -99,8 +99,8 @@ def main():
         page.wait_for_function("() => document.querySelector('#timeline-view').dataset.travel === 'live'")
         devtools = page.context.new_cdp_session(page)
         for width in WIDTHS:
-            # The phone is a touch screen: no hover, a coarse pointer, no keyboard hints.
-            devtools.send("Emulation.setTouchEmulationEnabled", {"enabled": width < 700, "maxTouchPoints": 1})
+            if width < 700:  # the phone is a touch screen: no hover, a coarse pointer, no keyboard hints
+                devtools.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
             page.set_viewport_size({"width": width, "height": 900})
             page.evaluate("() => scrollTo(0, 0)")
             page.wait_for_timeout(400)
