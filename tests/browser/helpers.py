@@ -75,7 +75,7 @@ def open_lab(page, url):
 def show_all_panels(page):
     """A viewport tall enough for every panel: the live-model panels (inspector,
     embedding map, probe) read the model only while they are on screen."""
-    page.set_viewport_size({"width": 1280, "height": 3600})
+    page.set_viewport_size({"width": 1280, "height": 5200})
 
 
 def set_field(page, name, value):
