@@ -1,5 +1,4 @@
 """The hyperparameters of one microgpt run, checked before anything trains."""
-import math
 from dataclasses import asdict, dataclass, fields
 
 ENGINES = ("vector", "scalar")
@@ -115,8 +114,9 @@ def check_int(name, value):
 
 
 def check_number(name, value):
-    """A finite real number in LIMITS[name] = (low, high], i.e. above low; integers are
-    accepted (JSON writes 1.0 as 1)."""
+    """A real number in LIMITS[name] = (low, high], i.e. above low; integers are
+    accepted (JSON writes 1.0 as 1). The comparison alone refuses NaN, infinities
+    and integers too large for a float (math.isfinite(10**400) would raise)."""
     low, high = LIMITS[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not low < value <= high:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low < value <= high:
         raise ConfigError(f"{name} must be a number greater than {low:g} and at most {high:g}, got {value!r}")
