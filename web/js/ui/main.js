@@ -7,6 +7,7 @@ import { PANELS } from "../panels/index.js";
 import { bindActions } from "./actions.js";
 import { createConfigForm } from "./config-form.js";
 import { createDatasetChoice } from "./dataset-choice.js";
+import { createDrawGuard } from "./draw-guard.js";
 import { installDebugHandle } from "./debug.js";
 import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
@@ -65,7 +66,7 @@ function createPanels(container, { schema, sessions, requestRead }) {
 
 // Every view the router feeds: the small views, the panels and, last, the
 // debug handle; the recording plays through the router until a session is shown.
-function createPage(schema, sessions) {
+function createPage(schema, sessions, guard) {
   const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
   const controls = createControls({ statusEl: $("#status"), buttons });
   const alert = createAlert($("#form-error"));
@@ -84,7 +85,7 @@ function createPage(schema, sessions) {
     ...panels,
   ];
   let recording = null;
-  router = createRouter({ sessions, views, onSelect: () => recording?.stop() });
+  router = createRouter({ sessions, views, guard, onSelect: () => recording?.stop() });
   views.push(installDebugHandle({ sessions, router, controls }));
   recording = playRecording(router.replay, { url: new URL("../../data/recording.json", import.meta.url), container: $("#panels") });
   if (typeof ResizeObserver === "function") new ResizeObserver(() => router.resize()).observe($("#panels"));
@@ -96,7 +97,11 @@ async function main() {
   if (await adoptWaitingVersion()) return;
   const sessions = startSessions();
   const schema = await loadSchema();
-  const { router, buttons, alert, temperature } = createPage(schema, sessions);
+  const guard = createDrawGuard();
+  const { router, buttons, alert, temperature } = createPage(schema, sessions, guard);
+  // The session to open: the newest, or the one a resumed run belongs to,
+  // unless the last page died drawing it.
+  const open = (id) => (id === guard.suspect ? alert.say(guard.notice) : router.select(id));
   const form = createConfigForm($("#config-fields"), schema);
   const dataset = createDatasetChoice({
     radios: [...document.querySelectorAll('input[name="dataset"]')], fileInput: $("#dataset-file"),
@@ -108,7 +113,7 @@ async function main() {
   });
   const link = readLink(form, dataset);
   const list = await router.refreshList();
-  if (list.length) await router.select(list[list.length - 1].id);
+  if (list.length) await open(list[list.length - 1].id);
   try {
     await sessions.ready;
   } catch {
@@ -116,7 +121,7 @@ async function main() {
   }
   await checkLink(link, form, sessions);
   const resumed = await sessions.resumeInterrupted();
-  if (resumed.length && !resumed.includes(router.current)) await router.select(resumed[resumed.length - 1]);
+  if (resumed.length && !resumed.includes(router.current)) await open(resumed[resumed.length - 1]);
   await router.refreshList();
 }
 
