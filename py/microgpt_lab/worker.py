@@ -167,6 +167,8 @@ def console(session, code):
                     print(repr(value))
     except Exception as error:  # the learner's code: report it, keep the session
         return {"output": output.getvalue(), "error_in_code": f"{type(error).__name__}: {error}"}
+    except KeyboardInterrupt:  # the console's Stop or time limit (the page's interrupt)
+        return {"output": output.getvalue(), "error_in_code": "stopped (KeyboardInterrupt)", "stopped": True}
     return {"output": output.getvalue()}
 
 

@@ -51,6 +51,7 @@ export function createRouter({ sessions, views, guard, onSelect = () => {} }) {
       if (model.missing) throw new Error(model.missing);
       return model.ask(type, fields);
     },
+    stopConsole: () => sessions.model(id, null).then((model) => model.stopConsole?.()),
   });
 
   // ---- the sessions list, refreshed at most every `delay` ms
