@@ -15,7 +15,9 @@ LIMITS = {  # field: (smallest, largest); an int may equal either, a float must 
     "block_size": (1, 256),
     "learning_rate": (0, 1.0),
     "num_steps": (1, 1_000_000),
-    "temperature": (0, 10.0),
+    # Sampling divides the logits by it (temperature**-1): above 0.001 that
+    # stays finite, where 1e-310 overflowed sampling after the run had trained.
+    "temperature": (0.001, 10.0),
     "seed": (0, 2**53 - 1),  # exact in JavaScript numbers, so it survives the page
 }
 
