@@ -17,6 +17,7 @@ from .config import Config, ConfigError
 from .trace_check import TraceError
 
 FORMAT, VERSION = "microgpt-lab-trace", 1
+MAX_CHARS = 100 * 1024 * 1024  # the page's limit on a trace file (trace-file.js), in bytes
 MAX_DEPTH = 12  # a trace nests 7 deep (steps[i].attention[l][h][q][k]); JSON parsers recurse per level
 NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))  # UTF-8 never uses these bytes inside a character
 INNERMOST = re.compile(rb"\[\]|\{\}")
@@ -43,6 +44,8 @@ def parse(text):
     Pyodide the WebAssembly stack, which leaves the interpreter broken)."""
     if not isinstance(text, str):
         raise TraceError(f"a trace is JSON text, got {type(text).__name__}")
+    if len(text) > MAX_CHARS:
+        raise TraceError(f"the trace has {len(text):,} characters, over the limit of {MAX_CHARS:,}")
     brackets = brackets_outside_strings(text)
     for _ in range(MAX_DEPTH):
         brackets = INNERMOST.sub(b"", brackets)
