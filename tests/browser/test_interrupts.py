@@ -63,3 +63,17 @@ def test_a_worker_that_stops_answering_is_replaced_and_the_pause_holds(lab_page,
     page.get_by_role("button", name="Step").click()
     wait_until(page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.step % 50 === 1)",
                session)
+
+
+def test_a_run_whose_worker_goes_silent_resumes_in_a_new_one(lab_page, site_url):
+    """No Pause at all: a run whose worker sends nothing for RUN_SILENCE_MS
+    (60 s) gets a new worker and resumes from its checkpoint."""
+    page = lab_page
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=400)
+    page.get_by_role("button", name="Run").click()
+    wait_steps(page, 60)
+    start_console(page, "import js\njs.close()")
+    alert_says(page, "sent nothing for 60 s during a run", timeout=150_000)
+    wait_until(page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.status === 'done')",
+               session, timeout=120)

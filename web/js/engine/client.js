@@ -18,9 +18,12 @@
 // RESTART_WINDOW_MS (a crash loop), which ends with a fatal message. A
 // worker that sends nothing within WATCHDOG_MS of an interrupt is lost too
 // (unless the interrupt was a Pause waiting for a console command, which
-// has its own Stop and time limit).
+// has its own Stop and time limit), and so is one that sends nothing for
+// RUN_SILENCE_MS while a run is going (a step never takes that long).
 
-import { CONSOLE, CONTROL, CONTROL_BYTES, MESSAGE, SIGINT, WATCHDOG_MS, lastLine, request } from "./protocol.js";
+import {
+  CONSOLE, CONTROL, CONTROL_BYTES, MESSAGE, RUN, RUN_SILENCE_MS, SIGINT, WATCHDOG_MS, lastLine, request,
+} from "./protocol.js";
 
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
@@ -29,6 +32,7 @@ export class EngineClient {
   #pending = new Map(); // request id -> {resolve, reject, onEvent}
   #losses = []; // when workers were lost, within the last RESTART_WINDOW_MS
   #nextId = 1;
+  #runWatch = 0; // the interval of #watchRun
   #control = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(CONTROL_BYTES)) : null;
   #current; // {worker, ready, settle, booted, heard: messages received}
 
@@ -52,6 +56,7 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, onEvent, type });
       worker.postMessage(request(id, type, fields));
+      if (type === RUN) this.#watchRun();
     });
   }
 
@@ -94,6 +99,26 @@ export class EngineClient {
     this.#current = this.#start();
     lost.settle.resolve(this.#current.ready);
     this.onMessage({ type: "restart", message: `${error.message}; restarting it.` });
+  }
+
+  // While a run is pending, the worker must say something (a step event, a
+  // reply) every RUN_SILENCE_MS.
+  #watchRun() {
+    if (this.#runWatch) return;
+    let watched = this.#current;
+    let heard = watched.heard;
+    this.#runWatch = setInterval(() => {
+      if (![...this.#pending.values()].some((entry) => entry.type === RUN)) {
+        clearInterval(this.#runWatch);
+        this.#runWatch = 0;
+        return;
+      }
+      if (this.#current === watched && watched.heard === heard) {
+        this.lose(`it sent nothing for ${RUN_SILENCE_MS / 1000} s during a run`);
+      }
+      watched = this.#current; // the new worker, after a loss
+      ({ heard } = watched);
+    }, RUN_SILENCE_MS);
   }
 
   #start() {

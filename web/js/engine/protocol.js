@@ -168,6 +168,9 @@ export const PAUSE_GRACE_MS = 1000;
 // A worker that sends nothing for this long after an interrupt is stuck
 // (a loop SIGINT cannot reach, a closed worker): it is replaced.
 export const WATCHDOG_MS = 5000;
+// A run whose worker sends nothing (no step event, no reply) for this long
+// has a worker that stopped (closed, or stuck where SIGINT cannot reach).
+export const RUN_SILENCE_MS = 60_000;
 
 export const CHECKPOINT_EVERY = 50;
 export const FULL_EVERY_MS = 100;
