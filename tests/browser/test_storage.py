@@ -3,7 +3,7 @@ lab says so and trains on in memory with the engine's numbers; what IndexedDB
 kept is whole. The only stubs in the browser tests are these, of IndexedDB,
 injected with page.add_init_script before the page's own scripts run."""
 
-from helpers import check_losses, new_session, open_lab, run_to_end, session_done, stored, wait_steps
+from helpers import check_losses, new_session, open_lab, run_to_end, session_done, stored, wait_steps, wait_until
 
 QUOTA_STUB = """
 (() => {
@@ -106,3 +106,12 @@ def test_site_data_cleared_mid_run_keeps_the_session_in_memory(lab_page, site_ur
     assert [s["id"] for s in page.evaluate("() => window.lab.listSessions()")] == [session]
     trace = page.evaluate("(id) => window.lab.trace(id)", session)
     assert [event["step"] for event in trace["steps"]] == list(range(1, num_steps + 1))
+    # Written back on request, whole, and there after a reload.
+    page.get_by_role("button", name="Save these sessions to storage again").click()
+    page.get_by_role("alert").filter(has_text="Saved to storage again").wait_for()
+    saved = stored(page)
+    assert [record["id"] for record in saved["sessions"]] == [session]
+    assert [key[1] for key in saved["steps"]] == list(range(1, num_steps + 1))
+    open_lab(page, site_url)
+    wait_until(page, "async (id) => (await window.lab.listSessions()).some((s) => s.id === id && s.status === 'done')",
+               session)

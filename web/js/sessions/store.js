@@ -18,10 +18,10 @@ export function openStore(name = DB_NAME, { onProblem = () => {} } = {}) {
     blocked: () => onProblem("Storage waits: another tab of the lab has the database open at an older version. "
       + "Close or reload that tab; until then this tab cannot open its sessions."),
     blocking: () => facade.leave("another tab opened a newer version of the lab's database, or deleted it, "
-      + "so this tab closed its connection to let it. Reload this tab to use the stored sessions again"),
-    terminated: () => facade.leave("the browser closed the database (site data cleared?)"),
+      + "so this tab closed its connection to let it. Reload this tab to use the stored sessions again", false),
+    terminated: () => facade.leave("the browser closed the database (site data cleared?)", true),
   };
-  facade = withFallback(openIndexedDB(name, events), onProblem);
+  facade = withFallback(() => openIndexedDB(name, events), onProblem);
   return facade;
 }
 
@@ -45,12 +45,12 @@ const READS = {
 // the failed write there. So a run whose database was cleared keeps its
 // session, its steps and its export. If IndexedDB cannot be opened at all,
 // everything goes to memory.
-function withFallback(opening, onProblem) {
+function withFallback(open, onProblem) {
   let primary = null;
   let active = null;
-  const mirror = new MemoryStore();
-  const facade = { problem: null, persistent: false };
-  let switching = opening.then((db) => {
+  let mirror = new MemoryStore();
+  const facade = { problem: null, persistent: false, canWriteBack: false };
+  let switching = open().then((db) => {
     primary = active = db;
     facade.persistent = true;
   }, (error) => {
@@ -60,7 +60,7 @@ function withFallback(opening, onProblem) {
     onProblem(facade.problem);
   });
   let failed = null;
-  const toMemory = (problem) => {
+  const toMemory = (problem, canWriteBack) => {
     failed ??= (async () => {
       const dumped = await primary.dump().catch(() => null);
       try {
@@ -72,6 +72,7 @@ function withFallback(opening, onProblem) {
       memory.absorb(mirror.rows());
       active = memory;
       facade.persistent = false;
+      facade.canWriteBack = canWriteBack;
       facade.problem = problem;
       onProblem(problem);
     })();
@@ -83,11 +84,22 @@ function withFallback(opening, onProblem) {
       "what was saved before is kept, later steps are lost when this tab closes."
     : `Storage failed (${describe(error)}). Training goes on in memory with every session this tab has open, ` +
       "its steps included (Export trace still works); they are lost when this tab closes.");
-  facade.leave = async (why) => {
+  // Write what memory holds to a newly opened IndexedDB and go on there
+  // (after the database was cleared or deleted; a newer version elsewhere
+  // refuses it: then only a reload helps).
+  facade.writeBack = async () => {
+    await switching;
+    const memory = active;
+    const db = await open();
+    await db.absorb(memory.rows());
+    Object.assign(facade, { persistent: true, canWriteBack: false, problem: null });
+    [primary, active, mirror, failed] = [db, db, memory, null];
+  };
+  facade.leave = async (why, canWriteBack) => {
     await switching;
     if (active === primary) {
       await toMemory(`Storage closed: ${why}. Training goes on in memory with every session this tab has open, ` +
-        "its steps included (Export trace still works); they are lost when this tab closes.");
+        "its steps included (Export trace still works); they are lost when this tab closes.", canWriteBack);
     }
   };
   for (const method of METHODS) {
@@ -101,7 +113,7 @@ function withFallback(opening, onProblem) {
       } catch (error) {
         if (store !== primary || !(error instanceof DOMException)) throw error;
         if (!WRITES.includes(method) && error.name !== "InvalidStateError") throw error;
-        await toMemory(explain(error));
+        await toMemory(explain(error), error.name !== "QuotaExceededError");
         return active[method](...args);
       }
     };

@@ -12,6 +12,7 @@ import { installDebugHandle } from "./debug.js";
 import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
 import { createRouter } from "./router.js";
+import { createStorageNotice } from "./storage-notice.js";
 import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
 import { createAlert } from "./views/alert.js";
 import { createControls } from "./views/controls.js";
@@ -27,13 +28,8 @@ const $ = (selector) => document.querySelector(selector);
 // Storage trouble (no IndexedDB, quota) never stops the lab: the store
 // carries on in memory and the notice says what is not being saved.
 function startSessions() {
-  const notice = $("#storage-notice");
-  const store = openStore(undefined, {
-    onProblem: (message) => {
-      notice.textContent = message;
-      notice.hidden = false;
-    },
-  });
+  const notice = createStorageNotice($("#storage-notice"));
+  const store = openStore(undefined, { onProblem: (message) => notice.say(message, store) });
   const sessions = createSessions({ workerUrl: new URL("../engine/worker.js", import.meta.url), store });
   // The service worker precaches the whole site (20 MB): registered once
   // Python is up, so that its downloads do not compete with the boot.
