@@ -77,3 +77,22 @@ def test_a_run_whose_worker_goes_silent_resumes_in_a_new_one(lab_page, site_url)
     alert_says(page, "sent nothing for 60 s during a run", timeout=150_000)
     wait_until(page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.status === 'done')",
                session, timeout=120)
+
+
+def test_an_endless_console_command_without_isolation_ends_with_its_time_limit(lab_page, site_url):
+    """First visit (no service worker yet, no SIGINT): `while True: pass`
+    cannot be interrupted, so its 30 s limit ends with the watchdog replacing
+    the worker; the session comes back and steps on."""
+    page = lab_page
+    show_all_panels(page)
+    open_lab(page, site_url)
+    assert not page.evaluate("() => window.lab.state.isolated")
+    session = new_session(page, num_steps=50)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    entry = start_console(page, "while True: pass")
+    alert_says(page, "sent nothing for 5 s after an interrupt", timeout=90_000)
+    page.wait_for_function("(el) => el.dataset.status === 'error'", arg=entry.element_handle())
+    page.get_by_role("button", name="Step").click()
+    wait_until(page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.step === 2)",
+               session)
