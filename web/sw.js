@@ -4,7 +4,12 @@
 //     same-origin requests cache-first;
 //  2. cross-origin isolation: re-wrap every same-origin response with
 //     COOP/COEP headers, so a page it controls is crossOriginIsolated and the
-//     engine worker can use a SharedArrayBuffer interrupt.
+//     engine worker can use a SharedArrayBuffer interrupt;
+//  3. lock-down by header, which a <meta> policy cannot do: the engine
+//     worker's script gets a Content-Security-Policy of its own (no eval or
+//     Function, no connections outside the site: code typed in the console
+//     reaches JavaScript through Pyodide's `js`), and every page
+//     `frame-ancestors 'self'` (no other site may frame the lab).
 //
 // Updates never interrupt a running page: a new version installs and waits
 // (no skipWaiting on install) while any page of the old version is open. The
@@ -65,7 +70,12 @@ self.addEventListener("message", (event) => {
   })());
 });
 
-function isolate(response) {
+// Pyodide compiles WebAssembly ('wasm-unsafe-eval') and nothing else.
+const WORKER_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+  + "object-src 'none'; base-uri 'none'";
+const PAGE_POLICY = "frame-ancestors 'self'";
+
+function isolate(response, destination) {
   if (!response || response.type === "opaque" || response.type === "opaqueredirect" || response.status === 0) {
     return response;
   }
@@ -73,6 +83,8 @@ function isolate(response) {
   headers.set("Cross-Origin-Opener-Policy", "same-origin");
   headers.set("Cross-Origin-Embedder-Policy", "require-corp");
   headers.set("Cross-Origin-Resource-Policy", "same-origin");
+  if (destination === "worker") headers.set("Content-Security-Policy", WORKER_POLICY);
+  if (destination === "document") headers.set("Content-Security-Policy", PAGE_POLICY);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
@@ -83,9 +95,9 @@ async function respond(request) {
     let key = request;
     if (request.mode === "navigate" && url.pathname.endsWith("/")) key = new URL("index.html", url).href;
     const cached = await cache.match(key, { ignoreSearch: request.mode === "navigate" });
-    if (cached) return isolate(cached);
+    if (cached) return isolate(cached, request.destination);
   }
-  return isolate(await fetch(request));
+  return isolate(await fetch(request), request.destination);
 }
 
 self.addEventListener("fetch", (event) => {

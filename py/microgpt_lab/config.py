@@ -1,5 +1,4 @@
 """The hyperparameters of one microgpt run, checked before anything trains."""
-import math
 from dataclasses import asdict, dataclass, fields
 
 ENGINES = ("vector", "scalar")
@@ -17,7 +16,9 @@ LIMITS = {
     "block_size": (1, 256),
     "learning_rate": (0, 1.0),
     "num_steps": (1, 1_000_000),
-    "temperature": (0, 10.0),
+    # Sampling divides the logits by it (temperature**-1): above 0.001 that
+    # stays finite, where 1e-310 overflowed sampling after the run had trained.
+    "temperature": (0.001, 10.0),
     "seed": (0, 2**53 - 1),  # exact in JavaScript numbers, so it survives the page
     "held_out": (0, 0.5),
 }
@@ -122,11 +123,12 @@ def check_int(name, value):
 
 
 def check_number(name, value):
-    """A finite real number in LIMITS[name] = (low, high], i.e. above low, or [low, high] for a
-    field of MIN_INCLUDED; integers are accepted (JSON writes 1.0 as 1)."""
+    """A real number in LIMITS[name] = (low, high], i.e. above low, or [low, high] for a field of
+    MIN_INCLUDED; integers are accepted (JSON writes 1.0 as 1). The comparisons alone refuse NaN,
+    infinities and integers too large for a float (math.isfinite(10**400) would raise)."""
     low, high = LIMITS[name]
     included = name in MIN_INCLUDED
-    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
             or not (low <= value if included else low < value) or not value <= high):
         smallest = f"at least {low:g}" if included else f"greater than {low:g}"
         raise ConfigError(f"{name} must be a number {smallest} and at most {high:g}, got {value!r}")

@@ -11,9 +11,12 @@ class DataError(ValueError):
 def split_docs(text):
     """One document per line, stripped, empty lines dropped (as the original reads input.txt).
 
-    Mixed line endings are normalised first, as Python's text-mode open() does.
+    Mixed line endings are normalised first, as Python's text-mode open() does,
+    and a leading byte-order mark is dropped, as the browser's decoder does
+    (it is how a file was encoded, not a character of its first document).
+    The page's preview follows this rule exactly (web/js/sessions/datasets.js).
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return [line.strip() for line in lines if line.strip()]
 
 

@@ -174,6 +174,8 @@ def console(session, code):
                     print(repr(value))
     except Exception as error:  # the learner's code: report it, keep the session
         return {"output": output.getvalue(), "error_in_code": f"{type(error).__name__}: {error}"}
+    except KeyboardInterrupt:  # the console's Stop or time limit (the page's interrupt)
+        return {"output": output.getvalue(), "error_in_code": "stopped (KeyboardInterrupt)", "stopped": True}
     return {"output": output.getvalue()}
 
 
@@ -183,16 +185,9 @@ def check_config(config):
     return {"config": Config.from_dict(config).to_dict()}
 
 
-def reject_constant(name):
-    raise trace.TraceError(f"numbers must be finite; the file has {name}")
-
-
 @request
 def check_trace(text):
     """Validate an imported trace; returns its config and size."""
-    try:
-        data = json.loads(text, parse_constant=reject_constant)
-    except json.JSONDecodeError as error:
-        raise trace.TraceError(f"not JSON ({error}); is the file cut short?") from None
+    data = trace.parse(text)
     config = trace.check(data)
     return {"config": config.to_dict(), "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}

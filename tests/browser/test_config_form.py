@@ -14,7 +14,8 @@ BAD_CONFIGS = [  # (field values, what the message says); the engine words the r
     ({"n_embd": "15"}, "n_embd (15) must be divisible by n_head (4)"),
     ({"n_embd": "256", "n_layer": "12"}, "the limit is 500,000"),
     ({"learning_rate": "0"}, "learning_rate must be a number greater than 0 and at most 1"),
-    ({"temperature": "-0.5"}, "temperature must be a number greater than 0 and at most 10"),
+    ({"temperature": "-0.5"}, "temperature must be a number greater than 0.001 and at most 10"),
+    ({"temperature": "1e-310"}, "temperature must be a number greater than 0.001 and at most 10, got 1e-310"),
 ]
 
 

@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import quote
 
-from helpers import native_trace, new_session, open_lab, run_to_end
+from helpers import native_trace, new_session, open_lab, run_console, run_to_end, wait_ready
 
 CRAFTED = '<img src=x onerror="window.__pwned = 1">'
 
@@ -102,3 +102,29 @@ def test_no_csp_violations_during_a_run_and_injected_scripts_are_blocked(lab_pag
     }""")
     directives = {v["directive"] for v in page.evaluate("() => window.__violations")}
     assert {"script-src-elem", "script-src-attr"} <= directives, directives
+
+
+def test_the_engine_worker_is_locked_down_once_the_service_worker_serves(lab_page, page_log, site_url):
+    """Served through the service worker, the engine worker's own policy
+    refuses eval, Function and connections outside the site to console
+    code (Pyodide still runs: training works), and pages say
+    frame-ancestors 'self'."""
+    page = lab_page
+    open_lab(page, site_url)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+    response = page.goto(site_url)
+    assert response.headers.get("content-security-policy") == "frame-ancestors 'self'"
+    wait_ready(page)
+    session = new_session(page, num_steps=30)
+    for code in ("import js\njs.eval('1 + 1')", "js.Function('return 1')"):
+        status, _, error = run_console(page, code)
+        assert status == "error" and "EvalError" in error, error
+    run_console(page, "from pyodide.ffi import create_proxy\nrefused = []\n"
+                      "js.addEventListener('securitypolicyviolation', create_proxy(lambda e: refused.append(e.violatedDirective)))")
+    status, _, error = run_console(page, "request = js.XMLHttpRequest.new()\n"
+                                         "request.open('GET', 'http://example.invalid/', False)\nrequest.send()")
+    assert status == "error", error
+    assert run_console(page, "refused") == ("ok", "['connect-src']", "")
+    # Playwright reports the request the policy refused before it left: not a leak.
+    page_log.requests = [url for url in page_log.requests if url != "http://example.invalid/"]
+    run_to_end(page, session)

@@ -74,6 +74,11 @@ def test_second_tab_watches_the_first_tabs_run(lab_page, site_url):
     # The owner runs; the watcher's progress bar follows the shared events.
     first.get_by_role("button", name="Run").click()
     wait_steps(second, 30)
+    # The watcher's sessions table follows the run too (it said "0 / 400" while the bar moved on).
+    second.wait_for_function("""(id) => {
+        const cell = document.querySelector(`#sessions tr[data-session="${id}"] td:nth-child(2)`);
+        return cell && parseInt(cell.textContent, 10) >= 30;
+    }""", arg=session)
     wait_status(second, "running")
     first.get_by_role("button", name="Pause").click()
     wait_status(first, "paused")

@@ -38,9 +38,10 @@ def test_malformed_share_links_are_named_and_never_start(lab_page, site_url):
     page.wait_for_function("() => document.querySelector('#url-notice').textContent.includes('temperature')")
     text = notice.text_content()
     for problem in ['unknown parameter "bogus" ignored', "n_embd is given 2 times; the first is used",
-                    'n_embd="abc": must be a number; kept 16', 'seed="": must be a number; kept 42',
+                    'n_embd="abc": must be a number (plain decimal digits); kept 16',
+                    'seed="": must be a number (plain decimal digits); kept 42',
                     'dataset="evil": must be one of default, makemore',
-                    "temperature must be a number greater than 0 and at most 10, got -1"]:
+                    "temperature must be a number greater than 0.001 and at most 10, got -1"]:
         assert problem in text, text
     assert page.input_value("#cfg-n_head") == "2"  # the good parameter is used
     assert page.get_by_label("Names (bundled").is_checked()
@@ -51,3 +52,17 @@ def test_malformed_share_links_are_named_and_never_start(lab_page, site_url):
     new_session_refused(page, "n_embd (15) must be divisible by n_head (2)")
     assert page.evaluate("() => window.lab.listSessions()") == []
     assert stored(page)["sessions"] == []
+
+
+def test_share_links_take_only_plain_decimal_numbers(lab_page, site_url):
+    """Number() takes hexadecimal, binary and padded text, and rounds a
+    fraction into a whole number: a link is read as plain digits only."""
+    page = lab_page
+    open_lab(page, f"{site_url}?n_embd=0x10&n_layer=0b10&block_size=%201e1&seed=4503599627370497.5&learning_rate=.02")
+    text = page.locator("#url-notice").text_content()
+    for problem in ['n_embd="0x10": must be a number (plain decimal digits); kept 16',
+                    'n_layer="0b10": must be a number (plain decimal digits); kept 1',
+                    'block_size=" 1e1": must be a number (plain decimal digits); kept 16',
+                    'seed="4503599627370497.5": must be a whole number (plain digits, below 2^53); kept 42']:
+        assert problem in text, text
+    assert page.input_value("#cfg-learning_rate") == "0.02"

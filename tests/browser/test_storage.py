@@ -3,7 +3,7 @@ lab says so and trains on in memory with the engine's numbers; what IndexedDB
 kept is whole. The only stubs in the browser tests are these, of IndexedDB,
 injected with page.add_init_script before the page's own scripts run."""
 
-from helpers import check_losses, new_session, open_lab, run_to_end, session_done, stored
+from helpers import check_losses, new_session, open_lab, run_to_end, session_done, stored, wait_steps, wait_until
 
 QUOTA_STUB = """
 (() => {
@@ -60,3 +60,58 @@ def test_indexeddb_unavailable_trains_in_memory(lab_page, site_url, dist_dir):
     run_to_end(page, session)
     check_losses(page, session, dist_dir, num_steps)
     assert page.locator("#form-error").text_content() == ""
+
+
+DELETE_DATABASE = """() => new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase('microgpt-lab');
+    request.onsuccess = () => resolve('deleted');
+    request.onerror = () => resolve('failed');
+})"""
+
+
+def test_database_deleted_mid_run_keeps_the_session_in_memory(lab_page, site_url, dist_dir):
+    """Another tab (here: this page's own script) deletes the database: this
+    tab closes its connection so the deletion goes through (it waited
+    forever), says so, and the run goes on in memory with every step."""
+    page = lab_page
+    num_steps = 300
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=num_steps)
+    page.get_by_role("button", name="Run").click()
+    wait_steps(page, 60)
+    assert page.evaluate(DELETE_DATABASE) == "deleted"
+    notice = page.get_by_role("alert").filter(has_text="closed its connection")
+    notice.wait_for()
+    assert "in memory" in notice.text_content() and "Reload" in notice.text_content()
+    session_done(page, session)
+    check_losses(page, session, dist_dir, num_steps)
+    trace = page.evaluate("(id) => window.lab.trace(id)", session)
+    assert [event["step"] for event in trace["steps"]] == list(range(1, num_steps + 1))
+
+
+def test_site_data_cleared_mid_run_keeps_the_session_in_memory(lab_page, site_url, dist_dir):
+    """Clear site data mid-run (as the browser's settings do): the session
+    stays listed, its run ends with every step, and it still exports."""
+    page = lab_page
+    num_steps = 300
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=num_steps)
+    page.get_by_role("button", name="Run").click()
+    wait_steps(page, 60)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Storage.clearDataForOrigin", {"origin": site_url.rstrip("/"), "storageTypes": "indexeddb"})
+    page.get_by_role("alert").filter(has_text="in memory").wait_for()
+    session_done(page, session)
+    check_losses(page, session, dist_dir, num_steps)
+    assert [s["id"] for s in page.evaluate("() => window.lab.listSessions()")] == [session]
+    trace = page.evaluate("(id) => window.lab.trace(id)", session)
+    assert [event["step"] for event in trace["steps"]] == list(range(1, num_steps + 1))
+    # Written back on request, whole, and there after a reload.
+    page.get_by_role("button", name="Save these sessions to storage again").click()
+    page.get_by_role("alert").filter(has_text="Saved to storage again").wait_for()
+    saved = stored(page)
+    assert [record["id"] for record in saved["sessions"]] == [session]
+    assert [key[1] for key in saved["steps"]] == list(range(1, num_steps + 1))
+    open_lab(page, site_url)
+    wait_until(page, "async (id) => (await window.lab.listSessions()).some((s) => s.id === id && s.status === 'done')",
+               session)

@@ -80,10 +80,10 @@ def bad_traces():
         ("other.json", edit(lambda t: t.update(format="something-else")), "not a microgpt-lab-trace"),
         ("v2.json", edit(lambda t: t.update(version=2)), "trace version 2 is not supported"),
         ("cut.json", good[: len(good) // 2].encode(), "cut short"),
-        ("order.json", edit(lambda t: t["steps"].reverse()), "steps[1]: step must be an integer greater than 12"),
+        ("order.json", edit(lambda t: t["steps"].reverse()), "steps[1].step must be an integer from 13 to 50"),
         ("nan.json", good.replace('"loss": ', '"loss": NaN, "was": ', 1).encode(), "the file has NaN"),
         ("inf.json", edit(lambda t: t["steps"][3].update(loss=1e999)), "the file has Infinity"),
-        ("tokens.json", edit(lambda t: t["steps"][0].update(tokens=[0, 999])), "tokens must be token ids"),
+        ("tokens.json", edit(lambda t: t["steps"][0].update(tokens=[0, 999])), "steps[0].tokens[1] must be an integer from 0 to 8"),
     ]
 
 

@@ -28,6 +28,9 @@ from microgpt_lab.config import CHOICES, FIELDS, LIMITS, MAX_PARAMS
         ({"learning_rate": float("inf")}, "learning_rate"),
         ({"temperature": 0}, "temperature"),
         ({"temperature": float("nan")}, "temperature"),
+        ({"temperature": 1e-310}, "temperature must be a number greater than 0.001"),  # sampling overflowed
+        ({"temperature": 10**400}, "temperature must be a number"),  # OverflowError naming no field
+        ({"learning_rate": 10**400}, "learning_rate must be a number"),
         ({"seed": -1}, "seed"),
         ({"engine": "torch"}, "engine"),
     ],
@@ -66,3 +69,9 @@ def test_from_dict_round_trips_and_refuses_a_non_object():
 def test_the_default_model_has_microgpts_size():
     config = Config()
     assert config.head_dim == 4 and config.num_params(27) == 4192
+
+
+def test_sampling_at_the_lowest_temperature_cannot_overflow(docs):
+    session = Session(Config(temperature=0.0011, n_embd=8, n_head=2), docs)
+    session.step("loss")
+    assert all(isinstance(name, str) for name in session.sample(5))

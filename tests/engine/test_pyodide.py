@@ -99,3 +99,25 @@ def test_scalar_and_vector_agree_in_pyodide(runs):
             assert close(by_scalar[key], by_vector[key]), key
         assert [[name for name, _ in ops] for ops in by_scalar["ops"]] == [[name for name, _ in ops] for ops in by_vector["ops"]]
         assert by_scalar["samples"] == by_vector["samples"]
+
+
+DEEP = """
+import json
+from microgpt_lab import worker
+answers = [json.loads(worker.call("check_trace", json.dumps({"text": text})))
+           for text in ("[" * 200_000, "{\\"a\\":" * 100_000 + "1" + "}" * 100_000)]
+answers.append(json.loads(worker.call("check_config", json.dumps({"config": {}}))))  # still alive after
+print(json.dumps(answers))
+"""
+
+
+def test_deep_nesting_is_a_clear_error_in_pyodide(tmp_path, root):
+    """200,000 '[' overflowed the WebAssembly stack and broke the interpreter for good."""
+    script = tmp_path / "deep.py"
+    script.write_text(DEEP)
+    result = subprocess.run(["node", str(root / "tests" / "engine" / "pyodide.mjs"), str(script)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    first, second, after = json.loads(result.stdout)
+    assert "nest more than 12 deep" in first["error"] and "nest more than 12 deep" in second["error"]
+    assert after["config"]["n_embd"] == 16

@@ -5,7 +5,7 @@
 //   await engine.ready;                          // the current worker booted
 //   await engine.call("step", { session, level });  // protocol.js, section 1
 //   engine.call("run", fields, (message) => ...);   // with its streamed events
-//   engine.interrupt();                          // SIGINT into the Python call
+//   engine.interrupt(slot);                      // SIGINT into the run's step (or CONTROL.CONSOLE)
 //   engine.lose("it was terminated");            // fault injection (tests)
 //
 // onMessage receives the worker's boot, ready and fatal messages and
@@ -15,9 +15,15 @@
 // onLost() runs (whoever kept state in it forgets it), and callers restore
 // what they need. A worker that cannot boot is not replaced: it would only
 // fail again; neither is one lost more than MAX_RESTARTS times within
-// RESTART_WINDOW_MS (a crash loop), which ends with a fatal message.
+// RESTART_WINDOW_MS (a crash loop), which ends with a fatal message. A
+// worker that sends nothing within WATCHDOG_MS of an interrupt is lost too
+// (unless the interrupt was a Pause waiting for a console command, which
+// has its own Stop and time limit), and so is one that sends nothing for
+// RUN_SILENCE_MS while a run is going (a step never takes that long).
 
-import { CONTROL, CONTROL_BYTES, MESSAGE, SIGINT, lastLine, request } from "./protocol.js";
+import {
+  CONSOLE, CONTROL, CONTROL_BYTES, MESSAGE, RUN, RUN_SILENCE_MS, SIGINT, WATCHDOG_MS, lastLine, request,
+} from "./protocol.js";
 
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
@@ -26,8 +32,9 @@ export class EngineClient {
   #pending = new Map(); // request id -> {resolve, reject, onEvent}
   #losses = []; // when workers were lost, within the last RESTART_WINDOW_MS
   #nextId = 1;
+  #runWatch = 0; // the interval of #watchRun
   #control = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(CONTROL_BYTES)) : null;
-  #current; // {worker, ready, settle, booted}
+  #current; // {worker, ready, settle, booted, heard: messages received}
 
   constructor(workerUrl, { onMessage, onLost }) {
     Object.assign(this, { workerUrl, onMessage, onLost });
@@ -47,14 +54,25 @@ export class EngineClient {
     if (!worker) return ready; // gave up: the fatal error
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, onEvent });
+      this.#pending.set(id, { resolve, reject, onEvent, type });
       worker.postMessage(request(id, type, fields));
+      if (type === RUN) this.#watchRun();
     });
   }
 
-  // Abort the Python call in progress (only when cross-origin isolated).
-  interrupt() {
-    if (this.#control) Atomics.store(this.#control, CONTROL.INTERRUPT, SIGINT);
+  // Abort the Python call in progress listening to `slot` (a SIGINT needs
+  // cross-origin isolation; the watchdog does not).
+  interrupt(slot = CONTROL.INTERRUPT) {
+    if (this.#control) Atomics.store(this.#control, slot, SIGINT);
+    const consoleRuns = [...this.#pending.values()].some((entry) => entry.type === CONSOLE);
+    if (slot === CONTROL.INTERRUPT && consoleRuns) return;
+    const watched = this.#current;
+    const heard = watched.heard;
+    setTimeout(() => {
+      if (this.#current === watched && watched.heard === heard && this.#pending.size) {
+        this.lose(`it sent nothing for ${WATCHDOG_MS / 1000} s after an interrupt`);
+      }
+    }, WATCHDOG_MS);
   }
 
   // The worker is gone: fail what it was doing, let its users forget what
@@ -83,9 +101,29 @@ export class EngineClient {
     this.onMessage({ type: "restart", message: `${error.message}; restarting it.` });
   }
 
+  // While a run is pending, the worker must say something (a step event, a
+  // reply) every RUN_SILENCE_MS.
+  #watchRun() {
+    if (this.#runWatch) return;
+    let watched = this.#current;
+    let heard = watched.heard;
+    this.#runWatch = setInterval(() => {
+      if (![...this.#pending.values()].some((entry) => entry.type === RUN)) {
+        clearInterval(this.#runWatch);
+        this.#runWatch = 0;
+        return;
+      }
+      if (this.#current === watched && watched.heard === heard) {
+        this.lose(`it sent nothing for ${RUN_SILENCE_MS / 1000} s during a run`);
+      }
+      watched = this.#current; // the new worker, after a loss
+      ({ heard } = watched);
+    }, RUN_SILENCE_MS);
+  }
+
   #start() {
     const worker = new Worker(this.workerUrl, { type: "module" });
-    const started = { worker, booted: false };
+    const started = { worker, booted: false, heard: 0 };
     started.ready = new Promise((resolve, reject) => {
       started.settle = { resolve, reject };
     });
@@ -110,6 +148,7 @@ export class EngineClient {
   }
 
   #receive(started, data) {
+    started.heard++;
     switch (data.type) {
       case MESSAGE.REPLY: {
         const entry = this.#pending.get(data.id);

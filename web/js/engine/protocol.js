@@ -80,8 +80,11 @@
 //        writing SIGINT (2) there raises KeyboardInterrupt inside the running
 //        Python call. The page does so when a pause has not taken effect
 //        within PAUSE_GRACE_MS (a step longer than that); the interrupted run
-//        replies with `dropped` (see 2.). The worker clears the slot whenever
-//        no run is going. Not a request: no reply.
+//        replies with `dropped` (see 2.); a SIGINT found between two steps
+//        pauses the run there instead. The worker clears the slot whenever
+//        no run is going. Slot CONTROL.CONSOLE is the interrupt buffer while
+//        a console command runs (its Stop button and time limit), so a Pause
+//        never stops a console command nor a Stop a run. Not a request: no reply.
 //
 // ---------------------------------------------------------------------------
 // 5. Tab <-> tab: BroadcastChannel(CHANNEL_NAME)
@@ -114,6 +117,7 @@ export const SW_ACTIVATE_IF_ALONE = "activate-if-alone";
 // The worker's own loop; every other request type is a Python function name.
 export const RUN = "run";
 export const PAUSE = "pause";
+export const CONSOLE = "console";
 // Requests that change a session, refused while it runs (probes are not).
 export const REFUSED_WHILE_RUNNING = Object.freeze([RUN, "open", "restore", "step", "reset", "close"]);
 
@@ -159,10 +163,16 @@ export const LEVEL = Object.freeze({ LOSS: "loss", FULL: "full" });
 export const CHANNEL_NAME = "microgpt-lab";
 export const lockName = (session) => `microgpt-lab-session:${session}`;
 
-export const CONTROL = Object.freeze({ INTERRUPT: 0 });
-export const CONTROL_BYTES = 4;
+export const CONTROL = Object.freeze({ INTERRUPT: 0, CONSOLE: 1 });
+export const CONTROL_BYTES = 8;
 export const SIGINT = 2;
 export const PAUSE_GRACE_MS = 1000;
+// A worker that sends nothing for this long after an interrupt is stuck
+// (a loop SIGINT cannot reach, a closed worker): it is replaced.
+export const WATCHDOG_MS = 5000;
+// A run whose worker sends nothing (no step event, no reply) for this long
+// has a worker that stopped (closed, or stuck where SIGINT cannot reach).
+export const RUN_SILENCE_MS = 60_000;
 
 export const CHECKPOINT_EVERY = 50;
 export const FULL_EVERY_MS = 100;

@@ -4,7 +4,7 @@
 // answers JSON strings; they are parsed once.
 
 import {
-  BOOT_STAGES, CONTROL, LEVEL, MESSAGE, PAUSE, REFUSED_WHILE_RUNNING, RUN, RUN_REASON,
+  BOOT_STAGES, CONSOLE, CONTROL, LEVEL, MESSAGE, PAUSE, REFUSED_WHILE_RUNNING, RUN, RUN_REASON,
   lastLine, reply, replyError,
 } from "./protocol.js";
 
@@ -102,8 +102,12 @@ class Adapter {
 
   setControl(buffer) {
     this.#control = new Int32Array(buffer);
-    // pyodide reads index 0 of the array it is given: CONTROL.INTERRUPT.
-    this.booted.pyodide.setInterruptBuffer(new Int32Array(buffer, CONTROL.INTERRUPT * 4, 1));
+    this.#listenTo(CONTROL.INTERRUPT);
+  }
+
+  // pyodide reads index 0 of the array it is given: the slot `slot`.
+  #listenTo(slot) {
+    if (this.#control) this.booted.pyodide.setInterruptBuffer(new Int32Array(this.#control.buffer, slot * 4, 1));
   }
 
   async handle(message) {
@@ -124,8 +128,21 @@ class Adapter {
     }
     if (type === RUN) return this.#run(id, fields);
     if (type === PAUSE) return this.#pause(fields);
+    if (type === CONSOLE) return this.#console(fields);
     this.#clearInterrupt();
     return this.#call(type, fields);
+  }
+
+  // A console command listens to its own slot: the console's Stop, not a
+  // Pause meant for a run (which waits for the next step boundary).
+  #console(fields) {
+    if (this.#control) Atomics.store(this.#control, CONTROL.CONSOLE, 0);
+    this.#listenTo(CONTROL.CONSOLE);
+    try {
+      return this.#call(CONSOLE, fields);
+    } finally {
+      this.#listenTo(CONTROL.INTERRUPT);
+    }
   }
 
   // One Python request: microgpt_lab.worker.call(type, fields as JSON)
@@ -170,6 +187,7 @@ class Adapter {
     let step = null;
     try {
       for (let i = 0; i < steps && !state.pause; i++) {
+        if (this.#pauseRequested()) break;
         const now = performance.now();
         const full = now - lastFull >= full_every_ms;
         if (full) lastFull = now;
@@ -190,6 +208,15 @@ class Adapter {
     const checkpoint = this.#call("checkpoint", { session });
     const reason = state.pause ? RUN_REASON.PAUSED : RUN_REASON.DONE;
     return { session, step: checkpoint.step ?? step, reason, checkpoint };
+  }
+
+  // A SIGINT written while the worker did something else (a console
+  // command) is a Pause that came late: the run stops here, between steps.
+  #pauseRequested() {
+    if (!this.#control || Atomics.load(this.#control, CONTROL.INTERRUPT) === 0) return false;
+    Atomics.store(this.#control, CONTROL.INTERRUPT, 0);
+    for (const state of this.#runs.values()) state.pause = true;
+    return true;
   }
 
   #pause({ session }) {

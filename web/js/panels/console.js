@@ -9,8 +9,10 @@
 // {code}) (the live one even during time travel; view.model.missing says why
 // there is none). No read per step: the model is handed over with the view.
 // For tests and the curious, each log entry carries data-status ("ok" |
-// "error" | "pending").
+// "error" | "pending"). Stop (and the time limit) interrupts the command in
+// progress only: a run's Pause never does, and Stop never touches a run.
 const LOG_LIMIT = 200; // entries kept
+const TIME_LIMIT_MS = 30_000; // a command still going after this is stopped
 const NO_MODEL = "Start a session first: the console runs against a live model.";
 
 let nextId = 0;
@@ -36,9 +38,11 @@ function createDom(el, uid) {
   });
   code.setAttribute("aria-keyshortcuts", "Enter Shift+Enter");
   const run = Object.assign(document.createElement("button"), { type: "submit", textContent: "Evaluate" });
-  form.append(label, code, run);
+  const stop = Object.assign(document.createElement("button"), { type: "button", textContent: "Stop", disabled: true });
+  stop.title = `Interrupt the command in progress (one still going after ${TIME_LIMIT_MS / 1000} s stops by itself)`;
+  form.append(label, code, run, stop);
   el.append(note, log, form);
-  return { log, form, code };
+  return { log, form, code, stop };
 }
 
 // A log entry echoing `text`, pending until its answer.
@@ -70,22 +74,39 @@ function answer(log, item, output, failure) {
 }
 
 export function create(el) {
-  const { log, form, code } = createDom(el, `console${nextId++}`);
+  const { log, form, code, stop } = createDom(el, `console${nextId++}`);
   let model = { missing: NO_MODEL }; // the shown session's live model
+  const pending = []; // the models of the commands in progress
 
   async function submit() {
     const text = code.value;
     if (!text.trim()) return;
     code.value = "";
     const item = addEntry(log, text);
+    const asked = model;
+    let timedOut = false;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      asked.stopConsole?.();
+    }, TIME_LIMIT_MS);
+    pending.push(asked);
+    stop.disabled = false;
     try {
-      if (model.missing) throw new Error(model.missing);
-      const result = await model.ask("console", { code: text });
-      answer(log, item, result.output, result.error_in_code);
+      if (asked.missing) throw new Error(asked.missing);
+      const result = await asked.ask("console", { code: text });
+      const limited = timedOut && result.stopped ? ` after ${TIME_LIMIT_MS / 1000} s, the console's time limit` : "";
+      answer(log, item, result.output, result.error_in_code && result.error_in_code + limited);
     } catch (error) {
       answer(log, item, "", error.message);
+    } finally {
+      clearTimeout(limit);
+      pending.splice(pending.indexOf(asked), 1);
+      stop.disabled = pending.length === 0;
     }
   }
+  stop.addEventListener("click", () => {
+    for (const asked of pending) asked.stopConsole?.();
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -12,8 +12,10 @@
 //
 // Each throws a DatasetError whose message names the dataset and the problem.
 // The documents are the text's lines as the engine splits them (data.py
-// split_docs: \r\n, \r and \n all end a line; lines are stripped; blank lines
-// dropped). Any characters are fine: the vocabulary is whatever appears.
+// split_docs: a leading byte-order mark dropped; \r\n, \r and \n all end a
+// line; lines are stripped of what Python calls whitespace; blank lines
+// dropped): linesOf and strip here are the same rule, character for character.
+// Any characters are fine: the vocabulary is whatever appears.
 
 export const MAX_BYTES = 10 * 1024 * 1024; // 10 MB
 export const MAX_DOCS = 200_000;
@@ -31,6 +33,23 @@ export class DatasetError extends Error {
 const fail = (name, problem) => {
   throw new DatasetError(`Dataset ${name}: ${problem}`);
 };
+
+// Python's str.isspace() characters, which str.strip() removes. JavaScript's
+// trim() differs: it strips U+FEFF and keeps U+001C-U+001F and U+0085.
+const PYTHON_SPACE = new Set([9, 10, 11, 12, 13, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680,
+  0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
+  0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
+
+// str.strip(), in linear time.
+function strip(line) {
+  let start = 0;
+  let end = line.length;
+  while (start < end && PYTHON_SPACE.has(line.charCodeAt(start))) start++;
+  while (end > start && PYTHON_SPACE.has(line.charCodeAt(end - 1))) end--;
+  return line.slice(start, end);
+}
+
+const linesOf = (text) => text.replace(/^\ufeff/, "").replace(/\r\n?/g, "\n").split("\n");
 
 export const megabytes = (bytes) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
@@ -59,7 +78,9 @@ export function fromBytes(bytes, name) {
   if (bytes.includes(0)) fail(name, "this looks like a binary file (it contains NUL bytes), not text");
   let text;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a byte-order mark in the text: split_docs drops it, as
+    // for a file the command line reads (the decoder would drop one more).
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     fail(name, "this looks like a binary file: it is not valid UTF-8 text");
   }
@@ -77,12 +98,12 @@ export function fromText(text, name = "pasted text") {
   if (control > text.length * MAX_CONTROL_SHARE) {
     fail(name, `this looks like a binary file: ${control} of its ${text.length} characters are control characters`);
   }
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const lines = linesOf(text);
   let docs = 0;
   const vocab = new Set();
   let longest = { line: 0, chars: 0 };
   for (let i = 0; i < lines.length; i++) {
-    const doc = lines[i].trim();
+    const doc = strip(lines[i]);
     if (!doc) continue;
     docs += 1;
     const characters = [...doc];

@@ -24,7 +24,7 @@
 // its stored record.
 
 import { EngineClient } from "../engine/client.js";
-import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
+import { BROADCAST, CONTROL, SESSION_STATUS } from "../engine/protocol.js";
 import { HeldSessions } from "./held.js";
 import { createHistory } from "./history.js";
 import { createPast } from "./past.js";
@@ -219,7 +219,8 @@ function explainable(live, rebuild, engine) {
 // the one rebuilt at `step` for time travel. Reading a live model brings
 // the session into this tab's worker when no other tab trains it.
 async function model({ engine, store, held, past }, id, step) {
-  const handle = (session, at) => ({ step: at, ask: (type, fields = {}) => engine.call(type, { ...fields, session }) });
+  const handle = (session, at) => ({ step: at, ask: (type, fields = {}) => engine.call(type, { ...fields, session }),
+                                     stopConsole: () => engine.interrupt(CONTROL.CONSOLE) });
   const record = await store.getSession(id);
   if (!record) return { missing: "Nothing to look into: start a session." };
   if (record.status === SESSION_STATUS.IMPORTED) {

@@ -152,7 +152,12 @@ async function pause(ctx, id) {
   // The worker answers between steps, so do not wait for the reply: the run
   // stops after the step in progress; a step longer than the grace period
   // is interrupted (only possible when cross-origin isolated).
-  const paused = engine.call("pause", { session: id });
+  // A worker lost before it took the pause (the watchdog replaced it) must
+  // not have its run resumed: the pause holds as for a run already lost.
+  const paused = engine.call("pause", { session: id }).catch((error) => {
+    if (!error.lost) throw error;
+    return pauseLostRun(held, state);
+  });
   let grace;
   const late = new Promise((resolve) => {
     grace = setTimeout(resolve, PAUSE_GRACE_MS, "late");

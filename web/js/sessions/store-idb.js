@@ -7,8 +7,11 @@ import { DB_VERSION, STORES, batchOf, inHistory, traceOf } from "./store-schema.
 const stepRange = (session, from = 0, to = Infinity) => IDBKeyRange.bound([session, from], [session, to]);
 const ALL = ["sessions", "steps", "checkpoints", "history", "samples"]; // a session's stores (datasets are shared)
 
-export async function openIndexedDB(name) {
-  return new IdbStore(await openDB(name, DB_VERSION, { upgrade }));
+// events: {blocked(), blocking(), terminated()} (idb's names): an older
+// version open elsewhere holds up this one; another tab wants a newer
+// version or deletes the database; the browser closed it (site data cleared).
+export async function openIndexedDB(name, events = {}) {
+  return new IdbStore(await openDB(name, DB_VERSION, { upgrade, ...events }));
 }
 
 function upgrade(db, oldVersion) {
@@ -39,6 +42,15 @@ async function write(db, names, fn) {
     await tx.done.catch(() => {});
     throw error;
   }
+}
+
+// A read-only transaction whose end is handled: if the database closes
+// under it (site data cleared), the aborted request reports the failure
+// and the transaction's own rejection is expected, never an unhandled one.
+function reading(db, names) {
+  const tx = db.transaction(names, "readonly");
+  tx.done.catch(() => {});
+  return tx;
 }
 
 // A request of a transaction, handled as soon as it is made: when a later
@@ -72,25 +84,25 @@ class IdbStore {
   }
 
   async listSessions() {
-    const all = await this.db.getAll("sessions");
+    const all = await reading(this.db, "sessions").store.getAll();
     return all.sort((a, b) => a.created - b.created);
   }
 
   getSession(id) {
-    return this.db.get("sessions", id);
+    return reading(this.db, "sessions").store.get(id);
   }
 
   getDataset(fingerprint) {
-    return this.db.get("datasets", fingerprint);
+    return reading(this.db, "datasets").store.get(fingerprint);
   }
 
   getCheckpoint(session) {
-    return this.db.get("checkpoints", session);
+    return reading(this.db, "checkpoints").store.get(session);
   }
 
   // The latest kept checkpoint at or before `step` (undefined: none).
   async getCheckpointAt(session, step) {
-    const cursor = await this.db.transaction("history").store.openCursor(stepRange(session, 0, step), "prev");
+    const cursor = await reading(this.db, "history").store.openCursor(stepRange(session, 0, step), "prev");
     return cursor ? cursor.value : undefined;
   }
 
@@ -126,7 +138,9 @@ class IdbStore {
   commit(session, changes, steps = [], checkpoint = null) {
     return write(this.db, ["sessions", "steps", "checkpoints", "history"], async (tx) => {
       const record = await tx.objectStore("sessions").get(session);
-      if (!record) return;
+      // Gone from under a session this tab still writes: the stores were
+      // cleared or deleted elsewhere. Said, so the store carries on in memory.
+      if (!record) throw new DOMException(`session ${session} is no longer in IndexedDB (cleared elsewhere)`, "NotFoundError");
       const kept = { session, step: checkpoint?.step, checkpoint };
       await Promise.all([
         ...steps.map((event) => handled(tx.objectStore("steps").put({ session, step: event.step, event }))),
@@ -162,17 +176,17 @@ class IdbStore {
   }
 
   async getSamples(session) {
-    const rows = await this.db.getAllFromIndex("samples", "session", IDBKeyRange.only(session));
+    const rows = await reading(this.db, "samples").store.index("session").getAll(IDBKeyRange.only(session));
     return rows.map(batchOf);
   }
 
   async getSteps(session) {
-    const rows = await this.db.getAll("steps", stepRange(session));
+    const rows = await reading(this.db, "steps").store.getAll(stepRange(session));
     return rows.map((row) => row.event);
   }
 
   async exportTrace(session) {
-    const tx = this.db.transaction(["sessions", "steps", "samples"], "readonly");
+    const tx = reading(this.db, ["sessions", "steps", "samples"]);
     const record = await tx.objectStore("sessions").get(session);
     if (!record) throw new Error(`unknown session ${session}`);
     const steps = (await tx.objectStore("steps").getAll(stepRange(session))).map((row) => row.event);
@@ -200,9 +214,19 @@ class IdbStore {
     return write(this.db, ["sessions"], (tx) => updateRecord(tx, session, { name }));
   }
 
+  // Rows as dump() gives them, written in one transaction (the in-memory
+  // store's sessions written back); samples get keys of this database.
+  absorb(rows) {
+    return write(this.db, STORES, (tx) => Promise.all(STORES.flatMap((store) => (rows[store] || []).map((row) => {
+      if (store !== "samples") return handled(tx.objectStore(store).put(row));
+      const { key, ...sample } = row;
+      return handled(tx.objectStore(store).add(sample));
+    }))));
+  }
+
   // Everything, for the in-memory store to take over.
   async dump() {
-    const tx = this.db.transaction(STORES, "readonly");
+    const tx = reading(this.db, STORES);
     const rows = await Promise.all(STORES.map((store) => tx.objectStore(store).getAll()));
     await tx.done;
     return Object.fromEntries(STORES.map((store, i) => [store, rows[i]]));

@@ -18,13 +18,31 @@ export class MemoryStore {
 
   // `dumped`: what IndexedDB held (its dump()), to carry on from.
   constructor(dumped = null) {
-    for (const record of dumped?.sessions || []) this.#sessions.set(record.id, record);
-    for (const dataset of dumped?.datasets || []) this.#datasets.set(dataset.fingerprint, dataset);
-    for (const row of dumped?.checkpoints || []) this.#checkpoints.set(row.session, row);
-    for (const row of dumped?.history || []) this.#rows(this.#history, row.session).set(row.step, row);
-    for (const row of dumped?.steps || []) this.#rows(this.#steps, row.session).set(row.step, row.event);
-    this.#samples = (dumped?.samples || []).slice();
-    this.#nextKey = this.#samples.reduce((key, row) => Math.max(key, row.key + 1), 1);
+    this.absorb(dumped);
+  }
+
+  // Rows as dump() gives them, over what is here (a session's samples, when
+  // given, replace its own).
+  absorb(rows) {
+    for (const record of rows?.sessions || []) this.#sessions.set(record.id, clone(record));
+    for (const dataset of rows?.datasets || []) this.#datasets.set(dataset.fingerprint, clone(dataset));
+    for (const row of rows?.checkpoints || []) this.#checkpoints.set(row.session, clone(row));
+    for (const row of rows?.history || []) this.#rows(this.#history, row.session).set(row.step, clone(row));
+    for (const row of rows?.steps || []) this.#rows(this.#steps, row.session).set(row.step, clone(row.event));
+    const given = new Set((rows?.samples || []).map((row) => row.session));
+    this.#samples = this.#samples.filter((row) => !given.has(row.session));
+    for (const row of rows?.samples || []) this.#addSamples(row.session, row, row.created ?? Date.now());
+  }
+
+  // Everything, in dump()'s form.
+  rows() {
+    const flat = (map) => [...map.values()].flatMap((rows) => [...rows.values()]);
+    return clone({
+      sessions: [...this.#sessions.values()], datasets: [...this.#datasets.values()],
+      checkpoints: [...this.#checkpoints.values()], history: flat(this.#history),
+      steps: [...this.#steps].flatMap(([session, rows]) => [...rows].map(([step, event]) => ({ session, step, event }))),
+      samples: this.#samples,
+    });
   }
 
   #rows(map, session) {

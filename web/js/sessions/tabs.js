@@ -103,9 +103,13 @@ export class Tabs {
         this.onMessage({ type: "status", session, status, step, num_steps });
         return;
       }
-      case BROADCAST.EVENT:
+      case BROADCAST.EVENT: {
+        // The owner says its status only when it changes: its step follows its events.
+        const info = this.#remote.get(data.session);
+        if (info) info.step = Math.max(info.step, data.event.step);
         this.onMessage({ type: "event", session: data.session, event: data.event, remote: true });
         return;
+      }
       case BROADCAST.SAMPLE:
         this.onMessage({ type: "sample", session: data.session, result: data.result, remote: true });
         return;

@@ -121,13 +121,20 @@ const LINK_EXTRAS = ["dataset", "experiment"];
 export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);
 
 // One raw value of a field: {value} or {problem} (worded after the name).
+// Only plain decimal numbers: Number() would also take " 1e1", "0x10" and
+// "0b10", and round "4503599627370497.5" to a whole number.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const WHOLE = /^[+-]?\d+(\.0*)?$/;
+
 function parse(field, raw) {
-  const text = String(raw).trim();
+  const text = String(raw);
   if (field.type === "choice") {
     return field.choices.includes(text) ? { value: text } : { problem: `must be one of ${field.choices.join(", ")}` };
   }
   const value = Number(text);
-  if (text === "" || !Number.isFinite(value)) return { problem: "must be a number" };
-  if (field.type === "int" && !Number.isInteger(value)) return { problem: "must be a whole number" };
+  if (!DECIMAL.test(text) || !Number.isFinite(value)) return { problem: "must be a number (plain decimal digits)" };
+  if (field.type === "int" && !(WHOLE.test(text) && Number.isSafeInteger(value))) {
+    return { problem: "must be a whole number (plain digits, below 2^53)" };
+  }
   return { value };
 }

@@ -7,6 +7,7 @@ import { PANELS } from "../panels/index.js";
 import { bindActions } from "./actions.js";
 import { createConfigForm } from "./config-form.js";
 import { createDatasetChoice } from "./dataset-choice.js";
+import { createDrawGuard } from "./draw-guard.js";
 import { createExperiments } from "./experiments.js";
 import { installDebugHandle } from "./debug.js";
 import { createGlossary } from "./glossary.js";
@@ -14,6 +15,7 @@ import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
 import { createRouter } from "./router.js";
+import { createStorageNotice } from "./storage-notice.js";
 import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
 import { createAlert } from "./views/alert.js";
 import { createControls } from "./views/controls.js";
@@ -29,13 +31,8 @@ const $ = (selector) => document.querySelector(selector);
 // Storage trouble (no IndexedDB, quota) never stops the lab: the store
 // carries on in memory and the notice says what is not being saved.
 function startSessions() {
-  const notice = $("#storage-notice");
-  const store = openStore(undefined, {
-    onProblem: (message) => {
-      notice.textContent = message;
-      notice.hidden = false;
-    },
-  });
+  const notice = createStorageNotice($("#storage-notice"));
+  const store = openStore(undefined, { onProblem: (message) => notice.say(message, store) });
   const sessions = createSessions({ workerUrl: new URL("../engine/worker.js", import.meta.url), store });
   // The service worker precaches the whole site (20 MB): registered once
   // Python is up, so that its downloads do not compete with the boot.
@@ -78,15 +75,15 @@ function createPanels(container, { schema, sessions, glossary, requestRead, foll
 
 // Every view the router feeds: the small views, the panels and, last, the
 // debug handle; the recording plays through the router until a session is shown.
-function createPage(schema, sessions, glossary, settings) {
+function createPage(schema, sessions, { glossary, settings, guard }) {
   const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
   const controls = createControls({ statusEl: $("#status"), buttons, noteEl: $("#controls-note") });
   const alert = createAlert($("#form-error"));
   const temperature = temperatureView.create($("#sample-controls"));
   let router = null;
   const panels = createPanels($("#panels"), { schema, sessions, glossary, requestRead: (panel) => router.requestRead(panel),
-                                                    follow: (target) => router.follow(target),
-                                                    followed: (answer) => router.followed(answer) });
+                                              follow: (target) => router.follow(target),
+                                              followed: (answer) => router.followed(answer) });
   const views = [
     controls,
     alert,
@@ -102,7 +99,7 @@ function createPage(schema, sessions, glossary, settings) {
     ...panels,
   ];
   let recording = null;
-  router = createRouter({ sessions, views, onSelect: () => recording?.stop() });
+  router = createRouter({ sessions, views, guard, onSelect: () => recording?.stop() });
   views.push(installDebugHandle({ sessions, router, controls }));
   recording = playRecording(router.replay, { url: new URL("../../data/recording.json", import.meta.url), container: $("#panels") });
   if (typeof ResizeObserver === "function") new ResizeObserver(() => router.resize()).observe($("#panels"));
@@ -115,6 +112,7 @@ async function main() {
   const sessions = startSessions();
   const schema = await loadSchema();
   const glossary = createGlossary(schema, { toggle: $("#hints") });
+  const guard = createDrawGuard();
   const form = createConfigForm($("#config-fields"), schema);
   glossary.explain($("#config-fields"));
   const dataset = createDatasetChoice({
@@ -122,7 +120,10 @@ async function main() {
     pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
   });
   const settings = { copy: (record) => copySettings(record, { form, dataset, sessions }) };
-  const { router, buttons, alert, temperature } = createPage(schema, sessions, glossary, settings);
+  const { router, buttons, alert, temperature } = createPage(schema, sessions, { glossary, settings, guard });
+  // The session to open: the newest, or the one a resumed run belongs to,
+  // unless the last page died drawing it.
+  const open = (id) => (id === guard.suspect ? alert.say(guard.notice) : router.select(id));
   const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice") });
   glossary.explain($("#experiments"));
   bindActions({
@@ -131,7 +132,7 @@ async function main() {
   });
   const link = readLink(form, dataset, experiments);
   const list = await router.refreshList();
-  if (list.length) await router.select(list[list.length - 1].id);
+  if (list.length) await open(list[list.length - 1].id);
   try {
     await sessions.ready;
   } catch {
@@ -139,7 +140,7 @@ async function main() {
   }
   await checkLink(link, form, sessions);
   const resumed = await sessions.resumeInterrupted();
-  if (resumed.length && !resumed.includes(router.current)) await router.select(resumed[resumed.length - 1]);
+  if (resumed.length && !resumed.includes(router.current)) await open(resumed[resumed.length - 1]);
   await router.refreshList();
 }
 

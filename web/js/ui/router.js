@@ -26,7 +26,7 @@ const NO_MODEL = "No live model here yet: start, step or run a session.";
 const LIST_DELAY_MS = 100;
 const LIST_DELAY_RUNNING_MS = 500;
 
-export function createRouter({ sessions, views, onSelect = () => {} }) {
+export function createRouter({ sessions, views, guard, onSelect = () => {} }) {
   const shown = { session: null, travel: null, loading: false, held: [], past: null };
   const call = (hook, ...args) => {
     for (const view of views) {
@@ -55,6 +55,7 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
       return model.ask(type, fields);
     },
     at: (step) => sessions.model(id, step),
+    stopConsole: () => sessions.model(id, null).then((model) => model.stopConsole?.()),
   });
 
   // ---- the sessions list, refreshed at most every `delay` ms
@@ -74,8 +75,9 @@ export function createRouter({ sessions, views, onSelect = () => {} }) {
     if (!listTimer) listTimer = setTimeout(refreshList, Math.max(0, delay - (performance.now() - lastList)));
   }
 
-  // ---- what is shown
-  async function select(id) {
+  // ---- what is shown (the guard remembers a session whose drawing never ended: draw-guard.js)
+  const select = (id) => guard.draw(id, () => show(id));
+  async function show(id) {
     onSelect(id);
     Object.assign(shown, { session: id, travel: null, loading: true, held: [], past: null });
     travelling = null;

@@ -1,0 +1,35 @@
+"""A page that froze while drawing a session does not open that session by
+itself on the next visit: it opens on the sessions list and says why, and
+the session draws again when chosen."""
+import json
+
+from helpers import alert_says, native_trace, open_lab
+
+
+def test_a_session_whose_drawing_froze_is_not_reopened(lab_page, site_url, tmp_path):
+    page = lab_page
+    open_lab(page, site_url)
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(native_trace()))
+    page.locator("#trace-file").set_input_files(str(path))
+    page.wait_for_function("() => window.lab.state.current")
+    session = page.evaluate("() => window.lab.state.current")
+    page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '12'")
+    # Choose it again and freeze the page before it has painted (a real
+    # endless loop on the main thread, as a hostile file once caused).
+    page.evaluate("""(id) => {
+        document.querySelector(`[aria-label="Switch to session ${id}"]`).click();
+        setTimeout(() => { for (;;); }, 0);
+    }""", session)
+    context = page.context
+    page.close()
+    again = context.new_page()
+    open_lab(again, site_url)
+    message = alert_says(again, "was being drawn when this page last stopped")
+    assert session in message
+    assert again.evaluate("() => window.lab.state.current") is None
+    again.get_by_role("button", name=f"Switch to session {session}").click()
+    again.wait_for_function("(id) => window.lab.state.current === id", arg=session)
+    again.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '12'")
+    again.reload()
+    again.wait_for_function("(id) => window.lab.state.current === id", arg=session)
