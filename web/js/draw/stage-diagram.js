@@ -83,19 +83,24 @@ function shapeLine(shape, op) {
   return [shape, op && op.nodes !== null ? `${formatCount(op.nodes)} nodes` : ""].filter(Boolean).join(" · ");
 }
 
-// The followed token's numbers at this stage as a strip along the box's foot.
-function paintPicture(ctx, box, values) {
-  if (!values || !values.length) return;
+// A stage's numbers as the colours of a strip (computed once per answer, not per frame).
+export function stripColours(values) {
   const scale = Math.max(1e-12, ...values.map(Math.abs));
-  const w = (box.w - 2) / values.length;
-  values.forEach((value, j) => {
-    ctx.fillStyle = diverging(value / scale);
+  return values.map((value) => diverging(value / scale));
+}
+
+// The followed token's numbers at this stage as a strip along the box's foot.
+function paintPicture(ctx, box, colours) {
+  if (!colours || !colours.length) return;
+  const w = (box.w - 2) / colours.length;
+  colours.forEach((colour, j) => {
+    ctx.fillStyle = colour;
     ctx.fillRect(box.x + 1 + j * w, box.y + box.h - 6, Math.max(1, w), 5);
   });
 }
 
 // view: {boxes, titles, ops: Map name -> op, shapes: Map name -> text,
-// pictures: Map name -> {forward, backward} numbers (or empty), selected,
+// pictures: Map name -> {forward, backward} strip colours (or empty), selected,
 // focus (index or -1), t (pulse moment in [0, 1], or null), optimizerText}.
 export function paintStages(ctx, view, colours) {
   const { boxes, titles, ops, shapes, pictures, selected, focus, t, optimizerText } = view;

@@ -18,7 +18,7 @@ import { theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createLegend } from "../draw/legend.js";
 import { fill, matrixKey, modelDims, shapeOf, stagesOf } from "../draw/schema.js";
-import { OPTIMIZER, formatMs, layoutStages, paintStages } from "../draw/stage-diagram.js";
+import { OPTIMIZER, formatMs, layoutStages, paintStages, stripColours } from "../draw/stage-diagram.js";
 
 const PULSE_MS = 900;
 const reduceMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -238,7 +238,7 @@ function followedOf(model, answer) {
   const pictures = new Map();
   for (const stage of answer?.stages ?? []) {
     shapes.set(stage.name, stage.heads ? `${stage.heads.length} × ${answer.position + 1}` : String(stage.forward.length));
-    pictures.set(stage.name, { forward: stage.forward, backward: stage.backward });
+    pictures.set(stage.name, { forward: stripColours(stage.forward), backward: stripColours(stage.backward) });
   }
   return { shapes, pictures };
 }
@@ -256,7 +256,7 @@ export function create(el, { schema, follow = () => {} }) {
     selected: null,
     focus: 0,
     shapes: new Map(),
-    pictures: new Map(), // stage -> the followed token's {forward, backward} numbers
+    pictures: new Map(), // stage -> the followed token's {forward, backward} strip colours
     pulse: null, // {start} while animating
     next: null, // the latest full event that arrived during a pulse
   };
