@@ -128,7 +128,7 @@ const reference = ({ vocabSize }) => (vocabSize > 1 ? Math.log(vocabSize) : null
 function createLossChart(parent, panel) {
   return createChart(parent, {
     label: "Loss per training step",
-    height: 240,
+    height: 300, // as tall as the attention heatmap beside it, so no blank band is left under it
     yTitle: "loss (nats)",
     padRight: 58,
     // The loss as the low and high edges of a band (one line while every
