@@ -70,9 +70,14 @@ function paintFlow(ctx, boxes, colours) {
       ctx.moveTo(x0, y0);
       ctx.bezierCurveTo(x0 + 12, y0, x1 - 12, y1, x1, y1);
     } else {
-      const [x0, y0, x1, y1] = [a.x + a.w / 2, a.y + a.h, b.x + b.w / 2, b.y];
-      ctx.moveTo(x0, y0);
-      ctx.bezierCurveTo(x0, y0 + 40, x1, y1 - 40, x1, y1);
+      // To the next row: down from the stage, along the gap above the next row's
+      // titles, then in from the left of its first box (never across a title).
+      const gap = b.y - HEADER_H - 4;
+      ctx.moveTo(a.x + a.w / 2, a.y + a.h);
+      ctx.lineTo(a.x + a.w / 2, gap);
+      ctx.lineTo(b.x - 5, gap);
+      ctx.lineTo(b.x - 5, b.y + b.h / 2);
+      ctx.lineTo(b.x, b.y + b.h / 2);
     }
     ctx.stroke();
   }
