@@ -135,3 +135,22 @@ def test_positions_from_the_panels_time_travel_and_reload(lab_page, site_url, di
     open_lab(page, site_url)
     show_all_panels(page)
     wait_data(page, "follow", "step", "4")
+
+
+def test_a_walk_keeps_its_step_while_a_run_goes_on(lab_page, site_url):
+    page = lab_page
+    open_lab(page, site_url)
+    show_all_panels(page)
+    session = new_session(page, num_steps=200)
+    take_steps(page, 1)
+    wait_data(page, "follow", "step", "1")
+    page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    wait_moment(page, "forward", "layer0.attn_wq")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_function("(id) => window.lab.state.status === 'done'", arg=session, timeout=120_000)
+    assert panel_data(page, "follow")["step"] == "1"  # held while the learner walks
+    page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
+    page.keyboard.press("Home")
+    wait_data(page, "follow", "step", "200")  # back at the start: the newest step

@@ -8,7 +8,9 @@
 //
 // The numbers are the engine's own (read(model): model.ask("explain",
 // {position}), Session.explain): for the live session's last step, or in
-// time travel for the step shown. Buttons, the arrow keys (Home, End) and a
+// time travel for the step shown. While a run goes on, a learner who has
+// walked past the first moment keeps the step they walk through; back at the
+// first moment (Home), the panel follows the newest step again. Buttons, the arrow keys (Home, End) and a
 // play button walk; the token strip, or a click in the attention and
 // probabilities panels (the follow hook), picks the position.
 //
@@ -104,6 +106,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     if (!state.answer) return;
     state.moment = Math.max(0, Math.min(state.moments.length - 1, index));
     if (state.moment === state.moments.length - 1) stop();
+    if (state.moment === 0) requestRead(); // back at the start: the newest step again
     frame.request();
   }
   function stop() {
@@ -173,6 +176,8 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     async read(model) {
       const since = performance.now() - state.readAt;
       clearTimeout(state.retry);
+      // A learner walking through a step keeps it while a run goes on; back at its first moment, the newest is followed.
+      if (!state.fresh && state.answer && (state.moment > 0 || state.playing)) return;
       if (!state.fresh && state.answer && since * READ_SHARE < state.readCost) {
         state.retry = setTimeout(requestRead, state.readCost / READ_SHARE - since); // the newest step, a little later
         return;
