@@ -4,6 +4,7 @@ README's pictures start their own with make_server."""
 
 import functools
 import http.server
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -71,6 +72,15 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser that goes away mid-download (a closed tab, a reload) is not the site's error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(root, host="127.0.0.1", port=0, prefix="", quiet=False):
     """A ThreadingHTTPServer serving `root` under URL path `prefix`.
 
@@ -81,9 +91,7 @@ def make_server(root, host="127.0.0.1", port=0, prefix="", quiet=False):
     """
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     handler = type("BoundSiteHandler", (SiteHandler,), {"prefix": prefix, "quiet": quiet})
-    server = http.server.ThreadingHTTPServer(
-        (host, port), functools.partial(handler, directory=str(root)))
-    server.daemon_threads = True
+    server = SiteServer((host, port), functools.partial(handler, directory=str(root)))
     server.url = f"http://{host}:{server.server_address[1]}{prefix}"
     return server
 

@@ -51,6 +51,7 @@ def test_a_token_walks_every_stage_forward_backward_and_into_adam(lab_page, site
     show_all_panels(page)
     new_session(page, num_steps=20)
     for step in (1, 2):
+        page.wait_for_function("() => !document.querySelector('#btn-step').disabled")
         page.keyboard.press("s")
         page.wait_for_function("(n) => window.lab.state.events.length >= n", arg=step)
     wait_data(page, "follow", "step", "2")
