@@ -276,14 +276,19 @@ def loss_panel(page):
     return int(data["points"]), int(data["lastStep"]), float(data["latestLoss"]) if data["latestLoss"] else None
 
 
-def run_console(page, code):
-    """Type `code` in the console, press Enter, return (status, output text, error text)."""
+def start_console(page, code):
+    """Type `code` in the console and press Enter, without waiting for its answer; returns its log entry."""
     console = panel(page, "console")
     before = console.locator(".console-entry").count()
     box = console.get_by_label("Python")
     box.fill(code)
     box.press("Enter")
-    entry = console.locator(".console-entry").nth(before)
+    return console.locator(".console-entry").nth(before)
+
+
+def run_console(page, code):
+    """Type `code` in the console, press Enter, return (status, output text, error text)."""
+    entry = start_console(page, code)
     page.wait_for_function("(el) => el.dataset.status !== 'pending'", arg=entry.element_handle())
     output = entry.locator(".console-output")
     error = entry.locator(".console-error")

@@ -1,18 +1,8 @@
 """Interrupts hit only what they were meant for: a Pause stops the run, not
 a console command that happens to be running; the console has its own Stop;
 neither loses the session in the worker."""
-from helpers import (alert_says, new_session, open_lab, panel, session_info, show_all_panels, wait_status, wait_steps,
-                     wait_until)
-
-
-def start_console(page, code):
-    """Submit `code` in the console without waiting for its answer; returns its log entry."""
-    console = panel(page, "console")
-    before = console.locator(".console-entry").count()
-    box = console.get_by_label("Python")
-    box.fill(code)
-    box.press("Enter")
-    return console.locator(".console-entry").nth(before)
+from helpers import (alert_says, new_session, open_lab, panel, session_info, show_all_panels, start_console, wait_status,
+                     wait_steps, wait_until)
 
 
 def test_pause_during_a_console_command_keeps_the_session(lab_page, site_url):

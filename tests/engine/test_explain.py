@@ -16,15 +16,6 @@ CONFIGS = {
 }
 
 
-def flat(value):
-    """Every number of a nested list or dict, in order (None and strings left out)."""
-    if isinstance(value, dict):
-        return [x for key in value for x in flat(value[key])]
-    if isinstance(value, list):
-        return [x for item in value for x in flat(item)]
-    return [value] if isinstance(value, (int, float)) else []
-
-
 def stepped(engine, docs, steps=3, **overrides):
     """A session after `steps` steps, the last step's event, and the weights that step started from."""
     session = Session(Config(engine=engine, num_steps=20, **overrides), docs)
@@ -81,15 +72,13 @@ def test_every_stage_in_order_with_its_shape(engine, docs):
 
 
 @pytest.mark.parametrize("overrides", CONFIGS.values(), ids=CONFIGS.keys())
-def test_the_engines_agree(overrides, docs):
+def test_the_engines_agree(overrides, docs, numbers_close):
     scalar, _, _ = stepped("scalar", docs, **overrides)
     vector, _, _ = stepped("vector", docs, **overrides)
     for p in range(len(scalar.last_step.tokens) - 1):
         a, b = scalar.explain(p), vector.explain(p)
         assert [s["name"] for s in a["stages"]] == [s["name"] for s in b["stages"]]
-        numbers_a, numbers_b = flat(a), flat(b)
-        assert len(numbers_a) == len(numbers_b)
-        assert max(abs(x - y) for x, y in zip(numbers_a, numbers_b)) < 1e-9, p
+        assert numbers_close(a, b), p
 
 
 @pytest.mark.parametrize("engine", ENGINES)

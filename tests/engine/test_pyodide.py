@@ -43,20 +43,6 @@ print(json.dumps({{"python": sys.version_info[:2], "sumprod": hasattr(math, "sum
 """
 
 
-def flat(value):
-    """Every number of a nested list or dict, in order (names and None left out)."""
-    if isinstance(value, dict):
-        return [x for key in value for x in flat(value[key])]
-    if isinstance(value, list):
-        return [x for item in value for x in flat(item)]
-    return [value] if isinstance(value, (int, float)) else []
-
-
-def close(a, b, tol=1e-9):
-    a, b = flat(a), flat(b)
-    return len(a) == len(b) and all(abs(x - y) < tol for x, y in zip(a, b))
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, root):
     """(native, pyodide): the same script's output in both runtimes."""
@@ -82,21 +68,21 @@ def test_pyodide_takes_the_other_branches(runs):
         assert not native["sumprod"]
 
 
-def test_same_numbers_and_graph_as_natively(runs):
+def test_same_numbers_and_graph_as_natively(runs, numbers_close):
     native, pyodide = runs
     for here, there in zip(native["runs"], pyodide["runs"], strict=True):
         assert here["engine"] == there["engine"]
         for key in ("losses", "attention", "state_dict", "explain"):
-            assert close(here[key], there[key]), (here["engine"], key)
+            assert numbers_close(here[key], there[key]), (here["engine"], key)
         assert here["ops"] == there["ops"] and here["nodes"] == there["nodes"]  # names, and Values per stage
         assert here["samples"] == there["samples"]
 
 
-def test_scalar_and_vector_agree_in_pyodide(runs):
+def test_scalar_and_vector_agree_in_pyodide(runs, numbers_close):
     _, pyodide = runs
     for by_scalar, by_vector in zip(pyodide["runs"][::2], pyodide["runs"][1::2]):
         for key in ("losses", "attention", "state_dict", "explain"):
-            assert close(by_scalar[key], by_vector[key]), key
+            assert numbers_close(by_scalar[key], by_vector[key]), key
         assert [[name for name, _ in ops] for ops in by_scalar["ops"]] == [[name for name, _ in ops] for ops in by_vector["ops"]]
         assert by_scalar["samples"] == by_vector["samples"]
 
