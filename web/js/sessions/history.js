@@ -1,9 +1,10 @@
 // A session's model over its whole run, for the charts that follow it (the
-// probe): the answer to one question at step 0 (the config's initial
-// weights) and at every checkpoint kept for time travel (store-schema.js,
-// history), each rebuilt in this tab's worker as a scratch session, asked,
-// and closed. At most MAX_POINTS checkpoints, spread evenly. Questions run
-// one at a time (one scratch session); an imported trace has no weights: [].
+// probe, the inspector): the answer to one question at step 0 (the config's
+// initial weights) and at every checkpoint kept for time travel
+// (store-schema.js, history), each rebuilt in this tab's worker as a scratch
+// session, asked, and closed. A matrix needs no model: the checkpoint holds
+// it. At most MAX_POINTS checkpoints, spread evenly. Questions run one at a
+// time (one scratch session); an imported trace has no weights: [].
 //
 //   const history = createHistory({ engine, store });
 //   await history.ask(id, "next_token", { context: "em" })  // [{step, ...answer}], by step
@@ -12,6 +13,19 @@
 import { SESSION_STATUS } from "../engine/protocol.js";
 
 const MAX_POINTS = 60;
+
+// probes.matrix of a model restored from `checkpoint`: its weights and
+// Adam's m and v; a restored model has no last gradient or update. Read
+// here, it costs the worker nothing: rebuilding a session for it took 40 ms
+// of training time per checkpoint.
+function matrixOf(checkpoint, { name }) {
+  const rows = checkpoint.state_dict[name];
+  if (!rows) throw new Error(`no matrix ${JSON.stringify(name)} in the checkpoint`);
+  return {
+    name, shape: [rows.length, rows[0].length], step: checkpoint.step, weights: rows.flat(), grads: null,
+    m: checkpoint.adam.m[name], v: checkpoint.adam.v[name], update: null,
+  };
+}
 
 function spread(rows, count) {
   if (rows.length <= count) return rows;
@@ -38,7 +52,8 @@ export function createHistory({ engine, store }) {
     };
     if (after < 0) await askAt(await engine.call("open", { session: scratch, config: record.config, text: dataset.text }));
     for (const row of kept) {
-      await askAt(await engine.call("restore", { session: scratch, checkpoint: row.checkpoint, text: dataset.text }));
+      if (type === "matrix") answers.push({ ...matrixOf(row.checkpoint, fields), step: row.step });
+      else await askAt(await engine.call("restore", { session: scratch, checkpoint: row.checkpoint, text: dataset.text }));
     }
     return answers;
   }

@@ -20,6 +20,7 @@
 // Live events that arrive while a newly shown session's stored steps are
 // read are held, then shown after its reset.
 
+import { stepStreamed } from "../draw/frame.js";
 import { createReads } from "./reads.js";
 
 const NO_MODEL = "No live model here yet: start, step or run a session.";
@@ -164,6 +165,7 @@ export function createRouter({ sessions, views, guard, onSelect = () => {} }) {
     const mine = message.session === shown.session;
     switch (message.type) {
       case "event":
+        stepStreamed();
         if (mine && shown.loading) shown.held.push(message);
         else if (mine) showEvent(message.event, message.remote);
         scheduleList(LIST_DELAY_RUNNING_MS);
