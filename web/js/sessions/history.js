@@ -40,7 +40,7 @@ export function createHistory({ engine, store }) {
     if (!record || record.status === SESSION_STATUS.IMPORTED) return [];
     const dataset = await store.getDataset(record.fingerprint);
     if (!dataset) return [];
-    const kept = spread((await store.getHistory(id)).filter((row) => row.step > Math.max(0, after)), MAX_POINTS);
+    const kept = spread((await store.getHistorySteps(id)).filter((step) => step > Math.max(0, after)), MAX_POINTS);
     const scratch = `${id}#history`;
     const answers = [];
     const askAt = async (summary) => {
@@ -51,7 +51,8 @@ export function createHistory({ engine, store }) {
       }
     };
     if (after < 0) await askAt(await engine.call("open", { session: scratch, config: record.config, text: dataset.text }));
-    for (const row of kept) {
+    for (const step of kept) {
+      const row = await store.getCheckpointAt(id, step);
       if (type === "matrix") answers.push({ ...matrixOf(row.checkpoint, fields), step: row.step });
       else await askAt(await engine.call("restore", { session: scratch, checkpoint: row.checkpoint, text: dataset.text }));
     }

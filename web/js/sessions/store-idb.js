@@ -106,9 +106,10 @@ class IdbStore {
     return cursor ? cursor.value : undefined;
   }
 
-  // Every checkpoint kept for time travel, oldest first.
-  getHistory(session) {
-    return this.db.getAll("history", stepRange(session));
+  // The steps of the checkpoints kept for time travel, oldest first: keys
+  // only (each checkpoint is some 300 KB to read; getCheckpointAt reads one).
+  async getHistorySteps(session) {
+    return (await this.db.getAllKeys("history", stepRange(session))).map(([, step]) => step);
   }
 
   // A new session and its dataset, together.

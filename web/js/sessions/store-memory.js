@@ -92,8 +92,8 @@ export class MemoryStore {
     return kept.length ? clone(this.#rows(this.#history, session).get(Math.max(...kept))) : undefined;
   }
 
-  async getHistory(session) {
-    return clone(byStep(this.#rows(this.#history, session)));
+  async getHistorySteps(session) {
+    return [...this.#rows(this.#history, session).keys()].sort((a, b) => a - b);
   }
 
   async createSession(record, dataset) {

@@ -34,7 +34,7 @@ export const DB_NAME = "microgpt-lab";
 export const DB_VERSION = 2; // 2: the history store
 export const STORES = Object.freeze(["sessions", "datasets", "checkpoints", "history", "steps", "samples"]);
 export const METHODS = Object.freeze([
-  "listSessions", "getSession", "getDataset", "getCheckpoint", "getCheckpointAt", "getHistory", "createSession",
+  "listSessions", "getSession", "getDataset", "getCheckpoint", "getCheckpointAt", "getHistorySteps", "createSession",
   "importSession", "commit", "truncate", "reset", "addSamples", "getSamples", "getSteps", "exportTrace",
   "deleteSession", "rename", "dump", "close",
 ]);
