@@ -35,3 +35,32 @@ def test_a_run_keeps_the_page_responsive(lab_page, site_url):
     print(f"\nlongest main-thread task during a 150-step run: {longest:.0f} ms")
     assert longest < 500
     assert [e["step"] for e in page.evaluate("() => window.lab.steps()")] == list(range(1, 151))
+
+
+def test_a_run_draws_at_most_twenty_frames_a_second(lab_page, site_url):
+    """Step events arrive faster than the panels need to redraw: while a run
+    streams, the page draws at most every 50 ms (draw/frame.js), so the
+    browser's own work per frame does not take the engine's CPU. Counted on
+    the progress bar, which every drawn frame updates, against the step
+    events that reached the page in the same seconds."""
+    page = lab_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_lab(page, site_url)
+    new_session(page, num_steps=100_000)
+    page.evaluate("""() => {
+        window.__draws = 0;
+        new MutationObserver(() => { window.__draws += 1; })
+            .observe(document.querySelector('[role=progressbar]'), { attributes: true, attributeFilter: ['aria-valuenow'] });
+    }""")
+    page.get_by_role("button", name="Run").click()
+    wait_steps(page, 20)
+    before = page.evaluate("() => [window.__draws, window.lab.state.events.at(-1).step, performance.now()]")
+    page.wait_for_timeout(3000)
+    after = page.evaluate("() => [window.__draws, window.lab.state.events.at(-1).step, performance.now()]")
+    page.get_by_role("button", name="Pause").click()
+    seconds = (after[2] - before[2]) / 1000
+    draws, steps = after[0] - before[0], after[1] - before[1]
+    print(f"\n{steps / seconds:.0f} step events/s, progress drawn {draws / seconds:.1f} times/s")
+    assert draws / seconds <= 21
+    assert steps > 2 * draws, "the run must outpace the drawing for this test to mean anything"
+
