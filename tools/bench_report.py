@@ -92,7 +92,8 @@ def report(results):
     browser = results.get("browser")
     if browser:
         lines += ["", "the lab in Chromium"]
-        for key in ("ready_cold_s", "ready_warm_s", "first_panel_cold_s", "browser_vector_longest_task_ms",
+        for key in ("ready_cold_s", "ready_warm_s", "first_panel_cold_s", "first_paint_cold_ms", "first_panel_cold_ms",
+                    "first_panel_warm_ms", "browser_vector_longest_task_ms",
                     "browser_scalar_longest_task_ms"):
             if browser.get(key) is not None:
                 lines.append(f"  {key:<60} {browser[key]:7.2f}")

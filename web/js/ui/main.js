@@ -13,7 +13,7 @@ import { installDebugHandle } from "./debug.js";
 import { createGlossary } from "./glossary.js";
 import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
-import { playRecording } from "./recording.js";
+import { fetchRecording, playRecording } from "./recording.js";
 import { createRouter } from "./router.js";
 import { createStorageNotice } from "./storage-notice.js";
 import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
@@ -75,7 +75,7 @@ function createPanels(container, { schema, sessions, glossary, requestRead, foll
 
 // Every view the router feeds: the small views, the panels and, last, the
 // debug handle; the recording plays through the router until a session is shown.
-function createPage(schema, sessions, { glossary, settings, guard }) {
+function createPage(schema, sessions, { glossary, settings, guard, recordingTrace }) {
   const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
   const controls = createControls({ statusEl: $("#status"), buttons, noteEl: $("#controls-note") });
   const alert = createAlert($("#form-error"));
@@ -101,16 +101,19 @@ function createPage(schema, sessions, { glossary, settings, guard }) {
   let recording = null;
   router = createRouter({ sessions, views, guard, onSelect: () => recording?.stop() });
   views.push(installDebugHandle({ sessions, router, controls }));
-  recording = playRecording(router.replay, { url: new URL("../../data/recording.json", import.meta.url), container: $("#panels") });
+  recording = playRecording(router.replay, { trace: recordingTrace, container: $("#panels") });
   if (typeof ResizeObserver === "function") new ResizeObserver(() => router.resize()).observe($("#panels"));
   addEventListener("resize", () => router.resize());
   return { router, buttons, alert, temperature };
 }
 
 async function main() {
+  const recordingTrace = fetchRecording(new URL("../../data/recording.json", import.meta.url));
+  recordingTrace.catch(() => {}); // playRecording reports it
+  const schemaLoaded = loadSchema();
   if (await adoptWaitingVersion()) return;
   const sessions = startSessions();
-  const schema = await loadSchema();
+  const schema = await schemaLoaded;
   const glossary = createGlossary(schema, { toggle: $("#hints") });
   const guard = createDrawGuard();
   const form = createConfigForm($("#config-fields"), schema);
@@ -120,7 +123,7 @@ async function main() {
     pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
   });
   const settings = { copy: (record) => copySettings(record, { form, dataset, sessions }) };
-  const { router, buttons, alert, temperature } = createPage(schema, sessions, { glossary, settings, guard });
+  const { router, buttons, alert, temperature } = createPage(schema, sessions, { glossary, settings, guard, recordingTrace });
   // The session to open: the newest, or the one a resumed run belongs to,
   // unless the last page died drawing it.
   const open = (id) => (id === guard.suspect ? alert.say(guard.notice) : router.select(id));

@@ -5,7 +5,17 @@
 // for good when the page shows a real session (stop()).
 const STEP_MS = 60; // replay pace: about 16 steps per second
 
-export function playRecording(replay, { url, container }) {
+// The recording's trace, fetched and parsed as soon as the page's code runs
+// (index.html preloads it), so that it is in hand when the panels exist.
+export function fetchRecording(url) {
+  return fetch(url).then((response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.json();
+  });
+}
+
+// trace: fetchRecording's promise.
+export function playRecording(replay, { trace, container }) {
   const badge = document.createElement("p");
   badge.className = "recording-badge";
   badge.setAttribute("role", "note");
@@ -16,7 +26,6 @@ export function playRecording(replay, { url, container }) {
   badge.append(label, text);
   container.prepend(badge);
 
-  const controller = new AbortController();
   let timer = 0;
   let stopped = false;
 
@@ -43,23 +52,16 @@ export function playRecording(replay, { url, container }) {
     tick();
   }
 
-  fetch(url, { signal: controller.signal })
-    .then((response) => {
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.json();
-    })
-    .then((trace) => {
-      if (!stopped) play(trace);
-    })
-    .catch((error) => {
-      if (!stopped) console.warn("recording unavailable:", error.message);
-    });
+  trace.then((loaded) => {
+    if (!stopped) play(loaded);
+  }).catch((error) => {
+    if (!stopped) console.warn("recording unavailable:", error.message);
+  });
 
   return {
     stop() {
       if (stopped) return;
       stopped = true;
-      controller.abort();
       clearTimeout(timer);
       badge.remove();
       delete container.dataset.recording;
