@@ -110,6 +110,12 @@ function hook(draw, clip) {
   };
 }
 
+// A chart starts this wide and takes its parent's width when the
+// ResizeObserver first reports it (before the first paint): reading the
+// width at creation forced a layout of the page per chart while the page
+// was being built (half of the panels' creation time).
+const FIRST_WIDTH = 300;
+
 export function createChart(parent, options) {
   const { label, height, yTitle, series, bands = [], padRight = 12, under, over } = options;
   const xRange = options.xRange ?? stepRange();
@@ -118,7 +124,7 @@ export function createChart(parent, options) {
   let steps = []; // the x values shown (uPlot's own x range pads a single point)
 
   const plot = new uPlot({
-    width: width(),
+    width: FIRST_WIDTH,
     height,
     padding: [12, padRight, 0, 0],
     legend: { show: false },
@@ -151,7 +157,7 @@ export function createChart(parent, options) {
   }
 
   // Follow the parent's width (the panel's box); height stays.
-  let shownWidth = width();
+  let shownWidth = FIRST_WIDTH;
   const observer = new ResizeObserver(() => {
     if (width() === shownWidth) return;
     shownWidth = width();
