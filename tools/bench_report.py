@@ -93,7 +93,7 @@ def report(results):
     if browser:
         lines += ["", "the lab in Chromium"]
         for key in ("ready_cold_s", "ready_warm_s", "first_panel_cold_s", "first_paint_cold_ms", "first_panel_cold_ms",
-                    "first_panel_warm_ms", "browser_vector_longest_task_ms",
+                    "first_panel_warm_ms", "browser_vector_1000_steps_s", "browser_vector_longest_task_ms",
                     "browser_scalar_longest_task_ms"):
             if browser.get(key) is not None:
                 lines.append(f"  {key:<60} {browser[key]:7.2f}")
