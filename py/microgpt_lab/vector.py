@@ -52,12 +52,12 @@ def sparse_dots(rows, x):
     for a single term its product (+ 0.0, as they turn -0.0 into 0.0). (A w that is inf or nan,
     where 0 * w is nan, makes the loss nan too: the session stops that step as diverged.)
     """
-    zeros = x.count(0.0)
-    if zeros * 4 < len(x):  # picking the terms out costs more than a few zeros save
+    n, zeros = len(x), x.count(0.0)
+    if zeros * 4 < n:  # picking the terms out costs more than a few zeros save
         return dots(rows, x)
-    if zeros == len(x):
+    if zeros == n:
         return [0.0] * len(rows)
-    nonzero = list(compress(range(len(x)), x))
+    nonzero = list(compress(range(n), x))
     if len(nonzero) == 1:
         j = nonzero[0]
         xj = x[j]
@@ -144,7 +144,8 @@ def linear(x, w, tape, after_relu=False):
     left 0 here (unless the tape keeps every stage's gradient, as explain's does).
     """
     live = after_relu and tape.gradients is None
-    return tape.record([sparse_dots(w, row) for row in x], (x,), lambda dy: linear_backward(dy, x, w, live))
+    dots_x = sparse_dots if after_relu else dots  # relu leaves most of x 0; other inputs have none
+    return tape.record([dots_x(w, row) for row in x], (x,), lambda dy: linear_backward(dy, x, w, live))
 
 
 def attention(q, k, v, n_head, tape):
@@ -201,18 +202,20 @@ def rmsnorm_backward(dY, X, scales):
 def linear_backward(dY, X, W, live_only=False):
     """Gradients of the input, (T, n_in), and of the weights, flat (n_out * n_in) row-major.
     live_only: d X only where X is not 0, 0 elsewhere."""
+    zeros_X, zeros_dY = zero_share(X), zero_share(dY)
+    dots_dy = sparse_dots if zeros_dY else dots
     W_cols = list(zip(*W))
     if live_only:
-        dX = [scatter(sparse_dots(pick_rows(W_cols, x), dy), x) for dy, x in zip(dY, X)]
+        dX = [scatter(dots_dy(pick_rows(W_cols, x), dy), x) for dy, x in zip(dY, X)]
     else:
-        dX = [sparse_dots(W_cols, dy) for dy in dY]
+        dX = [dots_dy(W_cols, dy) for dy in dY]
     X_cols, dY_cols = list(zip(*X)), list(zip(*dY))
     # dW[o][i] = dY_cols[o] . X_cols[i]. Row by row, an output whose gradient is 0 at every position
     # (after relu: mlp_fc1) costs nothing; column by column, an input that is always 0 (mlp_fc2's) does.
-    if zero_share(X) > zero_share(dY):
+    if zeros_X > zeros_dY:
         dW_cols = map(sparse_dots, repeat(dY_cols), X_cols)
         return dX, list(chain.from_iterable(zip(*dW_cols)))
-    return dX, list(chain.from_iterable(map(sparse_dots, repeat(X_cols), dY_cols)))
+    return dX, list(chain.from_iterable(map(dots_dy, repeat(X_cols), dY_cols)))
 
 
 def pick_rows(rows, x):
