@@ -9,8 +9,9 @@ class Stages:
 
     The engines call `lap(name, kind)` when a stage ends, so the time since the
     previous lap is that stage's. The scalar engine, which runs the stages once
-    per token, also passes a node counter to attribute the Value nodes it built,
-    and times its stages only when `detail` is asked for (level "full").
+    per token, also passes a node counter to attribute the Value nodes it built.
+    Both time their stages only when `detail` is asked for (level "full"), and
+    otherwise call `lap_total` at the end of the forward and of the backward.
     """
 
     def __init__(self, count_nodes=None, detail=True):
@@ -58,10 +59,15 @@ class Stages:
 class NoStages:
     """Stages for a pass nobody times (sampling, explaining)."""
 
+    detail = False
+
     def lap(self, name, kind):
         pass
 
     def lap_backward(self, name):
+        pass
+
+    def lap_total(self, phase):
         pass
 
 

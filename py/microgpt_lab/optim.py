@@ -39,9 +39,14 @@ class Adam:
             n_in = len(mat[0])
             p = self.last_weights[name] = list(chain.from_iterable(mat))
             g = self.last_grads[name] = grads[name]
-            m = self.m[name] = [b1 * mi + c1 * gi for mi, gi in zip(self.m[name], g)]
-            v = self.v[name] = [b2 * vi + c2 * gi**2 for vi, gi in zip(self.v[name], g)]
-            new = [pi - lr_t * (mi / bc1) / ((vi / bc2) ** 0.5 + eps) for pi, mi, vi in zip(p, m, v)]
+            m, v, new = [], [], []
+            for pi, mi, vi, gi in zip(p, self.m[name], self.v[name], g):  # one pass, as microgpt's loop
+                mi = b1 * mi + c1 * gi
+                vi = b2 * vi + c2 * gi**2
+                m.append(mi)
+                v.append(vi)
+                new.append(pi - lr_t * (mi / bc1) / ((vi / bc2) ** 0.5 + eps))
+            self.m[name], self.v[name] = m, v
             state_dict[name] = [new[i : i + n_in] for i in range(0, len(new), n_in)]
             if measure:
                 weight_norm = math.hypot(*p)

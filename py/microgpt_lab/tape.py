@@ -7,7 +7,7 @@ output's gradient to theirs (and to its weights'). backward() walks the
 records in reverse. Stages are named by their place in model.STAGES, the one
 list of stages, and timed as they are recorded and walked.
 """
-from functools import reduce
+from functools import cache, reduce
 from typing import Callable, NamedTuple
 
 from .instrument import NoStages
@@ -27,21 +27,29 @@ class Record(NamedTuple):
     kept: dict  # what else it computed that the lab shows, e.g. attn_weights
 
 
+@cache
+def plan(n_layer):
+    """(name, Stage, the matrices it reads by name) for every stage, in forward order."""
+    return tuple((name, stage, [layer_name(layer, matrix) if stage.per_layer else matrix for matrix in stage.reads])
+                 for name, stage, layer in expand(STAGES, n_layer))
+
+
 class Tape:
     def __init__(self, config, stages=NoStages(), keep_gradients=False):
-        self.plan = iter(expand(STAGES, config.n_layer))  # (name, Stage, layer) in forward order
+        self.plan = iter(plan(config.n_layer))
         self.stages = stages
+        self.timed = stages.detail  # each stage's time; otherwise the forward's and the backward's only
         self.records = []
         # stage name -> d loss / d its output, kept by backward() when asked (explain.py asks; training does not)
         self.gradients = {} if keep_gradients else None
 
     def record(self, output, inputs, backward, **kept):
         """The next stage computed `output` from `inputs`; returns the output."""
-        name, stage, layer = next(self.plan, (None, None, None))
+        name, stage, weights = next(self.plan, (None, None, None))
         if stage is None:
             raise LookupError("the forward pass ran more stages than model.STAGES lists")
-        self.stages.lap(name, stage.kind)
-        weights = [layer_name(layer, matrix) if stage.per_layer else matrix for matrix in stage.reads]
+        if self.timed:
+            self.stages.lap(name, stage.kind)
         self.records.append(Record(name, weights, inputs, output, backward, kept))
         return output
 
@@ -54,6 +62,8 @@ class Tape:
         A value read by several stages gets the sum of their gradients, added in the order the
         stages read it (so the sums round as the hand-written backward's did).
         """
+        if not self.timed:
+            self.stages.lap_total("forward_ms")
         pending = {id(output): [d_output]}  # value -> its readers' gradients, last reader first
         grads = {}
         for record in reversed(self.records):
@@ -66,5 +76,8 @@ class Tape:
                 for value, d_value in zip(record.inputs, d):
                     pending.setdefault(id(value), []).append(d_value)
                 grads.update(zip(record.weights, d[len(record.inputs) :]))
-            self.stages.lap_backward(record.name)
+            if self.timed:
+                self.stages.lap_backward(record.name)
+        if not self.timed:
+            self.stages.lap_total("backward_ms")
         return grads

@@ -8,10 +8,12 @@ records on the tape (tape.py) the closure of its hand-written backward; the
 backward pass walks the tape in reverse. Dot products are looped in C
 (`math.sumprod` where Python has it, 3.12+ and Pyodide), with no Python
 bytecode per element or per product: that is where the speed comes from.
+Around relu, where most numbers are 0 once the model has trained a little,
+they leave the zero terms out (sparse_dots), which changes no bit.
 """
 import math
-from itertools import repeat
-from operator import add, mul
+from itertools import chain, compress, repeat
+from operator import add, itemgetter, mul
 
 from .model import StepResult, softmax as softmax_row
 from .tape import Tape, add_rows
@@ -24,7 +26,7 @@ if hasattr(math, "sumprod"):  # Python 3.12+, as in Pyodide
         return math.sumprod(a, b)
 
     def dots(rows, x):
-        """[row . x for row in rows]"""
+        """[row . x for row in rows] (rows: any iterable of sequences)"""
         return list(map(math.sumprod, rows, repeat(x)))
 
     def pair_dots(A, B):
@@ -41,6 +43,29 @@ else:
 
     def pair_dots(A, B):
         return list(map(sum, map(map, repeat(mul), A, B)))
+
+
+def sparse_dots(rows, x):
+    """dots(rows, x), leaving out the terms where x is 0: the same numbers, to the bit, in less time
+    when relu has zeroed most of x (or of its gradient), as it does more and more as the model trains.
+
+    A term 0 * w (w finite) is an exact zero, and adding an exact zero changes neither sumprod's
+    extended-precision total nor a plain float sum; both return +0.0 for an all-zero sum, and
+    for a single term its product (+ 0.0, as they turn -0.0 into 0.0). (A w that is inf or nan,
+    where 0 * w is nan, makes the loss nan too: the session stops that step as diverged.)
+    """
+    n, zeros = len(x), x.count(0.0)
+    if zeros * 4 < n:  # picking the terms out costs more than a few zeros save
+        return dots(rows, x)
+    if zeros == n:
+        return [0.0] * len(rows)
+    nonzero = list(compress(range(n), x))
+    if len(nonzero) == 1:
+        j = nonzero[0]
+        xj = x[j]
+        return [row[j] * xj + 0.0 for row in rows]
+    pick = itemgetter(*nonzero)
+    return dots(map(pick, rows), pick(x))
 
 
 def gpt(state_dict, config, tokens, tape):
@@ -63,7 +88,7 @@ def gpt(state_dict, config, tokens, tape):
         x = rmsnorm(x, tape)
         x = linear(x, state_dict[f'layer{li}.mlp_fc1'], tape)  # (T, 4 * n_embd)
         x = relu(x, tape)
-        x = linear(x, state_dict[f'layer{li}.mlp_fc2'], tape)
+        x = linear(x, state_dict[f'layer{li}.mlp_fc2'], tape, after_relu=True)
         x = residual(x, x_residual, tape)
 
     logits = linear(x, state_dict['lm_head'], tape)
@@ -114,9 +139,15 @@ def rmsnorm(x, tape):
     return tape.record(y, (x,), lambda dy: (rmsnorm_backward(dy, x, scales),))
 
 
-def linear(x, w, tape):
-    """(T, n_in) @ w^T -> (T, n_out); w is (n_out, n_in) as in state_dict, and has no bias."""
-    return tape.record([dots(w, row) for row in x], (x,), lambda dy: linear_backward(dy, x, w))
+def linear(x, w, tape, after_relu=False):
+    """(T, n_in) @ w^T -> (T, n_out); w is (n_out, n_in) as in state_dict, and has no bias.
+
+    after_relu: x is relu's output, whose backward keeps d x only where x > 0, so the others are
+    left 0 here (unless the tape keeps every stage's gradient, as explain's does).
+    """
+    live = after_relu and tape.gradients is None
+    dots_x = sparse_dots if after_relu else dots  # relu leaves most of x 0; other inputs have none
+    return tape.record([dots_x(w, row) for row in x], (x,), lambda dy: linear_backward(dy, x, w, live))
 
 
 def attention(q, k, v, n_head, tape):
@@ -170,13 +201,41 @@ def rmsnorm_backward(dY, X, scales):
     return dX
 
 
-def linear_backward(dY, X, W):
-    """Gradients of the input, (T, n_in), and of the weights, flat (n_out * n_in) row-major."""
+def linear_backward(dY, X, W, live_only=False):
+    """Gradients of the input, (T, n_in), and of the weights, flat (n_out * n_in) row-major.
+    live_only: d X only where X is not 0, 0 elsewhere."""
+    zeros_X, zeros_dY = zero_share(X), zero_share(dY)
+    dots_dy = sparse_dots if zeros_dY else dots
     W_cols = list(zip(*W))
-    dX = [dots(W_cols, dy) for dy in dY]
-    X_cols = list(zip(*X))
-    dW = [d for dy_o in zip(*dY) for d in dots(X_cols, dy_o)]
-    return dX, dW
+    if live_only:
+        dX = [scatter(dots_dy(pick_rows(W_cols, x), dy), x) for dy, x in zip(dY, X)]
+    else:
+        dX = [dots_dy(W_cols, dy) for dy in dY]
+    X_cols, dY_cols = list(zip(*X)), list(zip(*dY))
+    # dW[o][i] = dY_cols[o] . X_cols[i]. Row by row, an output whose gradient is 0 at every position
+    # (after relu: mlp_fc1) costs nothing; column by column, an input that is always 0 (mlp_fc2's) does.
+    if zeros_X > zeros_dY:
+        dW_cols = map(sparse_dots, repeat(dY_cols), X_cols)
+        return dX, list(chain.from_iterable(zip(*dW_cols)))
+    return dX, list(chain.from_iterable(map(dots_dy, repeat(X_cols), dY_cols)))
+
+
+def pick_rows(rows, x):
+    """The rows where x is not 0, in order."""
+    return list(compress(rows, x))
+
+
+def scatter(values, x):
+    """A row as long as x: the values in order where x is not 0, 0 elsewhere."""
+    row = [0.0] * len(x)
+    for i, value in zip(compress(range(len(x)), x), values):
+        row[i] = value
+    return row
+
+
+def zero_share(X):
+    """The share of X's numbers that are 0."""
+    return sum(row.count(0.0) for row in X) / (len(X) * len(X[0]))
 
 
 def relu_backward(dY, X):

@@ -6,12 +6,15 @@ math.sumprod and sys.monitoring. Both runtimes must give the same numbers
 (1e-9: 3.12+'s sum() of floats rounds differently), the same graph and the
 same explanation of a step (Session.explain, watched by sys.monitoring there).
 """
+import inspect
 import json
 import shutil
 import subprocess
 import sys
 
 import pytest
+
+import test_vector
 
 STEPS = 4
 # Runs both engines on a few configs and prints what the lab shows of each step, and the final weights.
@@ -107,3 +110,15 @@ def test_deep_nesting_is_a_clear_error_in_pyodide(tmp_path, root):
     first, second, after = json.loads(result.stdout)
     assert "nest more than 12 deep" in first["error"] and "nest more than 12 deep" in second["error"]
     assert after["config"]["n_embd"] == 16
+
+
+def test_sparse_dots_are_dots_to_the_bit_in_pyodide(tmp_path, root):
+    """math.sumprod's branch too: leaving out relu's zero terms changes no bit of a dot product."""
+    script = tmp_path / "sparse.py"
+    script.write_text(inspect.getsource(test_vector.test_sparse_dots_are_dots_to_the_bit)
+                      + "import math, random\nfrom microgpt_lab import vector\n"
+                      + "assert hasattr(math, 'sumprod')\ntest_sparse_dots_are_dots_to_the_bit()\nprint('same')\n")
+    result = subprocess.run(["node", str(root / "tests" / "engine" / "pyodide.mjs"), str(script)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "same"

@@ -1,6 +1,7 @@
 """The vector engine: each stage's backward against finite differences, the whole model's
 gradients, and the same numbers as the scalar engine, microgpt's own graph (1e-9)."""
 import inspect
+import random
 
 import pytest
 
@@ -16,6 +17,25 @@ def test_linear(gradcheck, recorder):
     dX, dW = recorder.backward(dY)
     gradcheck.check(dX, lambda: vector.linear(X, W, recorder), dY, X)
     gradcheck.check(dW, lambda: vector.linear(X, W, recorder), dY, W)
+
+
+def test_sparse_dots_are_dots_to_the_bit():
+    """Leaving out the zero terms (relu's) gives exactly dots()'s numbers, signs of zero included."""
+    rng = random.Random(7)
+    for length, zero_share in [(7, 0.0), (7, 0.3), (7, 0.9), (16, 0.5), (64, 0.8), (64, 1.0), (3, 2 / 3)]:
+        for _ in range(50):
+            rows = [[rng.gauss(0, 1) * rng.choice((1, 1e-3, 1e3)) for _ in range(length)] for _ in range(5)]
+            rows.append([0.0] * length)  # -0.0 products: dots gives 0.0
+            x = [0.0 if rng.random() < zero_share else rng.gauss(0, 1) for _ in range(length)]
+            x[rng.randrange(length)] *= -1  # a -0.0 now and then
+            assert list(map(repr, vector.sparse_dots(rows, x))) == list(map(repr, vector.dots(rows, x)))
+
+
+def test_linear_after_relu_keeps_the_gradients_relu_passes(gradcheck, recorder):
+    X = [[xi if xi > 0 else 0.0 for xi in row] for row in gradcheck.matrix(6, 12)]
+    W, dY = gradcheck.matrix(4, 12), gradcheck.matrix(6, 4)
+    (dX, dW), (dX_live, dW_live) = (vector.linear_backward(dY, X, W, live) for live in (False, True))
+    assert repr(dW_live) == repr(dW) and repr(vector.relu_backward(dX_live, X)) == repr(vector.relu_backward(dX, X))
 
 
 def test_rmsnorm(gradcheck, recorder):
