@@ -9,6 +9,8 @@ FIGURES = {  # bench_steps.py's figure -> what it is
     "vector": "`vector` engine",
     "vector_full": "`vector` engine, every step \"full\" (the panels' data)",
     "vector_worker": "`vector` engine through the worker's entry point, as the lab steps it",
+    "vector_worker_run": "the same over a whole default run (1,000 steps)",
+    "vector_run": "`vector` engine, a whole default run (1,000 steps)",
 }
 RUNTIMES = {"native": "native CPython", "node": "Pyodide under Node"}
 # (name, numerator, denominator, target or None): (part, figure) pairs; part "browser" reads bench_browser's keys
@@ -20,8 +22,8 @@ RATIOS = (
     ("vector / scalar, natively", ("native", "vector"), ("native", "scalar"), None),
     ("vector / scalar, in Pyodide", ("node", "vector"), ("node", "scalar"), None),
     ("vector in Pyodide / natively", ("node", "vector"), ("native", "vector"), None),
-    ("the lab (every panel) / the worker's steps in Pyodide", ("browser", "vector"), ("node", "vector_worker"), 0.85),
-    ("the lab / the original natively", ("browser", "vector"), ("native", "original"), 24.0),
+    ("the lab (every panel) / the worker in Pyodide, a whole run", ("browser", "vector_run"), ("node", "vector_worker_run"), 0.85),
+    ("the lab, a whole run / the original natively", ("browser", "vector_run"), ("native", "original"), 24.0),
 )
 
 
@@ -45,6 +47,9 @@ def figures(results):
             if windows:
                 cpu = browser.get(f"browser_{engine}_steps_per_cpu_s_windows")
                 out["browser"][engine] = {**spread(windows), **({"cpu": spread(cpu)} if cpu else {})}
+        run_s = browser.get("browser_vector_1000_steps_s")
+        if run_s:
+            out["browser"]["vector_run"] = spread([1000 / run_s])
     return out
 
 

@@ -15,6 +15,10 @@ Figures:
     vector_full      Session.step("full") (the panels' data: attention, top-k, stage times)
     vector_worker    what the lab's worker does per step, without the page: worker.call("step")
                      (JSON out), "full" at most every FULL_EVERY_MS and "loss" between
+    vector_worker_run  the same over a whole default run, steps 1..1000, in the first round
+                     only (a run's later steps are faster: relu zeroes more of the MLP as it
+                     trains, and the vector engine skips those terms); the lab's own
+                     1,000-step run is set against it
     original         the original microgpt program (tools/bench_original_program.py),
                      run as a program (module-level loop); its losses are checked
                      against the scalar engine's
@@ -30,7 +34,8 @@ import time
 from microgpt_lab import Config, Session, worker
 
 FULL_EVERY_MS = 100  # web/js/engine/protocol.js: the worker asks for a "full" step at most this often
-STEPS = {"vector": 50, "vector_full": 50, "vector_worker": 50, "scalar": 3, "original": 3}
+STEPS = {"vector": 50, "vector_full": 50, "vector_worker": 50, "vector_worker_run": 1000, "scalar": 3, "original": 3}
+ONCE = {"vector_worker_run"}  # measured in the first round only: a whole run takes 5-10 s
 ORIGINAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_original_program.py")  # natively
 
 
@@ -67,10 +72,12 @@ def time_session(engine, level, text, steps):
     return between(start, now()), losses
 
 
-def time_worker(text, steps):
-    """As time_session, through the worker's JSON entry point, mixing levels as the lab's run loop does."""
+def time_worker(text, steps, whole_run=False):
+    """As time_session, through the worker's JSON entry point, mixing levels as the lab's run loop does;
+    whole_run: steps 1..steps, the first untimed step included."""
     worker.call("open", json.dumps({"session": "bench", "config": Config().to_dict(), "text": text}))
-    worker.call("step", '{"session": "bench", "level": "full"}')
+    if not whole_run:
+        worker.call("step", '{"session": "bench", "level": "full"}')
     last_full = float("-inf")
     start = now()
     for _ in range(steps):
@@ -117,12 +124,14 @@ def measure(figures, text, program, rounds):
     losses = {}
     for round_index in range(rounds + 1):  # round 0 warms up (Pyodide's WebAssembly is compiled lazily, tier by tier)
         for figure in figures:
+            if figure in ONCE and round_index != 1:
+                continue
             gc.collect()  # start each figure from the same heap, not the previous one's leftovers
             steps = STEPS[figure]
             if figure == "original":
                 seconds, losses[figure] = time_original(program, steps)
-            elif figure == "vector_worker":
-                seconds, _ = time_worker(text, steps)
+            elif figure.startswith("vector_worker"):
+                seconds, _ = time_worker(text, steps, whole_run=figure in ONCE)
             else:
                 engine, _, level = figure.partition("_")
                 seconds, losses[figure] = time_session(engine, level or "loss", text, steps)
