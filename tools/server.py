@@ -31,6 +31,12 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with explicit MIME types, no caching, optional sub-path."""
 
     extensions_map = MIME_TYPES
+    # Keep-alive, so that the page's 70 modules come over a few connections
+    # rather than one each: the first panel drew 10% sooner (README,
+    # Performance). Without Nagle, as each response's headers and body are
+    # written apart and would wait for a delayed ACK.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     prefix = "/"  # set per server by make_server
     quiet = False
 
