@@ -16,8 +16,14 @@ export class MemoryStore {
   #samples = []; // {key, session, step, temperature, samples, created}
   #nextKey = 1;
 
-  // `dumped`: what IndexedDB held (its dump()), to carry on from.
-  constructor(dumped = null) {
+  #keepsHistory;
+
+  // `dumped`: what IndexedDB held (its dump()), to carry on from. history:
+  // whether to keep the checkpoints time travel starts from (every
+  // CHECKPOINT_EVERY steps, some 300 KB each); without them, time travel
+  // rebuilds a model from step 0 (past.js).
+  constructor(dumped = null, { history = true } = {}) {
+    this.#keepsHistory = history;
     this.absorb(dumped);
   }
 
@@ -112,7 +118,7 @@ export class MemoryStore {
     for (const event of steps) this.#rows(this.#steps, session).set(event.step, clone(event));
     const kept = checkpoint && { session, step: checkpoint.step, checkpoint: clone(checkpoint) };
     if (kept) this.#checkpoints.set(session, kept);
-    if (kept && inHistory(checkpoint)) this.#rows(this.#history, session).set(checkpoint.step, kept);
+    if (kept && this.#keepsHistory && inHistory(checkpoint)) this.#rows(this.#history, session).set(checkpoint.step, kept);
     this.#update(session, changes);
   }
 
