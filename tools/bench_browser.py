@@ -48,6 +48,7 @@ Worker.prototype.postMessage = function (message, ...rest) {
 };
 """
 PROBES = ("matrix", "embedding_map", "next_token")
+VIEWPORT = {"width": 1280, "height": 3600}  # every panel on screen, so all of them draw and read
 # The page's own clock (ms from navigation start) when the static page first
 # painted, and when the first panel content (the recording) was drawn: the
 # frame after [data-recording] appears draws the panels, and a task queued
@@ -93,19 +94,15 @@ def wait_for_step(page, step, timeout_s):
 
 
 def open_until_ready(page, url):
-    """Seconds from navigation to status "ready", and to the first drawn panel (the recording),
-    as this process sees them (polled)."""
+    """Seconds from navigation to status "ready", as this process sees them (polled)."""
     start = time.perf_counter()
     page.goto(url)
-    first = None
     deadline = start + 120
     while time.perf_counter() < deadline:
-        if first is None and page.locator("[data-recording]").count():
-            first = time.perf_counter() - start
         if "ready" in (page.locator("#status").text_content() or ""):
             break
         time.sleep(0.02)
-    return time.perf_counter() - start, first
+    return time.perf_counter() - start
 
 
 def page_clock_paints(page):
@@ -114,6 +111,31 @@ def page_clock_paints(page):
     return page.evaluate("""() => [
         Math.round(performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN),
         Math.round(window.__firstPanelMs)]""")
+
+
+def start_up(browser, url, opens):
+    """Start-up, `opens` times, each in a new browser context (no cache, no service
+    worker: cold), then reloaded once the service worker controls it (warm): the
+    median and range of each figure, {figure: {median, min, max, n}}.
+    ready_*_s: navigation to status "ready", polled from here; first_paint_*_ms
+    and first_panel_*_ms: the page's own clock (FIRST_PAINTS)."""
+    seen = {}
+    for _ in range(opens):
+        context = browser.new_context(viewport=VIEWPORT)
+        context.add_init_script(FIRST_PAINTS)
+        page = context.new_page()
+        for kind in ("cold", "warm"):
+            if kind == "warm":
+                page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+            ready = open_until_ready(page, url)
+            paint, panel = page_clock_paints(page)
+            for name, value in ((f"ready_{kind}_s", ready), (f"first_paint_{kind}_ms", paint),
+                                (f"first_panel_{kind}_ms", panel)):
+                seen.setdefault(name, []).append(value)
+        seen.setdefault("boot_runtime_ms", []).append(page.evaluate("() => window.lab.state.timings.runtime"))
+        context.close()
+    return {name: rounded({"median": statistics.median(v), "min": min(v), "max": max(v), "n": len(v)})
+            for name, v in seen.items()}
 
 
 def start_session(page, engine, num_steps):
@@ -282,6 +304,7 @@ def main():
     parser.add_argument("--long", action="store_true",
                         help="memory over a 10,000-step run (about 4-8 minutes) instead of a 2,000-step one")
     parser.add_argument("--window", type=float, default=10.0, help="seconds over which steps/s are measured")
+    parser.add_argument("--opens", type=int, default=5, help="cold and warm page opens for the start-up figures")
     args = parser.parse_args()
     memory_steps = (200, 2000, 5000, 10_000) if args.long else (200, 2000)
     server = make_server(DIST, port=0, quiet=True)
@@ -292,18 +315,13 @@ def main():
     with sync_playwright() as p:
         chromium = os.environ.get("CHROMIUM") or None
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 3600})  # every panel on screen, so all of them draw and read
+        results["start_up"] = start_up(browser, url, args.opens)
+        load["ready"] = loadavg()
+        context = browser.new_context(viewport=VIEWPORT)
         context.add_init_script(LONG_TASKS)
         context.add_init_script(PROBE_SWITCH)
-        context.add_init_script(FIRST_PAINTS)
         page = context.new_page()
-        results["ready_cold_s"], results["first_panel_cold_s"] = open_until_ready(page, url)
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
-        results["first_paint_cold_ms"], results["first_panel_cold_ms"] = page_clock_paints(page)
-        results["ready_warm_s"], results["first_panel_warm_s"] = open_until_ready(page, url)
-        results["first_paint_warm_ms"], results["first_panel_warm_ms"] = page_clock_paints(page)
-        results["boot_stages_ms"] = page.evaluate("() => window.lab.state.timings")
-        load["ready"] = loadavg()
+        open_until_ready(page, url)
         # The vector run with all panels live, alternating with windows where
         # the live-model reads are answered on the page: what they cost the run.
         browser_cdp = browser.new_browser_cdp_session()

@@ -97,9 +97,9 @@ def report(results):
     browser = results.get("browser")
     if browser:
         lines += ["", "the lab in Chromium"]
-        for key in ("ready_cold_s", "ready_warm_s", "first_panel_cold_s", "first_paint_cold_ms", "first_panel_cold_ms",
-                    "first_panel_warm_ms", "browser_vector_1000_steps_s", "browser_vector_longest_task_ms",
-                    "browser_scalar_longest_task_ms"):
+        for key, s in browser.get("start_up", {}).items():
+            lines.append(f"  {key:<60} {s['median']:7.2f} {s['min']:7.2f}-{s['max']:<7.2f} {s['n']:>3}")
+        for key in ("browser_vector_1000_steps_s", "browser_vector_longest_task_ms", "browser_scalar_longest_task_ms"):
             if browser.get(key) is not None:
                 lines.append(f"  {key:<60} {browser[key]:7.2f}")
     lines += ["", "1-minute load average (before / highest during / median during, cores)"]
