@@ -5,7 +5,7 @@
 // On two cores each frame's browser work (commit, paint, raster and
 // compositing a tall page) takes CPU from the engine worker: drawing at
 // every refresh, the lab trained at 52 steps/s; at 20 frames a second, at
-// 77-84 (README, Performance). A learner's own input between runs is drawn
+// 75-84 (README, Performance). A learner's own input between runs is drawn
 // at the next refresh as before.
 //
 // A frame draws views until FRAME_BUDGET_MS have passed; the rest draw in
