@@ -69,49 +69,55 @@ DELETE_DATABASE = """() => new Promise((resolve) => {
 })"""
 
 
+LOST_MID_RUN_STEPS = 300  # the run whose storage goes away at step 60
+
+
+def run_until_step_60(page, site_url):
+    """A 300-step run, running, at step 60 or later; returns its session id."""
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=LOST_MID_RUN_STEPS)
+    page.get_by_role("button", name="Run").click()
+    wait_steps(page, 60)
+    return session
+
+
+def finishes_whole(page, session, dist_dir):
+    """The run ends with every step, its losses the native engine's, and exports them all."""
+    session_done(page, session)
+    check_losses(page, session, dist_dir, LOST_MID_RUN_STEPS)
+    trace = page.evaluate("(id) => window.lab.trace(id)", session)
+    assert [event["step"] for event in trace["steps"]] == list(range(1, LOST_MID_RUN_STEPS + 1))
+
+
 def test_database_deleted_mid_run_keeps_the_session_in_memory(lab_page, site_url, dist_dir):
     """Another tab (here: this page's own script) deletes the database: this
     tab closes its connection so the deletion goes through (it waited
     forever), says so, and the run goes on in memory with every step."""
     page = lab_page
-    num_steps = 300
-    open_lab(page, site_url)
-    session = new_session(page, num_steps=num_steps)
-    page.get_by_role("button", name="Run").click()
-    wait_steps(page, 60)
+    session = run_until_step_60(page, site_url)
     assert page.evaluate(DELETE_DATABASE) == "deleted"
     notice = page.get_by_role("alert").filter(has_text="closed its connection")
     notice.wait_for()
     assert "in memory" in notice.text_content() and "Reload" in notice.text_content()
-    session_done(page, session)
-    check_losses(page, session, dist_dir, num_steps)
-    trace = page.evaluate("(id) => window.lab.trace(id)", session)
-    assert [event["step"] for event in trace["steps"]] == list(range(1, num_steps + 1))
+    finishes_whole(page, session, dist_dir)
 
 
 def test_site_data_cleared_mid_run_keeps_the_session_in_memory(lab_page, site_url, dist_dir):
     """Clear site data mid-run (as the browser's settings do): the session
     stays listed, its run ends with every step, and it still exports."""
     page = lab_page
-    num_steps = 300
-    open_lab(page, site_url)
-    session = new_session(page, num_steps=num_steps)
-    page.get_by_role("button", name="Run").click()
-    wait_steps(page, 60)
+    session = run_until_step_60(page, site_url)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Storage.clearDataForOrigin", {"origin": site_url.rstrip("/"), "storageTypes": "indexeddb"})
     page.get_by_role("alert").filter(has_text="in memory").wait_for()
-    session_done(page, session)
-    check_losses(page, session, dist_dir, num_steps)
+    finishes_whole(page, session, dist_dir)
     assert [s["id"] for s in page.evaluate("() => window.lab.listSessions()")] == [session]
-    trace = page.evaluate("(id) => window.lab.trace(id)", session)
-    assert [event["step"] for event in trace["steps"]] == list(range(1, num_steps + 1))
     # Written back on request, whole, and there after a reload.
     page.get_by_role("button", name="Save these sessions to storage again").click()
     page.get_by_role("alert").filter(has_text="Saved to storage again").wait_for()
     saved = stored(page)
     assert [record["id"] for record in saved["sessions"]] == [session]
-    assert [key[1] for key in saved["steps"]] == list(range(1, num_steps + 1))
+    assert [key[1] for key in saved["steps"]] == list(range(1, LOST_MID_RUN_STEPS + 1))
     open_lab(page, site_url)
     wait_until(page, "async (id) => (await window.lab.listSessions()).some((s) => s.id === id && s.status === 'done')",
                session)
