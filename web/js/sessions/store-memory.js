@@ -33,7 +33,8 @@ export class MemoryStore {
     for (const record of rows?.sessions || []) this.#sessions.set(record.id, clone(record));
     for (const dataset of rows?.datasets || []) this.#datasets.set(dataset.fingerprint, clone(dataset));
     for (const row of rows?.checkpoints || []) this.#checkpoints.set(row.session, clone(row));
-    for (const row of rows?.history || []) this.#rows(this.#history, row.session).set(row.step, clone(row));
+    const history = this.#keepsHistory ? rows?.history || [] : [];
+    for (const row of history) this.#rows(this.#history, row.session).set(row.step, clone(row));
     for (const row of rows?.steps || []) this.#rows(this.#steps, row.session).set(row.step, clone(row.event));
     const given = new Set((rows?.samples || []).map((row) => row.session));
     this.#samples = this.#samples.filter((row) => !given.has(row.session));
