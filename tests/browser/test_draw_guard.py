@@ -33,3 +33,23 @@ def test_a_session_whose_drawing_froze_is_not_reopened(lab_page, site_url, tmp_p
     again.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '12'")
     again.reload()
     again.wait_for_function("(id) => window.lab?.state.current === id", arg=session)
+
+
+def test_a_page_reloaded_while_drawing_reopens_its_session(lab_page, site_url, tmp_path):
+    """A reload before the chosen session's first frames painted is not a
+    freeze: the next load opens that session and says nothing of it."""
+    page = lab_page
+    open_lab(page, site_url)
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(native_trace()))
+    page.locator("#trace-file").set_input_files(str(path))
+    page.wait_for_function("() => window.lab.state.current")
+    session = page.evaluate("() => window.lab.state.current")
+    page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '12'")
+    with page.expect_navigation():
+        page.evaluate("""(id) => {
+            document.querySelector(`tr[data-session="${id}"] [data-role=name]`).click();
+            location.reload();
+        }""", session)
+    page.wait_for_function("(id) => window.lab?.state.current === id", arg=session)
+    assert "was being drawn" not in page.locator("#form-error").text_content()

@@ -3,6 +3,8 @@
 // until its first frames have painted; a load that finds it still written
 // down knows the last page died drawing it, opens on the sessions list
 // instead, and says why. Choosing the session again draws it as usual.
+// A page that unloads (reload, close, navigation) ran its handlers, so it
+// was not frozen: it rubs the mark out even mid-draw.
 //
 //   const guard = createDrawGuard();
 //   guard.suspect            // the session the last page died drawing, or null
@@ -41,6 +43,7 @@ export function createDrawGuard(store = storage()) {
   };
   const suspect = read();
   let latest = 0; // only the newest draw may say drawing is over
+  addEventListener("pagehide", () => write(null));
   return {
     suspect,
     notice: suspect && `Session ${suspect} was being drawn when this page last stopped (it froze or crashed), `
