@@ -49,7 +49,7 @@ def test_a_page_reloaded_while_drawing_reopens_its_session(lab_page, site_url, t
     with page.expect_navigation():
         page.evaluate("""(id) => {
             document.querySelector(`tr[data-session="${id}"] [data-role=name]`).click();
-            location.reload();
+            setTimeout(() => location.reload(), 0);  // long before two frames have painted
         }""", session)
     page.wait_for_function("(id) => window.lab?.state.current === id", arg=session)
     assert "was being drawn" not in page.locator("#form-error").text_content()

@@ -16,12 +16,16 @@ from helpers import (alert_says, animation_frames, check_losses, expect_progress
 
 CHECKPOINT_EVERY = 50  # protocol.js: the run stores a checkpoint every 50 steps
 NUM_STEPS = 120
+# A fault typed into the console lands only after Playwright has typed it:
+# on a busy machine that took longer than the 65 steps a 120-step run has
+# left (the run ended whole, the crash came after it, nothing resumed).
+CONSOLE_FAULT_STEPS = 400
 
 
-def start_run(page, site_url):
+def start_run(page, site_url, num_steps=NUM_STEPS):
     """A running session past its first checkpoint; returns its id."""
     open_lab(page, site_url)
-    session = new_session(page, num_steps=NUM_STEPS)
+    session = new_session(page, num_steps=num_steps)
     page.get_by_role("button", name="Run").click()
     wait_steps(page, CHECKPOINT_EVERY + 5)
     return session
@@ -40,7 +44,7 @@ def terminate_worker(page):
     return seen
 
 
-def expect_resumed(page, session, dist_dir, reason, checkpoint):
+def expect_resumed(page, session, dist_dir, reason, checkpoint, num_steps=NUM_STEPS):
     """The page names the fault and the checkpoint the run resumes from, and
     the run ends with every loss of an uninterrupted native run (checkpoint: a
     regex of the steps it may resume from)."""
@@ -50,8 +54,8 @@ def expect_resumed(page, session, dist_dir, reason, checkpoint):
                          rf"session {session} resumes from its checkpoint at step ({checkpoint})\.", message)
     assert match, message
     session_done(page, session)
-    check_losses(page, session, dist_dir, NUM_STEPS)
-    expect_progress(page, NUM_STEPS, NUM_STEPS)
+    check_losses(page, session, dist_dir, num_steps)
+    expect_progress(page, num_steps, num_steps)
 
 
 def test_terminated_worker_is_restarted_and_the_run_resumes(lab_page, site_url, dist_dir):
@@ -84,13 +88,14 @@ def test_a_pause_while_the_worker_restarts_holds(lab_page, site_url, dist_dir):
 def test_crashed_worker_is_restarted_and_the_run_resumes(lab_page, page_log, site_url, dist_dir):
     page = lab_page
     page_log.allow_errors("ZeroDivisionError")  # the worker's own report of the crash
-    session = start_run(page, site_url)
+    session = start_run(page, site_url, num_steps=CONSOLE_FAULT_STEPS)
     # Between two steps, Python schedules a callback that raises: an uncaught
     # error in the worker, as a bug in the engine's glue would be. It lands a
     # few steps later, after one of the run's checkpoints.
     run_console(page, "import js; from pyodide.ffi import create_once_callable; "
                       "js.setTimeout(create_once_callable(lambda: 1 / 0), 0)")
-    expect_resumed(page, session, dist_dir, "it crashed: ", "50|100")
+    checkpoints = "|".join(str(step) for step in range(CHECKPOINT_EVERY, CONSOLE_FAULT_STEPS, CHECKPOINT_EVERY))
+    expect_resumed(page, session, dist_dir, "it crashed: ", checkpoints, CONSOLE_FAULT_STEPS)
     assert "ZeroDivisionError" in page.locator("#form-error").text_content()
 
 
