@@ -60,7 +60,8 @@ def test_a_run_whose_worker_goes_silent_resumes_in_a_new_one(lab_page, site_url)
     (60 s) gets a new worker and resumes from its checkpoint."""
     page = lab_page
     open_lab(page, site_url)
-    session = new_session(page, num_steps=400)
+    # 1,000 steps: the close, typed in the console, must land before the run ends.
+    session = new_session(page, num_steps=1000)
     page.get_by_role("button", name="Run").click()
     wait_steps(page, 60)
     start_console(page, "import js\njs.close()")
