@@ -10,6 +10,7 @@ from helpers import new_session, open_lab, wait_points, wait_steps
 from tools.testing import LONG_TASKS
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+RUN_FRAME_MS, FRAME_SLACK_MS = 50, 8  # draw/frame.js
 
 
 @pytest.mark.alone  # measures time
@@ -42,7 +43,10 @@ def test_a_run_draws_at_most_twenty_frames_a_second(lab_page, site_url):
     streams, the page draws at most every 50 ms (draw/frame.js), so the
     browser's own work per frame does not take the engine's CPU. Counted on
     the progress bar, which every drawn frame updates, against the step
-    events that reached the page in the same seconds."""
+    events that reached the page in the same seconds. The wait between
+    frames ends FRAME_SLACK_MS early so that a 60 Hz display keeps 20 frames
+    a second; headless Chromium draws when asked, so frames may come
+    RUN_FRAME_MS - FRAME_SLACK_MS apart (CI once saw 21.3 a second)."""
     page = lab_page
     page.set_viewport_size({"width": 1280, "height": 800})
     open_lab(page, site_url)
@@ -61,6 +65,7 @@ def test_a_run_draws_at_most_twenty_frames_a_second(lab_page, site_url):
     seconds = (after[2] - before[2]) / 1000
     draws, steps = after[0] - before[0], after[1] - before[1]
     print(f"\n{steps / seconds:.0f} step events/s, progress drawn {draws / seconds:.1f} times/s")
-    assert draws / seconds <= 21
-    assert steps > 2 * draws, "the run must outpace the drawing for this test to mean anything"
+    most = 1000 / (RUN_FRAME_MS - FRAME_SLACK_MS)  # frames a second
+    assert steps / seconds > 1.25 * most, "the run must outpace the drawing for this test to mean anything"
+    assert draws <= seconds * most + 1  # + 1: a window of whole frames may hold one more
 
