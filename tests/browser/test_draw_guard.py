@@ -28,6 +28,10 @@ def test_a_session_whose_drawing_froze_is_not_reopened(lab_page, site_url, tmp_p
     message = alert_says(again, "was being drawn when this page last stopped")
     assert session in message
     assert again.evaluate("() => window.lab.state.current") is None
+    # Until it is chosen, every load opens without it.
+    again.reload()
+    alert_says(again, "was being drawn when this page last stopped")
+    assert again.evaluate("() => window.lab.state.current") is None
     again.locator(f'tr[data-session="{session}"] [data-role=name]').click()
     again.wait_for_function("(id) => window.lab?.state.current === id", arg=session)
     again.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '12'")

@@ -3,8 +3,9 @@
 // until its first frames have painted; a load that finds it still written
 // down knows the last page died drawing it, opens on the sessions list
 // instead, and says why. Choosing the session again draws it as usual.
-// A page that unloads (reload, close, navigation) ran its handlers, so it
-// was not frozen: it rubs the mark out even mid-draw.
+// A page that unloads (reload, close, navigation) mid-draw ran its
+// handlers, so it was not frozen: it rubs its own mark out. A mark it found
+// on loading stays until that session is drawn.
 //
 //   const guard = createDrawGuard();
 //   guard.suspect            // the session the last page died drawing, or null
@@ -43,19 +44,24 @@ export function createDrawGuard(store = storage()) {
   };
   const suspect = read();
   let latest = 0; // only the newest draw may say drawing is over
-  addEventListener("pagehide", () => write(null));
+  let drawing = false;
+  addEventListener("pagehide", () => drawing && write(null));
   return {
     suspect,
     notice: suspect && `Session ${suspect} was being drawn when this page last stopped (it froze or crashed), `
       + "so the lab opened without it: choose it in the sessions list to try again.",
     async draw(id, draw) {
       const mine = ++latest;
+      drawing = true;
       write(id);
       try {
         await draw();
         await frames(PAINTED_FRAMES);
       } finally {
-        if (mine === latest) write(null);
+        if (mine === latest) {
+          drawing = false;
+          write(null);
+        }
       }
     },
   };
