@@ -1,13 +1,14 @@
 """A page that froze while drawing a session does not open that session by
-itself on the next visit: it opens on the sessions list and says why, and
-the session draws again when chosen."""
+itself on the next visits: they open on the sessions list and say why, and
+the session draws again when chosen. A page reloaded mid-draw did not
+freeze: its session opens as usual."""
 import json
 
 from helpers import alert_says, native_trace, open_lab
 
 
-def test_a_session_whose_drawing_froze_is_not_reopened(lab_page, site_url, tmp_path):
-    page = lab_page
+def shown_trace(page, site_url, tmp_path):
+    """A 12-step trace imported and drawn; returns its session id."""
     open_lab(page, site_url)
     path = tmp_path / "run.json"
     path.write_text(json.dumps(native_trace()))
@@ -15,6 +16,12 @@ def test_a_session_whose_drawing_froze_is_not_reopened(lab_page, site_url, tmp_p
     page.wait_for_function("() => window.lab.state.current")
     session = page.evaluate("() => window.lab.state.current")
     page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '12'")
+    return session
+
+
+def test_a_session_whose_drawing_froze_is_not_reopened(lab_page, site_url, tmp_path):
+    page = lab_page
+    session = shown_trace(page, site_url, tmp_path)
     # Choose it again and freeze the page before it has painted (a real
     # endless loop on the main thread, as a hostile file once caused).
     page.evaluate("""(id) => {
@@ -43,13 +50,7 @@ def test_a_page_reloaded_while_drawing_reopens_its_session(lab_page, site_url, t
     """A reload before the chosen session's first frames painted is not a
     freeze: the next load opens that session and says nothing of it."""
     page = lab_page
-    open_lab(page, site_url)
-    path = tmp_path / "run.json"
-    path.write_text(json.dumps(native_trace()))
-    page.locator("#trace-file").set_input_files(str(path))
-    page.wait_for_function("() => window.lab.state.current")
-    session = page.evaluate("() => window.lab.state.current")
-    page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '12'")
+    session = shown_trace(page, site_url, tmp_path)
     with page.expect_navigation():
         page.evaluate("""(id) => {
             document.querySelector(`tr[data-session="${id}"] [data-role=name]`).click();
