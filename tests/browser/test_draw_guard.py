@@ -8,7 +8,7 @@ from helpers import alert_says, native_trace, open_lab
 
 
 def shown_trace(page, site_url, tmp_path):
-    """A 12-step trace imported and drawn; returns its session id."""
+    """A 12-step trace imported, drawn and listed; returns its session id."""
     open_lab(page, site_url)
     path = tmp_path / "run.json"
     path.write_text(json.dumps(native_trace()))
@@ -16,6 +16,7 @@ def shown_trace(page, site_url, tmp_path):
     page.wait_for_function("() => window.lab.state.current")
     session = page.evaluate("() => window.lab.state.current")
     page.wait_for_function("() => document.querySelector('[data-panel=loss]').dataset.points === '12'")
+    page.locator(f'tr[data-session="{session}"] [data-role=name]').wait_for()  # the list refreshes on its own
     return session
 
 
