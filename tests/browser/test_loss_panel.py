@@ -4,8 +4,8 @@ on its own holding 20,000 steps. Assertions read the panel's data-* attributes."
 
 import math
 
-from helpers import (expect_progress, loss_panel, new_session, open_lab, session_info, wait_points, wait_status,
-                     wait_steps)
+from helpers import (expect_progress, loss_panel, new_session, open_lab, session_done, session_info, wait_points,
+                     wait_status, wait_steps)
 
 
 def stored_steps(page):
@@ -17,12 +17,13 @@ def test_loss_timeline_holds_one_point_per_step(lab_page, site_url):
     open_lab(page, site_url)
 
     # A whole run of 30 steps.
-    new_session(page, num_steps=30)
+    session = new_session(page, num_steps=30)
     page.get_by_role("button", name="Run").click()
     wait_steps(page, 30)
     wait_points(page, 30)
     points, last_step, latest = loss_panel(page)
     assert (points, last_step) == (30, 30)
+    session_done(page, session)  # a run's steps are stored in batches, the last as it ends
     steps = stored_steps(page)
     assert [s["step"] for s in steps] == list(range(1, 31))
     assert latest == steps[-1]["loss"]

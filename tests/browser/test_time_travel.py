@@ -100,5 +100,6 @@ def test_time_travel_holds_the_panels_while_a_run_goes_on(lab_page, site_url, di
     assert abs(float(panel(page, "attention").get_attribute("data-max")) - max(map(max, weights))) < TOL
     page.get_by_role("button", name="Live").click()
     wait_data(page, "loss", "points", "150")
+    session_done(page, session)  # a run's steps are stored in batches, the last as it ends
     losses = [s["loss"] for s in page.evaluate("() => window.lab.steps()")]
     assert max(abs(a - b) for a, b in zip(losses, native_losses(dist_dir, 150))) < TOL
