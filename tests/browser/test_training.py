@@ -76,7 +76,7 @@ def test_start_step_run_pause_reset_sample(lab_page, site_url, dist_dir):
 
 def test_keyboard_shortcuts(lab_page, site_url):
     """N new session, S step, R run, P pause, C sample, Enter new session;
-    typing in a field is never a shortcut."""
+    typing in a field is never a shortcut; on a checkbox (no letters) it is."""
     page = lab_page
     open_lab(page, site_url)
     set_field(page, "num_steps", 500)
@@ -100,7 +100,7 @@ def test_keyboard_shortcuts(lab_page, site_url):
     wait_steps(page, 10)
     body.press("p")
     wait_status(page, "paused")
-    body.press("c")
+    page.locator("#hints").press("c")  # the Hints checkbox has focus
     wait_samples(page, 2)
     body.press("Enter")
     page.wait_for_function("(id) => window.lab.state.current && window.lab.state.current !== id", arg=first)

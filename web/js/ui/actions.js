@@ -94,12 +94,16 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
   });
 }
 
+// Where letters are typed (or pick an option): a checkbox, a radio button,
+// a slider or a file chooser takes no letters, so shortcuts work there.
+const TYPING = "input:not([type=checkbox], [type=radio], [type=range], [type=file]), select, textarea, [contenteditable]";
+
 // The action a key press asks for, if any. Typing in a field is never a
 // shortcut; Enter on a button or link activates it.
 function shortcut(event) {
   if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return null;
   const target = event.target instanceof Element ? event.target : null;
-  if (target && target.closest("input, select, textarea, [contenteditable]")) return null;
+  if (target && target.closest(TYPING)) return null;
   if (event.key === "Enter" && target && target.closest("button, a, summary")) return null;
   return SHORTCUTS[event.key.toLowerCase()] ?? null;
 }
