@@ -17,8 +17,8 @@ from helpers import (alert_says, animation_frames, check_losses, expect_progress
 CHECKPOINT_EVERY = 50  # protocol.js: the run stores a checkpoint every 50 steps
 NUM_STEPS = 120
 # A fault typed into the console lands only after Playwright has typed it:
-# on a busy machine that took longer than the 65 steps a 120-step run has
-# left (the run ended whole, the crash came after it, nothing resumed).
+# on a busy machine that can take longer than the 65 steps a 120-step run
+# has left, and a crash after the run's end resumes nothing.
 CONSOLE_FAULT_STEPS = 400
 
 
