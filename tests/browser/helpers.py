@@ -93,12 +93,16 @@ def set_value(page, name, value):
 
 
 def new_session(page, **fields):
-    """Set config fields, click New session, return the new session's id."""
+    """Set config fields, click New session, return the new session's id once
+    the views show it (state.events are then its own: take_steps counts them)."""
     for name, value in fields.items():
         set_field(page, name, value)
     before = page.evaluate("() => window.lab.state.current")
     page.get_by_role("button", name="New session").click()
-    page.wait_for_function("(before) => window.lab.state.current && window.lab.state.current !== before", arg=before)
+    page.wait_for_function("""(before) => {
+        const { current, shown } = window.lab.state;
+        return current && current !== before && shown === current;
+    }""", arg=before)
     return page.evaluate("() => window.lab.state.current")
 
 

@@ -4,10 +4,12 @@
 const KEEP_EVENTS = 50;
 
 export function installDebugHandle({ sessions, router, controls }) {
-  const seen = { events: [], timings: null, isolated: false };
+  // shown: the session the views have drawn (current is chosen first, and
+  // its stored steps are read before they draw it).
+  const seen = { events: [], shown: null, timings: null, isolated: false };
   window.lab = Object.freeze({
     get state() {
-      return { phase: controls.state.phase, current: router.current, status: controls.state.status,
+      return { phase: controls.state.phase, current: router.current, shown: seen.shown, status: controls.state.status,
                timings: seen.timings, isolated: seen.isolated, events: seen.events.slice(), tab: sessions.tab };
     },
     listSessions: () => sessions.list(),
@@ -18,7 +20,8 @@ export function installDebugHandle({ sessions, router, controls }) {
     debug: Object.freeze({ terminateWorker: () => sessions.terminateWorker() }),
   });
   return {
-    select({ steps }) {
+    select({ session, steps }) {
+      seen.shown = session;
       seen.events = steps.slice(-KEEP_EVENTS);
     },
     latest(event) {
