@@ -13,7 +13,7 @@ import { installDebugHandle } from "./debug.js";
 import { createGlossary } from "./glossary.js";
 import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
-import { fetchRecording, playRecording } from "./recording.js";
+import { playRecording } from "./recording.js";
 import { createRouter } from "./router.js";
 import { createStorageNotice } from "./storage-notice.js";
 import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
@@ -40,9 +40,10 @@ function startSessions() {
   return sessions;
 }
 
-async function loadSchema() {
-  const response = await fetch(new URL("../../schema.json", import.meta.url));
-  if (!response.ok) throw new Error(`schema.json: HTTP ${response.status}`);
+// A file of the site, parsed (index.html preloads the two main() asks for).
+async function fetchJson(path) {
+  const response = await fetch(new URL(`../../${path}`, import.meta.url));
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return response.json();
 }
 
@@ -108,9 +109,9 @@ function createPage(schema, sessions, { glossary, settings, guard, recordingTrac
 }
 
 async function main() {
-  const recordingTrace = fetchRecording(new URL("../../data/recording.json", import.meta.url));
+  const recordingTrace = fetchJson("data/recording.json");
   recordingTrace.catch(() => {}); // playRecording reports it
-  const schemaLoaded = loadSchema();
+  const schemaLoaded = fetchJson("schema.json");
   if (await adoptWaitingVersion()) return;
   const sessions = startSessions();
   const schema = await schemaLoaded;

@@ -5,16 +5,8 @@
 // for good when the page shows a real session (stop()).
 const STEP_MS = 60; // replay pace: about 16 steps per second
 
-// The recording's trace, fetched and parsed as soon as the page's code runs
-// (index.html preloads it), so that it is in hand when the panels exist.
-export function fetchRecording(url) {
-  return fetch(url).then((response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return response.json();
-  });
-}
-
-// trace: fetchRecording's promise.
+// trace: a promise of the recording's trace, fetched as the page's code
+// starts (ui/main.js), so that it is in hand when the panels exist.
 export function playRecording(replay, { trace, container }) {
   const badge = document.createElement("p");
   badge.className = "recording-badge";
