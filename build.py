@@ -5,7 +5,8 @@
     python3 build.py serve [--port 8000] [--host 127.0.0.1] [--prefix /lab/]
                                      build, then serve dist/ over HTTP
     python3 build.py test [ARGS...]  set up .venv, pick a Chromium, build,
-                                     run pytest with ARGS
+                                     run the page's unit tests (node --test
+                                     tests/web) and pytest with ARGS
     python3 build.py bench [--part native,node,browser] [--rounds 5] [--passes 2] [--long]
                                      benchmark the engines and the original program
                                      natively and in Pyodide under Node, and the lab
@@ -51,7 +52,7 @@ from tools import dist, engine_files, site
 from tools.bench import run_bench
 from tools.common import DIST, BuildError, check_node, log
 from tools.server import serve
-from tools.testing import choose_chromium, run_pytest, setup_venv
+from tools.testing import choose_chromium, run_node_tests, run_pytest, setup_venv
 
 
 def build() -> dict:
@@ -84,7 +85,8 @@ def test(pytest_args: list) -> int:
     python = setup_venv()
     chromium = choose_chromium(python)
     build()
-    return run_pytest(python, chromium, pytest_args)
+    node_code = run_node_tests()
+    return run_pytest(python, chromium, pytest_args) or node_code
 
 
 def bench(args: list) -> int:

@@ -1,6 +1,6 @@
-"""A pytest plugin (pytest.ini loads it): tests run two at a time under
-pytest-xdist, except those marked `alone`, which run with no other test at
-the same time.
+"""A pytest plugin (`python3 build.py test` loads it, tools/testing.py): tests
+run two at a time under pytest-xdist, except those marked `alone` (pytest.ini
+registers the marker), which run with no other test at the same time.
 
 A few browser tests measure time (a pause lands within a few steps, no long
 main-thread task, a long step interrupted within 5 s); with another Chromium
@@ -20,10 +20,6 @@ try:
     import fcntl
 except ImportError:
     fcntl = None
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "alone: runs with no other test at the same time (it measures time)")
 
 
 @contextmanager

@@ -67,11 +67,26 @@ def choose_chromium(python: Path) -> str:
     return ""
 
 
+# Two at a time: the browser tests spend much of their time waiting on
+# Chromium and Pyodide, so two finish sooner on 2 cores; tests marked `alone`
+# run with no other (tools/pytest_alone.py). `-n 0` in the arguments wins.
+PARALLEL = ["-n", "2", "--dist", "worksteal", "-p", "tools.pytest_alone"]
+WEB_TESTS = ROOT / "tests" / "web"
+
+
+def run_node_tests() -> int:
+    """The page's pure modules under `node --test` (tests/web/*.test.mjs), no browser."""
+    files = sorted(str(path.relative_to(ROOT)) for path in WEB_TESTS.glob("*.test.mjs"))
+    log(f"test: node --test ({len(files)} files in tests/web)")
+    return subprocess.run(["node", "--test", *files], cwd=ROOT).returncode
+
+
 def run_pytest(python: Path, chromium: str, pytest_args: list) -> int:
     """pytest in .venv with `pytest_args`; the browser tests use `chromium`."""
     env = dict(os.environ, CHROMIUM=chromium)
     log(f"test: pytest {' '.join(pytest_args)}".rstrip())
-    code = subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+    command = [str(python), "-m", "pytest", *PARALLEL, *pytest_args]
+    code = subprocess.run(command, cwd=ROOT, env=env).returncode
     if code == 5:
         log("test: FAILED: pytest collected no tests (exit 5); check the paths and markers")
         return 1

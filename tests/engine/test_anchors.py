@@ -22,6 +22,7 @@ def makemore_text():
     return SHARED_NAMES.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # 1,000 steps
 def test_vector_reproduces_the_full_run(makemore_text):
     session = Session.from_text(Config(), makemore_text)
     assert len(session.docs) == 32033 and session.num_params == 4192

@@ -16,6 +16,8 @@ import pytest
 
 import test_vector
 
+pytestmark = pytest.mark.slow  # Pyodide under Node: seconds per test
+
 STEPS = 4
 # Runs both engines on a few configs and prints what the lab shows of each step, and the final weights.
 RUN = f"""

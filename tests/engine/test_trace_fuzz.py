@@ -6,10 +6,13 @@ import json
 import random
 import time
 
+import pytest
+
 from microgpt_lab import trace, worker
 from tools.trace_fuzz import mutations, valid_trace
 
 
+@pytest.mark.slow  # 4,000 mutations
 def test_thousands_of_mutations_are_refused_with_a_message_or_accepted():
     refused = accepted = 0
     for where, how, text in mutations(valid_trace(), random.Random(14), 4000):
