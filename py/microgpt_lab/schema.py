@@ -4,12 +4,12 @@
 
 Everything here is read from where it is defined: Config, FIELDS, LIMITS and CHOICES
 (config.py), MATRICES and STAGES (model.py), Adam (optim.py), GLOSSARY (glossary.py), the levels,
-the BOS label, the trace and checkpoint formats, and the scalar engine's own
-source with each stage's lines in it (source.py).
+the BOS label, the trace and checkpoint formats, the scalar engine's own
+source with each stage's lines in it (source.py), and the path's exercises (lessons.py).
 """
 from dataclasses import fields
 
-from . import __version__, trace
+from . import __version__, lessons, trace
 from .config import CHOICES, FIELDS, LIMITS, MAX_PARAMS, MIN_INCLUDED, Config
 from .data import BOS_LABEL
 from .glossary import GLOSSARY
@@ -42,6 +42,7 @@ def schema():
         "checkpoint": {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION},
         "held_out": {"every": HELD_OUT_EVERY, "docs": HELD_OUT_DOCS},  # when and on how many the loss is measured
         "source": source(),
+        "lessons": lessons.schema(),  # the exercises: signature, task, and the lines revealed after a try
     }
 
 

@@ -14,7 +14,7 @@ import io
 import json
 import math
 
-from . import probes, trace
+from . import lessons, probes, trace
 from .config import Config
 from .data import split_docs
 from .session import Session, SessionError
@@ -177,6 +177,54 @@ def console(session, code):
     except KeyboardInterrupt:  # the console's Stop or time limit (the page's interrupt)
         return {"output": output.getvalue(), "error_in_code": "stopped (KeyboardInterrupt)", "stopped": True}
     return {"output": output.getvalue()}
+
+
+@request
+def check_exercise(exercise, code):
+    """A learner's exercise, checked against the engine's function (lessons.check), with what it printed.
+    The page sends it to a worker of its own (no session there to harm): its Stop and time limit
+    interrupt it, or end that worker."""
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            result = lessons.check(exercise, code)
+    except KeyboardInterrupt:  # the page's Stop or time limit
+        return {"ok": False, "message": "stopped before it finished", "output": output.getvalue(), "stopped": True}
+    return {**result, "output": output.getvalue()}
+
+
+@request
+def value_graph(code):
+    """A learner's few lines with microgpt's Value: the graph they built, backpropagated (lessons.value_graph)."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return lessons.value_graph(code)
+    except KeyboardInterrupt:
+        return {"ok": False, "message": "stopped before it finished", "stopped": True}
+
+
+@request
+def tokens(session, text):
+    """A name as the session's tokenizer reads it, the positions a step scores, the uniform guess's loss."""
+    return lessons.tokens(get(session), text)
+
+
+@request
+def surprise(probability):
+    """The loss when the target was given `probability`."""
+    return lessons.surprise(probability)
+
+
+@request
+def gradient_check(session, name, row, col, h):
+    """One weight's gradient on the next step's document: backpropagated, and by nudging it h each way."""
+    return lessons.gradient_check(get(session), name, row, col, h)
+
+
+@request
+def attention_map(session, text):
+    """The attention weights of a name through the session's model, each position's probability of the next token."""
+    return lessons.attention_map(get(session), text)
 
 
 @request

@@ -13,7 +13,8 @@ def ask(request, **fields):
 def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
-        "matrix", "embedding_map", "next_token", "console"])
+        "matrix", "embedding_map", "next_token", "console", "check_exercise", "value_graph", "tokens", "surprise",
+        "gradient_check", "attention_map"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
 
