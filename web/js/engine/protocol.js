@@ -31,6 +31,16 @@
 //   console(session, code)               -> {output} | {output, error_in_code}
 //   explain(session, position)           -> the last step at that position, stage by stage,
 //                                           forward and backward (Session.explain; explain.py)
+// and the path's (lessons.py; the page's ?lesson=<n>, web/js/lessons/):
+//   tokens(session, text)                -> {text, tokens, labels, vocab, bos, vocab_size, pairs, uniform_loss}
+//   surprise(probability)                -> {probability, loss}
+//   gradient_check(session, name, row, col, h) -> {step, doc, weight, loss, loss_plus, loss_minus,
+//                                           numerical, analytic, ...}: one weight, on the next document
+//   attention_map(session, text)         -> {step, text, tokens, labels, attention, probs, losses}
+// and the learner's own code, which the page sends to a worker of its own
+// (it holds no session: its Stop and time limit interrupt it or end it):
+//   check_exercise(exercise, code)       -> {ok, message, output, stopped?} (lessons.check)
+//   value_graph(code)                    -> {ok: true, nodes, output} | {ok: false, message, stopped?}
 //
 // Two requests are the worker's own loop, not Python functions:
 //   run(session, steps, checkpoint_every, full_every_ms)

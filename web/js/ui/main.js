@@ -1,6 +1,7 @@
 // The page's entry module: start-up in named steps. The engine worker
 // starts first (Python boots while the page builds); then the views and
 // panels, the router that feeds them, the actions, and the session to show.
+import { lessonRequested, startLessons } from "../lessons/index.js";
 import { createSessions } from "../sessions/index.js";
 import { openStore } from "../sessions/store.js";
 import { PANELS } from "../panels/index.js";
@@ -59,6 +60,7 @@ function createPanels(container, { schema, sessions, glossary, requestRead, foll
     const el = document.createElement("section");
     el.className = `panel panel-${name}`;
     el.dataset.panel = name;
+    el.id = `panel-${name}`; // the lessons link to the panels they use
     el.setAttribute("aria-label", title);
     const heading = document.createElement("h2");
     heading.textContent = title;
@@ -104,6 +106,7 @@ function createPage(schema, sessions, { glossary, settings, guard, recordingTrac
   views.push(installDebugHandle({ sessions, router, controls }));
   recording = playRecording(router.replay, { trace: recordingTrace, container: $("#panels") });
   if (typeof ResizeObserver === "function") new ResizeObserver(() => router.resize()).observe($("#panels"));
+  if (location.hash.startsWith("#panel-")) document.getElementById(location.hash.slice(1))?.scrollIntoView();
   addEventListener("resize", () => router.resize());
   return { router, buttons, alert, temperature };
 }
@@ -116,6 +119,7 @@ async function main() {
   const sessions = startSessions();
   const schema = await schemaLoaded;
   const glossary = createGlossary(schema, { toggle: $("#hints") });
+  if (lessonRequested(location.search)) return startLessons({ sessions, schema, glossary, status: $("#status") });
   const guard = createDrawGuard();
   const form = createConfigForm($("#config-fields"), schema);
   glossary.explain($("#config-fields"));

@@ -1,0 +1,68 @@
+// Chapter 6: one attention head. The one-head rung trained in place and
+// overlaid on the learned bigram, with both reference lines; and the
+// learner's own name through it (lessons.attention_map): each position's
+// attention weights over the positions up to it, from the rung as it
+// trains (or a fresh, untrained one before it exists, whose weights are
+// nearly even), and the probability each position gave the next letter.
+// The element publishes data-attention (JSON: the head's rows).
+import { createHeat } from "../../draw/heat.js";
+import { charLabel } from "../../draw/tokens.js";
+import { createRungChart } from "../rung-chart.js";
+import { element, fixed, latestOnly, textField } from "./common.js";
+import { rungModel } from "./descent.js";
+
+export function create(ctx) {
+  const el = element("div", "attention-widget");
+  const chart = createRungChart(ctx, { keys: ["bigram", "one_head"], own: "one_head" });
+  const field = textField("Your name, through the one-head rung", { value: "emma" });
+  const go = Object.assign(element("button", "", "Look at its attention"), { type: "button" });
+  field.el.append(" ", go);
+  const said = element("p", "hint");
+  said.setAttribute("aria-live", "polite");
+  const heat = createHeat("attention weights");
+  heat.el.hidden = true;
+  el.append(chart.el, field.el, said, heat.el);
+
+  const show = latestOnly(({ answer, where }) => {
+    const head = answer.attention[0]?.[0];
+    if (!head) {
+      said.textContent = `${where} has no attention to show.`;
+      heat.el.hidden = true;
+      return;
+    }
+    const labels = answer.labels.map((label) => (label === "BOS" ? label : charLabel(label)));
+    const rows = head.map((row, p) => `${labels[p]} (position ${p}, guessing ${labels[p + 1]} with p = ${fixed(answer.probs[p], 2)})`);
+    heat.show(head, { name: "weight", cols: labels.slice(0, head.length).map((label, p) => `${p} ${label}`), rowNames: labels.slice(0, head.length),
+                      title: `${where}: each row is a position, each cell how much it takes from an earlier one (rows sum to 1)` });
+    heat.el.hidden = false;
+    el.dataset.attention = JSON.stringify(head);
+    said.textContent = rows.join("; ");
+  }, (error) => {
+    said.textContent = error.message;
+    heat.el.hidden = true;
+  });
+  const look = () => show(async () => {
+    const model = await rungModel(ctx, "one_head");
+    return { answer: await model.ask("attention_map", { text: field.input.value }), where: model.where };
+  });
+  go.addEventListener("click", look);
+  field.input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") look();
+  });
+  look();
+
+  return {
+    el,
+    hear: (message) => chart.hear(message),
+    async answer() {
+      const final = chart.final("one_head");
+      const { bigram } = chart.lines;
+      if (!final || final.step < final.num_steps || final.loss === null || bigram === null) {
+        return { waiting: "Train the rung to its last step: the answer is on the chart." };
+      }
+      return { value: final.loss < bigram ? "yes" : "no",
+               text: `After ${final.step} steps its smoothed loss is ${fixed(final.loss, 3)}; counting scores ${fixed(bigram, 3)}.` };
+    },
+    destroy: () => chart.destroy(),
+  };
+}

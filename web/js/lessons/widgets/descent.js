@@ -1,0 +1,106 @@
+// Chapter 4: the learned bigram (n_layer 0, SGD) trained in place, its
+// smoothed loss falling toward the counting line; and one weight's
+// gradient two ways, on the document the next step trains on: the
+// engine's backpropagation against nudging the weight by h each way and
+// measuring the loss again (lessons.gradient_check). The weights are the
+// rung's as it trains, or a fresh model of its config before it exists.
+// The element publishes data-check (JSON of the engine's answer).
+import { RUNGS } from "../rungs.js";
+import { createRungChart } from "../rung-chart.js";
+import { element, fixed, latestOnly } from "./common.js";
+
+const MATRICES = ["wte", "wpe", "lm_head"]; // every config has them
+const STEPS = [0.1, 0.01, 0.001, 1e-5, 1e-7];
+
+function numberField(label, value, max) {
+  const el = element("label", "lesson-field inline");
+  const input = Object.assign(element("input"), { type: "number", min: "0", max: String(max), step: "1", value: String(value) });
+  el.append(`${label} `, input);
+  return { el, input };
+}
+
+// The model whose gradient is checked: the rung's session, or the lessons'
+// worker's fresh one of the rung's config.
+export async function rungModel({ rungs, sessions, engine }, key) {
+  const found = await rungs.find(key);
+  if (found) {
+    const model = await sessions.model(found.id);
+    if (!model.missing) return { where: `${RUNGS[key].name} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
+  }
+  return { where: `a fresh ${RUNGS[key].name.split(" · ")[1]} at step 0 (not trained yet)`,
+           ask: (type, fields) => engine.askData(type, fields, RUNGS[key].config) };
+}
+
+function checkTable(answer) {
+  const table = element("table", "check-table");
+  const rows = [
+    [`${answer.name}[${answer.row}][${answer.col}]`, fixed(answer.weight, 6)],
+    [`loss with it + h (h = ${answer.h})`, fixed(answer.loss_plus, 9)],
+    [`loss with it - h`, fixed(answer.loss_minus, 9)],
+    ["nudged: (loss₊ - loss₋) / 2h", fixed(answer.numerical, 9)],
+    ["backpropagated gradient", fixed(answer.analytic, 9)],
+    ["difference", answer.numerical - answer.analytic === 0 ? "0" : (answer.numerical - answer.analytic).toExponential(2)],
+  ];
+  for (const [label, value] of rows) {
+    const row = table.insertRow();
+    row.append(Object.assign(element("th", "", label), { scope: "row" }));
+    row.insertCell().textContent = value;
+  }
+  return table;
+}
+
+export function create(ctx) {
+  const el = element("div", "descent-widget");
+  const chart = createRungChart(ctx, { keys: ["bigram"], own: "bigram" });
+  const check = element("section", "gradient-check");
+  check.setAttribute("aria-label", "One weight's gradient, two ways");
+  const picker = element("div", "check-picker");
+  const matrixLabel = element("label", "lesson-field inline", "matrix ");
+  const matrix = element("select");
+  matrix.append(...MATRICES.map((name) => Object.assign(element("option", "", name), { value: name })));
+  matrixLabel.append(matrix);
+  const row = numberField("row", 4, 26);
+  const col = numberField("column", 0, 15);
+  const hLabel = element("label", "lesson-field inline", "h ");
+  const h = element("select");
+  h.append(...STEPS.map((step) => Object.assign(element("option", "", String(step)), { value: String(step), selected: step === 1e-5 })));
+  hLabel.append(h);
+  const go = Object.assign(element("button", "", "Nudge it and compare"), { type: "button" });
+  picker.append(matrixLabel, row.el, col.el, hLabel, go);
+  const said = element("p", "hint");
+  said.setAttribute("aria-live", "polite");
+  const out = element("div", "check-out");
+  check.append(element("h4", "", "One weight's gradient, two ways"), picker, said, out);
+  el.append(chart.el, check);
+
+  const show = latestOnly(({ answer, where }) => {
+    el.dataset.check = JSON.stringify(answer);
+    said.textContent = `On ${where}, its next document "${answer.doc}" (loss ${fixed(answer.loss)}):`;
+    out.replaceChildren(checkTable(answer));
+  }, (error) => {
+    said.textContent = error.message;
+    out.replaceChildren();
+  });
+  go.addEventListener("click", () => show(async () => {
+    const model = await rungModel(ctx, "bigram");
+    const answer = await model.ask("gradient_check", { name: matrix.value, row: Number(row.input.value),
+                                                       col: Number(col.input.value), h: Number(h.value) });
+    return { answer, where: model.where };
+  }));
+
+  return {
+    el,
+    hear: (message) => chart.hear(message),
+    async answer() {
+      const final = chart.final("bigram");
+      const { uniform, bigram } = chart.lines;
+      if (!final || final.step < final.num_steps || final.loss === null) {
+        return { waiting: "Train the rung to its last step: the answer is where its loss ends." };
+      }
+      const value = final.loss > uniform ? "above" : bigram !== null && final.loss <= bigram ? "counting" : "between";
+      return { value, text: `After ${final.step} steps its smoothed loss is ${fixed(final.loss, 3)}; the uniform guess `
+        + `is ${fixed(uniform, 3)}${bigram === null ? "" : ` and counting ${fixed(bigram, 3)}`}.` };
+    },
+    destroy: () => chart.destroy(),
+  };
+}

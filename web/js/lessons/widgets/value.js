@@ -1,0 +1,100 @@
+// Chapter 5: microgpt's own Value on a few lines the learner edits, built
+// and backpropagated by the scalar engine in the lessons' worker
+// (lessons.value_graph): every Value of the graph, children first, with
+// what made it, its data and its gradient. The code is the learner's, so
+// it runs under the exercises' limits (Stop, the time limit).
+// The element publishes data-status and data-graph (JSON of the nodes).
+import { listing } from "../../draw/source.js";
+import { createEditor } from "../editor.js";
+import { element, nearestChoice } from "./common.js";
+
+export const QUESTION_CODE = "a = Value(2.0)\nb = Value(-3.0)\nc = Value(10.0)\nd = a * b + c\nL = d * d\n";
+
+// How a node reads: its variable names, else v<k>.
+const nameOf = (node, k) => (node.names.length ? node.names.join(" = ") : `v${k}`);
+const number = (value) => (Number.isInteger(value) ? String(value) : Number(value.toPrecision(6)).toString());
+
+function madeBy(node, nodes) {
+  const child = (k) => nameOf(nodes[node.children[k]], node.children[k]);
+  if (node.op === null) return "a number";
+  if (node.op === "+" || node.op === "*") return `${child(0)} ${node.op} ${child(1)}`;
+  if (node.op.startsWith("**")) return `${child(0)} ** ${node.op.slice(2)}`;
+  return `${child(0)}.${node.op}()`;
+}
+
+function graphTable({ nodes, output }) {
+  const table = element("table", "value-table");
+  table.append(element("caption", "", `${nodes.length} Values, each after the Values it was made from; `
+    + `the gradient is of ${nameOf(nodes[output], output)}`));
+  const head = table.createTHead().insertRow();
+  for (const title of ["Value", "made by", "data", "grad"]) head.append(Object.assign(element("th", "", title), { scope: "col" }));
+  const body = table.createTBody();
+  nodes.forEach((node, k) => {
+    const row = body.insertRow();
+    if (k === output) row.className = "value-output";
+    row.append(Object.assign(element("th", "", nameOf(node, k)), { scope: "row" }));
+    row.insertCell().textContent = madeBy(node, nodes);
+    row.insertCell().textContent = number(node.data);
+    row.insertCell().textContent = number(node.grad);
+  });
+  return table;
+}
+
+export function create({ engine, schema, chapter }) {
+  const el = element("div", "value-widget");
+  const editor = createEditor({ label: "Python with microgpt's Value (the last line names the Value to backpropagate)",
+                                value: QUESTION_CODE, rows: 6, onRun: () => run() });
+  const buttons = element("div", "exercise-buttons");
+  const go = element("button", "", "Run forward and backward");
+  go.type = "button";
+  const stop = Object.assign(element("button", "", "Stop"), { type: "button", disabled: true });
+  buttons.append(go, stop);
+  const said = element("p", "value-said");
+  said.setAttribute("role", "status");
+  const out = element("div", "value-out");
+  const source = element("details", "value-source");
+  const value = schema.source.functions.find((fn) => fn.name === "Value");
+  source.append(element("summary", "", "microgpt's Value class, as the engine runs it"), listing(value, new Set()));
+  el.append(editor.el, buttons, said, out, source);
+  el.dataset.status = "";
+
+  async function run() {
+    if (engine.running) return;
+    el.dataset.status = "pending";
+    said.textContent = "Running your code with microgpt's Value…";
+    go.disabled = true;
+    stop.disabled = false;
+    try {
+      const graph = await engine.runCode("value_graph", { code: editor.value });
+      if (!graph.ok) {
+        el.dataset.status = graph.stopped ? "stopped" : "error";
+        said.textContent = graph.message;
+        return;
+      }
+      el.dataset.status = "ok";
+      el.dataset.graph = JSON.stringify(graph.nodes);
+      said.textContent = `Built ${graph.nodes.length} Values and walked them backward.`;
+      out.replaceChildren(graphTable(graph));
+    } catch (error) {
+      el.dataset.status = "error";
+      said.textContent = error.message;
+    } finally {
+      go.disabled = false;
+      stop.disabled = true;
+    }
+  }
+  go.addEventListener("click", run);
+  stop.addEventListener("click", () => engine.stop());
+
+  return {
+    el,
+    async answer() {
+      const graph = await engine.runCode("value_graph", { code: QUESTION_CODE });
+      if (!graph.ok) throw new Error(graph.message);
+      const d = graph.nodes.find((node) => node.names.includes("d"));
+      return { value: nearestChoice(chapter.question.choices, d.grad),
+               text: `The engine: d's gradient is ${number(d.grad)}. L = d * d uses d twice, and each use gives `
+                 + `d's other factor, ${number(d.data)}: they add up to 2 × ${number(d.data)}.` };
+    },
+  };
+}
