@@ -451,7 +451,7 @@ def gradient_check(session, name, row, col, h):
         raise LessonError(f"h must be a number above 0 and at most 1, got {h!r}")
     doc, ids = next_document(session)
     config, engine = session.config, session.engine
-    result = engine.train_step(session.state_dict, ids, config, Stages(engine.node_count, detail=False))
+    result = engine.train_step(session.state_dict, ids, config, Stages(detail=False))
     weight = matrix[row][col]
 
     def loss_with(value):
@@ -476,7 +476,7 @@ def attention_map(session, text):
     check_text(session, text)
     ids = session.tokenizer.encode(text)
     engine = session.engine
-    result = engine.train_step(session.state_dict, ids, session.config, Stages(engine.node_count, detail=True))
+    result = engine.train_step(session.state_dict, ids, session.config, Stages(detail=True))
     n = len(result.losses)
     return {
         "step": session.step_count, "text": text, "tokens": ids[: n + 1],
