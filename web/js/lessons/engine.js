@@ -79,8 +79,9 @@ export function createLessonEngine({ workerUrl, dataset, onMessage = () => {} })
       job.timedOut = true;
       stop();
     }, TIME_LIMIT_MS);
-    const stopped = () => ({ ok: false, stopped: true,
-                             message: job.timedOut ? `stopped after ${TIME_LIMIT_MS / 1000} s, the time limit` : "stopped" });
+    const stopped = () => ({ ok: false, stopped: true, message: job.timedOut
+      ? `Stopped after ${TIME_LIMIT_MS / 1000} s, the time limit: is there a loop that never ends?`
+      : "Stopped while your code was still running." });
     try {
       const result = await ask(type, fields);
       return result.stopped ? { ...result, ...stopped() } : result;

@@ -128,6 +128,15 @@ export function startLessons({ sessions, schema, glossary, status }) {
     (error) => say(status, `error: ${error.message}`, "error"),
   );
   sessions.ready.then(() => sessions.resumeInterrupted(), () => {});
+  // A read-only handle for tests and the curious, as the lab's (ui/debug.js) has.
+  window.lab = Object.freeze({
+    listSessions: () => sessions.list(),
+    steps: (id) => sessions.steps(id),
+    samples: (id) => sessions.samples(id),
+    get chapter() {
+      return shown?.n ?? null;
+    },
+  });
 }
 
 function say(status, text, state) {

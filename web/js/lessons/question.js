@@ -8,7 +8,7 @@
 //   const question = createQuestion(n, chapter.question, { progress, answer: () => widget.answer() });
 //   question.refresh();   // the widget's numbers changed: reveal again if revealed
 //
-// The element publishes data-revealed ("", "waiting", "right", "wrong").
+// The element publishes data-revealed ("", "waiting", "right", "wrong", "error").
 
 let nextId = 0;
 
@@ -56,6 +56,7 @@ export function createQuestion(n, { prompt, choices }, { progress, answer }) {
       found = await answer();
     } catch (error) {
       say(`The engine could not answer: ${error.message}`);
+      el.dataset.revealed = "error";
       return;
     }
     if (found.waiting) {
