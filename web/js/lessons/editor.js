@@ -5,11 +5,11 @@
 // level after a ":"); Escape leaves the editor, so the next Tab moves the
 // focus on instead of indenting; Ctrl+Enter (or Cmd+Enter) runs `onRun`.
 //
-// Not CodeMirror 6: its ten npm packages import one another by bare names,
-// which a no-build site resolves only with an import map, an inline script
-// the page's Content-Security-Policy (script-src 'self') refuses, and it
-// would add some 400 KB to every visitor's precache for a few short
-// functions. edit() is pure and tested under Node (tests/web/editor.test.mjs).
+// Not CodeMirror 6: with Python it is some fifteen npm packages importing one
+// another by bare names, which a no-build site resolves only with an inline
+// import map, a script the page's Content-Security-Policy (script-src
+// 'self') refuses (README, "Learn"). edit() is pure and tested under Node
+// (tests/web/lessons-editor.test.mjs).
 //
 //   const editor = createEditor({ label, value, onInput, onRun });
 //   parent.append(editor.el); editor.value; editor.set(text);

@@ -38,7 +38,7 @@ function drawLines(lines, { ctx, y, box }) {
     ctx.moveTo(box.left, y(value));
     ctx.lineTo(box.left + box.width, y(value));
     ctx.stroke();
-    ctx.fillText(`${label} ${value.toFixed(2)}`, box.left + 6, y(value) - 3);
+    ctx.fillText(`${label} ${value.toFixed(2)}`, box.left + 6, y(value) + 12); // under its line: inside the plot
   }
   ctx.setLineDash([]);
 }
@@ -68,8 +68,10 @@ export function createRungChart(ctx, { keys, own = null }) {
     yTitle: "smoothed loss",
     series: keys.map((key, k) => ({ stroke: RUNS[k % RUNS.length], width: 2 })),
     xRange: stepRange({ first: 1, minSpan: 9 }),
-    yRange: (min, max) => paddedRange(Math.min(min, lines.bigram ?? min, lines.uniform ?? min),
-                                      Math.max(max, lines.uniform ?? max), { minMargin: 0.05, floor: 0, fallback: [2, 3.5] }),
+    yRange(min, max) { // the lines' and the reference lines' values in view
+      const values = [min, max, lines.uniform, lines.bigram].filter(Number.isFinite);
+      return paddedRange(Math.min(...values), Math.max(...values), { minMargin: 0.05, floor: 0, fallback: [2, 3.5] });
+    },
     under: (paint) => drawLines(lines, paint),
   });
   const frame = createFrame(draw);

@@ -63,7 +63,9 @@ export function create(ctx) {
     for (const key of KEYS) {
       const rung = await rungs.find(key);
       if (!rung || rung.step === 0) continue;
-      const model = await sessions.model(rung.id);
+      // The model rebuilt at its step (time travel's), which took that step in this
+      // worker: its gradient and update are known even after a reload.
+      const model = await sessions.model(rung.id, rung.step);
       if (model.missing) continue;
       const answer = await model.ask("matrix", { name: matrix.value });
       const [rows, cols] = answer.shape;
