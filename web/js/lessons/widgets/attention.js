@@ -31,12 +31,13 @@ export function create(ctx) {
       return;
     }
     const labels = answer.labels.map((label) => (label === "BOS" ? label : charLabel(label)));
-    const rows = head.map((row, p) => `${labels[p]} (position ${p}, guessing ${labels[p + 1]} with p = ${fixed(answer.probs[p], 2)})`);
-    heat.show(head, { name: "weight", cols: labels.slice(0, head.length).map((label, p) => `${p} ${label}`), rowNames: labels.slice(0, head.length),
-                      title: `${where}: each row is a position, each cell how much it takes from an earlier one (rows sum to 1)` });
+    const rows = labels.slice(0, head.length);
+    heat.show(head, { name: "weight", cols: rows.map((label, p) => `${p} ${label}`), rowNames: rows,
+                      title: `${where}: each row is a position, each cell how much it takes from a position up to it (a row sums to 1)` });
     heat.el.hidden = false;
     el.dataset.attention = JSON.stringify(head);
-    said.textContent = rows.join("; ");
+    said.textContent = `The probability each position gave the letter that came next: ${rows.map((label, p) => (
+      `${label} → ${labels[p + 1]} ${fixed(answer.probs[p], 2)}`)).join(", ")}.`;
   }, (error) => {
     said.textContent = error.message;
     heat.el.hidden = true;

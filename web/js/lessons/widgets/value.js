@@ -12,7 +12,7 @@ export const QUESTION_CODE = "a = Value(2.0)\nb = Value(-3.0)\nc = Value(10.0)\n
 
 // How a node reads: its variable names, else v<k>.
 const nameOf = (node, k) => (node.names.length ? node.names.join(" = ") : `v${k}`);
-const number = (value) => (Number.isInteger(value) ? String(value) : Number(value.toPrecision(6)).toString());
+const number = (value, digits = 6) => (Number.isInteger(value) ? String(value) : Number(value.toPrecision(digits)).toString());
 
 function madeBy(node, nodes) {
   const child = (k) => nameOf(nodes[node.children[k]], node.children[k]);
@@ -20,6 +20,54 @@ function madeBy(node, nodes) {
   if (node.op === "+" || node.op === "*") return `${child(0)} ${node.op} ${child(1)}`;
   if (node.op.startsWith("**")) return `${child(0)} ** ${node.op.slice(2)}`;
   return `${child(0)}.${node.op}()`;
+}
+
+// The graph drawn left to right: the numbers given first, each Value one
+// column after its deepest input, its name or op over its data and grad,
+// a line from each input. The table under it says the same in words.
+const SVG = "http://www.w3.org/2000/svg";
+const BOX = { width: 76, height: 46, gapX: 30, gapY: 10 };
+
+function svgElement(tag, attributes, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, String(value));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function graphPicture({ nodes, output }) {
+  const depth = [];
+  nodes.forEach((node, k) => {
+    depth[k] = node.children.length ? 1 + Math.max(...node.children.map((c) => depth[c])) : 0;
+  });
+  const rows = new Map();
+  const at = nodes.map((node, k) => {
+    const row = rows.get(depth[k]) ?? 0;
+    rows.set(depth[k], row + 1);
+    return { x: depth[k] * (BOX.width + BOX.gapX), y: row * (BOX.height + BOX.gapY) };
+  });
+  const width = Math.max(...at.map((p) => p.x)) + BOX.width;
+  const height = Math.max(...at.map((p) => p.y)) + BOX.height;
+  const svg = svgElement("svg", { viewBox: `-2 -2 ${width + 4} ${height + 4}`, class: "value-graph", role: "img",
+                                  "aria-label": "The graph of Values, inputs on the left; the table below lists it" });
+  svg.style.maxWidth = `${width + 4}px`;
+  nodes.forEach((node, k) => {
+    for (const child of node.children) {
+      svg.append(svgElement("line", { x1: at[child].x + BOX.width, y1: at[child].y + BOX.height / 2,
+                                      x2: at[k].x, y2: at[k].y + BOX.height / 2, class: "value-edge" }));
+    }
+  });
+  nodes.forEach((node, k) => {
+    const { x, y } = at[k];
+    const group = svgElement("g", { class: k === output ? "value-node value-output" : "value-node" });
+    group.append(svgElement("rect", { x, y, width: BOX.width, height: BOX.height, rx: 6 }),
+                 svgElement("text", { x: x + 6, y: y + 14, class: "value-name" },
+                            node.names.length ? node.names.join("=") : node.op ?? number(node.data, 4)),
+                 svgElement("text", { x: x + 6, y: y + 28 }, `data ${number(node.data, 4)}`),
+                 svgElement("text", { x: x + 6, y: y + 41, class: "value-grad" }, `grad ${number(node.grad, 4)}`));
+    svg.append(group);
+  });
+  return svg;
 }
 
 function graphTable({ nodes, output }) {
@@ -74,7 +122,7 @@ export function create({ engine, schema, chapter }) {
       el.dataset.status = "ok";
       el.dataset.graph = JSON.stringify(graph.nodes);
       said.textContent = `Built ${graph.nodes.length} Values and walked them backward.`;
-      out.replaceChildren(graphTable(graph));
+      out.replaceChildren(graphPicture(graph), graphTable(graph));
     } catch (error) {
       el.dataset.status = "error";
       said.textContent = error.message;
