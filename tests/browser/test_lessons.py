@@ -149,20 +149,24 @@ def test_an_endless_loop_is_stopped_and_the_running_rung_goes_on_exactly(lab_pag
     assert max(abs(loss - e) for (_, loss), e in zip(stored, expected)) < TOL
 
 
-def test_stop_interrupts_the_learners_code_where_python_can_be_interrupted(lab_page, site_url):
+def test_offline_stop_interrupts_the_learners_code_where_python_can_be_interrupted(lab_page, site_url):
     page = lab_page
     open_lesson(page, site_url, 2)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
-    open_lesson(page, site_url, 2)  # served by the service worker: cross-origin isolated, SIGINT works
-    assert page.evaluate("() => self.crossOriginIsolated")
-    exercise = page.locator(".exercise")
-    exercise.locator("textarea").fill("def loss(probs, target):\n    while True:\n        pass\n")
-    exercise.get_by_role("button", name="Check").click()
-    page.wait_for_function("() => document.querySelector('.exercise').dataset.status === 'pending'")
-    exercise.get_by_role("button", name="Stop").click()
-    page.wait_for_function("() => document.querySelector('.exercise').dataset.status === 'stopped'", timeout=10_000)
-    assert exercise.locator(".exercise-result").text_content() == "Stopped while your code was still running."
-    assert check_exercise(page, LOSS)[0] == "ok"
+    page.context.set_offline(True)
+    try:
+        open_lesson(page, site_url, 2)  # from the service worker's precache: offline, cross-origin isolated
+        assert page.evaluate("() => self.crossOriginIsolated")  # SIGINT reaches Python
+        exercise = page.locator(".exercise")
+        exercise.locator("textarea").fill("def loss(probs, target):\n    while True:\n        pass\n")
+        exercise.get_by_role("button", name="Check").click()
+        page.wait_for_function("() => document.querySelector('.exercise').dataset.status === 'pending'")
+        exercise.get_by_role("button", name="Stop").click()
+        page.wait_for_function("() => document.querySelector('.exercise').dataset.status === 'stopped'", timeout=10_000)
+        assert exercise.locator(".exercise-result").text_content() == "Stopped while your code was still running."
+        assert check_exercise(page, LOSS)[0] == "ok"  # the same worker, interrupted, answers
+    finally:
+        page.context.set_offline(False)
 
 
 def test_a_rung_trains_in_place_and_is_a_session_of_the_lab(lab_page, site_url):
@@ -178,8 +182,10 @@ def test_a_rung_trains_in_place_and_is_a_session_of_the_lab(lab_page, site_url):
     assert sorted(samples) == ["0.5", "1", "1.5"] and all(len(names) == 8 for names in samples.values())
     revealed, said = reveal(page, "more alike")
     assert revealed in ("right", "wrong") and "mean probability" in said
-    page.get_by_role("link", name="Open the lab").first.click()
+    page.locator(".in-the-lab").get_by_role("link", name="Loss").click()  # a panel the chapter uses
     wait_ready(page)
+    assert page.evaluate("() => location.hash") == "#panel-loss"
+    assert page.locator("[data-panel=loss]").evaluate("(el) => el.getBoundingClientRect().top < innerHeight")
     compare = page.locator("[data-panel=compare]")
     compare.get_by_label("Rung 4 · microgpt with Adam").wait_for()
     page.wait_for_function("(id) => document.querySelector('[data-panel=compare]').dataset.compared.includes(id)",
