@@ -21,6 +21,7 @@ import traceback
 from typing import Callable, NamedTuple
 
 from . import model, scalar
+from .config import check_number
 from .instrument import Stages
 from .session import Session
 
@@ -485,6 +486,27 @@ def attention_map(session, text):
         "probs": [probs[target] for probs, target in zip(result.probs, ids[1 : n + 1])],
         "losses": result.losses,
     }
+
+
+def name_probabilities(session, text, temperature):
+    """How likely the model made each character of a name, and its end, when sampling at `temperature`:
+    Session.sample's probabilities (softmax of the logits times temperature ** -1) after BOS and each
+    prefix. A name as long as the context has no end to score (sampling stops there)."""
+    check_text(session, text)
+    check_number("temperature", temperature)
+    tokenizer, block_size = session.tokenizer, session.config.block_size
+    if len(text) > block_size:
+        raise LessonError(f"a sampled name has at most block_size ({block_size}) characters, got {len(text)}")
+    inv_temperature = temperature**-1  # as Session.sample computes it
+    decoder = session.engine.Decoder(session.state_dict, session.config)
+    ids = tokenizer.encode(text)
+    probabilities = []
+    for token_id, next_id in zip(ids[:block_size], ids[1 : block_size + 1]):
+        probs = model.softmax([l * inv_temperature for l in decoder(token_id)])
+        probabilities.append(probs[next_id])
+    chars = [{"char": ch, "p": p} for ch, p in zip(text, probabilities)]
+    return {"step": session.step_count, "text": text, "temperature": temperature, "chars": chars,
+            "end": probabilities[len(text)] if len(probabilities) > len(text) else None}
 
 
 # ---- the exercises as the page shows them (schema.py; read natively: the browser has no .py files) --

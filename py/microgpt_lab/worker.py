@@ -228,6 +228,12 @@ def attention_map(session, text):
 
 
 @request
+def name_probabilities(session, text, temperature):
+    """Each character of a sampled name, and its end, with the probability the model gave it at that temperature."""
+    return lessons.name_probabilities(get(session), text, temperature)
+
+
+@request
 def check_config(config):
     """Validate the form's config before anything starts (the dataset's size check comes at open)."""
     return {"config": Config.from_dict(config).to_dict()}

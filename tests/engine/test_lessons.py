@@ -286,6 +286,26 @@ def test_attention_map_is_the_steps_own(engine, docs):
     assert answer["probs"] == [top["target_prob"] for top in event["topk"]]
 
 
+@pytest.mark.parametrize("engine", ["vector", "scalar"])
+def test_name_probabilities_are_the_samplers(engine, docs):
+    session = Session(Config(engine=engine, n_embd=8, n_head=2, block_size=5, num_steps=10), docs)
+    session.step()
+    names = session.sample(30, 0.7)
+    for name in names:
+        answer = lessons.name_probabilities(session, name, 0.7)
+        assert [part["char"] for part in answer["chars"]] == list(name)
+        assert all(0 < part["p"] <= 1 for part in answer["chars"])
+        assert (answer["end"] is None) == (len(name) == 5)
+    decoder = session.engine.Decoder(session.state_dict, session.config)
+    first = softmax([l * 0.7**-1 for l in decoder(session.tokenizer.BOS)])
+    name = names[0]
+    assert lessons.name_probabilities(session, name, 0.7)["chars"][0]["p"] == first[session.tokenizer.index[name[0]]]
+    with pytest.raises(lessons.LessonError, match="at most block_size"):
+        lessons.name_probabilities(session, "emmaaa", 0.7)
+    with pytest.raises(ValueError, match="temperature must be a number"):
+        lessons.name_probabilities(session, "emma", 0)
+
+
 def test_the_workers_lesson_requests(names_text):
     def ask(request, **fields):
         return json.loads(worker.call(request, json.dumps(fields)))
@@ -296,6 +316,7 @@ def test_the_workers_lesson_requests(names_text):
     assert ask("surprise", probability=1)["loss"] == 0
     assert ask("gradient_check", session="lesson", name="wte", row=0, col=0, h=1e-4)["step"] == 0
     assert len(ask("attention_map", session="lesson", text="ava")["attention"][0]) == 4
+    assert ask("name_probabilities", session="lesson", text="ava", temperature=1)["end"] > 0
     assert ask("value_graph", code="a = Value(1.0)\na * a")["ok"]
     assert ask("value_graph", code="a = Value(1.0)\nraise KeyboardInterrupt\na")["stopped"]
     ask("close", session="lesson")

@@ -14,7 +14,7 @@ def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
         "matrix", "embedding_map", "next_token", "console", "check_exercise", "value_graph", "tokens", "surprise",
-        "gradient_check", "attention_map"])
+        "gradient_check", "attention_map", "name_probabilities"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
 

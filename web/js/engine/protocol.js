@@ -37,6 +37,7 @@
 //   gradient_check(session, name, row, col, h) -> {step, doc, weight, loss, loss_plus, loss_minus,
 //                                           numerical, analytic, ...}: one weight, on the next document
 //   attention_map(session, text)         -> {step, text, tokens, labels, attention, probs, losses}
+//   name_probabilities(session, text, temperature) -> {step, text, temperature, chars: [{char, p}], end}
 // and the learner's own code, which the page sends to a worker of its own
 // (it holds no session: its Stop and time limit interrupt it or end it):
 //   check_exercise(exercise, code)       -> {ok, message, output, stopped?} (lessons.check)

@@ -1,10 +1,8 @@
 // Chapter 9: the learner's trained microgpt (the Adam rung) writes names at
 // three temperatures (Session.sample, stored with the session as the lab's
-// Sample does), each letter shown with the probability the model gave it
-// when it was drawn (the engine's next-token probabilities after each
-// prefix, at that temperature: ui/views/sample-probs.js).
+// Sample does), each letter, and the end, shown with the probability the
+// model gave it when it was drawn (lessons.name_probabilities).
 // The element publishes data-samples (JSON {temperature: [names]}).
-import { sampleProbabilities } from "../../ui/views/sample-probs.js";
 import { createRungChart } from "../rung-chart.js";
 import { element, fixed } from "./common.js";
 
@@ -51,15 +49,17 @@ export function create(ctx) {
     go.disabled = true;
     said.textContent = "Sampling…";
     try {
-      const record = await sessions.record(found.id);
       const model = await sessions.model(found.id);
       if (model.missing) throw new Error(model.missing);
-      const asked = { ...model, at: (step) => sessions.model(found.id, step) };
       columns.replaceChildren();
       for (const temperature of TEMPERATURES) {
         const batch = await sessions.sample(found.id, PER_TEMPERATURE, temperature);
         const names = [];
-        for (const name of batch.samples) names.push({ name, parts: await sampleProbabilities(asked, batch, name, record.vocab) });
+        for (const name of batch.samples) {
+          const answer = await model.ask("name_probabilities", { text: name, temperature });
+          const parts = answer.end === null ? answer.chars : [...answer.chars, { char: "end", p: answer.end }];
+          names.push({ name, parts });
+        }
         drawn.set(temperature, names);
         const column = element("section", "sample-column");
         column.setAttribute("aria-label", `temperature ${temperature}`);
