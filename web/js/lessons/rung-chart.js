@@ -64,6 +64,7 @@ export function createRungChart(ctx, { keys, own = null }) {
 
   const lines = { uniform: null, bigram: null };
   const states = new Map(); // key -> {id, step, num_steps, status}
+  let destroyed = false; // the chapter was left: answers still on their way change nothing
   const chart = createChart(plot, {
     label: `Smoothed loss by step of ${keys.map((key) => RUNGS[key].name).join(" and ")}, with the uniform guess and the counting bigram`,
     height: 220,
@@ -85,6 +86,7 @@ export function createRungChart(ctx, { keys, own = null }) {
   }
 
   function draw() {
+    if (destroyed) return;
     chart.set(aligned(keys.map(series), chart.plotWidth()));
     legend.replaceChildren(...keys.map((key, k) => {
       const item = document.createElement("li");
@@ -115,6 +117,7 @@ export function createRungChart(ctx, { keys, own = null }) {
   }
 
   async function refresh() {
+    if (destroyed) return;
     for (const key of keys) {
       const found = await rungs.find(key);
       if (!found) {
@@ -125,6 +128,7 @@ export function createRungChart(ctx, { keys, own = null }) {
       if (states.get(key)?.id !== id) runs.open(id);
       states.set(key, { id, step, num_steps: numSteps, status });
     }
+    if (destroyed) return;
     frame.request();
     ctx.changed?.(); // the chapter's question may have its answer now
   }
@@ -142,6 +146,7 @@ export function createRungChart(ctx, { keys, own = null }) {
 
   refresh();
   referenceLines(engine).then((found) => {
+    if (destroyed) return;
     Object.assign(lines, found);
     chart.redraw();
     frame.request();
@@ -168,6 +173,7 @@ export function createRungChart(ctx, { keys, own = null }) {
     },
     lines,
     destroy() {
+      destroyed = true;
       frame.cancel();
       chart.destroy();
       for (const state of states.values()) runs.close(state.id);
