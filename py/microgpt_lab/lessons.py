@@ -441,16 +441,20 @@ def next_document(session):
 
 def gradient_check(session, name, row, col, h):
     """One weight's gradient on the next step's document two ways: the engine's backpropagation, and
-    nudging the weight by h each way and measuring the loss again (central differences)."""
+    nudging the weight by h each way and measuring the loss again (central differences). row None:
+    a row the document's first position uses (wte: its token's, wpe: position 0's, lm_head: its
+    target's; any other matrix: row 0), so the gradient is not 0 for want of being read."""
     matrix = session.state_dict.get(name)
     if matrix is None:
         raise LessonError(f"no matrix {name!r}; state_dict has {', '.join(session.state_dict)}")
+    doc, ids = next_document(session)
+    if row is None:
+        row = {"wte": ids[0], "lm_head": ids[1]}.get(name, 0)
     for label, value, size in (("row", row, len(matrix)), ("col", col, len(matrix[0]))):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < size:
             raise LessonError(f"{label} must be an integer from 0 to {size - 1} ({name} is {len(matrix)} x {len(matrix[0])}), got {value!r}")
     if not is_number(h) or not 0 < h <= 1:
         raise LessonError(f"h must be a number above 0 and at most 1, got {h!r}")
-    doc, ids = next_document(session)
     config, engine = session.config, session.engine
     result = engine.train_step(session.state_dict, ids, config, Stages(detail=False))
     weight = matrix[row][col]
@@ -464,7 +468,8 @@ def gradient_check(session, name, row, col, h):
 
     plus, minus = loss_with(weight + h), loss_with(weight - h)
     return {
-        "step": session.step_count, "doc": doc, "name": name, "row": row, "col": col, "weight": weight, "h": h,
+        "step": session.step_count, "doc": doc, "tokens": ids, "labels": [session.tokenizer.label(i) for i in ids],
+        "name": name, "row": row, "col": col, "weight": weight, "h": h,
         "loss": sum(result.losses) / len(result.losses), "loss_plus": plus, "loss_minus": minus,
         "numerical": (plus - minus) / (2 * h),
         "analytic": result.grads[name][row * len(matrix[0]) + col],

@@ -262,6 +262,10 @@ def test_gradient_check_agrees_and_changes_nothing(engine, docs):
         assert answer["loss_minus"] < answer["loss"] < answer["loss_plus"] or answer["analytic"] <= 0
         assert answer["doc"] == session.docs[session.step_count % len(session.docs)]
     assert json.dumps(session.state_dict) == weights and session.step_count == step
+    ids = session.tokenizer.encode(session.docs[session.step_count % len(session.docs)])
+    for name, row in (("wte", ids[0]), ("wpe", 0), ("lm_head", ids[1])):  # a row the first position reads
+        answer = lessons.gradient_check(session, name, None, 0, 1e-5)
+        assert answer["row"] == row and answer["tokens"] == ids and answer["analytic"] != 0
     event = session.step("full")
     assert event["loss"] == pytest.approx(answer["loss"], abs=1e-12)  # the loss of the step it looked at
     for fields, says in (({"name": "wtf"}, "no matrix 'wtf'"), ({"row": 99}, "row must be an integer from 0 to"),

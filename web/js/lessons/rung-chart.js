@@ -33,14 +33,16 @@ function drawLines(lines, { ctx, y, box }) {
   ctx.setLineDash([5, 4]);
   ctx.lineWidth = 1;
   ctx.textAlign = "left"; // uPlot leaves its axes' alignment behind
-  ctx.textBaseline = "top";
   for (const [value, label] of [[lines.uniform, "uniform guess"], [lines.bigram, "counting bigram"]]) {
     if (value === null || value === undefined) continue;
     ctx.beginPath();
     ctx.moveTo(box.left, y(value));
     ctx.lineTo(box.left + box.width, y(value));
     ctx.stroke();
-    ctx.fillText(`${label} ${value.toFixed(2)}`, box.left + 6, y(value) + 3); // under its line: inside the plot
+    // The label inside the plot: under a line in its upper half, over one in its lower half.
+    const low = y(value) > box.top + box.height / 2;
+    ctx.textBaseline = low ? "bottom" : "top";
+    ctx.fillText(`${label} ${value.toFixed(2)}`, box.left + 6, y(value) + (low ? -3 : 3));
   }
   ctx.setLineDash([]);
 }

@@ -52,14 +52,14 @@ function checkTable(answer) {
 export function create(ctx) {
   const el = element("div", "descent-widget");
   const chart = createRungChart(ctx, { keys: ["bigram"], own: "bigram" });
-  const check = element("section", "gradient-check");
-  check.setAttribute("aria-label", "One weight's gradient, two ways");
+  const section = element("section", "gradient-check");
+  section.setAttribute("aria-label", "One weight's gradient, two ways");
   const picker = element("div", "check-picker");
   const matrixLabel = element("label", "lesson-field inline", "matrix ");
   const matrix = element("select");
   matrix.append(...MATRICES.map((name) => Object.assign(element("option", "", name), { value: name })));
   matrixLabel.append(matrix);
-  const row = numberField("row", 4, 26);
+  const row = numberField("row", 0, 26);
   const col = numberField("column", 0, 15);
   const hLabel = element("label", "lesson-field inline", "h ");
   const h = element("select");
@@ -70,23 +70,30 @@ export function create(ctx) {
   const said = element("p", "hint");
   said.setAttribute("aria-live", "polite");
   const out = element("div", "check-out");
-  check.append(element("h4", "", "One weight's gradient, two ways"), picker, said, out);
-  el.append(chart.el, check);
+  section.append(element("h4", "", "One weight's gradient, two ways"), picker, said, out);
+  el.append(chart.el, section);
 
   const show = latestOnly(({ answer, where }) => {
     el.dataset.check = JSON.stringify(answer);
-    said.textContent = `On ${where}, its next document "${answer.doc}" (loss ${fixed(answer.loss)}):`;
+    row.input.value = String(answer.row);
+    said.textContent = `On ${where}, its next document "${answer.doc}" (loss ${fixed(answer.loss)}); `
+      + `its tokens ${answer.labels.map((label, k) => `${label} ${answer.tokens[k]}`).join(", ")} `
+      + "are the rows of wte (and lm_head) it reads:";
     out.replaceChildren(checkTable(answer));
   }, (error) => {
     said.textContent = error.message;
     out.replaceChildren();
   });
-  go.addEventListener("click", () => show(async () => {
+  // row null: the engine picks a row the document's first position reads (its gradient is not 0)
+  const check = (chosenRow) => show(async () => {
     const model = await rungModel(ctx, "bigram");
-    const answer = await model.ask("gradient_check", { name: matrix.value, row: Number(row.input.value),
-                                                       col: Number(col.input.value), h: Number(h.value) });
+    const answer = await model.ask("gradient_check", { name: matrix.value, row: chosenRow, col: Number(col.input.value),
+                                                       h: Number(h.value) });
     return { answer, where: model.where };
-  }));
+  });
+  go.addEventListener("click", () => check(Number(row.input.value)));
+  matrix.addEventListener("change", () => check(null));
+  check(null);
 
   return {
     el,
