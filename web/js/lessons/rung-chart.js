@@ -7,7 +7,7 @@
 //   parent.append(chart.el); chart.hear(message); chart.final(key) -> {step, num_steps, loss} | null
 //
 // The element publishes data-rungs (JSON {key: {id, step, num_steps,
-// status, loss}}), data-uniform and data-bigram, which the tests read.
+// status, loss, mean}}), data-uniform and data-bigram, which the tests read.
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { RUNS, theme } from "../draw/colours.js";
 import { createFrame } from "../draw/frame.js";
@@ -15,6 +15,17 @@ import { aligned, createRuns } from "../panels/compare.js";
 import { RUNGS } from "./rungs.js";
 
 const format = (loss) => (loss === null || loss === undefined ? "-" : loss.toFixed(3));
+// A rung's loss as the questions read it: the mean of its last LAST_STEPS
+// step losses (the smoothed line moves by a tenth from one name to the next;
+// the learning rate has decayed to almost nothing by then).
+export const LAST_STEPS = 200;
+
+function lastMean(series) {
+  if (!series?.count) return null;
+  const losses = series.loss();
+  const last = losses.subarray(Math.max(0, losses.length - LAST_STEPS));
+  return last.reduce((a, b) => a + b, 0) / last.length;
+}
 
 // The engine's two reference lines: {uniform, bigram}; bigram is null where
 // the engine has no counting bigram.
@@ -96,12 +107,14 @@ export function createRungChart(ctx, { keys, own = null }) {
       swatch.style.background = RUNS[k % RUNS.length];
       const state = states.get(key);
       const loss = series(key)?.lastEma();
-      const where = state ? `step ${state.step} of ${state.num_steps}, smoothed loss ${format(loss)}` : "not trained yet";
+      const mean = lastMean(series(key));
+      const where = !state ? "not trained yet" : `step ${state.step} of ${state.num_steps}, smoothed loss ${format(loss)}`
+        + (state.step >= LAST_STEPS ? `, mean of its last ${LAST_STEPS} steps ${format(mean)}` : "");
       item.append(swatch, `${RUNGS[key].name}: ${where}`);
       return item;
     }));
     el.dataset.rungs = JSON.stringify(Object.fromEntries(keys.map((key) => [key, states.has(key)
-      ? { ...states.get(key), loss: series(key)?.lastEma() ?? null } : null])));
+      ? { ...states.get(key), loss: series(key)?.lastEma() ?? null, mean: lastMean(series(key)) } : null])));
     el.dataset.uniform = lines.uniform ?? "";
     el.dataset.bigram = lines.bigram ?? "";
     if (own) drawButton();
@@ -168,10 +181,10 @@ export function createRungChart(ctx, { keys, own = null }) {
       if (message.type === "status" || message.type === "list") refresh();
       if (message.type === "error" && mine) note.textContent = message.error;
     },
-    // A rung's last smoothed loss and where it stands, or null if it has no session.
+    // Where a rung stands, its last smoothed loss and the mean of its last steps; null without a session.
     final(key) {
       const state = states.get(key);
-      return state ? { ...state, loss: series(key)?.lastEma() ?? null } : null;
+      return state ? { ...state, loss: series(key)?.lastEma() ?? null, mean: lastMean(series(key)) } : null;
     },
     lines,
     destroy() {

@@ -4,7 +4,7 @@
 // gradient, Adam's m and v (SGD keeps none), and the step it took.
 // The element publishes data-weights (JSON {rung: the probe's numbers}).
 import { RUNGS } from "../rungs.js";
-import { createRungChart } from "../rung-chart.js";
+import { LAST_STEPS, createRungChart } from "../rung-chart.js";
 import { element, fixed, latestOnly } from "./common.js";
 
 const KEYS = ["four_heads", "adam"];
@@ -87,11 +87,11 @@ export function create(ctx) {
     hear: (message) => chart.hear(message),
     async answer() {
       const [sgd, adam] = KEYS.map((key) => chart.final(key));
-      if (![sgd, adam].every((final) => final && final.step >= final.num_steps && final.loss !== null)) {
+      if (![sgd, adam].every((final) => final && final.step >= final.num_steps && final.mean !== null)) {
         return { waiting: "Train both rungs to their last step: the answer is on the chart." };
       }
-      const value = Math.abs(sgd.loss - adam.loss) < 0.02 ? "same" : adam.loss < sgd.loss ? "adam" : "sgd";
-      return { value, text: `After ${adam.step} steps: Adam ${fixed(adam.loss, 3)}, SGD ${fixed(sgd.loss, 3)} (smoothed).` };
+      const value = Math.abs(sgd.mean - adam.mean) < 0.02 ? "same" : adam.mean < sgd.mean ? "adam" : "sgd";
+      return { value, text: `The mean loss of their last ${LAST_STEPS} steps: Adam ${fixed(adam.mean, 3)}, SGD ${fixed(sgd.mean, 3)}.` };
     },
     destroy: () => chart.destroy(),
   };

@@ -7,7 +7,7 @@
 // The element publishes data-attention (JSON: the head's rows).
 import { createHeat } from "../../draw/heat.js";
 import { charLabel } from "../../draw/tokens.js";
-import { createRungChart } from "../rung-chart.js";
+import { LAST_STEPS, createRungChart } from "../rung-chart.js";
 import { element, fixed, latestOnly, textField } from "./common.js";
 import { rungModel } from "./descent.js";
 
@@ -58,11 +58,11 @@ export function create(ctx) {
     async answer() {
       const final = chart.final("one_head");
       const { bigram } = chart.lines;
-      if (!final || final.step < final.num_steps || final.loss === null || bigram === null) {
+      if (!final || final.step < final.num_steps || final.mean === null || bigram === null) {
         return { waiting: "Train the rung to its last step: the answer is on the chart." };
       }
-      return { value: final.loss < bigram ? "yes" : "no",
-               text: `After ${final.step} steps its smoothed loss is ${fixed(final.loss, 3)}; counting scores ${fixed(bigram, 3)}.` };
+      return { value: final.mean < bigram ? "yes" : "no",
+               text: `After ${final.step} steps the mean loss of its last ${LAST_STEPS} steps is ${fixed(final.mean, 3)}; counting scores ${fixed(bigram, 3)}.` };
     },
     destroy: () => chart.destroy(),
   };

@@ -6,7 +6,7 @@
 // rung's as it trains, or a fresh model of its config before it exists.
 // The element publishes data-check (JSON of the engine's answer).
 import { RUNGS } from "../rungs.js";
-import { createRungChart } from "../rung-chart.js";
+import { LAST_STEPS, createRungChart } from "../rung-chart.js";
 import { element, fixed, latestOnly } from "./common.js";
 
 const MATRICES = ["wte", "wpe", "lm_head"]; // every config has them
@@ -101,11 +101,11 @@ export function create(ctx) {
     async answer() {
       const final = chart.final("bigram");
       const { uniform, bigram } = chart.lines;
-      if (!final || final.step < final.num_steps || final.loss === null) {
+      if (!final || final.step < final.num_steps || final.mean === null) {
         return { waiting: "Train the rung to its last step: the answer is where its loss ends." };
       }
-      const value = final.loss > uniform ? "above" : bigram !== null && final.loss <= bigram ? "counting" : "between";
-      return { value, text: `After ${final.step} steps its smoothed loss is ${fixed(final.loss, 3)}; the uniform guess `
+      const value = final.mean > uniform ? "above" : bigram !== null && final.mean <= bigram ? "counting" : "between";
+      return { value, text: `After ${final.step} steps the mean loss of its last ${LAST_STEPS} steps is ${fixed(final.mean, 3)}; the uniform guess `
         + `is ${fixed(uniform, 3)}${bigram === null ? "" : ` and counting ${fixed(bigram, 3)}`}.` };
     },
     destroy: () => chart.destroy(),
