@@ -127,10 +127,11 @@ export const CHAPTERS = [
         + "position looks for), a key (what it offers) and a value (what it passes on). The query's dot product with "
         + "each key so far, divided by the square root of their length, scores each earlier position; softmax turns "
         + "the scores into weights that sum to 1; the output is the values added up with those weights. One such "
-        + "pattern is a head. wpe, a learned row per position, tells the head where each token stands.",
+        + "pattern is a head. wpe, the learned bigram's position rows, lets it tell the positions apart.",
     ],
-    question: { prompt: "Will one attention head take the loss below the counting line within 1,000 steps?",
-                choices: [["yes", "yes"], ["no", "no"]] },
+    question: { prompt: "After 1,000 steps, how much lower will one attention head's loss be than the learned bigram's?",
+                choices: [["0.3", "0.3 nats or more"], ["0.1", "between 0.1 and 0.3"], ["0", "less than 0.1"],
+                          ["none", "not lower at all"]] },
     tryIt: "Train the one-head rung, then type a name: which earlier letters does each position look at?",
     exercise: null,
     rung: "one_head",
@@ -163,15 +164,16 @@ export const CHAPTERS = [
             "SGD: every weight moves by the learning rate times its gradient."],
     text: [
       "SGD moves every weight by the same multiple of its gradient. Some weights get large gradients and others tiny "
-        + "ones, so one learning rate is too large for some and too small for others.",
+        + "ones, so one learning rate is too large for some and too small for others: the SGD rungs take 0.1, ten "
+        + "times microgpt's.",
       "Adam, microgpt's optimizer, keeps two running averages per weight: m, of its gradient (the way it has been "
         + "pushed), and v, of its gradient squared (how hard it usually is pushed). Each weight moves by about "
         + "m / sqrt(v) times the learning rate: steps of similar size for every weight, in the direction it keeps "
         + "being pushed.",
     ],
-    question: { prompt: "Same model, same steps: which ends lower after 1,000 steps?",
-                choices: [["adam", "Adam"], ["sgd", "SGD"], ["same", "about the same"]] },
-    tryIt: "Train the Adam rung beside the SGD one. Then pick a weight and read its gradient, m, v and the step Adam took.",
+    question: { prompt: "Adam learns at microgpt's 0.01, a tenth of SGD's rate. After 1,000 steps, which loss is lower?",
+                choices: [["adam", "Adam's"], ["sgd", "SGD's"], ["same", "about the same"]] },
+    tryIt: "Pick a step and a weight: compare the gradient, m, v and the step each optimizer took there. Then train SGD at 0.01 in the lab, and see why it needs more.",
     exercise: null,
     rung: "adam",
     panels: ["inspector", "compare"],

@@ -1,37 +1,37 @@
 // Chapter 8: Adam against SGD. The Adam rung (microgpt as it is) trained
 // in place beside the four-head SGD rung, the same model; and one weight of
-// each as its last step left it (the inspector's matrix probe): its
-// gradient, Adam's m and v (SGD keeps none), and the step it took.
-// The element publishes data-weights (JSON {rung: the probe's numbers}).
+// each at a step the learner picks: the model rebuilt at that step (time
+// travel's, sessions.model(id, step)) explains its first position
+// (Session.explain), whose wte row is BOS's, read at every step: the
+// weight before the update, its gradient, Adam's m and v (SGD keeps none),
+// the step taken and that step's learning rate.
+// The element publishes data-weights (JSON {rung: the numbers shown}).
 import { RUNGS } from "../rungs.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
 import { element, fixed, latestOnly } from "./common.js";
 
 const KEYS = ["four_heads", "adam"];
-const MATRICES = ["wte", "wpe", "lm_head"];
 
-const shown = (value) => (value === null || value === undefined ? "none kept"
-  : Math.abs(value) < 1e-3 && value !== 0 ? value.toExponential(3) : fixed(value, 5));
+const shown = (value) => (value === null || value === undefined ? "none: SGD keeps no memory"
+  : value !== 0 && Math.abs(value) < 1e-3 ? value.toExponential(3) : fixed(value, 5));
+
+function numberField(label, value, max) {
+  const wrap = element("label", "lesson-field inline", `${label} `);
+  const input = Object.assign(element("input"), { type: "number", min: "0", max: String(max), step: "1", value: String(value) });
+  wrap.append(input);
+  return { wrap, input };
+}
 
 export function create(ctx) {
   const { sessions, rungs } = ctx;
   const el = element("div", "adam-widget");
   const chart = createRungChart(ctx, { keys: KEYS, own: "adam" });
   const picker = element("div", "check-picker");
-  const matrixLabel = element("label", "lesson-field inline", "matrix ");
-  const matrix = element("select");
-  matrix.append(...MATRICES.map((name) => Object.assign(element("option", "", name), { value: name })));
-  matrixLabel.append(matrix);
-  const fields = ["row", "column"].map((label, k) => {
-    const wrap = element("label", "lesson-field inline", `${label} `);
-    const input = Object.assign(element("input"), { type: "number", min: "0", step: "1", value: k ? "0" : "4" });
-    wrap.append(input);
-    picker.append(wrap);
-    return input;
-  });
-  picker.prepend(matrixLabel);
+  const step = numberField("at step", 50, 1000);
+  step.input.min = "1";
+  const column = numberField("column", 0, 15);
   const go = Object.assign(element("button", "", "Read this weight"), { type: "button" });
-  picker.append(go);
+  picker.append(step.wrap, column.wrap, go);
   const said = element("p", "hint");
   said.setAttribute("aria-live", "polite");
   const table = element("table", "check-table");
@@ -45,11 +45,13 @@ export function create(ctx) {
       said.textContent = "Train the rungs to read their weights.";
       return;
     }
-    said.textContent = `${matrix.value}[${fields[0].value}][${fields[1].value}] after each rung's last step:`;
+    const first = found[keys[0]];
+    said.textContent = `wte[${first.row}][${first.col}], the row of BOS, which every name's first position reads, at step ${first.step}:`;
     const head = table.createTHead().insertRow();
-    head.append(element("th"), ...keys.map((key) => Object.assign(element("th", "", `${RUNGS[key].name} (step ${found[key].step})`), { scope: "col" })));
+    head.append(element("td"), ...keys.map((key) => Object.assign(element("th", "", RUNGS[key].name), { scope: "col" })));
     const body = table.createTBody();
-    for (const [label, part] of [["weight", "weight"], ["gradient", "grad"], ["m", "m"], ["v", "v"], ["step taken", "update"]]) {
+    for (const [label, part] of [["weight before", "before"], ["gradient", "grad"], ["m", "m"], ["v", "v"],
+                                 ["learning rate", "lr"], ["step taken", "update"]]) {
       const row = body.insertRow();
       row.append(Object.assign(element("th", "", label), { scope: "row" }));
       for (const key of keys) row.insertCell().textContent = shown(found[key][part]);
@@ -60,22 +62,20 @@ export function create(ctx) {
 
   async function read() {
     const found = {};
+    const at = Number(step.input.value);
+    const c = Number(column.input.value);
     for (const key of KEYS) {
       const rung = await rungs.find(key);
       if (!rung || rung.step === 0) continue;
-      // The model rebuilt at its step (time travel's), which took that step in this
-      // worker: its gradient and update are known even after a reload.
-      const model = await sessions.model(rung.id, rung.step);
-      if (model.missing) continue;
-      const answer = await model.ask("matrix", { name: matrix.value });
-      const [rows, cols] = answer.shape;
-      const r = Number(fields[0].value);
-      const c = Number(fields[1].value);
-      if (!(r >= 0 && r < rows && c >= 0 && c < cols)) throw new Error(`${matrix.value} is ${rows} x ${cols}: pick a row below ${rows} and a column below ${cols}`);
-      const i = r * cols + c;
-      const at = (list) => (list ? list[i] : null);
-      found[key] = { step: answer.step, weight: at(answer.weights), grad: at(answer.grads), m: at(answer.m), v: at(answer.v),
-                     update: at(answer.update) };
+      if (!(at >= 1 && at <= rung.step)) throw new Error(`${RUNGS[key].name} has taken ${rung.step} steps: pick a step from 1 to ${rung.step}`);
+      // The model as it was at that step, which took that step in this worker: it can explain it.
+      const model = await sessions.model(rung.id, at);
+      if (model.missing) throw new Error(model.missing);
+      const explained = await model.ask("explain", { position: 0 });
+      const wte = explained.weights.wte;
+      if (!(c >= 0 && c < wte.before.length)) throw new Error(`a row of wte has ${wte.before.length} numbers: pick a column below ${wte.before.length}`);
+      found[key] = { step: explained.step, row: wte.row, col: c, before: wte.before[c], grad: wte.grad[c],
+                     m: wte.m?.[c] ?? null, v: wte.v?.[c] ?? null, lr: explained.update.lr, update: wte.after[c] - wte.before[c] };
     }
     return found;
   }
@@ -88,9 +88,9 @@ export function create(ctx) {
     async answer() {
       const [sgd, adam] = KEYS.map((key) => chart.final(key));
       if (![sgd, adam].every((final) => final && final.step >= final.num_steps && final.mean !== null)) {
-        return { waiting: "Train both rungs to their last step: the answer is on the chart." };
+        return { waiting: "Train both rungs to their last step (the SGD one in chapter 7): the answer is on the chart." };
       }
-      const value = Math.abs(sgd.mean - adam.mean) < 0.02 ? "same" : adam.mean < sgd.mean ? "adam" : "sgd";
+      const value = Math.abs(sgd.mean - adam.mean) < 0.01 ? "same" : adam.mean < sgd.mean ? "adam" : "sgd";
       return { value, text: `The mean loss of their last ${LAST_STEPS} steps: Adam ${fixed(adam.mean, 3)}, SGD ${fixed(sgd.mean, 3)}.` };
     },
     destroy: () => chart.destroy(),

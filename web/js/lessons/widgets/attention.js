@@ -1,5 +1,5 @@
 // Chapter 6: one attention head. The one-head rung trained in place and
-// overlaid on the learned bigram, with both reference lines; and the
+// overlaid on the learned bigram (chapter 4's), with both reference lines; and the
 // learner's own name through it (lessons.attention_map): each position's
 // attention weights over the positions up to it, from the rung as it
 // trains (or a fresh, untrained one before it exists, whose weights are
@@ -56,13 +56,15 @@ export function create(ctx) {
     el,
     hear: (message) => chart.hear(message),
     async answer() {
-      const final = chart.final("one_head");
-      const { bigram } = chart.lines;
-      if (!final || final.step < final.num_steps || final.mean === null || bigram === null) {
-        return { waiting: "Train the rung to its last step: the answer is on the chart." };
+      const [bigram, head] = ["bigram", "one_head"].map((key) => chart.final(key));
+      if (![bigram, head].every((final) => final && final.step >= final.num_steps && final.mean !== null)) {
+        return { waiting: "Train both rungs to their last step (the learned bigram in chapter 4): the answer is on the chart." };
       }
-      return { value: final.mean < bigram ? "yes" : "no",
-               text: `After ${final.step} steps the mean loss of its last ${LAST_STEPS} steps is ${fixed(final.mean, 3)}; counting scores ${fixed(bigram, 3)}.` };
+      const gain = bigram.mean - head.mean;
+      const value = gain >= 0.3 ? "0.3" : gain >= 0.1 ? "0.1" : gain > 0 ? "0" : "none";
+      return { value, text: `The mean loss of their last ${LAST_STEPS} steps: the learned bigram ${fixed(bigram.mean, 3)}, `
+        + `one head ${fixed(head.mean, 3)}, ${gain > 0 ? `${fixed(gain, 3)} lower` : "no lower"}. In 1,000 steps, one name each, `
+        + "a head learns little of where to look: see how even its weights are on your name." };
     },
     destroy: () => chart.destroy(),
   };
