@@ -106,7 +106,8 @@ export function create(ctx) {
       }
       const value = final.mean > uniform ? "above" : bigram !== null && final.mean <= bigram ? "counting" : "between";
       return { value, text: `After ${final.step} steps the mean loss of its last ${LAST_STEPS} steps is ${fixed(final.mean, 3)}; the uniform guess `
-        + `is ${fixed(uniform, 3)}${bigram === null ? "" : ` and counting ${fixed(bigram, 3)}`}.` };
+        + `is ${fixed(uniform, 3)}${bigram === null ? "" : ` and counting ${fixed(bigram, 3)}`}. The learned bigram is not only `
+        + "a bigram: it also reads the position (wpe), which counting does not." };
     },
     destroy: () => chart.destroy(),
   };
