@@ -70,7 +70,7 @@ export function startLessons({ sessions, schema, glossary, status }) {
   document.querySelector("main.layout")?.remove(); // the lab's own page: one click away, not under the chapter
   document.querySelector("[data-action=help]")?.setAttribute("hidden", ""); // the lab's help: its panels and keys
   const learn = document.querySelector("#learn-link"); // the lab's way here is the way back
-  Object.assign(learn ?? {}, { textContent: "Open the lab", href: "./" });
+  if (learn) Object.assign(learn, { textContent: "Open the lab", href: "./" });
   const shell = createShell();
   document.querySelector("header").after(shell.main);
   document.title = "microGPT Lab: learn";
@@ -108,6 +108,7 @@ export function startLessons({ sessions, schema, glossary, status }) {
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     history.pushState(null, "", link.href);
+    shell.notice.hidden = true; // a wrong address's notice, answered
     show(Number(link.dataset.chapter));
   });
   addEventListener("popstate", () => show(chapterOf(location.search) ?? 1));
