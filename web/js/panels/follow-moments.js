@@ -6,8 +6,7 @@
 // and the engine's explain() answer.
 import { fill } from "../draw/schema.js";
 import { createHeat } from "../draw/heat.js";
-
-const num = (x) => (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4));
+import { backwardText, num } from "./follow-words.js";
 
 // The variable a stage's formula leaves its result in: its last assignment
 // (or list it extends); a loss stage's per-position loss is its first.
@@ -42,12 +41,8 @@ function stageText(moment, answer, state) {
     if (entry.kind === "loss") extra = ` Here ${name} = -ln ${num(answer.probs[answer.target])} = ${num(answer.loss)} nats.`;
     return `${fill(entry.help, { ...state.dims, i: layer })} ${here}${extra}`;
   }
-  if (entry.kind === "loss") {
-    return `Backpropagation starts here. The step's loss is the mean of its ${answer.n} positions' losses, so the gradient of the loss with respect to this position's ${name} is 1/${answer.n}.`;
-  }
-  const into = entry.kind === "embedding" ? " From here the gradient flows into the rows of wte and wpe that this position read." : "";
-  return `The gradient of the step's loss with respect to ${name}: how much the loss would change if each of its numbers were nudged up a little. `
-    + `The chain rule brings it back from ${moment.after}, the stage after this one; the largest numbers matter most to the loss now.${into}`;
+  const walk = state.moments.filter((m) => m.kind === "forward").map((m) => ({ ...m.stage, output: outputName(m.stage.entry), data: m.data, index: m.index }));
+  return backwardText(walk, moment.index, answer, state);
 }
 
 function stageHeats(moment, answer, state) {
