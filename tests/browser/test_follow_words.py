@@ -61,11 +61,6 @@ def test_each_backward_moment_says_where_its_gradient_comes_from(lab_page, site_
     assert set(said) == set(grad)
     assert len(set(said.values())) == len(said), "every backward moment has a sentence of its own"
 
-    # The loss: 1/n; the probabilities: only the true token's, -1/(n p).
-    assert num(1 / native["n"]) in said["loss"]
-    p = native["probs"][native["target"]]
-    assert num(grad["softmax"][native["target"]]) in said["softmax"] and num(p) in said["softmax"]
-
     # q, k and v are computed side by side from one input, not in a chain.
     for name, other in (("layer0.attn_wk", "attn_wv"), ("layer0.attn_wq", "attn_wk")):
         assert f"from layer0.{other}" not in said[name] and "share their input" in said[name], said[name]
@@ -85,6 +80,11 @@ def test_each_backward_moment_says_where_its_gradient_comes_from(lab_page, site_
     assert "Two stages" in text and num(largest(direct)) in text and num(largest(through)) in text, text
     ratio = largest(grad["layer0.attn_residual"]) / largest(grad["layer0.mlp_norm"])
     assert f"{ratio:.2g} times" in text.replace("e+", "e"), text
+
+    # The loss: 1/n; the probabilities: only the true token's, -1/(n p).
+    assert num(1 / native["n"]) in said["loss"]
+    p = native["probs"][native["target"]]
+    assert num(grad["softmax"][native["target"]]) in said["softmax"] and num(p) in said["softmax"]
 
     # The residual passes the gradient unchanged to the block's output.
     assert grad["layer0.attn_wo"] == grad["layer0.attn_residual"]

@@ -88,10 +88,20 @@ function shapeLine(shape, op) {
   return [shape, op && op.nodes !== null ? `${formatCount(op.nodes)} nodes` : ""].filter(Boolean).join(" · ");
 }
 
-// A stage's numbers as the colours of a strip (computed once per answer, not per frame).
+// A stage's numbers as the colours of a strip (computed once per answer, not per frame);
+// past STRIP_CELLS numbers (a large vocabulary) each cell is the largest in size of its group.
+const STRIP_CELLS = 64;
 export function stripColours(values) {
-  const scale = Math.max(1e-12, ...values.map(Math.abs));
-  return values.map((value) => diverging(value / scale));
+  const size = Math.ceil(values.length / STRIP_CELLS);
+  const cells = [];
+  for (let start = 0; start < values.length; start += size) {
+    let most = values[start];
+    for (let j = start + 1; j < Math.min(values.length, start + size); j += 1) if (Math.abs(values[j]) > Math.abs(most)) most = values[j];
+    cells.push(most);
+  }
+  let scale = 1e-12;
+  for (const value of cells) scale = Math.max(scale, Math.abs(value));
+  return cells.map((value) => diverging(value / scale));
 }
 
 // The followed token's numbers at this stage as a strip along the box's foot.
