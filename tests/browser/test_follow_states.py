@@ -64,3 +64,21 @@ def test_time_travel_clamps_the_position_to_the_shown_document(lab_page, site_ur
     assert "problem" not in panel(page, "follow").evaluate("(el) => ({...el.dataset})")
     text = panel(page, "follow").text_content()
     assert not any(words in text for words in ENGINE_WORDS[:2]), text
+
+
+def test_one_position_convention_pos_id_from_0(lab_page, site_url):
+    """The probabilities panel and Follow a token name the same position with the same number."""
+    page = lab_page
+    open_lab(page, site_url)
+    show_all_panels(page)
+    new_session(page, num_steps=20)
+    take_steps(page, 2)
+    probs = panel(page, "probs")
+    last = int(probs.get_attribute("data-positions")) - 1
+    wait_data(page, "probs", "position", str(last))
+    shown = probs.locator(".panel-info").text_content()
+    assert shown.startswith(f"position {last} of 0 to {last}"), shown
+    probs.get_by_role("button", name="Walk this position through the model").click()
+    wait_data(page, "follow", "position", str(last))
+    assert f"position {last}" in panel(page, "follow").locator(".panel-info").text_content()
+    assert "count from 0" in panel(page, "follow").locator(".panel-caption").text_content()

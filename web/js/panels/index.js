@@ -26,7 +26,7 @@ export const PANELS = [
   { name: "graph", title: "Graph pulse", create: graph.create,
     help: "the forward pass, backward pass and Adam step through the model's stages, each with its shape and the followed token's numbers; click a stage to follow the token there (times are in the table)." },
   { name: "follow", title: "Follow a token", create: follow.create,
-    help: "one position of the step's document through every stage: its values forward, its gradients backward, then Adam's update of its embedding rows, with the code that ran." },
+    help: "one position of the step's document through every stage: its values forward, its gradients backward, then Adam's update of its embedding rows, with the code that ran. Positions count from 0, as microgpt's pos_id does, in every panel." },
   { name: "probs", title: "Next-token probabilities", create: probs.create,
     help: "the softmax of the logits at one position: the model's top guesses for the next token; the true one is highlighted." },
   { name: "inspector", title: "Parameters and gradients", create: inspector.create,
