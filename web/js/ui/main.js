@@ -20,6 +20,7 @@ import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
 import { createAlert } from "./views/alert.js";
 import { createControls } from "./views/controls.js";
 import { createSessionInfo } from "./views/session-info.js";
+import * as divergedView from "./views/diverged.js";
 import * as progressView from "./views/progress.js";
 import * as samplesView from "./views/samples.js";
 import * as sessionsView from "./views/sessions.js";
@@ -91,6 +92,7 @@ function createPage(schema, sessions, { glossary, settings, guard, recordingTrac
     temperature,
     createSessionInfo($("#session-info"), { fields: schema.config, onCopy: (record) => settings.copy(record) }),
     progressView.create($("#progress-view")),
+    divergedView.create($("#diverged-note"), { schema }),
     samplesView.create($("#samples-view")),
     timelineView.create($("#timeline-view"), { onTravel: (step) => router.travelTo(step) }),
     sessionsView.create($("#sessions-view"), {
