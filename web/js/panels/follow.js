@@ -184,6 +184,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       reads.forget();
       stop();
       state.vocab = record?.vocab ?? [];
+      state.config = record?.config ?? null;
       state.dims = modelDims(record?.config, record?.vocab);
       state.label = tokenLabels(state.vocab, schema.bos_label);
       state.answer = null;

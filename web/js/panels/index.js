@@ -22,7 +22,7 @@ export const PANELS = [
   { name: "loss", title: "Loss", create: loss.create,
     help: "every step's loss in nats, its EMA-smoothed curve, and the uniform guess ln(vocab size): the loss of a model that knows nothing." },
   { name: "attention", title: "Attention", create: attention.create,
-    help: "the attention weights: how much each position of the current name takes from each earlier one, per head (rows sum to 1)." },
+    help: "the attention weights: how much each position of the current name takes from each earlier one, per head (rows sum to 1); the blank cells are the future, masked." },
   { name: "graph", title: "Graph pulse", create: graph.create,
     help: "the forward pass, backward pass and Adam step through the model's stages, each with its shape and the followed token's numbers; click a stage to follow the token there (times are in the table)." },
   { name: "follow", title: "Follow a token", create: follow.create,
