@@ -22,9 +22,9 @@ GLOSSARY = [
     Term("vocabulary", ("vocabulary", "vocab", "vocab size"),
          "Every token the model knows: the dataset's distinct characters plus BOS."),
     Term("embedding", ("embedding", "embeddings", "wte", "wpe"),
-         "A learned list of numbers standing for a token (wte, one row per character) or a position "
-         "(wpe, one row per place in the document). wpe is there because attention alone takes no account of "
-         "order: without it the same letter at different places would look identical."),
+         "A learned list of numbers for a token (wte, a row per character) or a position (wpe, a row per "
+         "place). wpe is there because attention alone takes no account of order: without it the same letter "
+         "at different places would look identical."),
     Term("logits", ("logits", "logit", "lm_head"),
          "The model's raw scores, one per token of the vocabulary, computed by lm_head from the last x; "
          "higher means more expected next. softmax turns them into probabilities."),
@@ -55,9 +55,9 @@ GLOSSARY = [
          "Three learned views of each position's x: the query says what it looks for, the key what it offers, "
          "the value what it passes on when attended to."),
     Term("attention weights", ("attention", "attention weights", "attn_weights"),
-         "For one position and head, how much it takes from each earlier position (and itself): softmax of "
-         "query-key dot products, so each row sums to 1. Later positions get 0 (the blank cells): a position must "
-         "not see the character it is trying to predict, and when sampling, later characters do not exist yet."),
+         "For one position and head, how much it takes from each earlier one (and itself): softmax of query-key "
+         "dot products, summing to 1. Later ones get 0 (blank cells): a position must not see the character it "
+         "predicts, and when sampling they do not exist yet."),
     Term("head", ("head", "heads", "n_head"),
          "One of several attention patterns computed side by side, each on its own slice of the numbers; "
          "their outputs are joined. Why several: each head's own softmax can pick a different earlier position, "
