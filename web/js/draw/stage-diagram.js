@@ -8,7 +8,7 @@ import { FONT } from "./chart.js";
 import { diverging } from "./colours.js";
 
 const COLUMN_MIN = 138; // CSS px per column before the flow wraps
-const BOX_H = 34;
+const BOX_H = 38; // a name, a shape line under it (clear of the name's underscores), a strip at the foot
 const BOX_GAP = 9;
 const HEADER_H = 18;
 const ROW_GAP = 16;
@@ -163,6 +163,6 @@ export function paintStages(ctx, view, colours) {
     ctx.fillText(box.label, box.x + 6, box.y + 10, box.w - 12);
     ctx.font = SMALL;
     ctx.fillStyle = colours.muted;
-    ctx.fillText(shapeLine(shapes.get(box.name), op), box.x + 6, box.y + 21, box.w - 12);
+    ctx.fillText(shapeLine(shapes.get(box.name), op), box.x + 6, box.y + 24, box.w - 12);
   });
 }

@@ -104,9 +104,11 @@ function drawLatest({ stats, series }, { ctx, x, y, box }) {
   if (overflow > 0) for (const label of labels) label.y -= overflow; // keep the lowest inside the plot
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
+  const { a, e } = ctx.getTransform();
+  const right = (ctx.canvas.width - e) / a - 2; // the canvas's right edge: a long label moves in rather than being cut
   for (const label of labels) {
     ctx.fillStyle = label.colour;
-    ctx.fillText(label.text, box.left + box.width + 5, label.y);
+    ctx.fillText(label.text, Math.min(box.left + box.width + 5, right - ctx.measureText(label.text).width), label.y);
   }
 }
 
