@@ -170,7 +170,8 @@ function fromAttention(here, reader, answer, before) {
 export function backwardText(walk, i, answer, state) {
   const here = walk[i];
   if (here.entry.kind === "loss") return fromLoss(answer);
-  const readers = readersOf(walk)[i];
+  const readersAll = readersOf(walk);
+  const readers = readersAll[i];
   const before = largest(walk[i + 1]?.data.backward ?? []);
   const kinds = readers.map((j) => walk[j].entry.kind);
   const reader = walk[readers[0]];
@@ -178,10 +179,12 @@ export function backwardText(walk, i, answer, state) {
     ? `d loss / d ${here.output} at position ${answer.position}: how much the step's loss would change if each of these `
       + `${here.data.backward.length} numbers were nudged up a little. `
     : `d loss / d ${here.output} at position ${answer.position}, for each of its ${here.data.backward.length} numbers. `;
+  const twoPaths = kinds.length === 2 && kinds.includes("residual") && kinds.includes("rmsnorm");
+  // q, k and v's own sentences (side by side, attention) say how later positions reach them; the others say it here.
+  const saysLater = !twoPaths && (kinds.length > 1 || kinds[0] === "attention");
   let from;
-  if (kinds.length === 2 && kinds.includes("residual") && kinds.includes("rmsnorm")) {
-    from = fromTwoPaths(here, walk[readers[kinds.indexOf("rmsnorm")]], walk[readers[kinds.indexOf("residual")]], before);
-  } else if (kinds.length > 1) from = fromSideBySide(here, readers, walk, answer, before);
+  if (twoPaths) from = fromTwoPaths(here, walk[readers[kinds.indexOf("rmsnorm")]], walk[readers[kinds.indexOf("residual")]], before);
+  else if (kinds.length > 1) from = fromSideBySide(here, readers, walk, answer, before);
   else if (kinds[0] === "loss") from = fromSoftmaxLoss(here, answer, state);
   else if (kinds[0] === "softmax") from = fromSoftmax(here, answer, state, before);
   else if (kinds[0] === "residual") from = fromResidualSum(here, reader);
@@ -190,8 +193,8 @@ export function backwardText(walk, i, answer, state) {
   else if (kinds[0] === "attention") from = fromAttention(here, reader, answer, before);
   else if (kinds[0] === "linear") from = fromLinear(here, reader, before);
   else from = `The chain rule brings it back from ${readers.map((j) => walk[j].name).join(" and ")}.`;
-  const later = kinds[0] !== "attention" && readers.length < 3 && answer.position < answer.n - 1
-    && reachesLater(walk, readersOf(walk))(i) ? " Through k and v, the later positions' losses reach it too." : "";
+  const later = !saysLater && answer.position < answer.n - 1 && reachesLater(walk, readersAll)(i)
+    ? " Through k and v, the later positions' losses reach it too." : "";
   const into = here.entry.kind === "embedding"
     ? " x was the sum of the token's wte row and the position's wpe row, so these numbers are added to both rows' gradients"
       + " (the wte row's also gathers every other position of the document that reads the same token)." : "";
