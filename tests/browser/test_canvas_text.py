@@ -11,10 +11,13 @@ from helpers import animation_frames, new_session, open_lab, run_to_end
 WIDTHS = [1440, 1024, 768, 390]
 
 # Wraps fillText: every text drawn since the log was cleared, with its box in
-# the canvas's pixels and the canvas's size.
+# the canvas's pixels, the canvas's size and the animation frame it was drawn in.
 RECORD = """(() => {
     const fill = CanvasRenderingContext2D.prototype.fillText;
     window.__drawnText = [];
+    window.__frame = 0; // texts of one frame are compared with each other only
+    const tick = () => { window.__frame += 1; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
     CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
         const m = this.measureText(text);
         const t = this.getTransform();
@@ -29,7 +32,7 @@ RECORD = """(() => {
         const canvas = this.canvas;
         const panel = canvas.closest('[data-panel]');
         window.__drawnText.push({ text: String(text), left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys),
-                                  bottom: Math.max(...ys), width: canvas.width, height: canvas.height,
+                                  bottom: Math.max(...ys), width: canvas.width, height: canvas.height, frame: window.__frame,
                                   where: panel ? panel.dataset.panel : canvas.className || canvas.parentElement.className });
         return fill.call(this, text, x, y, ...rest);
     };
@@ -46,7 +49,7 @@ CUT = """() => {
     for (const [i, a] of graph.entries()) {
         for (const b of graph.slice(i + 1)) {
             const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-            if (!apart && a.text !== b.text) cut.push(`graph: "${a.text}" overlaps "${b.text}"`);
+            if (!apart && a.text !== b.text && a.frame === b.frame) cut.push(`graph: "${a.text}" overlaps "${b.text}"`);
         }
     }
     window.__drawnText = [];
