@@ -17,7 +17,7 @@ import math
 from . import lessons, probes, trace
 from .config import Config
 from .data import split_docs
-from .session import Session, SessionError
+from .session import Diverged, Session, SessionError
 
 sessions = {}
 consoles = {}  # session id -> the console's variables
@@ -35,6 +35,8 @@ def call(name, fields_json):
         if function is None:
             raise RequestError(f"unknown request {name!r}; the engine answers {', '.join(requests)}")
         return json.dumps(function(**read_fields(function, fields_json)), allow_nan=False)
+    except Diverged as error:  # and what happened, as data for the page to word
+        return json.dumps({"error": str(error), "diverged": error.data})
     except ValueError as error:  # ConfigError, DataError, SessionError, TraceError, RequestError, bad JSON
         return json.dumps({"error": str(error)})
     except TypeError as error:  # a field of the wrong type, e.g. a number for a text
