@@ -71,6 +71,9 @@ export function startLessons({ sessions, schema, glossary, status }) {
   document.querySelector("[data-action=help]")?.setAttribute("hidden", ""); // the lab's help: its panels and keys
   const learn = document.querySelector("#learn-link"); // the lab's way here is the way back
   if (learn) Object.assign(learn, { textContent: "Open the lab", href: "./" });
+  const skip = element("a", "skip-link", "Skip to the chapter"); // the lab's skip links lead to its own page
+  skip.href = "#chapter-title";
+  document.querySelector(".skip-links")?.replaceChildren(skip);
   const shell = createShell();
   document.querySelector("header").after(shell.main);
   document.title = "microGPT Lab: learn";
