@@ -131,7 +131,7 @@ async function main() {
   const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice") });
   glossary.explain($("#experiments"));
   bindActions({
-    sessions, router, form, fields: schema.config, dataset, temperature, alert, help: helpDialog.create(),
+    sessions, router, schema, form, fields: schema.config, dataset, temperature, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
   });
   const link = readLink(form, dataset, experiments);
