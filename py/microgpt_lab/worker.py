@@ -12,7 +12,7 @@ import inspect
 import json
 import math
 
-from . import probes, trace
+from . import data, probes, trace
 from .config import Config
 from .console import Console, Kept, put_back
 from .data import split_docs
@@ -199,6 +199,21 @@ def unharmed(session_id, learner_code):
 def check_config(config):
     """Validate the form's config before anything starts (the dataset's size check comes at open)."""
     return {"config": Config.from_dict(config).to_dict()}
+
+
+@request
+def check_size(size):
+    """A dataset file's size in bytes, judged before the page reads it (data.check_size)."""
+    data.check_size(size)
+    return {"size": size}
+
+
+@request
+def check_data(text):
+    """A dataset's text, judged before anything trains on it: {num_docs, vocab, longest, num_bytes} for the
+    page's preview, or an error naming the problem (data.describe). `open` does not judge again: a session
+    saved before a limit held must still open."""
+    return data.describe(text)
 
 
 @request

@@ -13,6 +13,7 @@ def ask(request, **fields):
 def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
+        "check_size", "check_data",
         "matrix", "embedding_map", "next_token", "console"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
@@ -37,6 +38,11 @@ def test_round_trip_and_errors_as_data():
     assert "not JSON" in ask("check_trace", text="not json")["error"]
     assert "cut short" in ask("check_trace", text='{"format": "microgpt-lab-trace", "steps": [{"st')["error"]
     assert "has NaN" in ask("check_trace", text='{"loss": NaN}')["error"]
+    assert ask("check_data", text="emma\nava\n") == {"num_docs": 2, "vocab": list("aemv"),
+                                                     "longest": {"line": 1, "chars": 4}, "num_bytes": 9}
+    assert "half of a character" in ask("check_data", text="e\ud83d")["error"]
+    assert ask("check_size", size=1000) == {"size": 1000}
+    assert "over the limit of 10 MB" in ask("check_size", size=11 * 1024 * 1024)["error"]
     assert ask("check_config", config={"n_embd": 8, "n_head": 2})["config"]["n_embd"] == 8
     assert "n_embd (7) must be divisible" in ask("check_config", config={"n_embd": 7})["error"]
     assert "temperature must be a number greater than 0" in ask("check_config", config={"temperature": 0})["error"]

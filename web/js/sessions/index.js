@@ -69,6 +69,8 @@ export function createSessions({ workerUrl, store }) {
       bus.emit({ type: "list" });
     },
     checkConfig: (config) => engine.call("check_config", { config }),
+    checkSize: (size) => engine.call("check_size", { size }),
+    checkData: (text) => engine.call("check_data", { text }),
     record: (id) => store.getSession(id),
     dataset: (id) => store.getSession(id).then((record) => record && store.getDataset(record.fingerprint)),
     steps: (id) => store.getSteps(id),

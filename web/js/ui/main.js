@@ -1,6 +1,7 @@
 // The page's entry module: start-up in named steps. The engine worker
 // starts first (Python boots while the page builds); then the views and
 // panels, the router that feeds them, the actions, and the session to show.
+import { SESSION_STATUS } from "../engine/protocol.js";
 import { createSessions } from "../sessions/index.js";
 import { openStore } from "../sessions/store.js";
 import { PANELS } from "../panels/index.js";
@@ -121,7 +122,7 @@ async function main() {
   glossary.explain($("#config-fields"));
   const dataset = createDatasetChoice({
     radios: [...document.querySelectorAll('input[name="dataset"]')], fileInput: $("#dataset-file"),
-    pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
+    pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"), engine: sessions,
   });
   const settings = { copy: (record) => copySettings(record, { form, dataset, sessions }) };
   const { router, buttons, alert, temperature } = createPage(schema, sessions, { glossary, settings, guard, recordingTrace });
@@ -148,14 +149,17 @@ async function main() {
   await router.refreshList();
 }
 
-// "Reuse these settings": the shown session's config and data
-// go into the form (own data as pasted text; an imported trace has none).
+// "Reuse these settings": the shown session's config and data go into the
+// form (own data as pasted text). An imported trace brings no data: the
+// bundled or makemore names are chosen when this browser holds its data
+// under that name, else the dataset choice stays as it was.
 async function copySettings(record, { form, dataset, sessions }) {
   form.write(record.config);
-  const choice = { "names.txt": "default", "makemore names.txt": "makemore" }[record.dataset_name];
-  const own = !choice && await sessions.dataset(record.id);
+  const stored = await sessions.dataset(record.id);
+  const imported = record.status === SESSION_STATUS.IMPORTED;
+  const choice = { "names.txt": "default", "makemore names.txt": "makemore" }[imported ? stored?.name : record.dataset_name];
   if (choice) dataset.set(choice);
-  else if (own) dataset.paste(own.text);
+  else if (stored && !imported) dataset.paste(stored.text);
   noteLink([]);
   $("#btn-new").focus();
 }
