@@ -12,6 +12,7 @@ import { createDrawGuard } from "./draw-guard.js";
 import { createExperiments } from "./experiments.js";
 import { installDebugHandle } from "./debug.js";
 import { createGlossary } from "./glossary.js";
+import { checkLink, noteLink, readLink } from "./link.js";
 import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
@@ -162,32 +163,6 @@ async function copySettings(record, { form, dataset, sessions }) {
   else if (stored && !imported) dataset.paste(stored.text);
   noteLink([]);
   $("#btn-new").focus();
-}
-
-// A shared link fills the form (it never starts anything); its problems,
-// each naming the parameter, show above the form.
-function noteLink(problems) {
-  const notice = $("#url-notice");
-  notice.hidden = !problems.length;
-  notice.textContent = problems.length ? `This link's settings: ${problems.join("; ")}.` : "";
-}
-
-function readLink(form, dataset, experiments) {
-  const link = form.readUrl();
-  if (link.dataset) dataset.set(link.dataset);
-  const problem = experiments.fromLink(location.search);
-  if (problem) link.problems.push(problem);
-  noteLink(link.problems);
-  return link;
-}
-
-// A link's values may still be out of range: the engine says which, as soon
-// as it is ready, rather than when the learner presses New session.
-async function checkLink(link, form, sessions) {
-  if (!location.search) return;
-  const parsed = form.read();
-  const verdict = parsed.error || await sessions.checkConfig(parsed.config).then(() => null, (error) => error.message);
-  if (verdict) noteLink([...link.problems, verdict]);
 }
 
 main().catch((error) => {
