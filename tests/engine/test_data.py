@@ -84,7 +84,7 @@ def test_one_size_limit_for_every_text_said_without_contradiction():
     ("\n   \r\n\t\n", "only blank lines"),
     ("a\n" * 200_001, "it has 200,001 documents (non-blank lines), over the limit of 200,000"),
     ("\ufeffanna\r\nbob\n" + "x" * 1001 + "\n", "line 3 is 1,001 characters long"),
-])
+], ids=["empty", "lone-high-surrogate", "lone-low-surrogate", "nul", "control", "blank", "many", "long-line"])
 def test_a_text_the_engine_cannot_train_on_is_named(text, problem):
     with pytest.raises(DataError) as refused:
         describe(text)
