@@ -116,7 +116,7 @@ def test_repeated_huge_and_tiny_parameters_are_named_and_cut_short(lab_page, sit
     page.wait_for_function("() => document.querySelector('#url-notice').textContent.includes('learning_rate')")
     text = page.locator("#url-notice").text_content()
     for problem in ["experiment is given 2 times; the first is used", "dataset is given 2 times; the first is used",
-                    f'n_embd="{"1" * 40}"... (200,000 characters): must be a number a computer can hold: it is over '
+                    f'n_embd="{"1" * 60}"... (200,000 characters): must be a number a computer can hold: it is over '
                     "1.8e308, the largest; kept 16",
                     'learning_rate="1e-400": must be a number a computer can hold: it is below 5e-324, the smallest '
                     "above 0, and would be 0; kept 0.3",

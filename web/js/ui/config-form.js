@@ -42,7 +42,7 @@ export function createConfigForm(container, schema) {
     const problems = [];
     const values = {};
     const unknown = [...new Set(params.keys())].filter((name) => !byName.has(name) && !LINK_EXTRAS.includes(name));
-    if (unknown.length === 1) problems.push(`unknown parameter ${shown(unknown[0])} ignored`);
+    if (unknown.length === 1) problems.push(`unknown parameter ${named(unknown[0])} ignored`);
     if (unknown.length > 1) problems.push(`${unknown.length.toLocaleString("en")} unknown parameters ignored: ${listed(unknown)}`);
     for (const [name, field] of byName) {
       const given = params.getAll(name);
@@ -127,19 +127,25 @@ const LINK_EXTRAS = ["dataset", "experiment"];
 // Datasets a link can name (a file or pasted text stays in its browser).
 export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);
 
-const SHOWN = 40; // characters of a link's text echoed in a problem
+const SHOWN = 60; // characters of a link's text echoed in a problem
 const LISTED = 5; // names listed of many
 
-// A link's text as a problem echoes it: quoted, cut short with its length said.
-export function shown(text) {
+// A link's text cut short, its length said: "abc..." (200,000 characters).
+function cut(text, quoted) {
   const characters = [...text];
-  if (characters.length <= SHOWN) return JSON.stringify(text);
-  return `${JSON.stringify(characters.slice(0, SHOWN).join(""))}... (${characters.length.toLocaleString("en")} characters)`;
+  if (characters.length <= SHOWN) return quoted(text);
+  return `${quoted(characters.slice(0, SHOWN).join(""))}... (${characters.length.toLocaleString("en")} characters)`;
 }
 
-// Several names, the first few shown.
-export function listed(names) {
-  const first = names.slice(0, LISTED).map(shown).join(", ");
+// A value as a problem echoes it: as JSON writes it (quotes, control characters escaped), cut short.
+export const shown = (value) => cut(value, JSON.stringify);
+
+// A parameter's name as a problem echoes it: in quotes, as it is, cut short.
+const named = (name) => cut(name, (text) => `"${text}"`);
+
+// Several parameters' names, the first few shown.
+function listed(names) {
+  const first = names.slice(0, LISTED).map(named).join(", ");
   return names.length > LISTED ? `${first} and ${(names.length - LISTED).toLocaleString("en")} more` : first;
 }
 
