@@ -31,6 +31,26 @@ class SessionError(ValueError):
     """A request the session cannot carry out; the message says why."""
 
 
+class Diverged(SessionError):
+    """A step whose numbers left what a float holds: the weights stay as they were. `data` says it as
+    data for the page to word: {"step": the step that failed (1-based), "cause": a word of CAUSES,
+    "learning_rate": the configured rate}."""
+
+    # cause -> what happened, in the message's words
+    CAUSES = {
+        "zero_probability": "the true next token's probability fell to 0, so its loss, -log 0, is infinite",
+        "overflow": "a number grew past what a float can hold",
+        "not_a_number": "the loss or a gradient stopped being a number (inf or nan)",
+    }
+
+    def __init__(self, step, cause, learning_rate):
+        self.data = {"step": step, "cause": cause, "learning_rate": learning_rate}
+        super().__init__(
+            f"training diverged at step {step} ({self.CAUSES[cause]}); the weights were left as they were: "
+            f"lower learning_rate (now {learning_rate:g})"
+        )
+
+
 class Session:
     def __init__(self, config, docs):
         if not isinstance(config, Config):
@@ -90,11 +110,13 @@ class Session:
             held_out_loss = self.held_out_loss() if measure_held_out else 0.0  # the weights the step's loss uses
             stages = Stages(self.engine.node_count, detail=level == "full")  # times the step alone
             result = self.engine.train_step(self.state_dict, tokens, config, stages)
-        except (ValueError, OverflowError, ZeroDivisionError) as error:
-            raise self._diverged(f"{error}") from error
+        except (ValueError, ZeroDivisionError) as error:  # log(0) or 1/0: a probability of 0
+            raise self._diverged("zero_probability") from error
+        except OverflowError as error:  # exp of a huge logit
+            raise self._diverged("overflow") from error
         loss = (1 / n) * sum(result.losses)
         if not math.isfinite(loss + held_out_loss) or not all(math.isfinite(sum(g)) for g in result.grads.values()):
-            raise self._diverged(f"loss {loss}")
+            raise self._diverged("not_a_number")
 
         lr_t = config.learning_rate * (1 - step / config.num_steps)  # linear decay
         start = perf_counter()
@@ -145,11 +167,8 @@ class Session:
         losses = self.engine.evaluate(self.state_dict, self.held_out_tokens, self.config)
         return sum(losses) / len(losses)
 
-    def _diverged(self, detail):
-        return SessionError(
-            f"training diverged at step {self.step_count + 1} ({detail}); the weights were left as they were: "
-            f"lower learning_rate (now {self.config.learning_rate:g})"
-        )
+    def _diverged(self, cause):
+        return Diverged(self.step_count + 1, cause, self.config.learning_rate)
 
     def sample(self, num_samples=20, temperature=None, rng=None):
         """New documents, drawn token by token as the original does, from the session's generator

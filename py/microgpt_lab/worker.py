@@ -16,7 +16,7 @@ from . import data, probes, trace
 from .config import Config
 from .console import Console, Kept, put_back
 from .data import split_docs
-from .session import Session, SessionError
+from .session import Diverged, Session, SessionError
 
 sessions = {}
 consoles = {}  # session id -> its Console (the variables typed code keeps)
@@ -34,6 +34,8 @@ def call(name, fields_json):
         if function is None:
             raise RequestError(f"unknown request {name!r}; the engine answers {', '.join(requests)}")
         return as_json(name, function(**read_fields(function, fields_json)))
+    except Diverged as error:  # and what happened, as data for the page to word
+        return json.dumps({"error": str(error), "diverged": error.data})
     except ValueError as error:  # ConfigError, DataError, SessionError, TraceError, RequestError, bad JSON
         return json.dumps({"error": str(error)})
     except TypeError as error:  # a field of the wrong type, e.g. a number for a text

@@ -2,6 +2,7 @@
 import json
 
 from microgpt_lab import trace, worker
+from microgpt_lab.session import Diverged
 
 NAMES = "emma\nava\nmia\n"
 
@@ -95,3 +96,15 @@ def test_explain_answers_for_the_last_step():
     n = len(event["losses"])
     assert f"from 0 to {n - 1}" in ask("explain", session="e1", position=n)["error"]
     assert "missing field(s) position" in ask("explain", session="e1")["error"]
+
+
+def test_a_diverged_step_says_what_happened_as_data():
+    ask("open", session="d1", config={"n_embd": 8, "n_head": 2, "learning_rate": 1.0, "num_steps": 1000}, text=NAMES)
+    for _ in range(1000):
+        answer = ask("step", session="d1", level="loss")
+        if "error" in answer:
+            break
+    assert "diverged" in answer["error"]
+    assert answer["diverged"]["step"] == ask("checkpoint", session="d1")["step"] + 1
+    assert answer["diverged"]["learning_rate"] == 1.0 and answer["diverged"]["cause"] in Diverged.CAUSES
+    ask("close", session="d1")

@@ -52,7 +52,7 @@
 // 2. Worker -> page: replies
 // ---------------------------------------------------------------------------
 //   {type: "reply", id, result}          success
-//   {type: "reply", id, error, dropped?} failure, as data: error is a one-line
+//   {type: "reply", id, error, dropped?, diverged?} failure, as data: error is a one-line
 //                                        message (engine {"error": ...}, the
 //                                        last line of a Python exception, or a
 //                                        protocol problem such as a session
@@ -61,6 +61,9 @@
 //                                        interrupted (error "interrupted") and
 //                                        the worker closed the session; the
 //                                        page restores it from a checkpoint.
+//                                        diverged: {step, cause, learning_rate}
+//                                        when a step's numbers blew up (the
+//                                        engine's Diverged.data).
 //
 // ---------------------------------------------------------------------------
 // 3. Worker -> page: unsolicited messages

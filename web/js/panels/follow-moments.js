@@ -6,8 +6,7 @@
 // and the engine's explain() answer.
 import { fill } from "../draw/schema.js";
 import { createHeat } from "../draw/heat.js";
-
-const num = (x) => (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4));
+import { backwardText, num } from "./follow-words.js";
 
 // The variable a stage's formula leaves its result in: its last assignment
 // (or list it extends); a loss stage's per-position loss is its first.
@@ -32,22 +31,37 @@ function columns(values, state) {
   return values.length === vocabSize ? values.map((_, id) => `“${state.label(id)}”`) : values.map((_, j) => String(j));
 }
 
+// The probabilities sampling draws from at temperature t: softmax(logits / t), as Session.sample computes them.
+function tempered(logits, t) {
+  const scaled = logits.map((logit) => logit * t ** -1); // the sampler's own arithmetic: l * t**-1
+  const top = Math.max(...scaled);
+  const exps = scaled.map((x) => Math.exp(x - top));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+const logitsOf = (moment, answer) => answer.stages[moment.index - 1].forward; // softmax reads the stage before it
+
 function stageText(moment, answer, state) {
   const { entry, layer } = moment.stage;
   const here = `Here: position ${answer.position}, reading “${state.label(answer.token)}” to predict “${state.label(answer.target)}”.`;
   const name = outputName(entry);
   if (moment.kind === "forward") {
     let extra = "";
-    if (entry.kind === "softmax") extra = ` It gives the true next token “${state.label(answer.target)}” probability ${num(answer.probs[answer.target])}.`;
+    if (entry.kind === "embedding") {
+      extra = " wpe is there because attention alone takes no account of order: without it the same letter at different places would look identical.";
+    }
+    if (entry.kind === "softmax") {
+      const t = state.config?.temperature ?? 1;
+      const sampled = tempered(logitsOf(moment, answer), t)[answer.target];
+      extra = ` It gives the true next token “${state.label(answer.target)}” probability ${num(answer.probs[answer.target])}. `
+        + `When sampling, temperature divides the logits before softmax: below 1 sharpens the probabilities, above 1 flattens them. `
+        + `At this session's temperature, ${t}, “${state.label(answer.target)}” would get ${num(sampled)} (the second strip).`;
+    }
     if (entry.kind === "loss") extra = ` Here ${name} = -ln ${num(answer.probs[answer.target])} = ${num(answer.loss)} nats.`;
     return `${fill(entry.help, { ...state.dims, i: layer })} ${here}${extra}`;
   }
-  if (entry.kind === "loss") {
-    return `Backpropagation starts here. The step's loss is the mean of its ${answer.n} positions' losses, so the gradient of the loss with respect to this position's ${name} is 1/${answer.n}.`;
-  }
-  const into = entry.kind === "embedding" ? " From here the gradient flows into the rows of wte and wpe that this position read." : "";
-  return `The gradient of the step's loss with respect to ${name}: how much the loss would change if each of its numbers were nudged up a little. `
-    + `The chain rule brings it back from ${moment.after}, the stage after this one; the largest numbers matter most to the loss now.${into}`;
+  const walk = state.moments.filter((m) => m.kind === "forward").map((m) => ({ ...m.stage, output: outputName(m.stage.entry), data: m.data, index: m.index }));
+  return backwardText(walk, moment.index, answer, state);
 }
 
 function stageHeats(moment, answer, state) {
@@ -70,9 +84,16 @@ function stageHeats(moment, answer, state) {
   const heat = createHeat(label);
   heat.show([values], { name: label, cols: columns(values, state), title: `${label} at position ${answer.position}` });
   heats.push(heat);
+  if (moment.kind === "forward" && moment.stage.entry.kind === "softmax") {
+    const t = state.config?.temperature ?? 1;
+    const sampled = createHeat("tempered");
+    sampled.show([tempered(logitsOf(moment, answer), t)], { name: `probs at temperature ${t}`, cols: columns(values, state),
+                                                            title: `probs at temperature ${t}: softmax(logits / ${t}), what sampling draws from` });
+    heats.push(sampled);
+  }
   const positions = answer.position + 1;
   const shape = data.heads ? `${data.heads.length} heads × ${positions} position${positions === 1 ? "" : "s"}, then ${values.length} numbers`
-    : `${values.length} numbers`;
+    : `${values.length} number${values.length === 1 ? "" : "s"}`;
   return { heats, shape };
 }
 
@@ -88,10 +109,18 @@ function updateView(moment, answer, state) {
       return heat;
     });
   const { adam } = answer;
+  const config = state.config ?? {};
+  const decay = config.num_steps ? `lr_t = ${num(adam.lr)} is the learning rate ${config.learning_rate} decayed over ${adam.t} of `
+    + `${config.num_steps} steps: it falls in a straight line to 0 at the last step, so steps are large early and small late, `
+    + "and the weights settle instead of bouncing on one document's noise. " : `lr_t = ${num(adam.lr)}. `;
   const text = `Adam moves each of the ${row.after.length} numbers of ${moment.matrix}[${row.row}], ${what}. `
     + `m and v are running averages of the gradient and of its square; the step is -lr_t · m̂ / (√v̂ + eps), `
-    + `with m̂ = m / ${num(adam.bias_correction1)} and v̂ = v / ${num(adam.bias_correction2)} at step ${adam.t + 1}, and lr_t = ${num(adam.lr)}. `
-    + (moment.matrix === "wte" ? "The gradient adds up every position of this document that read this token." : "");
+    + `with m̂ = m / ${num(adam.bias_correction1)} and v̂ = v / ${num(adam.bias_correction2)} at step ${adam.t + 1}. `
+    + `That is the bias correction: m and v start at 0, so their early averages are too small; dividing by 1 − β1^t and `
+    + `1 − β2^t (β1 = ${adam.beta1}, β2 = ${adam.beta2}, t = ${adam.t + 1}) undoes that, and the divisors fade toward 1 as steps go by. `
+    + decay
+    + (moment.matrix === "wte" ? "The gradient adds up every position of this document that read this token."
+      : "wpe has a row per position because attention alone takes no account of order.");
   return { heats, shape: `${row.after.length} numbers (a row of ${moment.matrix})`, text };
 }
 

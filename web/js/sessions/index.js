@@ -17,7 +17,7 @@
 // engine (engine/client.js); {type: "event", session, event, remote},
 // {type: "sample", session, result, remote}, {type: "status", session,
 // status, step, num_steps}, {type: "list"} (re-read the list) and
-// {type: "error", session, error}.
+// {type: "error", session, error, diverged?} (diverged: a step blew up, engine/protocol.js).
 //
 // One owner per fact: a session this tab trains has its status and step in
 // held.js; one another tab trains, in that tab (tabs.remote); any other, in
@@ -113,7 +113,7 @@ function createBus() {
       try {
         return await fn();
       } catch (error) {
-        bus.emit({ type: "error", session: id, error: error.message });
+        bus.emit({ type: "error", session: id, error: error.message, diverged: error.diverged });
         throw error;
       }
     },

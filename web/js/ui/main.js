@@ -22,6 +22,7 @@ import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
 import { createAlert } from "./views/alert.js";
 import { createControls } from "./views/controls.js";
 import { createSessionInfo } from "./views/session-info.js";
+import * as divergedView from "./views/diverged.js";
 import * as progressView from "./views/progress.js";
 import * as samplesView from "./views/samples.js";
 import * as sessionsView from "./views/sessions.js";
@@ -93,6 +94,7 @@ function createPage(schema, sessions, { glossary, settings, guard, recordingTrac
     temperature,
     createSessionInfo($("#session-info"), { fields: schema.config, onCopy: (record) => settings.copy(record) }),
     progressView.create($("#progress-view")),
+    divergedView.create($("#diverged-note"), { schema }),
     samplesView.create($("#samples-view")),
     timelineView.create($("#timeline-view"), { onTravel: (step) => router.travelTo(step) }),
     sessionsView.create($("#sessions-view"), {
@@ -130,7 +132,8 @@ async function main() {
   // The session to open: the newest, or the one a resumed run belongs to,
   // unless the last page died drawing it.
   const open = (id) => (id === guard.suspect ? alert.say(guard.notice) : router.select(id));
-  const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice") });
+  const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice"),
+                                                             runs: () => shownRuns(sessions, router.current) });
   glossary.explain($("#experiments"));
   bindActions({
     sessions, router, schema, form, fields: schema.config, dataset, temperature, alert, help: helpDialog.create(),
@@ -148,6 +151,17 @@ async function main() {
   const resumed = await sessions.resumeInterrupted();
   if (resumed.length && !resumed.includes(router.current)) await open(resumed[resumed.length - 1]);
   await router.refreshList();
+}
+
+// The shown session's run and every other session's, for an experiment's answer.
+async function shownRuns(sessions, id) {
+  if (!id) return null;
+  const read = async (session) => {
+    const [record, steps, samples] = await Promise.all([sessions.record(session), sessions.steps(session), sessions.samples(session)]);
+    return { record, steps, samples };
+  };
+  const others = (await sessions.list()).filter((info) => info.id !== id);
+  return { run: await read(id), others: await Promise.all(others.map((info) => read(info.id))) };
 }
 
 // "Reuse these settings": the shown session's config and data go into the
