@@ -220,7 +220,7 @@ EXERCISES = {exercise.name: exercise for exercise in [
              "random.choices does when random.random() returns r.",
              sample, sample_cases, same_int, Session.sample,
              ("probs = softmax([l * inv_temperature for l in decoder(token_id)])",
-              "token_id = self.rng.choices(range(vocab_size), weights=probs)[0]"),
+              "token_id = rng.choices(range(vocab_size), weights=probs)[0]"),
              "The lab's sampler, microgpt's loop: it multiplies by temperature ** -1, which is how microgpt's "
              "Values divide."),
 ]}

@@ -170,9 +170,11 @@ class Session:
     def _diverged(self, cause):
         return Diverged(self.step_count + 1, cause, self.config.learning_rate)
 
-    def sample(self, num_samples=20, temperature=None):
-        """New documents, drawn from the session's generator token by token as the original does."""
+    def sample(self, num_samples=20, temperature=None, rng=None):
+        """New documents, drawn token by token as the original does, from the session's generator
+        (or `rng`: the console's own, which leaves the session's samples the original's)."""
         temperature = self.config.temperature if temperature is None else temperature
+        rng = self.rng if rng is None else rng
         check_number("temperature", temperature)
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or not 1 <= num_samples <= MAX_SAMPLES:
             raise SessionError(f"num_samples must be an integer from 1 to {MAX_SAMPLES}, got {num_samples!r}")
@@ -184,7 +186,7 @@ class Session:
             token_id, sample = BOS, []
             for _ in range(self.config.block_size):
                 probs = softmax([l * inv_temperature for l in decoder(token_id)])
-                token_id = self.rng.choices(range(vocab_size), weights=probs)[0]
+                token_id = rng.choices(range(vocab_size), weights=probs)[0]
                 if token_id == BOS:
                     break
                 sample.append(token_id)

@@ -14,6 +14,7 @@ def ask(request, **fields):
 def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
+        "check_size", "check_data",
         "matrix", "embedding_map", "next_token", "console", "check_exercise", "value_graph", "tokens", "surprise",
         "gradient_check", "attention_map", "name_probabilities"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
@@ -39,6 +40,11 @@ def test_round_trip_and_errors_as_data():
     assert "not JSON" in ask("check_trace", text="not json")["error"]
     assert "cut short" in ask("check_trace", text='{"format": "microgpt-lab-trace", "steps": [{"st')["error"]
     assert "has NaN" in ask("check_trace", text='{"loss": NaN}')["error"]
+    assert ask("check_data", text="emma\nava\n") == {"num_docs": 2, "vocab": list("aemv"),
+                                                     "longest": {"line": 1, "chars": 4}, "num_bytes": 9}
+    assert "half of a character" in ask("check_data", text="e\ud83d")["error"]
+    assert ask("check_size", size=1000) == {"size": 1000}
+    assert "over the limit of 10 MB" in ask("check_size", size=11 * 1024 * 1024)["error"]
     assert ask("check_config", config={"n_embd": 8, "n_head": 2})["config"]["n_embd"] == 8
     assert "n_embd (7) must be divisible" in ask("check_config", config={"n_embd": 7})["error"]
     assert "temperature must be a number greater than 0" in ask("check_config", config={"temperature": 0})["error"]
@@ -73,10 +79,11 @@ def test_probes_and_console():
     assert ask("console", session="p", code="x = len(vocab)\nprint(x * 2)")["output"] == "14\n"
     assert ask("console", session="p", code="x + 1")["output"] == "8\n"  # variables persist
     failed = ask("console", session="p", code="1 / 0")
-    assert failed["error_in_code"] == "ZeroDivisionError: division by zero"
+    assert failed["error_in_code"].startswith("Traceback") and failed["error_in_code"].endswith("division by zero")
     # The page's Stop raises KeyboardInterrupt in the command: said as data, the session kept.
     stopped = ask("console", session="p", code="print('so far')\nraise KeyboardInterrupt")
-    assert stopped == {"output": "so far\n", "error_in_code": "stopped (KeyboardInterrupt)", "stopped": True}
+    assert stopped == {"output": "so far\n", "error_in_code": "stopped (KeyboardInterrupt) at line 2: raise KeyboardInterrupt",
+                       "stopped": True}
     assert ask("step", session="p", level="loss")["step"] == 2  # the session goes on
     ask("close", session="p")
 

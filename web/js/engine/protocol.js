@@ -24,11 +24,14 @@
 //   close(session)                       -> null
 //   check_config(config)                 -> {config}, or an error naming the field
 //   check_trace(text)                    -> {config, num_steps, num_samples}
+//   check_size(size)                     -> {size}, or an error: a dataset file's size before it is read
+//   check_data(text)                     -> {num_docs, vocab, longest, num_bytes}, or an error naming
+//                                           the problem (data.describe: the preview and the limits)
 // and the probes of a live model, answered between two steps of a run:
 //   matrix(session, name)                -> {name, shape, step, weights, grads, m, v, update}
 //   embedding_map(session)               -> {step, labels, points, explained}
 //   next_token(session, context)         -> {step, context, probs}
-//   console(session, code)               -> {output} | {output, error_in_code}
+//   console(session, code)               -> {output} | {output, error_in_code, stopped?, put_back?}
 //   explain(session, position)           -> the last step at that position, stage by stage,
 //                                           forward and backward (Session.explain; explain.py)
 // and the path's (lessons.py; the page's ?lesson=<n>, web/js/lessons/):

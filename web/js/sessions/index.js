@@ -10,7 +10,7 @@
 //   await sessions.list();                    // [{id, name, step, num_steps, status, watchers, owner, ...}]
 //   await sessions.rename(id, name); await sessions.remove(id); await sessions.removeAll();
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
-//   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint)
+//   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint; .saved: stored)
 //   await sessions.history(id, "next_token", {context}); // [{step, ...}] at step 0 and each kept checkpoint
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
@@ -69,6 +69,8 @@ export function createSessions({ workerUrl, store }) {
       bus.emit({ type: "list" });
     },
     checkConfig: (config) => engine.call("check_config", { config }),
+    checkSize: (size) => engine.call("check_size", { size }),
+    checkData: (text) => engine.call("check_data", { text }),
     record: (id) => store.getSession(id),
     dataset: (id) => store.getSession(id).then((record) => record && store.getDataset(record.fingerprint)),
     steps: (id) => store.getSteps(id),
@@ -239,8 +241,10 @@ async function model({ engine, store, held, past }, id, step) {
 }
 
 // The session's latest weights: from this tab's worker (a running session's
-// too, between two steps), else its latest stored checkpoint (another tab
-// trains it). An imported trace has none.
+// too, between two steps), else, when it cannot come here (another tab
+// trains it), its latest stored checkpoint, marked `saved`. A failure of the
+// worker's own is said, never covered by older weights. An imported trace
+// has none.
 async function weights({ engine, store, held }, id) {
   const record = await store.getSession(id);
   if (!record) throw new Error("Nothing to export: start a session.");
@@ -249,10 +253,10 @@ async function weights({ engine, store, held }, id) {
   }
   try {
     await held.load(id);
-    return await engine.call("checkpoint", { session: id });
   } catch (error) {
     const saved = await store.getCheckpoint(id);
-    if (saved) return saved.checkpoint;
+    if (saved) return { ...saved.checkpoint, saved: true };
     throw error;
   }
+  return engine.call("checkpoint", { session: id });
 }

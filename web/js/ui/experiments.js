@@ -5,11 +5,17 @@
 // "Set up" fills the form (every field: the preset over the defaults) and
 // the dataset choice, and puts the experiment's link in the address bar, so
 // it can be shared like any settings link (?experiment=<id>&...); it never
-// starts training. The notice above the form keeps the question in view.
+// starts training. The notice above the form keeps the question in view; a
+// link that changes the experiment's settings is said to, naming each
+// change, as its question is about the settings it was made for.
 //
 //   const experiments = createExperiments(listEl, { form, dataset, schema, notice, runs });
 //   runs(): the shown run {record, steps, samples} and the others' [{record, steps, defaults}]
-//   experiments.fromLink(location.search)   a shared experiment link
+//   const { experiment, preset, problems } = experiments.fromLink(location.search);
+//   experiments.show(experiment, values, dataset)   the link's own values and dataset over its preset
+
+import { createSeries } from "../draw/series.js";
+import { repetition, shown } from "./config-form.js";
 
 // The numbers an answer quotes, from a run's stored steps: {last (step), smoothed (the loss
 // panel's smoothed curve at the end), first, highest, uniform (ln vocab size)}.
@@ -168,8 +174,6 @@ function card(experiment, onSetUp, link) {
   return item;
 }
 
-import { createSeries } from "../draw/series.js";
-
 export function createExperiments(list, { form, dataset, schema, notice, runs = async () => null }) {
   const defaults = Object.fromEntries(schema.config.map((field) => [field.name, field.default]));
   const configOf = (experiment) => ({ ...defaults, ...experiment.config });
@@ -199,39 +203,54 @@ export function createExperiments(list, { form, dataset, schema, notice, runs = 
     }
   }
 
-  function explain(experiment) {
-    const ask = Object.assign(document.createElement("button"), { type: "button", textContent: "What happened?" });
-    ask.title = "After the run: a short answer from the shown run's own numbers";
-    const out = Object.assign(document.createElement("span"), { className: "experiment-answer" });
-    ask.addEventListener("click", () => reveal(experiment, out));
-    notice.replaceChildren(
-      Object.assign(document.createElement("strong"), { textContent: `Experiment: ${experiment.title}. ` }),
-      `${experiment.question} Look at ${experiment.look} Press New session, then Run. `,
-      ask, out,
-    );
+  // The experiment's notice, with its answer on request; `changes` ([[name, value, the experiment's]])
+  // are a link's, whose question may then not hold.
+  function show(experiment, changes = []) {
+    const title = Object.assign(document.createElement("strong"), { textContent: `Experiment: ${experiment.title}. ` });
+    if (changes.length) {
+      const listed = changes.map(([name, value, its]) => `${name} ${value} (the experiment's: ${its})`).join(", ");
+      notice.replaceChildren(title, `This link changes its settings: ${listed}. Its question is about its own ` +
+        `settings, so it may not hold here: "${experiment.question}" Set it up from Guided experiments for the ` +
+        "settings it was made for.");
+    } else {
+      const ask = Object.assign(document.createElement("button"), { type: "button", textContent: "What happened?" });
+      ask.title = "After the run: a short answer from the shown run's own numbers";
+      const out = Object.assign(document.createElement("span"), { className: "experiment-answer" });
+      ask.addEventListener("click", () => reveal(experiment, out));
+      notice.replaceChildren(title, `${experiment.question} Look at ${experiment.look} Press New session, then Run. `,
+                             ask, out);
+    }
     notice.hidden = false;
     notice.dataset.experiment = experiment.id;
+    notice.dataset.changed = changes.map(([name]) => name).join(" ");
   }
 
   function setUp(experiment) {
     form.write(configOf(experiment));
     dataset.set(experiment.dataset ?? "default");
     history.replaceState(null, "", search(experiment));
-    explain(experiment);
+    show(experiment);
   }
 
   list.replaceChildren(...EXPERIMENTS.map((experiment) => card(experiment, setUp, search)));
 
   return {
-    // A link's experiment: its question shown (the form is filled by the link's own values).
+    // A link's experiment, its settings (preset over the defaults) and its problems; nothing shown yet.
     fromLink(query) {
-      const id = new URLSearchParams(query).get(LINK_PARAM);
-      const experiment = EXPERIMENTS.find((e) => e.id === id);
-      if (experiment) {
-        if (experiment.dataset) dataset.set(experiment.dataset);
-        explain(experiment);
-      }
-      return id === null || experiment ? null : `${LINK_PARAM}=${JSON.stringify(id)}: no such experiment; ignored`;
+      const ids = new URLSearchParams(query).getAll(LINK_PARAM);
+      const experiment = EXPERIMENTS.find((e) => e.id === ids[0]) ?? null;
+      const problems = [repetition(LINK_PARAM, ids)];
+      if (ids.length && !experiment) problems.push(`${LINK_PARAM}=${shown(ids[0])}: no such experiment; ignored`);
+      return { experiment, preset: experiment && configOf(experiment), problems: problems.filter(Boolean) };
+    },
+    // The experiment as a link set it up: `values` and `linkDataset` are the link's own.
+    show(experiment, values = {}, linkDataset = null) {
+      const preset = configOf(experiment);
+      const changes = Object.entries(values).filter(([name, value]) => value !== preset[name])
+        .map(([name, value]) => [name, value, preset[name]]);
+      const itsData = experiment.dataset ?? "default";
+      if (linkDataset && linkDataset !== itsData) changes.push(["dataset", linkDataset, itsData]);
+      show(experiment, changes);
     },
   };
 }
