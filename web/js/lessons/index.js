@@ -1,5 +1,6 @@
-// The path: the page at ?lesson=<n> (ui/main.js hands over to startLessons
-// when the address asks for a lesson). Nine short chapters (text.js), each
+// The path: the page at ?lesson=<n> (ui/main.js imports this module and
+// hands over to startLessons only when the address asks for a lesson, so
+// nothing here can stop the lab from loading). Nine short chapters (text.js), each
 // a stable, shareable address; moving between them keeps the page, its
 // workers and any rung training (history.pushState). The lab is one click
 // away, and every chapter links to the panels it uses.
@@ -8,14 +9,11 @@
 // rungs a chapter trains and the trained models it asks; a worker of its
 // own for the learner's code and the questions about the data (engine.js);
 // the glossary; the learner's progress in localStorage (progress.js).
-import { fromResponse } from "../sessions/datasets.js";
 import { renderChapter } from "./chapter.js";
 import { createLessonEngine } from "./engine.js";
 import { createProgress } from "./progress.js";
 import { createRungs } from "./rungs.js";
 import { CHAPTERS, chapterOf } from "./text.js";
-
-export const lessonRequested = (search) => new URLSearchParams(search).has("lesson");
 
 const element = (tag, className, text) => Object.assign(document.createElement(tag), className ? { className } : {},
                                                            text === undefined ? {} : { textContent: text });
@@ -85,7 +83,7 @@ export function startLessons({ sessions, schema, glossary, status }) {
     shell.summary.textContent = `The path: ${read} of ${CHAPTERS.length} chapters read`;
   };
   const progress = createProgress(globalThis.localStorage, { onChange: renderNav });
-  const dataset = fetch(new URL("../../data/names.txt", import.meta.url)).then((response) => fromResponse(response, "names.txt"));
+  const dataset = bundledNames();
   dataset.catch(() => {}); // each widget that needs it says so
   const engine = createLessonEngine({ workerUrl: new URL("../engine/worker.js", import.meta.url), dataset });
   const rungs = createRungs({ sessions, progress, dataset, schema });
@@ -141,6 +139,14 @@ export function startLessons({ sessions, schema, glossary, status }) {
       return shown?.n ?? null;
     },
   });
+}
+
+// The site's own names, which the rungs train on as the lab's default dataset
+// ("names.txt"; the engine judges the text when a session opens on it).
+async function bundledNames() {
+  const response = await fetch(new URL("../../data/names.txt", import.meta.url));
+  if (!response.ok) throw new Error(`data/names.txt: HTTP ${response.status}`);
+  return { text: await response.text(), name: "names.txt" };
 }
 
 function say(status, text, state) {

@@ -2,7 +2,6 @@
 // starts first (Python boots while the page builds); then the views and
 // panels, the router that feeds them, the actions, and the session to show.
 import { SESSION_STATUS } from "../engine/protocol.js";
-import { lessonRequested, startLessons } from "../lessons/index.js";
 import { createSessions } from "../sessions/index.js";
 import { openStore } from "../sessions/store.js";
 import { PANELS } from "../panels/index.js";
@@ -123,7 +122,10 @@ async function main() {
   const sessions = startSessions();
   const schema = await schemaLoaded;
   const glossary = createGlossary(schema, { toggle: $("#hints") });
-  if (lessonRequested(location.search)) return startLessons({ sessions, schema, glossary, status: $("#status") });
+  if (new URLSearchParams(location.search).has("lesson")) { // the path (web/js/lessons), loaded only there
+    const { startLessons } = await import("../lessons/index.js");
+    return startLessons({ sessions, schema, glossary, status: $("#status") });
+  }
   const guard = createDrawGuard();
   const form = createConfigForm($("#config-fields"), schema);
   glossary.explain($("#config-fields"));
