@@ -163,7 +163,8 @@ def test_offline_stop_interrupts_the_learners_code_where_python_can_be_interrupt
         page.wait_for_function("() => document.querySelector('.exercise').dataset.status === 'pending'")
         exercise.get_by_role("button", name="Stop").click()
         page.wait_for_function("() => document.querySelector('.exercise').dataset.status === 'stopped'", timeout=10_000)
-        assert exercise.locator(".exercise-result").text_content() == "Stopped while your code was still running."
+        said = exercise.locator(".exercise-result").text_content()
+        assert said == "Stopped while your code was still running.", said
         assert check_exercise(page, LOSS)[0] == "ok"  # the same worker, interrupted, answers
     finally:
         page.context.set_offline(False)
