@@ -4,13 +4,17 @@ This is the teaching artifact: `Value`, `linear`, `softmax`, `rmsnorm`, `gpt`
 and `forward` read line for line like the original program, with state_dict
 and config passed in instead of read from globals. Nothing in them measures:
 train_step watches gpt() and forward() from outside (watch.py) for the
-stage times, the nodes and the attention weights. Safe speed-ups keep the
-graph and every number identical: `__slots__`; a topological sort without
-recursion (deep graphs no longer hit the recursion limit); float constants
-where microgpt writes the ints 0 and 1 as gradients (1 * x == 1.0 * x, but
-Python specializes float-only arithmetic); and no cycle collection during a
-step. The session hands in plain floats and gets plain gradients back, so one
-Adam serves both engines.
+stage times, the nodes and the attention weights.
+
+Every loss and every gradient is the original program's to the bit, in the
+same Python (tests/engine/test_original.py runs microgpt itself beside it).
+The speed-ups change no number: `__slots__`; microgpt's recursive
+build_topo with an explicit stack (the same order, so every gradient adds up
+in the same order, and no recursion limit for deep graphs); float constants
+where microgpt writes the ints 0 and 1 as gradients (1 * x == 1.0 * x and
+0 + x == 0.0 + x, but Python specializes float-only arithmetic); and no cycle
+collection during a step. The session hands in plain floats and gets plain
+gradients back, so one optimizer serves both engines.
 """
 import functools
 import gc
@@ -83,20 +87,22 @@ class Value:
 
     def backward(self):
         """Chain rule over the graph in reverse topological order; returns (nodes, edges)."""
-        # microgpt's recursive build_topo, as a loop: a node is pushed back under its children, so
-        # it is popped again once they are all done (children are taken last to first)
-        topo, visited, done, stack = [], set(), set(), [self]
+        # microgpt's recursive build_topo, with the recursion's own stack made explicit (so a deep
+        # graph needs no recursion limit): each entry is a node and where it is in its children.
+        # A node goes into topo once all its children are in, children first to last, exactly in
+        # the original's order, so every gradient adds up in the same order, to the same bits.
+        topo, visited = [], {self}
+        stack = [(self, iter(self._children))]
         while stack:
-            v = stack.pop()
-            if v in done:
-                continue
-            if v in visited:
-                done.add(v)
-                topo.append(v)
+            v, children = stack[-1]
+            for child in children:
+                if child not in visited:
+                    visited.add(child)
+                    stack.append((child, iter(child._children)))
+                    break
             else:
-                visited.add(v)
-                stack.append(v)
-                stack.extend(v._children)
+                stack.pop()
+                topo.append(v)
         self.grad = 1.0
         edges = 0
         for v in reversed(topo):
