@@ -42,7 +42,7 @@ class LastStep(NamedTuple):
 
 def explain(session, position):
     """The contract's dict (see Session.explain) for a session whose last_step is set and a checked position."""
-    config, last, adam = session.config, session.last_step, session.adam
+    config, last, adam = session.config, session.last_step, session.optimizer
     before = {name: rows(adam.last_weights[name], len(mat[0])) for name, mat in session.state_dict.items()}
     loss, probs, stages = RERUNS[config.engine](before, last.tokens, config, position)
     token, target = last.tokens[position], last.tokens[position + 1]
@@ -72,7 +72,7 @@ def rows(flat, n_in):
 
 def weight_row(session, name, row):
     """One row of a matrix around the update: before, after, its gradient and Adam's buffers after it."""
-    adam, n_in = session.adam, len(session.state_dict[name][0])
+    adam, n_in = session.optimizer, len(session.state_dict[name][0])
     cut = slice(row * n_in, (row + 1) * n_in)
     return {
         "row": row,

@@ -179,14 +179,3 @@ def softmax(logits):
     exps = [math.exp(val - max_val) for val in logits]
     inv_total = sum(exps) ** -1
     return [e * inv_total for e in exps]
-
-
-class StepResult(NamedTuple):
-    """What one engine's forward + backward over a document gives the session."""
-
-    losses: list  # (n,) per-position loss -log p(target)
-    probs: list  # (n, vocab_size) next-token probabilities
-    attention: list  # [layer][head][query pos] -> weights over key positions 0..pos
-    grads: dict  # matrix name -> d loss / d weight, flat in row-major order (as Adam keeps it)
-    nodes: int | None = None  # scalar engine: Value nodes in the graph
-    edges: int | None = None  # scalar engine: child links in the graph

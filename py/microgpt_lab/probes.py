@@ -18,7 +18,7 @@ def matrix(session, name):
     """One matrix of state_dict, flat row-major: weights, last gradient, Adam m and v, last update."""
     if name not in session.state_dict:
         raise ProbeError(f"no matrix {name!r}; state_dict has {', '.join(session.state_dict)}")
-    mat, adam = session.state_dict[name], session.adam
+    mat, adam = session.state_dict[name], session.optimizer
     weights = list(chain.from_iterable(mat))
     before = adam.last_weights.get(name)
     return {

@@ -21,7 +21,7 @@ import gc
 import math
 from itertools import count
 
-from .model import StepResult
+from .engine import StepResult
 from .watch import Watch, stage_lines
 
 # Value nodes built so far, for the lab's per-stage counts. A C counter, not
@@ -220,6 +220,7 @@ def train_step(state_dict, tokens, config, stages):
     When `stages.detail` is asked for, each stage's time and nodes go to
     `stages`, and the attention weights and probabilities are read as forward() runs.
     """
+    stages.count(node_count)
     params = as_values(state_dict)
     stages.lap_total("forward_ms")
     attention = [[[] for _ in range(config.n_head)] for _ in range(config.n_layer)]  # [layer][head][query]
@@ -237,7 +238,7 @@ def train_step(state_dict, tokens, config, stages):
     nodes, edges = loss.backward()
     grads = {name: [p.grad for row in mat for p in row] for name, mat in params.items()}
     stages.lap_total("backward_ms")
-    return StepResult([l.data for l in losses], probs_rows, attention, grads, nodes, edges)
+    return StepResult(loss.data, [l.data for l in losses], probs_rows, attention, grads, nodes, edges)
 
 
 @without_collector

@@ -15,10 +15,9 @@ import math
 from itertools import chain, compress, repeat
 from operator import add, itemgetter, mul
 
-from .model import StepResult, softmax as softmax_row
+from .engine import StepResult
+from .model import softmax as softmax_row
 from .tape import Tape, add_rows
-
-node_count = None  # no Value graph: the engine reports its stages instead
 
 if hasattr(math, "sumprod"):  # Python 3.12+, as in Pyodide
 
@@ -99,7 +98,8 @@ def train_step(state_dict, tokens, config, stages):
     """Forward the document, then backpropagate its mean loss through the tape."""
     tape = Tape(config, stages)
     losses, probs, grads = forward_backward(state_dict, tokens, config, tape)
-    return StepResult(losses, probs, tape.kept("attn_weights"), grads)
+    loss = (1 / len(losses)) * sum(losses)
+    return StepResult(loss, losses, probs, tape.kept("attn_weights"), grads)
 
 
 def forward_backward(state_dict, tokens, config, tape):

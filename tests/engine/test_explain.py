@@ -86,7 +86,7 @@ def test_weights_are_the_updates_rows(engine, docs):
     session, event, before = stepped(engine, docs, n_embd=8, n_head=2)
     p = 1
     explained = session.explain(p)
-    adam, n_embd = session.adam, 8
+    adam, n_embd = session.optimizer, 8
     for name, row in (("wte", event["tokens"][p]), ("wpe", p)):
         entry = explained["weights"][name]
         cut = slice(row * n_embd, (row + 1) * n_embd)

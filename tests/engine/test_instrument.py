@@ -11,7 +11,8 @@ def test_top_k_ranks_the_target_even_outside_the_top():
 
 def test_stages_keep_first_reached_order_and_add_up_repeats():
     nodes = iter([0, 10, 15, 40, 40])  # read at the start and at every lap
-    stages = Stages(lambda: next(nodes))
+    stages = Stages()
+    stages.count(lambda: next(nodes))
     stages.lap("embedding", "embedding")
     stages.lap("layer0.attn", "attention")
     stages.lap("embedding", "embedding")
@@ -19,4 +20,4 @@ def test_stages_keep_first_reached_order_and_add_up_repeats():
     assert list(stages.ops) == ["embedding", "layer0.attn"]
     assert stages.ops["embedding"]["nodes"] == 10 + 25 and stages.ops["layer0.attn"]["nodes"] == 5
     assert stages.ops["layer0.attn"]["backward_ms"] >= 0 and stages.ops["embedding"]["backward_ms"] is None
-    assert stages.totals["forward_ms"] >= 0 and set(stages.totals) == {"forward_ms", "backward_ms"}
+    assert stages.totals["forward_ms"] >= 0 and set(stages.totals) == {"forward_ms", "backward_ms", "optimizer_ms"}

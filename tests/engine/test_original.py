@@ -38,7 +38,7 @@ session = Session.from_text(Config(engine="scalar"), text)
 scalar = []
 for _ in range({STEPS}):
     event = session.step("loss")
-    grads = [g for name in session.state_dict for g in session.adam.last_grads[name]]
+    grads = [g for name in session.state_dict for g in session.optimizer.last_grads[name]]
     scalar.append({{"step": event["step"], "loss": event["loss"], "grads": grads}})
 print(json.dumps({{"python": sys.version_info[:2], "original": original, "scalar": scalar}}))
 """
