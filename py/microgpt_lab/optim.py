@@ -1,4 +1,5 @@
-"""The optimizers: microgpt's Adam, with its constants and exact per-parameter arithmetic.
+"""The optimizers: microgpt's Adam, with its constants and exact per-parameter arithmetic, and
+plain gradient descent (SGD), the update of the model ladder's first rungs.
 
 Each keeps, for the inspector and explain(), the last step's gradients and the weights
 before it, flat per matrix in row-major order. step() replaces every list it changes
@@ -13,7 +14,7 @@ def rows(flat, n_in):
 
 
 class Optimizer:
-    name = None  # config.optimizer's value
+    name = label = None  # config.optimizer's value, and how the page names it
     formula = help = None  # microgpt's own lines, per parameter p, and one plain paragraph (the schema shows both)
 
     def __init__(self, state_dict):
@@ -31,12 +32,45 @@ class Optimizer:
         """What a checkpoint keeps to continue exactly (JSON-ready); restore() takes it back."""
         return {}
 
+    def buffers(self, name):
+        """What it keeps per weight of a matrix between steps, flat: Adam's {"m", "v"}; none for SGD."""
+        return {}
+
+    def update_details(self, step):
+        """The constants of step `step`'s update beyond its learning rate, for explain()."""
+        return {}
+
     def restore(self, state, shapes):
         """Take back state() of a checkpoint; `shapes` maps each matrix to (n_out, n_in)."""
 
+    @classmethod
+    def describe(cls):
+        """For the page: its name and label, microgpt's lines and a plain paragraph."""
+        return {"name": cls.name, "label": cls.label, "formula": cls.formula, "help": cls.help}
+
+
+class SGD(Optimizer):
+    name, label = "sgd", "SGD"
+    formula = (
+        "lr_t = learning_rate * (1 - step / num_steps)\n"
+        "p.data -= lr_t * p.grad"
+    )
+    help = (
+        "Plain gradient descent moves every weight a small step against its gradient (the direction in which the "
+        "loss grows): the gradient times a learning rate that falls in a straight line to 0 by the last step. "
+        "It keeps no memory from step to step."
+    )
+
+    def step(self, state_dict, grads, lr_t, step):
+        """Update state_dict: each matrix gets new rows."""
+        for name, mat in state_dict.items():
+            p = self.last_weights[name] = list(chain.from_iterable(mat))
+            g = self.last_grads[name] = grads[name]
+            state_dict[name] = rows([pi - lr_t * gi for pi, gi in zip(p, g)], len(mat[0]))
+
 
 class Adam(Optimizer):
-    name = "adam"
+    name, label = "adam", "Adam"
     beta1, beta2, eps = 0.85, 0.99, 1e-8
     formula = (
         "lr_t = learning_rate * (1 - step / num_steps)\n"
@@ -80,6 +114,18 @@ class Adam(Optimizer):
     def state(self):
         return {"adam": {"m": self.m, "v": self.v}}
 
+    def buffers(self, name):
+        return {"m": self.m[name], "v": self.v[name]}
+
+    def update_details(self, step):
+        b1, b2 = self.beta1, self.beta2
+        return {"beta1": b1, "beta2": b2, "eps": self.eps,
+                "bias_correction1": 1 - b1 ** (step + 1), "bias_correction2": 1 - b2 ** (step + 1)}
+
+    @classmethod
+    def describe(cls):
+        return {**super().describe(), "beta1": cls.beta1, "beta2": cls.beta2, "eps": cls.eps}
+
     def restore(self, state, shapes):
         adam = state.get("adam")
         for name, (n_out, n_in) in shapes.items():
@@ -90,4 +136,4 @@ class Adam(Optimizer):
         self.v = {name: list(adam["v"][name]) for name in shapes}
 
 
-OPTIMIZERS = {optimizer.name: optimizer for optimizer in (Adam,)}
+OPTIMIZERS = {optimizer.name: optimizer for optimizer in (Adam, SGD)}  # config.optimizer's choices

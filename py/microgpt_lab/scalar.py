@@ -137,26 +137,27 @@ def gpt(state_dict, config, token_id, pos_id, keys, values):
     x = rmsnorm(x)
 
     for li in range(n_layer):
-        # 1) Multi-head attention block
-        x_residual = x
-        x = rmsnorm(x)
-        q = linear(x, state_dict[f'layer{li}.attn_wq'])
-        k = linear(x, state_dict[f'layer{li}.attn_wk'])
-        v = linear(x, state_dict[f'layer{li}.attn_wv'])
-        keys[li].append(k)
-        values[li].append(v)
-        x_attn = []
-        for h in range(n_head):
-            hs = h * head_dim
-            q_h = q[hs:hs+head_dim]
-            k_h = [ki[hs:hs+head_dim] for ki in keys[li]]
-            v_h = [vi[hs:hs+head_dim] for vi in values[li]]
-            attn_logits = [sum(q_h[j] * k_h[t][j] for j in range(head_dim)) / head_dim**0.5 for t in range(len(k_h))]
-            attn_weights = softmax(attn_logits)
-            head_out = [sum(attn_weights[t] * v_h[t][j] for t in range(len(v_h))) for j in range(head_dim)]
-            x_attn.extend(head_out)
-        x = linear(x_attn, state_dict[f'layer{li}.attn_wo'])
-        x = [a + b for a, b in zip(x, x_residual)]
+        if config.attention:
+            # 1) Multi-head attention block
+            x_residual = x
+            x = rmsnorm(x)
+            q = linear(x, state_dict[f'layer{li}.attn_wq'])
+            k = linear(x, state_dict[f'layer{li}.attn_wk'])
+            v = linear(x, state_dict[f'layer{li}.attn_wv'])
+            keys[li].append(k)
+            values[li].append(v)
+            x_attn = []
+            for h in range(n_head):
+                hs = h * head_dim
+                q_h = q[hs:hs+head_dim]
+                k_h = [ki[hs:hs+head_dim] for ki in keys[li]]
+                v_h = [vi[hs:hs+head_dim] for vi in values[li]]
+                attn_logits = [sum(q_h[j] * k_h[t][j] for j in range(head_dim)) / head_dim**0.5 for t in range(len(k_h))]
+                attn_weights = softmax(attn_logits)
+                head_out = [sum(attn_weights[t] * v_h[t][j] for t in range(len(v_h))) for j in range(head_dim)]
+                x_attn.extend(head_out)
+            x = linear(x_attn, state_dict[f'layer{li}.attn_wo'])
+            x = [a + b for a, b in zip(x, x_residual)]
         # 2) MLP block
         x_residual = x
         x = rmsnorm(x)
@@ -223,7 +224,7 @@ def train_step(state_dict, tokens, config, stages):
     stages.count(node_count)
     params = as_values(state_dict)
     stages.lap_total("forward_ms")
-    attention = [[[] for _ in range(config.n_head)] for _ in range(config.n_layer)]  # [layer][head][query]
+    attention = [[[] for _ in range(config.n_head)] for _ in range(config.n_layer if config.attention else 0)]  # [layer][head][query]
     probs_rows = []
     if stages.detail:
         captures = {
@@ -256,8 +257,9 @@ class Decoder:
         self.config = config
         self.keys = [[] for _ in range(config.n_layer)]
         self.values = [[] for _ in range(config.n_layer)]
+        self.pos_id = 0
 
     def __call__(self, token_id):
-        pos_id = len(self.keys[0])
-        logits = gpt(self.params, self.config, token_id, pos_id, self.keys, self.values)
+        logits = gpt(self.params, self.config, token_id, self.pos_id, self.keys, self.values)
+        self.pos_id += 1
         return [l.data for l in logits]

@@ -8,13 +8,13 @@ training, and a fixed few of them measure the loss on unseen text now and then.
 import math
 import random
 
-from . import explain, scalar, vector
+from . import bigram, explain, scalar, vector
 from .config import Config, ConfigError, check_number
 from .data import DataError, Tokenizer, clean_docs, fingerprint, split_docs
 from .engine import Engine
 from .instrument import LEVELS, Stages, param_stats, top_k
 from .model import init_state_dict, matrix_shapes, softmax
-from .optim import Adam
+from .optim import OPTIMIZERS
 
 ENGINES: dict[str, Engine] = {"vector": vector, "scalar": scalar}
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "microgpt-lab-checkpoint", 1
@@ -65,6 +65,7 @@ class Session:
             raise DataError(f"held_out {config.held_out:g} would keep the dataset's only document out of training: "
                             "set held_out to 0 or add documents")
         self.engine = ENGINES[config.engine]
+        self.counted = None  # the counting bigram (bigram()), kept once made: a pass over the data
         self.reset()
 
     @classmethod
@@ -89,7 +90,7 @@ class Session:
         self.docs, self.held_out_docs = docs[:cut], docs[cut:]  # training cycles over self.docs
         self.held_out_tokens = [self.tokenizer.encode(doc) for doc in self.held_out_docs[:HELD_OUT_DOCS]]
         self.state_dict = init_state_dict(self.config, self.tokenizer.vocab_size, self.rng)
-        self.optimizer = Adam(self.state_dict)
+        self.optimizer = OPTIMIZERS[self.config.optimizer](self.state_dict)
         self.step_count = 0  # steps done; the next step's 0-based index
         self.last_step = None  # the last step taken in this process (explain.LastStep), for explain()
 
@@ -161,6 +162,17 @@ class Session:
             )
         return explain.explain(self, position)
 
+    def bigram(self):
+        """The counting bigram of the training documents, the first rung of the model ladder: its counts and
+        probabilities, its loss measured as the training loss is and, with held_out, its held-out loss (the
+        fields, and how unseen pairs are handled: bigram.py). The same for every step of the session (the
+        shuffle, and so the split, is the seed's), so it is counted once."""
+        if self.counted is None:
+            encode = self.tokenizer.encode
+            self.counted = bigram.bigram([encode(doc) for doc in self.docs], self.held_out_tokens,
+                                         self.tokenizer.vocab_size, self.config.block_size)
+        return self.counted
+
     def held_out_loss(self):
         """The mean loss per position over the fixed held-out documents, forward only (nothing is learned)."""
         losses = self.engine.evaluate(self.state_dict, self.held_out_tokens, self.config)
@@ -194,7 +206,8 @@ class Session:
         return samples
 
     def checkpoint(self):
-        """Everything needed to continue exactly: weights, the optimizer's state (Adam's buffers), step, generator state."""
+        """Everything needed to continue exactly: weights, the optimizer's state (Adam's m and v, none for
+        SGD), step, generator state."""
         version, internal, gauss_next = self.rng.getstate()
         return {
             "format": CHECKPOINT_FORMAT,

@@ -3,6 +3,7 @@
     {"format": "microgpt-lab-trace", "version": 1, "generator": "microgpt_lab 0.1.0",
      "config": {...Config fields...},
      "dataset": {"fingerprint": sha256 hex, "num_docs": int, "vocab": [chars]},
+     "model": {...model.describe(config, vocab_size)},
      "steps": [step events, in order],
      "samples": [{"step": int, "temperature": float, "samples": [str]}]}
 
@@ -14,6 +15,7 @@ import re
 
 from . import __version__, trace_check
 from .config import Config, ConfigError
+from .model import describe
 from .trace_check import TraceError
 
 FORMAT, VERSION = "microgpt-lab-trace", 1
@@ -24,13 +26,15 @@ INNERMOST = re.compile(rb"\[\]|\{\}")
 
 
 def header(session):
-    """Everything a trace says about a session before its first step."""
+    """Everything a trace says about a session before its first step; "model" is the engine's description of
+    the config's model (model.describe), which an importing lab recomputes rather than reads."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "generator": f"microgpt_lab {__version__}",
         "config": session.config.to_dict(),
         "dataset": {"fingerprint": session.fingerprint, "num_docs": len(session.file_docs), "vocab": session.vocab},
+        "model": describe(session.config, session.tokenizer.vocab_size),
     }
 
 

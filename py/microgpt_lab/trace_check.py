@@ -169,7 +169,8 @@ class EventJudge:
 
     def attention(self, layers, where, n):
         config = self.config
-        for l, heads in enumerate(items(layers, where, config.n_layer, config.n_layer)):
+        with_attention = config.n_layer if config.attention else 0  # one entry per layer that has attention
+        for l, heads in enumerate(items(layers, where, with_attention, with_attention)):
             for h, rows in enumerate(items(heads, f"{where}[{l}]", config.n_head, config.n_head)):
                 n = self.positions(rows, f"{where}[{l}][{h}]", n)
                 for q, row in enumerate(rows):

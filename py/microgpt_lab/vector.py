@@ -73,15 +73,16 @@ def gpt(state_dict, config, tokens, tape):
     x = rmsnorm(x, tape)
 
     for li in range(config.n_layer):
-        # 1) Multi-head attention block
-        x_residual = x
-        x = rmsnorm(x, tape)
-        q = linear(x, state_dict[f'layer{li}.attn_wq'], tape)
-        k = linear(x, state_dict[f'layer{li}.attn_wk'], tape)
-        v = linear(x, state_dict[f'layer{li}.attn_wv'], tape)
-        x_attn = attention(q, k, v, config.n_head, tape)
-        x = linear(x_attn, state_dict[f'layer{li}.attn_wo'], tape)
-        x = residual(x, x_residual, tape)
+        if config.attention:
+            # 1) Multi-head attention block
+            x_residual = x
+            x = rmsnorm(x, tape)
+            q = linear(x, state_dict[f'layer{li}.attn_wq'], tape)
+            k = linear(x, state_dict[f'layer{li}.attn_wk'], tape)
+            v = linear(x, state_dict[f'layer{li}.attn_wv'], tape)
+            x_attn = attention(q, k, v, config.n_head, tape)
+            x = linear(x_attn, state_dict[f'layer{li}.attn_wo'], tape)
+            x = residual(x, x_residual, tape)
         # 2) MLP block
         x_residual = x
         x = rmsnorm(x, tape)

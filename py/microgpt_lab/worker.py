@@ -14,7 +14,7 @@ import io
 import json
 import math
 
-from . import probes, trace
+from . import model, probes, trace
 from .config import Config
 from .data import split_docs
 from .session import Session, SessionError
@@ -119,6 +119,12 @@ def explain(session, position):
 
 
 @request
+def bigram(session):
+    """The counting bigram of the session's training documents and its losses (Session.bigram)."""
+    return get(session).bigram()
+
+
+@request
 def reset(session):
     live = get(session)
     live.reset()
@@ -187,7 +193,19 @@ def check_config(config):
 
 @request
 def check_trace(text):
-    """Validate an imported trace; returns its config and size."""
+    """Validate an imported trace; returns its config, its model (described by this engine: the file's own
+    "model", if any, is not trusted) and its size."""
     data = trace.parse(text)
     config = trace.check(data)
-    return {"config": config.to_dict(), "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}
+    return {"config": config.to_dict(), "model": model.describe(config, len(data["dataset"]["vocab"]) + 1),
+            "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}
+
+
+@request
+def describe(config, vocab):
+    """The model a config builds on a vocabulary (model.describe), for a stored session saved without it."""
+    config = Config.from_dict(config)
+    if not isinstance(vocab, list) or not all(isinstance(c, str) for c in vocab):
+        raise RequestError(f"describe: vocab must be a list of characters, got {type(vocab).__name__}")
+    config.check_size(len(vocab) + 1)
+    return model.describe(config, len(vocab) + 1)

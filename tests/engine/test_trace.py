@@ -38,3 +38,31 @@ def test_a_written_trace_checks_and_survives_json(docs):
     data = json.loads(json.dumps(trace.make(trace.header(session), steps, [{"step": 2, "temperature": 0.5, "samples": ["ava"]}])))
     assert trace.check(data) == session.config
     assert data["dataset"]["vocab"] == session.vocab and data["format"] == trace.FORMAT and data["version"] == trace.VERSION
+
+
+def test_every_rung_round_trips(rung, docs):
+    session = Session(Config(**{"n_embd": 8, "num_steps": 3, **rung}), docs)
+    steps = [session.step("full"), session.step("loss")]
+    data = json.loads(json.dumps(trace.make(trace.header(session), steps, [])))
+    assert trace.check(data) == session.config
+    assert data["config"]["attention"] == session.config.attention and data["config"]["optimizer"] == session.config.optimizer
+    assert [op["name"] for op in data["steps"][0]["graph"]["ops"]] == [s["name"] for s in data["model"]["stages"]]
+
+
+def test_a_trace_from_before_the_rungs_imports_as_the_default_model(docs):
+    """Traces written before attention and optimizer existed have neither: they are microgpt's model."""
+    session = Session(Config(n_embd=8, n_head=2, num_steps=3), docs)
+    data = json.loads(json.dumps(trace.make(trace.header(session), [session.step("full")], [])))
+    for key in ("attention", "optimizer"):
+        del data["config"][key]
+    del data["model"]
+    config = trace.check(data)
+    assert (config.attention, config.optimizer) == (True, "adam") and config == session.config
+
+
+def test_attention_must_match_the_rung(docs):
+    session = Session(Config(n_embd=8, n_head=2, num_steps=3, attention=False), docs)
+    data = json.loads(json.dumps(trace.make(trace.header(session), [session.step("full")], [])))
+    data["steps"][0]["attention"] = [[[[1.0]]]]
+    with pytest.raises(trace.TraceError, match="attention must be a list of exactly 0 items"):
+        trace.check(data)

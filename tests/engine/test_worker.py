@@ -13,7 +13,7 @@ def ask(request, **fields):
 def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
-        "matrix", "embedding_map", "next_token", "console"])
+        "matrix", "embedding_map", "next_token", "console", "describe", "bigram"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
 
@@ -88,3 +88,17 @@ def test_explain_answers_for_the_last_step():
     n = len(event["losses"])
     assert f"from 0 to {n - 1}" in ask("explain", session="e1", position=n)["error"]
     assert "missing field(s) position" in ask("explain", session="e1")["error"]
+
+
+def test_the_model_is_described_for_the_page():
+    """open's trace header, check_trace and describe give the engine's description (model.describe)."""
+    summary = ask("open", session="d1", config={"n_layer": 0, "optimizer": "sgd"}, text=NAMES)
+    model = summary["trace_header"]["model"]
+    assert [s["name"] for s in model["stages"]] == ["embedding", "rmsnorm", "lm_head", "softmax", "loss"]
+    assert model["num_params"] == summary["num_params"] and model["optimizer"]["name"] == "sgd"
+    trace_text = json.dumps({**summary["trace_header"], "model": "not trusted", "steps": [], "samples": []})
+    assert ask("check_trace", text=trace_text)["model"] == model
+    assert ask("describe", config={"n_layer": 0, "optimizer": "sgd"}, vocab=summary["vocab"]) == model
+    assert "n_layer must be an integer from 0" in ask("describe", config={"n_layer": 13}, vocab=["a"])["error"]
+    assert "vocab must be a list of characters" in ask("describe", config={}, vocab="abc")["error"]
+    ask("close", session="d1")
