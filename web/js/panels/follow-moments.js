@@ -1,28 +1,25 @@
 // The moments of "Follow a token" (panels/follow.js) and how one is shown:
-// every stage forward, every stage backward (loss first), then Adam's
-// update of the wte and wpe rows the position read. A moment is shown as
-// its title, its shape, a plain sentence, heat strips of its numbers and
-// the code that computed them. Everything named here comes from the schema
-// and the engine's explain() answer.
-import { fill } from "../draw/schema.js";
+// every stage of the session's model forward, every stage backward (loss
+// first), then the optimizer's update of the wte and wpe rows the position
+// read. A moment is shown as its title, its shape, a plain sentence, heat
+// strips of its numbers and the code that computed them. Everything named
+// here comes from the engine: its description of the model (draw/model.js)
+// and its explain() answer.
 import { createHeat } from "../draw/heat.js";
 
 const num = (x) => (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4));
 
-// The variable a stage's formula leaves its result in: its last assignment
-// (or list it extends); a loss stage's per-position loss is its first.
-function outputName(entry) {
-  const names = entry.formula.split("\n").map((line) => /^\s*(\w+)(?: = |\.extend\()/.exec(line)?.[1]).filter(Boolean);
-  return (entry.kind === "loss" ? names[0] : names[names.length - 1]) ?? entry.name;
-}
-
-export function momentsOf(stages, answer) {
-  const meta = new Map(stages.map((stage) => [stage.name, stage]));
-  const steps = answer.stages.map((data, k) => ({ data, stage: meta.get(data.name) ?? { name: data.name, entry: { name: data.name, kind: "", formula: "", help: "" }, layer: null }, index: k }));
+// model: the engine's description of the session's model (or null before it is known).
+export function momentsOf(model, answer) {
+  const meta = new Map((model?.stages ?? []).map((stage) => [stage.name, stage]));
+  const unknown = (name) => ({ name, stage: name, layer: null, kind: "", output: name, formula: "", help: "" });
+  const steps = answer.stages.map((data, k) => ({ data, stage: meta.get(data.name) ?? unknown(data.name), index: k }));
   const forward = steps.map((s) => ({ kind: "forward", ...s, title: `forward · ${s.data.name}` }));
   const backward = steps.slice().reverse().map((s) => ({ kind: "backward", ...s, after: answer.stages[s.index + 1]?.name ?? null,
                                                          title: `backward · ${s.data.name}` }));
-  const update = ["wte", "wpe"].map((matrix) => ({ kind: "update", matrix, title: `Adam updates ${matrix}[${matrix === "wte" ? "token" : "position"}]` }));
+  const by = model?.optimizer?.label ?? answer.update.optimizer;
+  const update = ["wte", "wpe"].map((matrix) => ({ kind: "update", matrix,
+                                                   title: `${by} updates ${matrix}[${matrix === "wte" ? "token" : "position"}]` }));
   return [...forward, ...backward, ...update];
 }
 
@@ -33,26 +30,26 @@ function columns(values, state) {
 }
 
 function stageText(moment, answer, state) {
-  const { entry, layer } = moment.stage;
+  const { stage } = moment;
   const here = `Here: position ${answer.position}, reading “${state.label(answer.token)}” to predict “${state.label(answer.target)}”.`;
-  const name = outputName(entry);
+  const name = stage.output;
   if (moment.kind === "forward") {
     let extra = "";
-    if (entry.kind === "softmax") extra = ` It gives the true next token “${state.label(answer.target)}” probability ${num(answer.probs[answer.target])}.`;
-    if (entry.kind === "loss") extra = ` Here ${name} = -ln ${num(answer.probs[answer.target])} = ${num(answer.loss)} nats.`;
-    return `${fill(entry.help, { ...state.dims, i: layer })} ${here}${extra}`;
+    if (stage.kind === "softmax") extra = ` It gives the true next token “${state.label(answer.target)}” probability ${num(answer.probs[answer.target])}.`;
+    if (stage.kind === "loss") extra = ` Here ${name} = -ln ${num(answer.probs[answer.target])} = ${num(answer.loss)} nats.`;
+    return `${stage.help} ${here}${extra}`;
   }
-  if (entry.kind === "loss") {
+  if (stage.kind === "loss") {
     return `Backpropagation starts here. The step's loss is the mean of its ${answer.n} positions' losses, so the gradient of the loss with respect to this position's ${name} is 1/${answer.n}.`;
   }
-  const into = entry.kind === "embedding" ? " From here the gradient flows into the rows of wte and wpe that this position read." : "";
+  const into = stage.kind === "embedding" ? " From here the gradient flows into the rows of wte and wpe that this position read." : "";
   return `The gradient of the step's loss with respect to ${name}: how much the loss would change if each of its numbers were nudged up a little. `
     + `The chain rule brings it back from ${moment.after}, the stage after this one; the largest numbers matter most to the loss now.${into}`;
 }
 
 function stageHeats(moment, answer, state) {
   const { data } = moment;
-  const name = outputName(moment.stage.entry);
+  const name = moment.stage.output;
   const values = moment.kind === "forward" ? data.forward : data.backward;
   const label = moment.kind === "forward" ? name : `d loss / d ${name}`;
   const heats = [];
@@ -76,23 +73,36 @@ function stageHeats(moment, answer, state) {
   return { heats, shape };
 }
 
+// The update of one row: its gradient, the optimizer's memory of it (Adam's m
+// and v; plain gradient descent keeps none) and the step taken.
 function updateView(moment, answer, state) {
   const row = answer.weights[moment.matrix];
+  const { update } = answer;
   const what = moment.matrix === "wte" ? `the row of the token “${state.label(row.row)}”` : `the row of position ${row.row}`;
   const step = row.after.map((after, j) => after - row.before[j]);
-  const heats = [["grad", row.grad, "gradient"], ["m", row.m, "m: running average of the gradient"],
-                 ["v", row.v, "v: running average of the gradient squared"], ["step", step, "the step taken: after - before"]]
-    .map(([name, values, title]) => {
-      const heat = createHeat(title);
-      heat.show([values], { name: `${name} ${moment.matrix}[${row.row}]`, cols: values.map((_, j) => String(j)), title });
-      return heat;
-    });
-  const { adam } = answer;
-  const text = `Adam moves each of the ${row.after.length} numbers of ${moment.matrix}[${row.row}], ${what}. `
-    + `m and v are running averages of the gradient and of its square; the step is -lr_t · m̂ / (√v̂ + eps), `
-    + `with m̂ = m / ${num(adam.bias_correction1)} and v̂ = v / ${num(adam.bias_correction2)} at step ${adam.t + 1}, and lr_t = ${num(adam.lr)}. `
-    + (moment.matrix === "wte" ? "The gradient adds up every position of this document that read this token." : "");
+  const adam = update.optimizer === "adam";
+  const strips = [["grad", row.grad, "gradient"],
+                  ...(adam ? [["m", row.m, "m: running average of the gradient"], ["v", row.v, "v: running average of the gradient squared"]] : []),
+                  ["step", step, "the step taken: after - before"]];
+  const heats = strips.map(([name, values, title]) => {
+    const heat = createHeat(title);
+    heat.show([values], { name: `${name} ${moment.matrix}[${row.row}]`, cols: values.map((_, j) => String(j)), title });
+    return heat;
+  });
+  const how = adam
+    ? `Adam moves each of the ${row.after.length} numbers of ${moment.matrix}[${row.row}], ${what}. `
+      + `m and v are running averages of the gradient and of its square; the step is -lr_t · m̂ / (√v̂ + eps), `
+      + `with m̂ = m / ${num(update.bias_correction1)} and v̂ = v / ${num(update.bias_correction2)} at step ${update.t + 1}, and lr_t = ${num(update.lr)}. `
+    : `Plain gradient descent moves each of the ${row.after.length} numbers of ${moment.matrix}[${row.row}], ${what}: `
+      + `the step is -lr_t × its gradient, with lr_t = ${num(update.lr)} at step ${update.t + 1}; nothing is remembered from earlier steps. `;
+  const text = how + (moment.matrix === "wte" ? "The gradient adds up every position of this document that read this token." : "");
   return { heats, shape: `${row.after.length} numbers (a row of ${moment.matrix})`, text };
+}
+
+// The optimizer's lines, per weight (Adam's are microgpt's own).
+function showUpdateCode(source, optimizer) {
+  if (!optimizer) return;
+  source.text(`${optimizer.label}, per weight${optimizer.name === "adam" ? " (microgpt's lines)" : ""}:`, optimizer.formula);
 }
 
 export function createMomentView(source) {
@@ -115,8 +125,8 @@ export function createMomentView(source) {
       shape.textContent = `Shape: ${shown.shape}`;
       text.textContent = shown.text;
       heats.replaceChildren(...shown.heats.map((heat) => heat.el));
-      if (moment.kind === "update") source.text("Adam, per weight (microgpt's lines):", state.optimizerFormula);
-      else source.show(moment.stage.entry.name);
+      if (moment.kind === "update") showUpdateCode(source, state.model?.optimizer);
+      else source.show(moment.stage.stage);
     },
   };
 }
