@@ -6,7 +6,7 @@ data (data-* attributes, the stage table and the stage details)."""
 import json
 import math
 
-from helpers import new_session, open_lab, wait_steps
+from helpers import new_session, open_lab, stored, wait_steps
 from microgpt_lab.model import STAGES
 
 GRAPH = "[data-panel=graph]"
@@ -94,3 +94,33 @@ def test_graph_panel_shows_only_the_stages_a_rung_has(lab_page, site_url):
     info = page.locator(f"{GRAPH} .stage-info")
     assert "SGD" in info.locator("h3").text_content()
     assert info.locator(".formula").text_content().endswith("p.data -= lr_t * p.grad")
+
+
+def test_a_session_saved_before_models_were_described_gets_its_description(lab_page, site_url):
+    """A record an older lab stored has no model in its trace header: the engine describes it once, the
+    record keeps it, and the panels draw that model (here a rung without attention: ten stages)."""
+    page = lab_page
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=20, attention=False)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    page.evaluate("""(id) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('microgpt-lab');
+        open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('sessions', 'readwrite');
+            tx.objectStore('sessions').get(id).onsuccess = (e) => {
+                const record = e.target.result;
+                delete record.trace_header.model;
+                tx.objectStore('sessions').put(record);
+            };
+            tx.oncomplete = () => { db.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+        };
+    })""", session)
+    assert "model" not in next(r for r in stored(page)["sessions"] if r["id"] == session)["trace_header"]
+    page.reload()
+    open_lab(page, site_url)
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}').dataset.stages === '10'")
+    model = next(r for r in stored(page)["sessions"] if r["id"] == session)["trace_header"]["model"]
+    assert [s["name"] for s in model["stages"]][2:4] == ["layer0.mlp_norm", "layer0.mlp_fc1"]
