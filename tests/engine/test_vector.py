@@ -6,6 +6,7 @@ import random
 import pytest
 
 from microgpt_lab import Config, Session, vector
+from microgpt_lab.model import stage_names
 
 STEPS = 20
 PUNCTUATED = ["r2-d2", "c3po!", "k.i.t.t.", "hal 9000", "wall-e", "t-800?", "ava", "bb-8", "jarvis", "data", "tars", "eve"]
@@ -124,4 +125,8 @@ def test_gpt_names_each_stage_once(docs):
     source = inspect.getsource(vector.gpt)
     assert "heads" not in source and "lap(" not in source and '"attn_norm"' not in source
     event = Session(Config(n_embd=8, n_head=2, n_layer=2), docs).step("full")
-    assert all(op["forward_ms"] >= 0 and op["backward_ms"] >= 0 for op in event["graph"]["ops"])
+    ops, time = event["graph"]["ops"], event["time"]
+    assert [op["name"] for op in ops] == stage_names(Config(n_embd=8, n_head=2, n_layer=2))
+    # each stage timed forward and backward, the laps adding up to the step's phases
+    assert abs(sum(op["forward_ms"] for op in ops) - time["forward_ms"]) < 1e-6
+    assert abs(sum(op["backward_ms"] for op in ops) - time["backward_ms"]) < 1e-6
