@@ -272,6 +272,7 @@ export function create(el, { schema, follow = () => {} }) {
   function display(event) {
     state.event = event;
     const heads = event?.attention[0];
+    dom.layer.disabled = dom.head.disabled = Boolean(event && !heads); // a model without attention has neither
     if (heads) {
       setOptions(dom.layer, event.attention.length, "layer");
       setOptions(dom.head, heads.length, "head");

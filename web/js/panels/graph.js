@@ -97,7 +97,7 @@ function createDom(el) {
 // description): each stage by full name with its shape for one position, its
 // matrices by name, its optimizer, and the stages as ops without times, shown
 // before a full event.
-function layoutOf(model) {
+function modelView(model) {
   const stages = model?.stages ?? [];
   return {
     stages: new Map(stages.map((stage) => [stage.name, stage])),
@@ -109,13 +109,13 @@ function layoutOf(model) {
 }
 
 // The session's optimizer as the diagram names it ("Adam", "SGD").
-const optimizerName = (layout) => layout.optimizer?.label ?? "";
+const optimizerName = (view) => view.optimizer?.label ?? "";
 
 // Columns of ops for the diagram: consecutive ops of the same block and layer.
-function columnsOf(layout, ops) {
+function columnsOf(view, ops) {
   const out = [];
   for (const op of ops) {
-    const known = layout.stages.get(op.name);
+    const known = view.stages.get(op.name);
     const last = out[out.length - 1];
     const key = known ? `${known.block}${known.layer}` : last?.key ?? "output";
     if (!last || last.key !== key) {
@@ -129,13 +129,13 @@ function columnsOf(layout, ops) {
 }
 
 // What a stage computes, in the engine's words for this session's sizes.
-function describe(layout, name) {
-  const { optimizer } = layout;
+function describe(view, name) {
+  const { optimizer } = view;
   if (name === OPTIMIZER) return { formula: optimizer?.formula ?? "", text: optimizer?.help ?? "", weights: [] };
-  const known = layout.stages.get(name);
+  const known = view.stages.get(name);
   if (!known) return { formula: name, text: "A stage of the model.", weights: [] };
   const weights = known.reads.map((matrix) => {
-    const [rows, cols] = layout.matrices.get(matrix).shape;
+    const [rows, cols] = view.matrices.get(matrix).shape;
     return `state_dict['${matrix}']: ${rows} x ${cols} = ${rows * cols} parameters`;
   });
   return { formula: known.formula, text: known.help, weights };
@@ -237,7 +237,7 @@ export function create(el, { follow = () => {} }) {
   const table = createTable((name) => select(name, { open: true }));
   el.append(table.details);
   const state = {
-    model: layoutOf(null),
+    model: modelView(null),
     ops: [], // the latest event's graph.ops (or the model's skeleton)
     event: null, // the latest full event shown
     layout: { boxes: [], titles: [], height: 0 },
@@ -296,7 +296,7 @@ export function create(el, { follow = () => {} }) {
   return {
     // A session shown: its model's stages, and its newest step with a graph.
     reset({ record, steps }) {
-      state.model = layoutOf(modelOf(record));
+      state.model = modelView(modelOf(record));
       Object.assign(state, followedOf(state.model, null));
       Object.assign(state, { pulse: null, next: null, event: (steps || []).findLast((step) => step.graph) ?? null });
       setOps(state.event ? state.event.graph.ops : state.model.skeleton);

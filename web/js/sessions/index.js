@@ -179,11 +179,16 @@ function importTrace(ctx, text, name) {
 async function described({ engine, store }, id) {
   const record = await store.getSession(id);
   if (!record || record.trace_header?.model) return record;
-  await engine.ready;
-  const model = await engine.call("describe", { config: record.config, vocab: record.vocab });
-  const trace_header = { ...record.trace_header, model };
-  await store.commit(id, { trace_header });
-  return { ...record, trace_header };
+  try {
+    await engine.ready;
+    const model = await engine.call("describe", { config: record.config, vocab: record.vocab });
+    const trace_header = { ...record.trace_header, model };
+    await store.commit(id, { trace_header });
+    return { ...record, trace_header };
+  } catch (error) { // shown without its model's stages and matrices, rather than not at all
+    console.warn(`session ${id}: its model could not be described (${error.message})`);
+    return record;
+  }
 }
 
 // Every stored session, with its status and step from its owner.
