@@ -22,8 +22,9 @@ GLOSSARY = [
     Term("vocabulary", ("vocabulary", "vocab", "vocab size"),
          "Every token the model knows: the dataset's distinct characters plus BOS."),
     Term("embedding", ("embedding", "embeddings", "wte", "wpe"),
-         "A learned list of numbers standing for a token (wte, one row per character) or a position "
-         "(wpe, one row per place in the document)."),
+         "A learned list of numbers for a token (wte, a row per character) or a position (wpe, a row per "
+         "place). wpe is there because attention alone takes no account of order: without it the same letter "
+         "at different places would look identical."),
     Term("logits", ("logits", "logit", "lm_head"),
          "The model's raw scores, one per token of the vocabulary, computed by lm_head from the last x; "
          "higher means more expected next. softmax turns them into probabilities."),
@@ -54,11 +55,13 @@ GLOSSARY = [
          "Three learned views of each position's x: the query says what it looks for, the key what it offers, "
          "the value what it passes on when attended to."),
     Term("attention weights", ("attention", "attention weights", "attn_weights"),
-         "For one position and head, how much it takes from each earlier position (and itself): softmax of "
-         "query-key dot products, so each row sums to 1."),
+         "For one position and head, how much it takes from each earlier one (and itself): softmax of query-key "
+         "dot products, summing to 1. Later ones get 0 (blank cells): a position must not see the character it "
+         "predicts, and when sampling they do not exist yet."),
     Term("head", ("head", "heads", "n_head"),
          "One of several attention patterns computed side by side, each on its own slice of the numbers; "
-         "their outputs are joined."),
+         "their outputs are joined. Why several: each head's own softmax can pick a different earlier position, "
+         "while one head forms one weighted average of them."),
     Term("MLP", ("MLP",),
          "A small two-layer network applied to each position on its own: widen x, relu, narrow it back."),
     Term("relu", ("relu",),
@@ -79,9 +82,13 @@ GLOSSARY = [
     Term("Adam m and v", ("m and v", "Adam m", "Adam's m"),
          "Adam's memory per weight: m is a running average of its gradient (the direction), v of the gradient "
          "squared (how large it usually is); the step is about m / sqrt(v)."),
+    Term("bias correction", ("bias correction",),
+         "Adam's m and v start at 0, so their averages over the first steps are too small; dividing them by "
+         "1 - beta^t (beta1 for m, beta2 for v, t the step) undoes that, and the divisor fades toward 1."),
     Term("learning rate", ("learning rate", "lr", "learning-rate decay"),
          "How large the optimizer's steps are. It decays: it falls in a straight line from the configured value "
-         "to 0 at the last step."),
+         "to 0 at the last step, so steps are large early and small late, and the weights settle instead of "
+         "bouncing on one document's noise."),
     Term("parameters", ("parameters", "parameter", "weights", "weight", "state_dict"),
          "The model's learned numbers (its weights), kept in state_dict as matrices; training changes them."),
     Term("PCA", ("PCA", "PC1", "PC2", "principal components"),

@@ -52,6 +52,26 @@ def microgpt_step(engine, optimizer, state_dict, config, tokens, step, stages):
     return result, lr_t
 
 
+class Diverged(SessionError):
+    """A step whose numbers left what a float holds: the weights stay as they were. `data` says it as
+    data for the page to word: {"step": the step that failed (1-based), "cause": a word of CAUSES,
+    "learning_rate": the configured rate}."""
+
+    # cause -> what happened, in the message's words
+    CAUSES = {
+        "zero_probability": "the true next token's probability fell to 0, so its loss, -log 0, is infinite",
+        "overflow": "a number grew past what a float can hold",
+        "not_a_number": "the loss or a gradient stopped being a number (inf or nan)",
+    }
+
+    def __init__(self, step, cause, learning_rate):
+        self.data = {"step": step, "cause": cause, "learning_rate": learning_rate}
+        super().__init__(
+            f"training diverged at step {step} ({self.CAUSES[cause]}); the weights were left as they were: "
+            f"lower learning_rate (now {learning_rate:g})"
+        )
+
+
 class Session:
     def __init__(self, config, docs):
         if not isinstance(config, Config):
@@ -115,13 +135,12 @@ class Session:
             result, lr_t = microgpt_step(self.engine, self.optimizer, self.state_dict, config, tokens, step, stages)
             stages.lap_total("optimizer_ms")
             finite = math.isfinite(result.loss + held_out_loss) and all(math.isfinite(sum(g)) for g in result.grads.values())
-            problem = None if finite else f"loss {result.loss}"
-        except (ValueError, OverflowError, ZeroDivisionError) as error:
-            problem = f"{error}"
-        if problem:
-            self.state_dict.update(before[0])
-            self.optimizer.undo(before[1])
-            raise self._diverged(problem)
+        except (ValueError, ZeroDivisionError) as error:  # log(0) or 1/0: a probability of 0
+            raise self._undo(before, "zero_probability") from error
+        except OverflowError as error:  # exp of a huge logit, or a huge gradient squared by Adam
+            raise self._undo(before, "overflow") from error
+        if not finite:
+            raise self._undo(before, "not_a_number")
         self.step_count += 1
         self.last_step = explain.LastStep(step, doc, tokens[: n + 1], lr_t)
 
@@ -178,15 +197,19 @@ class Session:
         losses = self.engine.evaluate(self.state_dict, self.held_out_tokens, self.config)
         return sum(losses) / len(losses)
 
-    def _diverged(self, detail):
-        return SessionError(
-            f"training diverged at step {self.step_count + 1} ({detail}); the weights were left as they were: "
-            f"lower learning_rate (now {self.config.learning_rate:g})"
-        )
+    def _undo(self, before, cause):
+        """Put the weights and the optimizer back as they were before the step (`before`: a copy of state_dict
+        and optimizer.snapshot()); returns the Diverged error saying why, for the step to raise."""
+        weights, snapshot = before
+        self.state_dict.update(weights)
+        self.optimizer.undo(snapshot)
+        return Diverged(self.step_count + 1, cause, self.config.learning_rate)
 
-    def sample(self, num_samples=20, temperature=None):
-        """New documents, drawn from the session's generator token by token as the original does."""
+    def sample(self, num_samples=20, temperature=None, rng=None):
+        """New documents, drawn token by token as the original does, from the session's generator
+        (or `rng`: the console's own, which leaves the session's samples the original's)."""
         temperature = self.config.temperature if temperature is None else temperature
+        rng = self.rng if rng is None else rng
         check_number("temperature", temperature)
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or not 1 <= num_samples <= MAX_SAMPLES:
             raise SessionError(f"num_samples must be an integer from 1 to {MAX_SAMPLES}, got {num_samples!r}")
@@ -198,7 +221,7 @@ class Session:
             token_id, sample = BOS, []
             for _ in range(self.config.block_size):
                 probs = softmax([l * inv_temperature for l in decoder(token_id)])
-                token_id = self.rng.choices(range(vocab_size), weights=probs)[0]
+                token_id = rng.choices(range(vocab_size), weights=probs)[0]
                 if token_id == BOS:
                     break
                 sample.append(token_id)

@@ -34,7 +34,7 @@ def test_inspector_gradients_and_the_console_agree(lab_page, site_url):
     status, output, error = run_console(page, "state_dict['wte'][0][0]")
     assert (status, error) == ("ok", "")
     assert float(output) == float(inspector.get_attribute("data-value"))
-    status, output, _ = run_console(page, "session.optimizer.m['wte'][0]")
+    status, output, _ = run_console(page, "session.adam.m['wte'][0]")
     assert float(output) == float(inspector.get_attribute("data-m"))
 
     # Another matrix, another cell by click: its shape, values and a history.

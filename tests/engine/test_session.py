@@ -5,6 +5,7 @@ import math
 import pytest
 
 from microgpt_lab import Config, DataError, Session, SessionError
+from microgpt_lab.session import Diverged
 
 
 def test_event_has_the_instrumentation(docs):
@@ -107,11 +108,14 @@ def test_the_run_ends_at_num_steps(docs):
 
 def test_divergence_is_reported_and_leaves_the_weights(docs):
     session = Session(Config(n_embd=8, n_head=2, learning_rate=1.0, num_steps=1000), docs)
-    with pytest.raises(SessionError, match="diverged.*learning_rate"):
+    with pytest.raises(SessionError, match="diverged.*learning_rate") as raised:
         for _ in range(1000):
             before = json.dumps(session.state_dict)
             session.step("loss")
     assert json.dumps(session.state_dict) == before
+    # What happened, as data for the page to word: the step that failed, why, and the rate.
+    assert raised.value.data == {"step": session.step_count + 1, "cause": raised.value.data["cause"], "learning_rate": 1.0}
+    assert raised.value.data["cause"] in Diverged.CAUSES
 
 
 @pytest.mark.parametrize("kwargs, match", [({"num_samples": 0}, "num_samples"), ({"temperature": -1}, "temperature")])

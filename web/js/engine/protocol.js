@@ -33,12 +33,15 @@
 //                                           {rows: [{total, next, counts, probs}] per token id, loss,
 //                                           num_docs, positions, held_out: null | {loss (add-one),
 //                                           unseen, num_docs, positions}} (Session.bigram; bigram.py)
+//   check_size(size)                     -> {size}, or an error: a dataset file's size before it is read
+//   check_data(text)                     -> {num_docs, vocab, longest, num_bytes}, or an error naming
+//                                           the problem (data.describe: the preview and the limits)
 // and the probes of a live model, answered between two steps of a run:
 //   matrix(session, name)                -> {name, shape, step, weights, grads, m, v, update}
 //                                           (m and v: Adam's, null with SGD)
 //   embedding_map(session)               -> {step, labels, points, explained}
 //   next_token(session, context)         -> {step, context, probs}
-//   console(session, code)               -> {output} | {output, error_in_code}
+//   console(session, code)               -> {output} | {output, error_in_code, stopped?, put_back?}
 //   explain(session, position)           -> the last step at that position, stage by stage,
 //                                           forward and backward, then the update of its wte and wpe
 //                                           rows: update {optimizer, t, lr, and Adam's beta1, beta2,
@@ -62,7 +65,7 @@
 // 2. Worker -> page: replies
 // ---------------------------------------------------------------------------
 //   {type: "reply", id, result}          success
-//   {type: "reply", id, error, dropped?} failure, as data: error is a one-line
+//   {type: "reply", id, error, dropped?, diverged?} failure, as data: error is a one-line
 //                                        message (engine {"error": ...}, the
 //                                        last line of a Python exception, or a
 //                                        protocol problem such as a session
@@ -71,6 +74,9 @@
 //                                        interrupted (error "interrupted") and
 //                                        the worker closed the session; the
 //                                        page restores it from a checkpoint.
+//                                        diverged: {step, cause, learning_rate}
+//                                        when a step's numbers blew up (the
+//                                        engine's Diverged.data).
 //
 // ---------------------------------------------------------------------------
 // 3. Worker -> page: unsolicited messages

@@ -89,13 +89,19 @@ function matrixOf({ layer, head }, { event }) {
 
 const tokenAt = (state, pos) => state.label(state.event.tokens[pos]);
 
+// Why a cell above the diagonal is blank (the causal mask).
+const masked = (state, q, k) => `Query ${q} “${tokenAt(state, q)}” cannot attend to key ${k} “${tokenAt(state, k)}”: `
+  + `a position must not see the character it is trying to predict (position ${q} predicts the one at ${q + 1}), `
+  + "and when sampling, later characters do not exist yet; so the weights above the diagonal are 0.";
+
 // The readout follows what is drawn: the cell under the pointer or the
 // cursor in the shown document, never a cell of an earlier one.
 function describe(dom, state, rows) {
   if (state.event && !rows) return NO_ATTENTION;
   const focus = state.hover || state.cursor;
-  if (!rows || !focus || focus.q >= rows.length || focus.k > focus.q) return HINT;
+  if (!rows || !focus || focus.q >= rows.length || focus.k >= rows.length) return HINT;
   const { q, k } = focus;
+  if (k > q) return masked(state, q, k);
   return `Step ${state.event.step}, “${state.event.doc}”: query ${q} “${tokenAt(state, q)}” attends to ` +
     `key ${k} “${tokenAt(state, k)}” with weight ${rows[q][k].toFixed(4)}`;
 }
@@ -152,7 +158,7 @@ function drawHeatmap({ ctx }, state, rows, max, colours) {
   ctx.lineWidth = 2;
   ctx.strokeRect(x0 - 1, y0 + (n - 1) * cell - 1, n * cell + 2, cell + 2);
   const focus = state.hover || state.cursor;
-  if (focus && focus.q < n && focus.k <= focus.q) {
+  if (focus && focus.q < n && focus.k < n) {
     ctx.strokeStyle = colours.ink;
     ctx.strokeRect(x0 + focus.k * cell + 1, y0 + focus.q * cell + 1, cell - 2, cell - 2);
   }
@@ -188,7 +194,7 @@ function cellAt(dom, state, clientX, clientY) {
   const box = dom.plot.canvas.getBoundingClientRect();
   const k = Math.floor((clientX - box.left - g.x0) / g.cell);
   const q = Math.floor((clientY - box.top - g.y0) / g.cell);
-  return q < 0 || k < 0 || q >= Math.min(g.n, rows.length) || k > q ? null : { q, k };
+  return q < 0 || k < 0 || q >= Math.min(g.n, rows.length) || k >= Math.min(g.n, rows.length) ? null : { q, k };
 }
 
 function showTooltip({ tooltip, wrap }, text, clientX, clientY) {
@@ -219,7 +225,8 @@ function listen(dom, state, redraw, follow) {
   const onPointer = (event) => {
     const hit = cellAt(dom, state, event.clientX, event.clientY);
     state.hover = hit;
-    const text = hit ? `${tokenAt(state, hit.q)} → ${tokenAt(state, hit.k)}: ${matrixOf(dom, state)[hit.q][hit.k].toFixed(3)}` : "";
+    const text = !hit ? "" : hit.k > hit.q ? `${tokenAt(state, hit.q)} → ${tokenAt(state, hit.k)}: masked (the future)`
+      : `${tokenAt(state, hit.q)} → ${tokenAt(state, hit.k)}: ${matrixOf(dom, state)[hit.q][hit.k].toFixed(3)}`;
     showTooltip(dom, text, event.clientX, event.clientY);
     redraw();
   };
@@ -247,7 +254,7 @@ function listen(dom, state, redraw, follow) {
     state.hover = null; // the keys take over from the pointer
     const from = state.cursor || { q: g.n - 1, k: g.n - 1 };
     const q = Math.min(g.n - 1, Math.max(0, from.q + move[0]));
-    state.cursor = { q, k: Math.min(q, Math.max(0, from.k + move[1])) };
+    state.cursor = { q, k: Math.min(g.n - 1, Math.max(0, from.k + move[1])) }; // blank cells too: their readout says why
     redraw();
   });
   canvas.addEventListener("blur", () => {

@@ -3,16 +3,15 @@
 // first), then the optimizer's update of the wte and wpe rows the position
 // read. A moment is shown as its title, its shape, a plain sentence, heat
 // strips of its numbers and the code that computed them. Everything named
-// here comes from the engine: its description of the model (draw/model.js)
-// and its explain() answer.
+// here comes from the engine: its description of the model (draw/model.js:
+// each stage's kind, block, output variable, help) and its explain() answer.
 import { createHeat } from "../draw/heat.js";
-
-const num = (x) => (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4));
+import { backwardText, num } from "./follow-words.js";
 
 // model: the engine's description of the session's model (or null before it is known).
 export function momentsOf(model, answer) {
   const meta = new Map((model?.stages ?? []).map((stage) => [stage.name, stage]));
-  const unknown = (name) => ({ name, stage: name, layer: null, kind: "", output: name, formula: "", help: "" });
+  const unknown = (name) => ({ name, stage: name, layer: null, kind: "", block: "", reads: [], output: name, formula: "", help: "" });
   const steps = answer.stages.map((data, k) => ({ data, stage: meta.get(data.name) ?? unknown(data.name), index: k }));
   const forward = steps.map((s) => ({ kind: "forward", ...s, title: `forward · ${s.data.name}` }));
   const backward = steps.slice().reverse().map((s) => ({ kind: "backward", ...s, after: answer.stages[s.index + 1]?.name ?? null,
@@ -29,22 +28,37 @@ function columns(values, state) {
   return values.length === vocabSize ? values.map((_, id) => `“${state.label(id)}”`) : values.map((_, j) => String(j));
 }
 
+// The probabilities sampling draws from at temperature t: softmax(logits / t), as Session.sample computes them.
+function tempered(logits, t) {
+  const scaled = logits.map((logit) => logit * t ** -1); // the sampler's own arithmetic: l * t**-1
+  const top = Math.max(...scaled);
+  const exps = scaled.map((x) => Math.exp(x - top));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+const logitsOf = (moment, answer) => answer.stages[moment.index - 1].forward; // softmax reads the stage before it
+
 function stageText(moment, answer, state) {
   const { stage } = moment;
   const here = `Here: position ${answer.position}, reading “${state.label(answer.token)}” to predict “${state.label(answer.target)}”.`;
   const name = stage.output;
   if (moment.kind === "forward") {
     let extra = "";
-    if (stage.kind === "softmax") extra = ` It gives the true next token “${state.label(answer.target)}” probability ${num(answer.probs[answer.target])}.`;
+    if (stage.kind === "embedding") {
+      extra = " wpe is there because attention alone takes no account of order: without it the same letter at different places would look identical.";
+    }
+    if (stage.kind === "softmax") {
+      const t = state.config?.temperature ?? 1;
+      const sampled = tempered(logitsOf(moment, answer), t)[answer.target];
+      extra = ` It gives the true next token “${state.label(answer.target)}” probability ${num(answer.probs[answer.target])}. `
+        + `When sampling, temperature divides the logits before softmax: below 1 sharpens the probabilities, above 1 flattens them. `
+        + `At this session's temperature, ${t}, “${state.label(answer.target)}” would get ${num(sampled)} (the second strip).`;
+    }
     if (stage.kind === "loss") extra = ` Here ${name} = -ln ${num(answer.probs[answer.target])} = ${num(answer.loss)} nats.`;
     return `${stage.help} ${here}${extra}`;
   }
-  if (stage.kind === "loss") {
-    return `Backpropagation starts here. The step's loss is the mean of its ${answer.n} positions' losses, so the gradient of the loss with respect to this position's ${name} is 1/${answer.n}.`;
-  }
-  const into = stage.kind === "embedding" ? " From here the gradient flows into the rows of wte and wpe that this position read." : "";
-  return `The gradient of the step's loss with respect to ${name}: how much the loss would change if each of its numbers were nudged up a little. `
-    + `The chain rule brings it back from ${moment.after}, the stage after this one; the largest numbers matter most to the loss now.${into}`;
+  const walk = state.moments.filter((m) => m.kind === "forward").map((m) => ({ ...m.stage, data: m.data, index: m.index }));
+  return backwardText(walk, moment.index, answer, state);
 }
 
 function stageHeats(moment, answer, state) {
@@ -67,9 +81,16 @@ function stageHeats(moment, answer, state) {
   const heat = createHeat(label);
   heat.show([values], { name: label, cols: columns(values, state), title: `${label} at position ${answer.position}` });
   heats.push(heat);
+  if (moment.kind === "forward" && moment.stage.kind === "softmax") {
+    const t = state.config?.temperature ?? 1;
+    const sampled = createHeat("tempered");
+    sampled.show([tempered(logitsOf(moment, answer), t)], { name: `probs at temperature ${t}`, cols: columns(values, state),
+                                                            title: `probs at temperature ${t}: softmax(logits / ${t}), what sampling draws from` });
+    heats.push(sampled);
+  }
   const positions = answer.position + 1;
   const shape = data.heads ? `${data.heads.length} heads × ${positions} position${positions === 1 ? "" : "s"}, then ${values.length} numbers`
-    : `${values.length} numbers`;
+    : `${values.length} number${values.length === 1 ? "" : "s"}`;
   return { heats, shape };
 }
 
@@ -78,9 +99,9 @@ function stageHeats(moment, answer, state) {
 function updateView(moment, answer, state) {
   const row = answer.weights[moment.matrix];
   const { update } = answer;
+  const adam = update.optimizer === "adam";
   const what = moment.matrix === "wte" ? `the row of the token “${state.label(row.row)}”` : `the row of position ${row.row}`;
   const step = row.after.map((after, j) => after - row.before[j]);
-  const adam = update.optimizer === "adam";
   const strips = [["grad", row.grad, "gradient"],
                   ...(adam ? [["m", row.m, "m: running average of the gradient"], ["v", row.v, "v: running average of the gradient squared"]] : []),
                   ["step", step, "the step taken: after - before"]];
@@ -89,13 +110,21 @@ function updateView(moment, answer, state) {
     heat.show([values], { name: `${name} ${moment.matrix}[${row.row}]`, cols: values.map((_, j) => String(j)), title });
     return heat;
   });
+  const config = state.config ?? {};
+  const decay = config.num_steps ? `lr_t = ${num(update.lr)} is the learning rate ${config.learning_rate} decayed over ${update.t} of `
+    + `${config.num_steps} steps: it falls in a straight line to 0 at the last step, so steps are large early and small late, `
+    + "and the weights settle instead of bouncing on one document's noise. " : `lr_t = ${num(update.lr)}. `;
   const how = adam
     ? `Adam moves each of the ${row.after.length} numbers of ${moment.matrix}[${row.row}], ${what}. `
       + `m and v are running averages of the gradient and of its square; the step is -lr_t · m̂ / (√v̂ + eps), `
-      + `with m̂ = m / ${num(update.bias_correction1)} and v̂ = v / ${num(update.bias_correction2)} at step ${update.t + 1}, and lr_t = ${num(update.lr)}. `
+      + `with m̂ = m / ${num(update.bias_correction1)} and v̂ = v / ${num(update.bias_correction2)} at step ${update.t + 1}. `
+      + `That is the bias correction: m and v start at 0, so their early averages are too small; dividing by 1 − β1^t and `
+      + `1 − β2^t (β1 = ${update.beta1}, β2 = ${update.beta2}, t = ${update.t + 1}) undoes that, and the divisors fade toward 1 as steps go by. `
     : `Plain gradient descent moves each of the ${row.after.length} numbers of ${moment.matrix}[${row.row}], ${what}: `
-      + `the step is -lr_t × its gradient, with lr_t = ${num(update.lr)} at step ${update.t + 1}; nothing is remembered from earlier steps. `;
-  const text = how + (moment.matrix === "wte" ? "The gradient adds up every position of this document that read this token." : "");
+      + `the step is -lr_t × its gradient at step ${update.t + 1}; nothing is remembered from earlier steps. `;
+  const text = how + decay
+    + (moment.matrix === "wte" ? "The gradient adds up every position of this document that read this token."
+      : "wpe has a row per position because attention alone takes no account of order.");
   return { heats, shape: `${row.after.length} numbers (a row of ${moment.matrix})`, text };
 }
 

@@ -18,7 +18,7 @@
 // are recorded).
 import { createCanvas, drawMessage } from "../draw/canvas.js";
 import { createChart, paddedRange } from "../draw/chart.js";
-import { diverging, theme } from "../draw/colours.js";
+import { diverging, divergingRgb, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
 import { modelOf } from "../draw/model.js";
@@ -34,6 +34,7 @@ const VIEWS = [
 const LABEL_WIDTH = 40;
 const TOP = 16;
 const MAX_CELL = 14;
+const MAX_HEIGHT = 1200; // px of heatmap rows at most
 
 let nextId = 0;
 
@@ -106,9 +107,11 @@ function createDom(el, uid) {
 }
 
 // Heatmap geometry for a matrix in a canvas `width` px wide: cell size and canvas height.
+// A matrix of many rows (wte of a large vocabulary) fits in MAX_HEIGHT px: its rows
+// get thinner than a pixel, each pixel blending a few (the arrow keys read each one).
 function geometry(width, rows, cols) {
   const cw = Math.max(2, Math.min(MAX_CELL, (width - LABEL_WIDTH) / cols));
-  const ch = Math.max(3, Math.min(MAX_CELL, cw));
+  const ch = Math.min(Math.max(3, Math.min(MAX_CELL, cw)), MAX_HEIGHT / rows);
   return { cw, ch, height: TOP + rows * ch + 4 };
 }
 
@@ -172,15 +175,31 @@ function describeCell(state, values) {
     + `${adam}update ${format(values.update)}.`;
 }
 
+// One pixel per weight in an image the size of the matrix, drawn scaled (a large
+// matrix costs a pass over its numbers, not a fillRect each).
+function heatImage(shown, rows, cols, maxAbs) {
+  const image = new ImageData(cols, rows);
+  const levels = Array.from({ length: 257 }, (_, k) => divergingRgb(k / 128 - 1));
+  const pixels = image.data;
+  for (let i = 0; i < rows * cols; i += 1) {
+    const level = levels[Math.round((Math.max(-1, Math.min(1, (shown[i] / (maxAbs || 1)) || 0)) + 1) * 128)];
+    pixels[4 * i] = level[0];
+    pixels[4 * i + 1] = level[1];
+    pixels[4 * i + 2] = level[2];
+    pixels[4 * i + 3] = 255;
+  }
+  const canvas = document.createElement("canvas");
+  Object.assign(canvas, { width: cols, height: rows });
+  canvas.getContext("2d").putImageData(image, 0, 0);
+  return canvas;
+}
+
 function drawHeatmap({ ctx, size }, state, shown, maxAbs, colours) {
   const [rows, cols] = state.data.shape;
   const { cw, ch } = geometry(size.width, rows, cols);
-  for (let r = 0; r < rows; r += 1) {
-    for (let c = 0; c < cols; c += 1) {
-      ctx.fillStyle = diverging(shown[r * cols + c] / (maxAbs || 1));
-      ctx.fillRect(LABEL_WIDTH + c * cw, TOP + r * ch, Math.ceil(cw), Math.ceil(ch));
-    }
-  }
+  ctx.imageSmoothingEnabled = ch < 1; // cells stay sharp; rows thinner than a pixel blend
+  ctx.drawImage(heatImage(shown, rows, cols, maxAbs), LABEL_WIDTH, TOP, cols * cw, rows * ch);
+  ctx.imageSmoothingEnabled = true;
   ctx.font = `${Math.min(11, Math.max(8, ch - 2))}px ${colours.mono}`;
   ctx.fillStyle = colours.muted;
   ctx.textBaseline = "middle";

@@ -10,14 +10,14 @@
 //   await sessions.list();                    // [{id, name, step, num_steps, status, watchers, owner, ...}]
 //   await sessions.rename(id, name); await sessions.remove(id); await sessions.removeAll();
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
-//   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint)
+//   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint; .saved: stored)
 //   await sessions.history(id, "next_token", {context}); // [{step, ...}] at step 0 and each kept checkpoint
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
 // engine (engine/client.js); {type: "event", session, event, remote},
 // {type: "sample", session, result, remote}, {type: "status", session,
 // status, step, num_steps}, {type: "list"} (re-read the list) and
-// {type: "error", session, error}.
+// {type: "error", session, error, diverged?} (diverged: a step blew up, engine/protocol.js).
 //
 // One owner per fact: a session this tab trains has its status and step in
 // held.js; one another tab trains, in that tab (tabs.remote); any other, in
@@ -69,6 +69,8 @@ export function createSessions({ workerUrl, store }) {
       bus.emit({ type: "list" });
     },
     checkConfig: (config) => engine.call("check_config", { config }),
+    checkSize: (size) => engine.call("check_size", { size }),
+    checkData: (text) => engine.call("check_data", { text }),
     record: (id) => described(ctx, id),
     dataset: (id) => store.getSession(id).then((record) => record && store.getDataset(record.fingerprint)),
     steps: (id) => store.getSteps(id),
@@ -111,7 +113,7 @@ function createBus() {
       try {
         return await fn();
       } catch (error) {
-        bus.emit({ type: "error", session: id, error: error.message });
+        bus.emit({ type: "error", session: id, error: error.message, diverged: error.diverged });
         throw error;
       }
     },
@@ -259,8 +261,10 @@ async function model({ engine, store, held, past }, id, step) {
 }
 
 // The session's latest weights: from this tab's worker (a running session's
-// too, between two steps), else its latest stored checkpoint (another tab
-// trains it). An imported trace has none.
+// too, between two steps), else, when it cannot come here (another tab
+// trains it), its latest stored checkpoint, marked `saved`. A failure of the
+// worker's own is said, never covered by older weights. An imported trace
+// has none.
 async function weights({ engine, store, held }, id) {
   const record = await store.getSession(id);
   if (!record) throw new Error("Nothing to export: start a session.");
@@ -269,10 +273,10 @@ async function weights({ engine, store, held }, id) {
   }
   try {
     await held.load(id);
-    return await engine.call("checkpoint", { session: id });
   } catch (error) {
     const saved = await store.getCheckpoint(id);
-    if (saved) return saved.checkpoint;
+    if (saved) return { ...saved.checkpoint, saved: true };
     throw error;
   }
+  return engine.call("checkpoint", { session: id });
 }

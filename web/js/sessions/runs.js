@@ -111,7 +111,7 @@ async function endFailedRun({ held, bus }, state, error) {
   }
   await held.flush(state, { status: SESSION_STATUS.ERROR, run_to: null });
   state.status = SESSION_STATUS.ERROR;
-  bus.emit({ type: "error", session: state.id, error: error.message });
+  bus.emit({ type: "error", session: state.id, error: error.message, diverged: error.diverged });
 }
 
 // The worker was lost mid-run: restore the session in the new worker from

@@ -45,6 +45,7 @@ function createCommand() {
     }
   });
   box.append(label, code, copy, said);
+  box.hidden = true; // no command before a session is shown
   // Each word its own unbreakable span, so the command wraps between flags only.
   const show = (parts) => {
     code.replaceChildren();
