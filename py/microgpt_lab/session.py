@@ -9,7 +9,7 @@ import math
 import random
 
 from . import bigram, explain, scalar, vector
-from .config import Config, ConfigError, check_number
+from .config import MAX_SAMPLES, Config, ConfigError, check_number
 from .data import DataError, Tokenizer, clean_docs, fingerprint, split_docs
 from .engine import Engine
 from .instrument import LEVELS, Stages, param_stats, top_k
@@ -18,7 +18,6 @@ from .optim import OPTIMIZERS
 
 ENGINES: dict[str, Engine] = {"vector": vector, "scalar": scalar}
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "microgpt-lab-checkpoint", 1
-MAX_SAMPLES = 1000
 # The held-out loss is measured on step 1, every HELD_OUT_EVERY steps and the last step, on the first
 # HELD_OUT_DOCS held-out documents (a fixed set, so the curve does not jump with the documents drawn).
 # Forward only, the 32 cost about 6 training steps of the default config's vector engine (CPU time,

@@ -22,6 +22,9 @@ from microgpt_lab import Config, Session, trace
         (lambda t: t["steps"][0].update(topk=[{"probs": [float("inf")]}]), "topk"),
         (lambda t: t["dataset"].update(vocab=["ab"]), "single characters"),
         (lambda t: t["samples"].append({"step": 1, "temperature": 0.5, "samples": [3]}), "samples\\[0\\]"),
+        # a batch holds at most what one sample request draws (config.MAX_SAMPLES)
+        (lambda t: t["samples"].append({"step": 1, "temperature": 0.5, "samples": ["ava"] * 1001}),
+         "samples\\[0\\].samples must be a list of 0 to 1,000 items"),
     ],
 )
 def test_trace_check_names_the_problem(mutate, message):
