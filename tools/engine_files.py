@@ -1,7 +1,7 @@
 """Build steps that make dist/ files from the engine (py/microgpt_lab): its
 wheel, the boot snapshot of Python with the engine imported, the recording the
 page replays while Python loads, and the schema the page reads the engine's
-config fields, matrices and stages from."""
+config fields, glossary and source from."""
 
 import hashlib
 import json
@@ -113,4 +113,4 @@ def write_schema(out: Path) -> None:
     (`python -m microgpt_lab schema`), which the page fetches at start-up."""
     run([sys.executable, "-m", "microgpt_lab", "schema", "--output", str(out / SCHEMA)], cwd=ROOT, env=engine_env())
     schema = json.loads((out / SCHEMA).read_text())
-    log(f"  schema: {SCHEMA}, {len(schema['config'])} config fields, {len(schema['stages'])} stages")
+    log(f"  schema: {SCHEMA}, {len(schema['config'])} config fields, {len(schema['glossary'])} terms")

@@ -161,11 +161,11 @@ class AdamView:
     def __init__(self, live):
         object.__setattr__(self, "_live", live)
 
-    beta1 = property(lambda self: self._live.adam.beta1)
-    beta2 = property(lambda self: self._live.adam.beta2)
-    eps = property(lambda self: self._live.adam.eps)
-    m = property(lambda self: Named(lambda: self._live.adam.m, Numbers))
-    v = property(lambda self: Named(lambda: self._live.adam.v, Numbers))
+    beta1 = property(lambda self: self._live.optimizer.beta1)
+    beta2 = property(lambda self: self._live.optimizer.beta2)
+    eps = property(lambda self: self._live.optimizer.eps)
+    m = property(lambda self: Named(lambda: self._live.optimizer.m, Numbers))
+    v = property(lambda self: Named(lambda: self._live.optimizer.v, Numbers))
 
     def __setattr__(self, name, value):
         raise refused(f"session.adam.{name} cannot be set", "Adam's state changes only by training.")
@@ -192,7 +192,8 @@ class SessionView:
     docs = property(lambda self: tuple(self._live.docs), doc="The training documents, in microgpt's shuffled order.")
     held_out_docs = property(lambda self: tuple(self._live.held_out_docs))
     state_dict = property(lambda self: Named(lambda: self._live.state_dict, Matrix), doc="The weights, read-only.")
-    adam = property(lambda self: AdamView(self._live))
+    adam = property(lambda self: AdamView(self._live) if self._live.config.optimizer == "adam" else None,
+                    doc="Adam's constants, m and v, read-only (None with plain gradient descent, which keeps none).")
 
     def encode(self, doc):
         """A document's token ids, BOS at both ends."""
@@ -271,7 +272,7 @@ class Kept:
         self.tokenizer = (list(live.tokenizer.uchars), dict(live.tokenizer.index), live.tokenizer.BOS, live.engine)
         last = live.last_step
         self.last_step = last and last._replace(tokens=list(last.tokens))
-        self.last = (copied(live.adam.last_grads), copied(live.adam.last_weights))
+        self.last = (copied(live.optimizer.last_grads), copied(live.optimizer.last_weights))
 
     def intact(self, now):
         try:
@@ -279,7 +280,7 @@ class Kept:
                     and (now.file_docs, now.docs, now.held_out_docs, now.held_out_tokens) == self.docs
                     and (now.tokenizer.uchars, now.tokenizer.index, now.tokenizer.BOS, now.engine) == self.tokenizer
                     and now.last_step == self.last_step
-                    and (now.adam.last_grads, now.adam.last_weights) == self.last)
+                    and (now.optimizer.last_grads, now.optimizer.last_weights) == self.last)
         except Exception:  # a part of it replaced by something else altogether
             return False
 
@@ -287,7 +288,7 @@ class Kept:
         """The session as it was, rebuilt."""
         session = Session.restore(self.checkpoint, self.docs[0])
         session.last_step = self.last_step
-        session.adam.last_grads, session.adam.last_weights = copied(self.last[0]), copied(self.last[1])
+        session.optimizer.last_grads, session.optimizer.last_weights = copied(self.last[0]), copied(self.last[1])
         return session
 
 

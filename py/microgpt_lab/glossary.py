@@ -70,9 +70,15 @@ GLOSSARY = [
     Term("gradient", ("gradient", "gradients", "grad", "backward"),
          "How much the loss would change if a number were nudged up a little: its sign says which way is "
          "downhill, its size how steeply. Backpropagation computes it for every weight."),
-    Term("Adam", ("Adam", "optimizer"),
-         "The optimizer: it moves every weight against its gradient by a step scaled by running averages "
+    Term("optimizer", ("optimizer", "optimizers"),
+         "The rule that moves every weight after a step, using its gradient: Adam, as microgpt does, or plain "
+         "gradient descent (SGD)."),
+    Term("Adam", ("Adam",),
+         "microgpt's optimizer: it moves every weight against its gradient by a step scaled by running averages "
          "of the gradient (m) and of its square (v)."),
+    Term("gradient descent", ("gradient descent", "SGD"),
+         "The plainest optimizer: every weight moves against its gradient by the learning rate times the "
+         "gradient, with no memory of earlier steps."),
     Term("Adam m and v", ("m and v", "Adam m", "Adam's m"),
          "Adam's memory per weight: m is a running average of its gradient (the direction), v of the gradient "
          "squared (how large it usually is); the step is about m / sqrt(v)."),
@@ -80,9 +86,9 @@ GLOSSARY = [
          "Adam's m and v start at 0, so their averages over the first steps are too small; dividing them by "
          "1 - beta^t (beta1 for m, beta2 for v, t the step) undoes that, and the divisor fades toward 1."),
     Term("learning rate", ("learning rate", "lr", "learning-rate decay"),
-         "How large Adam's steps are. It decays: it falls in a straight line from the configured value to 0 "
-         "at the last step, so steps are large early and small late, and the weights settle instead of bouncing "
-         "on one document's noise."),
+         "How large the optimizer's steps are. It decays: it falls in a straight line from the configured value "
+         "to 0 at the last step, so steps are large early and small late, and the weights settle instead of "
+         "bouncing on one document's noise."),
     Term("parameters", ("parameters", "parameter", "weights", "weight", "state_dict"),
          "The model's learned numbers (its weights), kept in state_dict as matrices; training changes them."),
     Term("PCA", ("PCA", "PC1", "PC2", "principal components"),
@@ -92,9 +98,18 @@ GLOSSARY = [
          "The share of how much the embeddings differ that a direction of the map shows; the rest is hidden "
          "in the other directions."),
     Term("checkpoint", ("checkpoint", "checkpoints"),
-         "A saved copy of everything needed to go on exactly: weights, Adam's m and v, the step and the "
-         "random generator."),
+         "A saved copy of everything needed to go on exactly: weights, the optimizer's memory (Adam's m and v), "
+         "the step and the random generator."),
     Term("held-out loss", ("held-out", "held-out loss", "overfitting"),
          "The loss on documents kept out of training. When it rises while the training loss falls, the model "
          "is memorising its documents instead of learning names in general (overfitting)."),
+    Term("counting bigram", ("bigram", "bigrams", "counting bigram"),
+         "The model that only counts how often each token follows each other one in the training documents and "
+         "predicts the next token from those counts: its loss is the line a trained model should get below."),
+    Term("add-one smoothing", ("add-one", "add-one smoothing"),
+         "Counting every pair once more than it was seen, so a pair never seen in training gets a small "
+         "probability instead of 0, whose loss would be infinite."),
+    Term("model ladder", ("ladder", "rung", "rungs"),
+         "microgpt built up a piece at a time, each rung a model of its own: a learned bigram, then an MLP, then "
+         "attention with one head and with four, then Adam instead of plain gradient descent."),
 ]

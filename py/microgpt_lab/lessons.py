@@ -493,6 +493,31 @@ def attention_map(session, text):
     }
 
 
+def bigram_samples(session, num_samples, seed):
+    """Names drawn from the counting bigram (Session.bigram()): from BOS, each next token drawn in
+    proportion to how often it followed the last one, until BOS (or block_size characters), with
+    random.Random(seed): the session's own generator is left alone."""
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or not 1 <= num_samples <= 100:
+        raise LessonError(f"num_samples must be an integer from 1 to 100, got {num_samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise LessonError(f"seed must be an integer, got {seed!r}")
+    rows, tokenizer = session.bigram()["rows"], session.tokenizer
+    rng = random.Random(seed)
+    samples = []
+    for _ in range(num_samples):
+        token_id, name = tokenizer.BOS, []
+        for _ in range(session.config.block_size):
+            row = rows[token_id]
+            if not row["next"]:  # a token never followed by anything at a scored position
+                break
+            token_id = rng.choices(row["next"], weights=row["counts"])[0]
+            if token_id == tokenizer.BOS:
+                break
+            name.append(token_id)
+        samples.append(tokenizer.decode(name))
+    return {"seed": seed, "samples": samples}
+
+
 def name_probabilities(session, text, temperature):
     """How likely the model made each character of a name, and its end, when sampling at `temperature`:
     Session.sample's probabilities (softmax of the logits times temperature ** -1) after BOS and each

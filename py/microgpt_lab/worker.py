@@ -13,7 +13,7 @@ import inspect
 import json
 import math
 
-from . import data, lessons, probes, trace
+from . import data, lessons, model, probes, trace
 from .config import Config
 from .console import CappedText, Console, Kept, put_back
 from .data import split_docs
@@ -146,6 +146,12 @@ def explain(session, position):
 
 
 @request
+def bigram(session):
+    """The counting bigram of the session's training documents and its losses (Session.bigram)."""
+    return get(session).bigram()
+
+
+@request
 def reset(session):
     live = get(session)
     live.reset()
@@ -247,6 +253,12 @@ def attention_map(session, text):
 
 
 @request
+def bigram_samples(session, num_samples, seed):
+    """Names drawn from the session's counting bigram, with a generator of their own (lessons.bigram_samples)."""
+    return lessons.bigram_samples(get(session), num_samples, seed)
+
+
+@request
 def name_probabilities(session, text, temperature):
     """Each character of a sampled name, and its end, with the probability the model gave it at that temperature."""
     return lessons.name_probabilities(get(session), text, temperature)
@@ -266,6 +278,13 @@ def check_size(size):
 
 
 @request
+def check_trace_size(size):
+    """A trace file's size in bytes, judged before the page reads it (trace.check_size)."""
+    trace.check_size(size)
+    return {"size": size}
+
+
+@request
 def check_data(text):
     """A dataset's text, judged before anything trains on it: {num_docs, vocab, longest, num_bytes} for the
     page's preview, or an error naming the problem (data.describe). `open` does not judge again: a session
@@ -275,7 +294,19 @@ def check_data(text):
 
 @request
 def check_trace(text):
-    """Validate an imported trace; returns its config and size."""
+    """Validate an imported trace; returns its config, its model (described by this engine: the file's own
+    "model", if any, is not trusted) and its size."""
     data = trace.parse(text)
     config = trace.check(data)
-    return {"config": config.to_dict(), "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}
+    return {"config": config.to_dict(), "model": model.describe(config, len(data["dataset"]["vocab"]) + 1),
+            "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}
+
+
+@request
+def describe(config, vocab):
+    """The model a config builds on a vocabulary (model.describe), for a stored session saved without it."""
+    config = Config.from_dict(config)
+    if not isinstance(vocab, list) or not all(isinstance(c, str) for c in vocab):
+        raise RequestError(f"describe: vocab must be a list of characters, got {type(vocab).__name__}")
+    config.check_size(len(vocab) + 1)
+    return model.describe(config, len(vocab) + 1)

@@ -81,8 +81,11 @@ def show_all_panels(page):
 def set_field(page, name, value):
     """Choose or type a config field's value, as a learner would."""
     field = page.locator(f"#cfg-{name}")
-    if field.evaluate("(el) => el.tagName") == "SELECT":
+    kind = field.evaluate("(el) => el.type")
+    if kind == "select-one":
         field.select_option(str(value))
+    elif kind == "checkbox":
+        field.set_checked(value)
     else:
         field.fill(str(value))
 

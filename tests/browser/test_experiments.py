@@ -14,7 +14,11 @@ from microgpt_lab.config import Config
 def form_values(page, schema):
     values = {}
     for field in schema["config"]:
-        raw = page.locator(f"#cfg-{field['name']}").input_value()
+        input = page.locator(f"#cfg-{field['name']}")
+        if field["type"] == "bool":
+            values[field["name"]] = input.is_checked()
+            continue
+        raw = input.input_value()
         values[field["name"]] = raw if field["type"] == "choice" else (int(raw) if field["type"] == "int" else float(raw))
     return values
 

@@ -68,6 +68,22 @@ def test_share_links_take_only_plain_decimal_numbers(lab_page, site_url):
     assert page.input_value("#cfg-learning_rate") == "0.02"
 
 
+def test_a_rung_travels_in_a_link(lab_page, site_url):
+    """A switch (attention, a checkbox) and a choice (optimizer) go into the link and come back from it."""
+    page = lab_page
+    open_lab(page, f"{site_url}?n_layer=0&attention=false&optimizer=sgd&learning_rate=0.5")
+    assert not page.locator("#cfg-attention").is_checked()
+    assert (page.input_value("#cfg-optimizer"), page.input_value("#cfg-n_layer")) == ("sgd", "0")
+    assert page.locator("#url-notice").is_hidden()
+    set_field(page, "attention", True)
+    page.get_by_role("button", name="Copy link").click()
+    page.wait_for_function("() => document.querySelector('#share-link').dataset.url")
+    assert page.locator("#share-link").get_attribute("data-url") == site_url + "?n_layer=0&learning_rate=0.5&optimizer=sgd"
+    open_lab(page, f"{site_url}?attention=no")
+    assert 'attention="no": must be true or false; kept true' in page.locator("#url-notice").text_content()
+    assert page.locator("#cfg-attention").is_checked()
+
+
 def test_a_link_means_what_it_says_whatever_the_tab_chose_before(lab_page, site_url):
     """A link without `dataset` is the bundled names: an experiment's link
     trained on the tab's pasted text while its Set up picked the names. A

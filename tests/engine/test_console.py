@@ -35,7 +35,7 @@ def test_the_views_read_the_live_session(live):
     assert row[:3] == live.state_dict["wte"][0][:3] and list(row) == live.state_dict["wte"][0]
     assert repr(view.state_dict["wpe"]) == repr(live.state_dict["wpe"])
     assert list(view.state_dict) == list(live.state_dict) and len(view.state_dict["wte"]) == len(live.vocab) + 1
-    assert list(view.adam.m["wte"]) == live.adam.m["wte"]
+    assert list(view.adam.m["wte"]) == live.optimizer.m["wte"]
     live.step("loss")  # a view follows training: Adam gives every matrix new rows
     assert view.step_count == 2 and list(row) == live.state_dict["wte"][0]
     assert view.encode("ava") == live.tokenizer.encode("ava") and view.decode(view.encode("ava")) == "ava"
@@ -44,6 +44,12 @@ def test_the_views_read_the_live_session(live):
         view.state_dict["wte"][99]
     with pytest.raises(KeyError, match="no such matrix; the names are wte, wpe, lm_head"):
         view.state_dict["wqe"]
+
+
+def test_plain_gradient_descent_has_no_adam_to_read():
+    live = Session.from_text(Config(n_embd=8, n_head=2, num_steps=20, optimizer="sgd"), NAMES)
+    live.step("loss")
+    assert SessionView(live).adam is None
 
 
 @pytest.mark.parametrize("change", [
@@ -152,7 +158,7 @@ def test_code_that_reaches_past_the_views_is_undone():
         "live.config = dataclasses.replace(live.config, n_embd=4)",
         "import microgpt_lab.worker as w\nw.sessions['c'].state_dict['__metadata__'] = [[1.0]]",
         "import microgpt_lab.worker as w\nw.sessions['c'].rng.random()",
-        "import microgpt_lab.worker as w\nw.sessions['c'].adam.m['wte'][0] = 5.0",
+        "import microgpt_lab.worker as w\nw.sessions['c'].optimizer.m['wte'][0] = 5.0",
         "import microgpt_lab.worker as w\ndel w.sessions['c']",
     ]:
         answer = console("c", code)

@@ -310,6 +310,38 @@ def test_name_probabilities_are_the_samplers(engine, docs):
         lessons.name_probabilities(session, "emma", 0)
 
 
+def test_bigram_samples_follow_the_counts(names_session):
+    rows = names_session.bigram()["rows"]
+    answer = lessons.bigram_samples(names_session, 50, seed=7)
+    assert answer == lessons.bigram_samples(names_session, 50, seed=7)  # its own generator, seeded
+    assert answer["samples"] != lessons.bigram_samples(names_session, 50, seed=8)["samples"]
+    BOS = names_session.tokenizer.BOS
+    for name in answer["samples"]:
+        ids = [BOS] + [names_session.tokenizer.index[ch] for ch in name]
+        ended = len(name) < names_session.config.block_size
+        for token, after in zip(ids, ids[1:] + ([BOS] if ended else [])):
+            assert after in rows[token]["next"], (name, token, after)  # every pair was counted
+    state = names_session.rng.getstate()
+    lessons.bigram_samples(names_session, 5, seed=1)
+    assert names_session.rng.getstate() == state  # the session's own generator is left alone
+    for fields, says in (({"num_samples": 0}, "num_samples must be"), ({"seed": 1.5}, "seed must be an integer")):
+        with pytest.raises(lessons.LessonError, match=says):
+            lessons.bigram_samples(names_session, **{"num_samples": 3, "seed": 1, **fields})
+
+
+@pytest.mark.parametrize("config", [dict(n_layer=0, optimizer="sgd"), dict(attention=False), dict(n_head=1, optimizer="sgd")],
+                         ids=["learned bigram", "no attention", "one head"])
+def test_the_rungs_questions(config, docs):
+    session = Session(Config(n_embd=8, num_steps=10, **{"n_head": 2, **config}), docs)
+    session.step()
+    for name in ("wte", "wpe", "lm_head"):
+        answer = lessons.gradient_check(session, name, None, 0, 1e-5)
+        assert answer["analytic"] == pytest.approx(answer["numerical"], rel=1e-5, abs=1e-9), name
+    attention = lessons.attention_map(session, "ava")["attention"]
+    has_heads = config.get("n_layer", 1) > 0 and config.get("attention", True)
+    assert (attention != [] and attention[0] != []) == has_heads
+
+
 def test_the_workers_lesson_requests(names_text):
     def ask(request, **fields):
         return json.loads(worker.call(request, json.dumps(fields)))
@@ -321,6 +353,7 @@ def test_the_workers_lesson_requests(names_text):
     assert ask("gradient_check", session="lesson", name="wte", row=0, col=0, h=1e-4)["step"] == 0
     assert len(ask("attention_map", session="lesson", text="ava")["attention"][0]) == 4
     assert ask("name_probabilities", session="lesson", text="ava", temperature=1)["end"] > 0
+    assert len(ask("bigram_samples", session="lesson", num_samples=3, seed=1)["samples"]) == 3
     assert ask("value_graph", code="a = Value(1.0)\na * a")["ok"]
     assert ask("value_graph", code="a = Value(1.0)\nraise KeyboardInterrupt\na")["stopped"]
     ask("close", session="lesson")

@@ -53,9 +53,9 @@ def test_samples_are_reproducible_and_bounded(docs):
     assert all(len(s) <= 5 and set(s) <= set("".join(docs)) for s in a.sample(10, 2.0))
 
 
-@pytest.mark.parametrize("engine", ["vector", "scalar"])
-def test_checkpoint_restore_continues_exactly(engine, docs):
-    config = Config(n_embd=8, n_head=2, num_steps=12, engine=engine)
+@pytest.mark.parametrize("engine, optimizer", [("vector", "adam"), ("scalar", "adam"), ("vector", "sgd")])
+def test_checkpoint_restore_continues_exactly(engine, optimizer, docs):
+    config = Config(n_embd=8, n_head=2, num_steps=12, engine=engine, optimizer=optimizer)
     straight = Session(config, docs)
     expected = [straight.step()["loss"] for _ in range(12)]
     first = Session(config, docs)
@@ -69,6 +69,19 @@ def test_checkpoint_restore_continues_exactly(engine, docs):
     assert Session.restore(saved, docs).sample(4) == first.sample(4)
 
 
+def test_every_rung_restores_exactly(rung, docs):
+    config = Config(**{"n_embd": 8, "num_steps": 6, **rung})
+    straight = Session(config, docs)
+    expected = [straight.step()["loss"] for _ in range(6)]
+    first = Session(config, docs)
+    first.step(), first.step()
+    saved = json.loads(json.dumps(first.checkpoint()))
+    assert ("adam" in saved) == (config.optimizer == "adam")  # SGD keeps no state between steps
+    resumed = Session.restore(saved, docs)
+    assert [resumed.step()["loss"] for _ in range(4)] == expected[2:]
+    assert resumed.state_dict == straight.state_dict
+
+
 def test_restore_refuses_other_data_and_damage(docs):
     session = Session(Config(n_embd=8, n_head=2), docs)
     saved = session.checkpoint()
@@ -80,6 +93,10 @@ def test_restore_refuses_other_data_and_damage(docs):
         Session.restore(broken, docs)
     with pytest.raises(SessionError, match="format"):
         Session.restore({"format": "something else"}, docs)
+    no_buffers = json.loads(json.dumps(saved))
+    del no_buffers["adam"]["v"]
+    with pytest.raises(SessionError, match="Adam buffers of wte"):
+        Session.restore(no_buffers, docs)
 
 
 def test_the_run_ends_at_num_steps(docs):

@@ -85,7 +85,7 @@ def test_model_gradients(gradcheck):
     [
         ({"n_layer": 2}, None),
         ({"n_head": 1}, None),
-        ({"n_head": 8}, None),
+        pytest.param({"n_head": 8}, None, marks=pytest.mark.slow),  # n_embd 16: the scalar engine's dearest case
         ({"block_size": 4}, None),  # shorter than most documents: truncated as the original does
         ({}, PUNCTUATED),  # digits, punctuation and spaces in the vocabulary
     ],
@@ -94,6 +94,16 @@ def test_model_gradients(gradcheck):
 def test_agrees_with_the_scalar_engine(names_text, overrides, docs):
     docs = docs or names_text.split()[:300]
     config = {"n_embd": 8 if overrides.get("n_head") != 8 else 16, "num_steps": STEPS, **overrides}
+    assert_engines_agree(config, docs)
+
+
+@pytest.mark.slow  # the scalar engine at microgpt's size: some 20 s for the six rungs
+def test_every_rung_agrees_with_the_scalar_engine(names_text, rung):
+    """The model ladder's rungs as they are trained (n_embd 16), on the names, over 20 steps."""
+    assert_engines_agree({"num_steps": 1000, **rung}, names_text.split())
+
+
+def assert_engines_agree(config, docs):
     by_scalar = Session(Config(engine="scalar", **config), docs)
     by_vector = Session(Config(engine="vector", **config), docs)
     for _ in range(STEPS):

@@ -14,9 +14,9 @@ def ask(request, **fields):
 def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
-        "check_size", "check_data",
-        "matrix", "embedding_map", "next_token", "console", "check_exercise", "value_graph", "tokens", "surprise",
-        "gradient_check", "attention_map", "name_probabilities"])
+        "check_size", "check_trace_size", "check_data",
+        "matrix", "embedding_map", "next_token", "console", "describe", "bigram", "check_exercise", "value_graph",
+        "tokens", "surprise", "gradient_check", "attention_map", "name_probabilities", "bigram_samples"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
 
@@ -45,6 +45,8 @@ def test_round_trip_and_errors_as_data():
     assert "half of a character" in ask("check_data", text="e\ud83d")["error"]
     assert ask("check_size", size=1000) == {"size": 1000}
     assert "over the limit of 10 MB" in ask("check_size", size=11 * 1024 * 1024)["error"]
+    assert ask("check_trace_size", size=11 * 1024 * 1024) == {"size": 11 * 1024 * 1024}
+    assert ask("check_trace_size", size=101 * 1024 * 1024) == {"error": "the file is 101.0 MB, over the limit of 100 MB"}
     assert ask("check_config", config={"n_embd": 8, "n_head": 2})["config"]["n_embd"] == 8
     assert "n_embd (7) must be divisible" in ask("check_config", config={"n_embd": 7})["error"]
     assert "temperature must be a number greater than 0" in ask("check_config", config={"temperature": 0})["error"]
@@ -97,6 +99,20 @@ def test_explain_answers_for_the_last_step():
     n = len(event["losses"])
     assert f"from 0 to {n - 1}" in ask("explain", session="e1", position=n)["error"]
     assert "missing field(s) position" in ask("explain", session="e1")["error"]
+
+
+def test_the_model_is_described_for_the_page():
+    """open's trace header, check_trace and describe give the engine's description (model.describe)."""
+    summary = ask("open", session="m1", config={"n_layer": 0, "optimizer": "sgd"}, text=NAMES)
+    model = summary["trace_header"]["model"]
+    assert [s["name"] for s in model["stages"]] == ["embedding", "rmsnorm", "lm_head", "softmax", "loss"]
+    assert model["num_params"] == summary["num_params"] and model["optimizer"]["name"] == "sgd"
+    trace_text = json.dumps({**summary["trace_header"], "model": "not trusted", "steps": [], "samples": []})
+    assert ask("check_trace", text=trace_text)["model"] == model
+    assert ask("describe", config={"n_layer": 0, "optimizer": "sgd"}, vocab=summary["vocab"]) == model
+    assert "n_layer must be an integer from 0" in ask("describe", config={"n_layer": 13}, vocab=["a"])["error"]
+    assert "vocab must be a list of characters" in ask("describe", config={}, vocab="abc")["error"]
+    ask("close", session="m1")
 
 
 def test_a_diverged_step_says_what_happened_as_data():

@@ -11,6 +11,8 @@ const SHORT = {
   n_embd: (v) => `n_embd ${v}`,
   n_head: (v) => `${v} head${v === 1 ? "" : "s"}`,
   n_layer: (v) => `${v} layer${v === 1 ? "" : "s"}`,
+  attention: (v) => (v ? "attention" : "no attention"),
+  optimizer: (v) => v.toUpperCase(),
   block_size: (v) => `context ${v}`,
   learning_rate: (v) => `lr ${v}`,
   temperature: (v) => `T ${v}`,

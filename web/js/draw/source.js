@@ -4,7 +4,7 @@
 // helper functions those lines call (rmsnorm, linear, softmax).
 //
 //   const code = createSource(schema.source);
-//   code.show("attn_wq")   a stage of schema.stages, by its name
+//   code.show("attn_wq")   a stage of the model (its "stage": model.STAGES's name)
 //   code.text(lines)       other code (Adam's lines), all highlighted
 //   listing(fn, marked)    one function as a <pre>, the line numbers in `marked` highlighted
 

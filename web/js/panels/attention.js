@@ -4,7 +4,8 @@
 // softmax and sums to 1.
 //
 // Draws the latest "full" step event (only those carry `attention`:
-// [layer][head][query pos] -> weights over key positions 0..pos).
+// [layer][head][query pos] -> weights over key positions 0..pos; [] for a
+// model without attention, which the panel says).
 // For tests and the curious, the panel element carries what was drawn:
 // data-rows (matrix size), data-row-sums (JSON), data-step, data-doc,
 // data-layer, data-head, data-max.
@@ -16,6 +17,8 @@ import { tokenLabels } from "../draw/tokens.js";
 const HEIGHT = 300;
 const MAX_CELL = 36;
 const LABEL_FONT = 11;
+const NO_ATTENTION = "This model has no attention (no layers, or attention switched off): "
+  + "each position sees only its own token and position.";
 const HINT = "Hover a cell (or focus the heatmap and use the arrow keys) to read its weight; "
   + "click a query's character on the left, or press Enter on a cell, to follow that position through the model.";
 
@@ -80,9 +83,8 @@ function createDom(el, uid) {
 
 // The weights shown: [query][key] of the chosen layer and head of the event, or null.
 function matrixOf({ layer, head }, { event }) {
-  if (!event) return null;
-  const weights = event.attention[Number(layer.value)] || event.attention[0];
-  return weights[Number(head.value)] || weights[0];
+  const weights = event?.attention[Number(layer.value)] || event?.attention[0];
+  return weights ? weights[Number(head.value)] || weights[0] : null;
 }
 
 const tokenAt = (state, pos) => state.label(state.event.tokens[pos]);
@@ -95,6 +97,7 @@ const masked = (state, q, k) => `Query ${q} “${tokenAt(state, q)}” cannot at
 // The readout follows what is drawn: the cell under the pointer or the
 // cursor in the shown document, never a cell of an earlier one.
 function describe(dom, state, rows) {
+  if (state.event && !rows) return NO_ATTENTION;
   const focus = state.hover || state.cursor;
   if (!rows || !focus || focus.q >= rows.length || focus.k >= rows.length) return HINT;
   const { q, k } = focus;
@@ -172,7 +175,7 @@ function draw(el, dom, state) {
   const colours = theme();
   if (!rows) {
     state.geometry = null;
-    drawMessage(plot, "Attention appears after the first step.", colours);
+    drawMessage(plot, state.event ? "No attention in this model." : "Attention appears after the first step.", colours);
     return;
   }
   const { size } = plot;
@@ -275,11 +278,13 @@ export function create(el, { schema, follow = () => {} }) {
 
   function display(event) {
     state.event = event;
-    if (event) {
+    const heads = event?.attention[0];
+    dom.layer.disabled = dom.head.disabled = Boolean(event && !heads); // a model without attention has neither
+    if (heads) {
       setOptions(dom.layer, event.attention.length, "layer");
-      setOptions(dom.head, event.attention[0].length, "head");
+      setOptions(dom.head, heads.length, "head");
     }
-    if (!event || (state.cursor && state.cursor.q >= event.attention[0][0].length)) state.cursor = null;
+    if (!heads || (state.cursor && state.cursor.q >= heads[0].length)) state.cursor = null;
     frame.request();
   }
 

@@ -6,7 +6,7 @@
 // a stage's gradient is the sum of what its readers send back.
 //
 // Which stage reads which is read off the stages' kinds and blocks (the
-// schema's): a residual reads the stage before it and its block's input;
+// engine's description of the model, draw/model.js): a residual reads the stage before it and its block's input;
 // an attention stage reads the linear stages between its block's rmsnorm and
 // itself (q, k and v), which all read that rmsnorm; every other stage reads
 // the one before it.
@@ -16,18 +16,18 @@ const largest = (values) => values.reduce((most, x) => Math.max(most, Math.abs(x
 const times = (a, b) => (b === 0 ? "" : `${(a / b).toPrecision(2)} times`);
 const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-// For each stage (forward order: {name, entry, layer}), the indices of the stages it reads.
+// For each stage (forward order: the description's {name, kind, block, layer}), the indices of the stages it reads.
 export function inputsOf(stages) {
-  return stages.map(({ entry, layer }, j) => {
-    const inBlock = (k) => stages[k] && stages[k].layer === layer && stages[k].entry.block === entry.block;
+  return stages.map(({ kind, block, layer }, j) => {
+    const inBlock = (k) => stages[k] && stages[k].layer === layer && stages[k].block === block;
     let first = j;
     while (first > 0 && inBlock(first - 1)) first -= 1; // the block's rmsnorm
     let attention = first;
-    while (inBlock(attention) && stages[attention].entry.kind !== "attention") attention += 1;
-    const sideBySide = (k) => k > first && k < attention && inBlock(attention) && stages[k].entry.kind === "linear";
+    while (inBlock(attention) && stages[attention].kind !== "attention") attention += 1;
+    const sideBySide = (k) => k > first && k < attention && inBlock(attention) && stages[k].kind === "linear";
     if (j === 0) return [];
-    if (entry.kind === "residual") return [j - 1, first - 1];
-    if (entry.kind === "attention") return stages.map((_, k) => k).filter(sideBySide);
+    if (kind === "residual") return [j - 1, first - 1];
+    if (kind === "attention") return stages.map((_, k) => k).filter(sideBySide);
     if (sideBySide(j)) return [first];
     return [j - 1];
   });
@@ -38,11 +38,8 @@ export function readersOf(stages) {
   return stages.map((_, i) => inputs.flatMap((list, j) => (list.includes(i) ? [j] : [])));
 }
 
-// The stage's matrix for a reader of kind linear, with its layer: "layer0.mlp_fc1".
-const matrixOf = (stage) => {
-  const name = stage.entry.reads?.[0];
-  return name && stage.layer !== null ? stage.name.replace(/[^.]+$/, name) : name ?? stage.name;
-};
+// The stage's matrix for a reader of kind linear, as state_dict names it: "layer0.mlp_fc1".
+const matrixOf = (stage) => stage.reads?.[0] ?? stage.name;
 
 // Whether a stage's gradient also carries later positions' losses: it leads to a k or a v.
 function reachesLater(walk, readers) {
@@ -50,7 +47,7 @@ function reachesLater(walk, readers) {
   const reaches = (i) => {
     if (!memo.has(i)) {
       memo.set(i, false);
-      const attentionInput = readers[i].some((j) => walk[j].entry.kind === "attention");
+      const attentionInput = readers[i].some((j) => walk[j].kind === "attention");
       memo.set(i, (attentionInput && walk[i].output !== "q") || readers[i].some(reaches));
     }
     return memo.get(i);
@@ -120,7 +117,7 @@ function fromTwoPaths(here, norm, residual, before) {
   const direct = residual.data.backward;
   const through = here.data.backward.map((g, j) => g - direct[j]);
   const size = largest(here.data.backward);
-  const block = residual.entry.block === "mlp" ? "the MLP" : `the ${residual.entry.block} block`;
+  const block = residual.block === "mlp" ? "the MLP" : `the ${residual.block} block`;
   return `Two stages read these numbers, and their gradients add. ${residual.name} adds them back as x_residual after `
     + `${block}: that path passes the gradient unchanged (exactly d x at ${residual.name}, largest ${num(largest(direct))}). `
     + `${norm.name} normalises them as ${block}'s input: its gradient comes back through rmsnorm (largest ${num(largest(through))}). `
@@ -165,15 +162,16 @@ function fromAttention(here, reader, answer, before) {
   return `${where} Its largest number is ${num(size)}, ${last}.`;
 }
 
-// The backward sentence of walk[i]; walk: every stage in forward order,
-// {name, entry, layer, output (its variable), data (explain's), index}.
+// The backward sentence of walk[i]; walk: every stage in forward order, its
+// description (name, kind, block, layer, reads, output: its variable) with
+// data (explain's) and index.
 export function backwardText(walk, i, answer, state) {
   const here = walk[i];
-  if (here.entry.kind === "loss") return fromLoss(answer);
+  if (here.kind === "loss") return fromLoss(answer);
   const readersAll = readersOf(walk);
   const readers = readersAll[i];
   const before = largest(walk[i + 1]?.data.backward ?? []);
-  const kinds = readers.map((j) => walk[j].entry.kind);
+  const kinds = readers.map((j) => walk[j].kind);
   const reader = walk[readers[0]];
   const opening = kinds[0] === "loss"
     ? `d loss / d ${here.output} at position ${answer.position}: how much the step's loss would change if each of these `
@@ -195,7 +193,7 @@ export function backwardText(walk, i, answer, state) {
   else from = `The chain rule brings it back from ${readers.map((j) => walk[j].name).join(" and ")}.`;
   const later = !saysLater && answer.position < answer.n - 1 && reachesLater(walk, readersAll)(i)
     ? " Through k and v, the later positions' losses reach it too." : "";
-  const into = here.entry.kind === "embedding"
+  const into = here.kind === "embedding"
     ? " x was the sum of the token's wte row and the position's wpe row, so these numbers are added to both rows' gradients"
       + " (the wte row's also gathers every other position of the document that reads the same token)." : "";
   return opening + from + later + into;

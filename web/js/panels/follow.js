@@ -1,8 +1,9 @@
 // Follow a token: one position of the shown step's document, through every
-// stage of that step. The walk goes forward (each stage's values at that
-// position), then backward (the gradient of the step's loss with respect to
-// each of them, from the loss back to the embedding), and ends with Adam's
-// update of the rows this position read (wte and wpe): gradient, m, v and
+// stage of that step (the stages the session's model has: draw/model.js).
+// The walk goes forward (each stage's values at that position), then
+// backward (the gradient of the step's loss with respect to each of them,
+// from the loss back to the embedding), and ends with the optimizer's update
+// of the rows this position read (wte and wpe): gradient, Adam's m and v, and
 // the step taken. Each moment shows its numbers as a heat strip, its shape,
 // a plain sentence, and the lines of microgpt's code that computed it.
 //
@@ -22,7 +23,7 @@
 // "backward" or "update"), data-stage and data-moments (how many).
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
-import { modelDims, stagesOf } from "../draw/schema.js";
+import { modelOf } from "../draw/model.js";
 import { createSource } from "../draw/source.js";
 import { OPTIMIZER } from "../draw/stage-diagram.js";
 import { tokenLabels } from "../draw/tokens.js";
@@ -80,8 +81,9 @@ function renderTokens(dom, shown, label, onPick) {
 export function create(el, { schema, explain = () => {}, requestRead = () => {}, followed = () => {} }) {
   const dom = createDom(el, schema);
   const reads = createReads();
-  const state = { position: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
-                  vocab: [], playing: 0, wanted: null, drawn: null, fresh: true, readAt: 0, readCost: 0, retry: 0, optimizerFormula: schema.optimizer.formula,
+  const state = { position: 0, moment: 0, answer: null, moments: [], model: null, config: null,
+                  label: tokenLabels([], schema.bos_label), vocab: [], playing: 0, wanted: null, drawn: null, fresh: true,
+                  readAt: 0, readCost: 0, retry: 0,
                   shown: null, recording: false }; // shown: the shown step's {step, doc, tokens}, before it is explained
 
   function draw() {
@@ -153,7 +155,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     if (same && state.wanted === null) return; // the same explanation again: keep what the learner reads and focuses
     state.answer = answer;
     state.position = answer.position;
-    state.moments = momentsOf(stagesOf(schema, state.dims.n_layer), answer);
+    state.moments = momentsOf(state.model, answer);
     if (state.wanted !== null) {
       const index = state.moments.findIndex((m) => (state.wanted === OPTIMIZER ? m.kind === "update"
         : m.kind === "forward" && m.stage.name === state.wanted));
@@ -185,7 +187,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       stop();
       state.vocab = record?.vocab ?? [];
       state.config = record?.config ?? null;
-      state.dims = modelDims(record?.config, record?.vocab);
+      state.model = modelOf(record);
       state.label = tokenLabels(state.vocab, schema.bos_label);
       state.answer = null;
       state.fresh = true;

@@ -1,12 +1,13 @@
 // Parameter and gradient inspector: one matrix of state_dict as a heatmap of
 // its weights, the last step's gradients (the real ones the engine computed)
-// or Adam's last update, on a diverging scale centred on 0. Clicking a cell
-// (or the arrow keys) shows that parameter's value, gradient, Adam m and v,
-// and its history over the whole run: the model at step 0 and at each kept
-// checkpoint (stored.history; values, m and v: a restored model has no
-// last gradient), with every read seen while the session is shown, up to
-// the step shown while time travelling. The matrices, their order and what
-// their rows are come from the schema.
+// or the optimizer's last update, on a diverging scale centred on 0. Clicking
+// a cell (or the arrow keys) shows that parameter's value, gradient, Adam m
+// and v (with Adam), and its history over the whole run: the model at step 0
+// and at each kept checkpoint (stored.history; values, m and v: a restored
+// model has no last gradient), with every read seen while the session is
+// shown, up to the step shown while time travelling. The matrices (only those
+// the session's model has), their order, shapes and what their rows are come
+// from the engine's description of the model (draw/model.js).
 //
 // Reads the model (read(model): model.ask("matrix", {name})); a new matrix
 // asks for a read at once. For tests and the curious, the panel element
@@ -20,7 +21,7 @@ import { createChart, paddedRange } from "../draw/chart.js";
 import { diverging, divergingRgb, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
-import { fill, matricesOf, modelDims } from "../draw/schema.js";
+import { modelOf } from "../draw/model.js";
 import { tokenLabels } from "../draw/tokens.js";
 import { createRunHistory } from "../draw/run-history.js";
 import { cellValues, mergeHistory, record } from "./cell-history.js";
@@ -28,7 +29,7 @@ import { cellValues, mergeHistory, record } from "./cell-history.js";
 const VIEWS = [
   ["weights", "Weights"],
   ["grads", "Gradients (last step)"],
-  ["update", "Adam update (last step)"],
+  ["update", "Update (last step)"],
 ];
 const LABEL_WIDTH = 40;
 const TOP = 16;
@@ -118,28 +119,25 @@ function geometry(width, rows, cols) {
 // The inspector's state and what it derives: one object the panel's functions share.
 function createState(schema) {
   const state = {
-    matrices: [], // the session's matrices from the schema: {name, layer, entry}
-    dims: modelDims(), // the session's sizes, for the schema's texts
+    matrices: [], // the session's matrices (the engine's description): {name, layer, shape, rows_are, help, ...}
     label: tokenLabels([], schema.bos_label),
-    data: null, error: "", matrix: schema.matrices[0].name, // the first of state_dict (wte)
+    data: null, error: "", matrix: "wte", // the first of state_dict
     cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}] read live
     past: null, // the shown matrix at step 0 and each kept checkpoint (draw/run-history.js)
     upTo: Infinity, // the step shown (time travel)
     cellKey: () => `${state.matrix}:${state.cell[0]},${state.cell[1]}`,
     listed: () => state.matrices.find((m) => m.name === state.matrix),
-    entry: () => state.listed()?.entry,
-    rowLabel: (row) => (state.entry()?.rows_are === "tokens" ? state.label(row) : String(row)),
+    rowLabel: (row) => (state.listed()?.rows_are === "tokens" ? state.label(row) : String(row)),
     live: () => state.histories.get(state.cellKey()) || [],
     history: () => mergeHistory(state),
-    // The schema's sentence about the shown matrix, for this session's sizes.
-    about: () => (state.listed() ? fill(state.entry().help, { ...state.dims, i: state.listed().layer }) : ""),
+    // The engine's sentence about the shown matrix, for this session's sizes.
+    about: () => state.listed()?.help ?? "",
   };
   return state;
 }
 
 function setMatrices(state, select, schema, summary) {
-  state.dims = modelDims(summary?.config, summary?.vocab);
-  state.matrices = matricesOf(schema, summary?.config?.n_layer ?? 0);
+  state.matrices = modelOf(summary)?.matrices ?? [];
   state.label = tokenLabels(summary?.vocab ?? [], schema.bos_label);
   const names = state.matrices.map((m) => m.name);
   select.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name, textContent: name })));
@@ -160,8 +158,8 @@ function publish(el, state, view, shown, maxAbs) {
     cell: data ? state.cell.join(",") : "",
     value: values ? String(values.value) : "",
     grad: values && values.grad !== null ? String(values.grad) : "",
-    m: values ? String(values.m) : "",
-    v: values ? String(values.v) : "",
+    m: values && values.m !== null ? String(values.m) : "",
+    v: values && values.v !== null ? String(values.v) : "",
     update: values && values.update !== null ? String(values.update) : "",
     history: String(state.history().length),
   });
@@ -171,9 +169,10 @@ function publish(el, state, view, shown, maxAbs) {
 function describeCell(state, values) {
   if (!values) return "";
   const [row, col] = state.cell;
-  const which = state.entry()?.rows_are === "tokens" ? ` (row “${state.rowLabel(row)}”)` : "";
+  const which = state.listed()?.rows_are === "tokens" ? ` (row “${state.rowLabel(row)}”)` : "";
+  const adam = values.m === null ? "" : `Adam m ${format(values.m)}, Adam v ${format(values.v)}, `; // SGD keeps neither
   return `${state.matrix}[${row}][${col}]${which}: value ${format(values.value)}, gradient ${format(values.grad)}, `
-    + `Adam m ${format(values.m)}, Adam v ${format(values.v)}, update ${format(values.update)}.`;
+    + `${adam}update ${format(values.update)}.`;
 }
 
 // One pixel per weight in an image the size of the matrix, drawn scaled (a large

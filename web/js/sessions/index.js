@@ -70,8 +70,9 @@ export function createSessions({ workerUrl, store }) {
     },
     checkConfig: (config) => engine.call("check_config", { config }),
     checkSize: (size) => engine.call("check_size", { size }),
+    checkTraceSize: (size) => engine.call("check_trace_size", { size }),
     checkData: (text) => engine.call("check_data", { text }),
-    record: (id) => store.getSession(id),
+    record: (id) => described(ctx, id),
     dataset: (id) => store.getSession(id).then((record) => record && store.getDataset(record.fingerprint)),
     steps: (id) => store.getSteps(id),
     samples: (id) => store.getSamples(id),
@@ -153,24 +154,44 @@ function start(ctx, config, dataset) {
 // A trace file becomes a read-only session: its steps and samples are
 // stored as they are (the engine's check_trace judged them first), its
 // header (everything but the two lists) is its trace_header, so it exports
-// again as it came.
+// again as it came, but for its model: the engine's description of its
+// config, never the file's own.
 function importTrace(ctx, text, name) {
   const { engine, store, bus } = ctx;
   return bus.guard(null, async () => {
     await engine.ready;
-    const { config } = await engine.call("check_trace", { text });
+    const { config, model } = await engine.call("check_trace", { text });
     const { steps, samples, ...header } = JSON.parse(text);
     const now = Date.now();
     const record = {
       id: newId("i"), config, fingerprint: header.dataset.fingerprint, status: SESSION_STATUS.IMPORTED,
       step: steps.length ? steps[steps.length - 1].step : 0, num_steps: config.num_steps, run_to: null,
-      trace_header: header, vocab: header.dataset.vocab, num_params: null,
+      trace_header: { ...header, model }, vocab: header.dataset.vocab, num_params: model.num_params,
       num_docs: header.dataset.num_docs, dataset_name: `imported from ${name}`, created: now, updated: now,
     };
     await store.importSession(record, steps, samples);
     listChanged(ctx);
     return record.id;
   });
+}
+
+// A session's record with the engine's description of its model in its
+// trace header (model.describe: the panels draw its stages and matrices from
+// it). A record saved before the engine described models gets it once, from
+// the engine, and keeps it.
+async function described({ engine, store }, id) {
+  const record = await store.getSession(id);
+  if (!record || record.trace_header?.model) return record;
+  try {
+    await engine.ready;
+    const model = await engine.call("describe", { config: record.config, vocab: record.vocab });
+    const trace_header = { ...record.trace_header, model };
+    await store.commit(id, { trace_header });
+    return { ...record, trace_header };
+  } catch (error) { // shown without its model's stages and matrices, rather than not at all
+    console.warn(`session ${id}: its model could not be described (${error.message})`);
+    return record;
+  }
 }
 
 // Every stored session, with its status and step from its owner.

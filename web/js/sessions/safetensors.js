@@ -8,7 +8,7 @@
 //   const bytes = safetensors(checkpoint.state_dict, [["wte", [27, 16]], ...], { step: "60", ... });
 //
 // The matrices and their shapes are the config's, as the engine describes
-// them (schema.matrices, draw/schema.js), in its order: only those names
+// them (the session's model, draw/model.js), in its order: only those names
 // enter the header, and a state_dict that differs from them in any way (a
 // matrix missing or extra, a row too short or too long, a value that is not
 // a number) is refused with a WeightsError naming the matrix, before a byte

@@ -3,7 +3,7 @@
 // failing action says why in the alert; a disabled button's action does
 // nothing.
 import { SHARED_DATASETS } from "./config-form.js";
-import { matricesOf, modelDims, shapeOf } from "../draw/schema.js";
+import { modelOf } from "../draw/model.js";
 import { safetensors } from "../sessions/safetensors.js";
 import { TraceFileError, readTraceFile } from "../sessions/trace-file.js";
 import { createFormErrors } from "./form-errors.js";
@@ -11,7 +11,7 @@ import { createFormErrors } from "./form-errors.js";
 const NUM_SAMPLES = 10;
 const SHORTCUTS = { n: "new", enter: "new", s: "step", r: "run", p: "pause", c: "sample", "?": "help" };
 
-export function bindActions({ sessions, router, schema, form, fields, dataset, temperature, alert, help, elements }) {
+export function bindActions({ sessions, router, form, fields, dataset, temperature, alert, help, elements }) {
   const { buttons, formEl, shareLink, traceInput } = elements;
   const problems = createFormErrors({ form, fields, alert, check: (config) => sessions.checkConfig(config) });
 
@@ -59,7 +59,7 @@ export function bindActions({ sessions, router, schema, form, fields, dataset, t
     },
     sample: () => sessions.sample(router.current, NUM_SAMPLES, temperature.temperature),
     export: () => exportTrace(sessions, router.current),
-    weights: () => exportWeights(sessions, router.current, { schema, alert }),
+    weights: () => exportWeights(sessions, router.current, { alert }),
     async share() {
       const config = readConfig();
       if (config) await share(form.link(config, dataset.value), !SHARED_DATASETS.includes(dataset.value), shareLink);
@@ -116,7 +116,7 @@ async function importTrace(input, { sessions, router, alert }) {
   if (!file) return;
   try {
     alert.say("");
-    await router.select(await sessions.importTrace(await readTraceFile(file), file.name));
+    await router.select(await sessions.importTrace(await readTraceFile(file, sessions), file.name));
   } catch (error) {
     alert.say(error instanceof TraceFileError ? error.message : `Trace ${file.name}: ${error.message}`);
   }
@@ -143,13 +143,12 @@ async function exportTrace(sessions, id) {
 // with what is needed to use them: the config, the vocabulary, BOS's id. The
 // matrices and their shapes are the config's, as the engine describes them:
 // weights that differ are refused, naming the matrix.
-async function exportWeights(sessions, id, { schema, alert }) {
+async function exportWeights(sessions, id, { alert }) {
   const checkpoint = await sessions.weights(id);
   const record = await sessions.record(id);
   const { config, step } = checkpoint;
   const vocab = record.vocab ?? [];
-  const dims = modelDims(config, vocab);
-  const matrices = matricesOf(schema, config.n_layer).map(({ name, entry }) => [name, shapeOf(entry, dims)]);
+  const matrices = (modelOf(record)?.matrices ?? []).map(({ name, shape }) => [name, shape]);
   const bytes = safetensors(checkpoint.state_dict, matrices, {
     format: "microgpt-lab-weights", step: String(step), config: JSON.stringify(config),
     vocab: JSON.stringify(vocab), bos: String(vocab.length),

@@ -1,6 +1,7 @@
 // The config form, built from the engine's own table of Config fields
 // (schema.config: name, label, help, type, default, range). The form and the
-// page URL (a shared link) both read and write it.
+// page URL (a shared link) both read and write it. A field's type is "int",
+// "float", "choice" (a select) or "bool" (a checkbox; true or false in a link).
 
 export function createConfigForm(container, schema) {
   const fields = schema.config;
@@ -18,7 +19,7 @@ export function createConfigForm(container, schema) {
   function read() {
     const config = {};
     for (const field of fields) {
-      const { value, problem } = parse(field, inputs.get(field.name).value);
+      const { value, problem } = parse(field, rawValue(inputs.get(field.name)));
       if (problem) return { error: `${field.name} ${problem}`, field: field.name };
       config[field.name] = value;
     }
@@ -27,7 +28,10 @@ export function createConfigForm(container, schema) {
 
   function write(config) {
     for (const [name, value] of Object.entries(config)) {
-      if (inputs.has(name)) inputs.get(name).value = String(value);
+      const input = inputs.get(name);
+      if (!input) continue;
+      if (input.type === "checkbox") input.checked = value === true;
+      else input.value = String(value);
     }
   }
 
@@ -50,7 +54,7 @@ export function createConfigForm(container, schema) {
       const repeated = repetition(name, given);
       if (repeated) problems.push(repeated);
       const { value, problem } = parse(field, given[0]);
-      if (problem) problems.push(`${name}=${shown(given[0])}: ${problem}; kept ${inputs.get(name).value}`);
+      if (problem) problems.push(`${name}=${shown(given[0])}: ${problem}; kept ${rawValue(inputs.get(name))}`);
       else values[name] = value;
     }
     const datasets = params.getAll("dataset");
@@ -105,6 +109,9 @@ function fieldElement(field) {
   if (field.type === "choice") {
     input = document.createElement("select");
     for (const choice of field.choices) input.append(new Option(choice, choice));
+  } else if (field.type === "bool") {
+    input = Object.assign(document.createElement("input"), { type: "checkbox", checked: field.default === true });
+    label.classList.add("field-switch");
   } else {
     input = document.createElement("input");
     input.type = "number";
@@ -115,7 +122,7 @@ function fieldElement(field) {
   }
   input.name = field.name;
   input.id = `cfg-${field.name}`;
-  input.value = String(field.default);
+  if (field.type !== "bool") input.value = String(field.default);
   input.setAttribute("aria-describedby", help.id);
   label.append(caption, input, help);
   return { label, input };
@@ -159,10 +166,16 @@ export const repetition = (name, given) => (given.length > 1
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const WHOLE = /^[+-]?\d+(\.0*)?$/;
 
+// What a field holds as text: a checkbox's "true" or "false", as a link writes it.
+const rawValue = (input) => (input.type === "checkbox" ? String(input.checked) : input.value);
+
 function parse(field, raw) {
   const text = String(raw);
   if (field.type === "choice") {
     return field.choices.includes(text) ? { value: text } : { problem: `must be one of ${field.choices.join(", ")}` };
+  }
+  if (field.type === "bool") {
+    return text === "true" || text === "false" ? { value: text === "true" } : { problem: "must be true or false" };
   }
   const value = Number(text);
   if (!DECIMAL.test(text)) return { problem: "must be a number (plain decimal digits)" };
