@@ -371,3 +371,9 @@ def reveal(page, choice):
 def rung_state(page, key):
     """A rung chart's view of one rung: {id, step, num_steps, status, loss} or None."""
     return page.evaluate("(key) => JSON.parse(document.querySelector('.rung-chart').dataset.rungs || '{}')[key] ?? null", key)
+
+
+def train_rung(page, name):
+    """Press the chapter's Train button for the rung `name` and wait until it has trained to its last step."""
+    page.get_by_role("button", name=f"Train {name}").click()
+    page.get_by_role("button", name=f"{name}: trained").wait_for(timeout=300_000)

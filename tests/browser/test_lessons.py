@@ -9,7 +9,7 @@ import math
 import pytest
 
 from helpers import (TOL, animation_frames, check_exercise, native_losses, open_lesson, reveal, rung_state, session_done,
-                     wait_ready, wait_until)
+                     train_rung, wait_ready, wait_until)
 from microgpt_lab import Config, Session, lessons
 from test_accessibility import AXE, violations
 
@@ -229,3 +229,88 @@ def test_the_whole_path_at_390_px_with_the_keyboard(lab_page, site_url):
     assert page.evaluate("() => new URLSearchParams(location.search).get('lesson')") == str(CHAPTERS)
     page.go_back()
     page.locator(f"article.chapter[data-chapter='{CHAPTERS - 1}']").wait_for()
+
+
+# ---- the ladder's chapters (3, 4, 6, 7, 8) ------------------------------------------------------------
+
+RUNG_CONFIGS = {  # lessons/rungs.js
+    "bigram": dict(n_layer=0, optimizer="sgd", learning_rate=0.1),
+    "one_head": dict(n_head=1, optimizer="sgd", learning_rate=0.1),
+}
+
+
+def test_counting_and_a_gradient_are_the_engines(lab_page, site_url, dist_dir):
+    page = lab_page
+    text = (dist_dir / "data" / "names.txt").read_text()
+    open_lesson(page, site_url, 3)
+    counted = Session.from_text(Config(), text).bigram()
+    page.wait_for_function("() => document.querySelector('.bigram-widget').dataset.loss")
+    assert float(page.locator(".bigram-widget").get_attribute("data-loss")) == pytest.approx(counted["loss"], abs=1e-12)
+    page.get_by_role("button", name="Sample 10 names from the counts").click()
+    samples = json.loads(wait_until(page, "async () => document.querySelector('.bigram-widget').dataset.samples"))
+    assert len(samples) == 10 and all(set(name) <= set("abcdefghijklmnopqrstuvwxyz") for name in samples)
+    revealed, said = reveal(page, "between 2.2 and 2.8")
+    assert revealed == "right" and f"{counted['loss']:.4f} nats" in said
+    # Chapter 4's gradient, before its rung exists: a fresh model of the rung's config, at step 0.
+    open_lesson(page, site_url, 4)
+    check = json.loads(wait_until(page, "async () => document.querySelector('.descent-widget').dataset.check"))
+    fresh = Session.from_text(Config(**RUNG_CONFIGS["bigram"]), text)
+    native = lessons.gradient_check(fresh, check["name"], check["row"], check["col"], check["h"])
+    assert check["doc"] == native["doc"] and check["row"] == native["row"]
+    assert check["analytic"] == pytest.approx(native["analytic"], abs=1e-12)
+    assert check["numerical"] == pytest.approx(native["numerical"], abs=1e-9)
+    assert check["analytic"] == pytest.approx(check["numerical"], rel=1e-5)
+
+
+def test_the_bigram_and_one_head_rungs_train_in_place(lab_page, site_url, dist_dir):
+    page = lab_page
+    open_lesson(page, site_url, 4)
+    train_rung(page, "Rung 1 · learned bigram (SGD, lr 0.1)")
+    assert reveal(page, "on or below the counting line")[0] in ("right", "wrong")
+    assert violations(page) == []
+    page.locator("a[data-chapter='6']").first.click()
+    page.locator("article.chapter[data-chapter='6']").wait_for()
+    train_rung(page, "Rung 2 · one attention head (SGD, lr 0.1)")
+    revealed, said = reveal(page, "less than 0.1")
+    assert revealed in ("right", "wrong") and "one head" in said
+    rungs = page.evaluate("() => JSON.parse(document.querySelector('.rung-chart').dataset.rungs)")
+    assert rungs["bigram"]["step"] == rungs["one_head"]["step"] == 1000
+    # The attention of a typed name, through the trained rung, against the native engine's.
+    page.get_by_label("Your name, through the one-head rung").fill("ava")
+    page.get_by_role("button", name="Look at its attention").click()
+    page.wait_for_function("() => JSON.parse(document.querySelector('.attention-widget').dataset.attention || '[]').length === 4")
+    shown = json.loads(page.locator(".attention-widget").get_attribute("data-attention"))
+    text = (dist_dir / "data" / "names.txt").read_text()
+    native = Session.from_text(Config(**RUNG_CONFIGS["one_head"]), text)
+    for _ in range(1000):
+        native.step("loss")
+    expected = lessons.attention_map(native, "ava")["attention"][0][0]
+    assert all(abs(a - b) < TOL for row, want in zip(shown, expected, strict=True) for a, b in zip(row, want, strict=True))
+    assert violations(page) == []
+
+
+def test_the_whole_block_and_adam_against_sgd(lab_page, site_url):
+    page = lab_page
+    open_lesson(page, site_url, 7)
+    train_rung(page, "Rung 3 · four heads: microgpt with SGD (lr 0.1)")
+    follow = page.locator(".block-widget [data-panel=follow]")
+    page.wait_for_function("() => document.querySelector('.block-widget [data-panel=follow]').dataset.step === '1000'")
+    follow.get_by_role("button", name="Next stage").click()
+    page.wait_for_function("() => document.querySelector('.block-widget [data-panel=follow]').dataset.moment === 'forward'")
+    revealed, said = reveal(page, "16")
+    assert revealed == "right" and "x is 16 numbers" in said
+    assert violations(page) == []
+    page.locator("a[data-chapter='8']").first.click()
+    page.locator("article.chapter[data-chapter='8']").wait_for()
+    train_rung(page, "Rung 4 · microgpt with Adam (lr 0.01)")
+    weights = page.locator(".adam-widget")
+    weights.get_by_label("at step").fill("200")
+    weights.get_by_role("button", name="Read this weight").click()
+    page.wait_for_function("() => JSON.parse(document.querySelector('.adam-widget').dataset.weights || '{}').adam?.step === 200")
+    read = json.loads(weights.get_attribute("data-weights"))
+    assert read["four_heads"]["m"] is None and read["adam"]["m"] is not None  # SGD keeps no m or v
+    sgd = read["four_heads"]
+    assert sgd["update"] == pytest.approx(-sgd["lr"] * sgd["grad"], abs=1e-15)  # SGD's step: -lr times the gradient
+    revealed, said = reveal(page, "Adam's")
+    assert revealed in ("right", "wrong") and "Adam" in said
+    assert violations(page) == []

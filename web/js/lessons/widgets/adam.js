@@ -35,7 +35,11 @@ export function create(ctx) {
   const said = element("p", "hint");
   said.setAttribute("aria-live", "polite");
   const table = element("table", "check-table");
-  el.append(chart.el, element("h4", "", "One weight, in each rung"), picker, said, table);
+  const lab = element("p", "hint", "Then see why SGD needs more: ");
+  const slow = element("a", "", "SGD at microgpt's 0.01, in the lab");
+  slow.href = "./?optimizer=sgd&learning_rate=0.01"; // the lab's share link: the form filled, nothing started
+  lab.append(slow, " (the form is filled; New session trains it).");
+  el.append(chart.el, element("h4", "", "One weight, in each rung"), picker, said, table, lab);
 
   const show = latestOnly((found) => {
     el.dataset.weights = JSON.stringify(found);

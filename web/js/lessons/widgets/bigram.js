@@ -47,7 +47,7 @@ export function create({ engine }) {
       });
       return dense;
     });
-    heat.show(grid, { name: "p", cols: labels, rowNames: labels, title: "p(next token | token), by counting" });
+    heat.show(grid, { name: "p", cols: labels, rowNames: labels, title: "p(next token | token), by counting: a row per token, a column per next token (a to z, then BOS)" });
     row.replaceChildren(...labels.map((label, k) => Object.assign(element("option", "", label), { value: String(k) })));
     row.value = String(Math.max(0, labels.indexOf("q")));
     showRow();

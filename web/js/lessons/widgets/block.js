@@ -36,7 +36,8 @@ export function create(ctx) {
     said.textContent = "";
     if (shownId !== found.id) {
       shownId = found.id;
-      panel.reset({ record: await sessions.record(found.id) });
+      const [record, steps] = await Promise.all([sessions.record(found.id), sessions.steps(found.id)]);
+      panel.reset({ session: found.id, record, steps });
     }
     model = await sessions.model(found.id);
     read();
