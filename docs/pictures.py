@@ -52,9 +52,10 @@ def shoot(locator, name):
 
 
 def lesson_picture(browser, url):
-    """docs/lesson.png: chapter 6 of the path, its rungs trained in place, a name's attention."""
-    page = browser.new_page(viewport={"width": 900, "height": 1000}, device_scale_factor=1)
-    for chapter, rung in ((4, "Rung 1 · learned bigram (SGD)"), (6, "Rung 2 · one attention head (SGD)")):
+    """docs/lesson.png: chapter 6 of the path, from its title to its widget: its two rungs trained in
+    place, overlaid, and a name's attention."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
+    for chapter, rung in ((4, "Rung 1 · learned bigram (SGD, lr 0.1)"), (6, "Rung 2 · one attention head (SGD, lr 0.1)")):
         page.goto(f"{url}?lesson={chapter}")
         page.get_by_role("status").filter(has_text="ready").first.wait_for(timeout=120_000)
         page.get_by_role("button", name=f"Train {rung}").click()
@@ -62,7 +63,14 @@ def lesson_picture(browser, url):
     page.get_by_label("Your name, through the one-head rung").fill("emma")
     page.get_by_role("button", name="Look at its attention").click()
     page.wait_for_function("() => document.querySelector('.attention-widget').dataset.attention")
-    shoot(page.locator(".chapter .widget"), "lesson.png")
+    page.wait_for_timeout(400)  # the chart's next frame
+    clip = page.evaluate("""() => {  // in the page's coordinates, as a full-page picture takes them
+        const top = document.querySelector('.chapter').getBoundingClientRect();
+        const end = document.querySelector('.chapter .widget').getBoundingClientRect();
+        return {x: top.left + scrollX, y: top.top + scrollY, width: top.width, height: end.bottom + 16 - top.top};
+    }""")
+    page.screenshot(path=str(DOCS / "lesson.png"), full_page=True, animations="disabled", clip=clip)
+    print("docs/lesson.png")
     page.close()
 
 
