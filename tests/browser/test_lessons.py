@@ -98,6 +98,7 @@ def test_the_widgets_show_the_engines_numbers(lab_page, site_url, names):
     assert graph == native["nodes"]
     revealed, said = reveal(page, "8")
     assert revealed == "right"
+    assert violations(page) == []  # with the graph drawn and the answer said
 
 
 def test_an_exercise_is_refused_then_solved_and_the_progress_survives_a_reload(lab_page, site_url):
@@ -183,6 +184,7 @@ def test_a_rung_trains_in_place_and_is_a_session_of_the_lab(lab_page, site_url):
     assert sorted(samples) == ["0.5", "1", "1.5"] and all(len(names) == 8 for names in samples.values())
     revealed, said = reveal(page, "more alike")
     assert revealed in ("right", "wrong") and "mean probability" in said
+    assert violations(page) == []
     page.locator(".in-the-lab").get_by_role("link", name="Loss").click()  # a panel the chapter uses
     wait_ready(page)
     assert page.evaluate("() => location.hash") == "#panel-loss"
@@ -251,6 +253,7 @@ def test_counting_and_a_gradient_are_the_engines(lab_page, site_url, dist_dir):
     assert len(samples) == 10 and all(set(name) <= set("abcdefghijklmnopqrstuvwxyz") for name in samples)
     revealed, said = reveal(page, "between 2.2 and 2.8")
     assert revealed == "right" and f"{counted['loss']:.4f} nats" in said
+    assert violations(page) == []  # with the counts' grid drawn
     # Chapter 4's gradient, before its rung exists: a fresh model of the rung's config, at step 0.
     open_lesson(page, site_url, 4)
     check = json.loads(wait_until(page, "async () => document.querySelector('.descent-widget').dataset.check"))
