@@ -67,8 +67,9 @@ export function renderChapter(n, ctx) {
   const title = element("h2", "", chapter.title);
   title.id = "chapter-title";
   title.tabIndex = -1; // focused when the chapter opens
-  const soFar = section("so-far", "So far", Object.assign(element("ul"), {}));
-  soFar.querySelector("ul").append(...chapter.soFar.map((line) => element("li", "", line)));
+  const known = element("ul");
+  known.append(...chapter.soFar.map((line) => element("li", "", line)));
+  const soFar = section("so-far", "So far", known);
   const text = element("div", "chapter-text");
   text.append(...chapter.text.map((paragraph) => element("p", "", paragraph)));
 

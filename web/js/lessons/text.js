@@ -3,9 +3,9 @@
 // a question to answer before the engine reveals its answer (predict, then
 // see), a "try it", and the exercise, rung and lab panels it uses. Every
 // number a chapter shows comes from the engine (its widget, chapters.js);
-// the words never state a number the engine does not give, except the
-// model's fixed sizes (27 tokens, 16 numbers, 4 heads), which the widgets
-// show from the engine too.
+// the words never state a number the engine does not give, but the
+// vocabulary's ids and the config's settings (a learning rate), which the
+// widgets show from the engine too.
 //
 // A chapter: {title, soFar: [short lines], text: [paragraphs], question:
 // {prompt, choices: [[value, label]]}, tryIt, exercise (lessons.py's

@@ -8,30 +8,22 @@
 // The element publishes data-weights (JSON {rung: the numbers shown}).
 import { RUNGS } from "../rungs.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
-import { element, fixed, latestOnly } from "./common.js";
+import { element, fixed, latestOnly, numberField } from "./common.js";
 
 const KEYS = ["four_heads", "adam"];
 
 const shown = (value) => (value === null || value === undefined ? "none: SGD keeps no memory"
   : value !== 0 && Math.abs(value) < 1e-3 ? value.toExponential(3) : fixed(value, 5));
 
-function numberField(label, value, max) {
-  const wrap = element("label", "lesson-field inline", `${label} `);
-  const input = Object.assign(element("input"), { type: "number", min: "0", max: String(max), step: "1", value: String(value) });
-  wrap.append(input);
-  return { wrap, input };
-}
-
 export function create(ctx) {
   const { sessions, rungs } = ctx;
   const el = element("div", "adam-widget");
   const chart = createRungChart(ctx, { keys: KEYS, own: "adam" });
   const picker = element("div", "check-picker");
-  const step = numberField("at step", 50, 1000);
-  step.input.min = "1";
-  const column = numberField("column", 0, 15);
+  const step = numberField("at step", 50, { min: 1, max: 1000 });
+  const column = numberField("column", 0, { max: 15 });
   const go = Object.assign(element("button", "", "Read this weight"), { type: "button" });
-  picker.append(step.wrap, column.wrap, go);
+  picker.append(step.el, column.el, go);
   const said = element("p", "hint");
   said.setAttribute("aria-live", "polite");
   const table = element("table", "check-table");

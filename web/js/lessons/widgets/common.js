@@ -18,6 +18,15 @@ export function textField(label, { value = "", placeholder = "", maxLength = 64 
   return { el, input };
 }
 
+// A labelled whole-number input, inline: {el, input}.
+export function numberField(label, value, { min = 0, max }) {
+  const el = element("label", "lesson-field inline", `${label} `);
+  const input = Object.assign(element("input"), { type: "number", min: String(min), max: String(max), step: "1",
+                                                  value: String(value) });
+  el.append(input);
+  return { el, input };
+}
+
 // ask(fn) runs fn() and hands its answer to `show` only if no later ask
 // started meanwhile (typing fast sends several questions; the last wins);
 // a failure goes to `fail`.

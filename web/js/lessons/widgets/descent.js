@@ -7,17 +7,10 @@
 // The element publishes data-check (JSON of the engine's answer).
 import { RUNGS } from "../rungs.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
-import { element, fixed, latestOnly } from "./common.js";
+import { element, fixed, latestOnly, numberField } from "./common.js";
 
 const MATRICES = ["wte", "wpe", "lm_head"]; // every config has them
 const STEPS = [0.1, 0.01, 0.001, 1e-5, 1e-7];
-
-function numberField(label, value, max) {
-  const el = element("label", "lesson-field inline");
-  const input = Object.assign(element("input"), { type: "number", min: "0", max: String(max), step: "1", value: String(value) });
-  el.append(`${label} `, input);
-  return { el, input };
-}
 
 // The model whose gradient is checked: the rung's session, or the lessons'
 // worker's fresh one of the rung's config.
@@ -59,8 +52,8 @@ export function create(ctx) {
   const matrix = element("select");
   matrix.append(...MATRICES.map((name) => Object.assign(element("option", "", name), { value: name })));
   matrixLabel.append(matrix);
-  const row = numberField("row", 0, 26);
-  const col = numberField("column", 0, 15);
+  const row = numberField("row", 0, { max: 26 });
+  const col = numberField("column", 0, { max: 15 });
   const hLabel = element("label", "lesson-field inline", "h ");
   const h = element("select");
   h.append(...STEPS.map((step) => Object.assign(element("option", "", String(step)), { value: String(step), selected: step === 1e-5 })));
