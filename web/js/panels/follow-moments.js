@@ -5,6 +5,7 @@
 // strips of its numbers and the code that computed them. Everything named
 // here comes from the engine: its description of the model (draw/model.js:
 // each stage's kind, block, output variable, help) and its explain() answer.
+import { element } from "../draw/dom.js";
 import { createHeat } from "../draw/heat.js";
 import { backwardText, num } from "./follow-words.js";
 
@@ -135,14 +136,11 @@ function showUpdateCode(source, optimizer) {
 }
 
 export function createMomentView(source) {
-  const el = document.createElement("div");
-  el.className = "follow-moment";
-  const title = document.createElement("h3");
-  const shape = Object.assign(document.createElement("p"), { className: "follow-shape" });
-  const text = Object.assign(document.createElement("p"), { className: "follow-text" });
-  const heats = Object.assign(document.createElement("div"), { className: "follow-heats" });
-  el.append(title, shape, text, heats, source.el);
-  el.hidden = true;
+  const title = element("h3");
+  const shape = element("p", { className: "follow-shape" });
+  const text = element("p", { className: "follow-text" });
+  const heats = element("div", { className: "follow-heats" });
+  const el = element("div", { className: "follow-moment", hidden: true }, title, shape, text, heats, source.el);
   return {
     el,
     show(moment, answer, state) {
