@@ -10,7 +10,7 @@
 // A chapter: {title, soFar: [short lines], text: [paragraphs], question:
 // {prompt, choices: [[value, label]]}, tryIt, exercise (lessons.py's
 // name) | null, rung (rungs.js's key) | null, panels: [panel names]}.
-// tests/web/text.test.mjs keeps each under WORD_LIMIT words.
+// tests/web/lessons-text.test.mjs keeps each under WORD_LIMIT words.
 
 export const WORD_LIMIT = 250;
 
