@@ -1,4 +1,4 @@
-// Making an element in one expression: the one helper the panels, views and
+// Making an element in one expression: the helper the panels, views and
 // lessons build their HTML with. It lives in draw/, "what the panels share",
 // which the views and the lessons already import from.
 //
