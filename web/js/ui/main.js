@@ -13,6 +13,7 @@ import { createDrawGuard } from "./draw-guard.js";
 import { createExperiments } from "./experiments.js";
 import { installDebugHandle } from "./debug.js";
 import { createGlossary } from "./glossary.js";
+import { bindLadder } from "./ladder.js";
 import { checkLink, noteLink, readLink } from "./link.js";
 import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
@@ -136,8 +137,12 @@ async function main() {
   // unless the last page died drawing it.
   const open = (id) => (id === guard.suspect ? alert.say(guard.notice) : router.select(id));
   const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice"),
-                                                             runs: () => shownRuns(sessions, router.current) });
+                                                             runs: () => shownRuns(sessions, router.current),
+                                                             ladderList: $("#ladder"), bigram });
   glossary.explain($("#experiments"));
+  glossary.explain($("#ladder"));
+  bindLadder({ button: $("#btn-ladder"), steps: $("#ladder-steps"), note: $("#ladder-note") },
+             { schema, sessions, router, dataset });
   bindActions({
     sessions, router, schema, form, fields: schema.config, dataset, temperature, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
