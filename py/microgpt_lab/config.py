@@ -11,6 +11,7 @@ CHOICES = {"engine": ENGINES, "optimizer": tuple(OPTIMIZERS)}  # a text field: t
 # costs about 1 microsecond per parameter per step natively and 2-3x that in
 # Pyodide, so half a million parameters is already a few seconds per step.
 MAX_PARAMS = 500_000
+MAX_SAMPLES = 1000  # the most names one sample request draws (a trace's batch holds no more)
 # field: (smallest, largest); an int may equal either, a float must be above its smallest (one of MIN_INCLUDED may equal it)
 LIMITS = {
     "n_embd": (1, 256),

@@ -37,10 +37,16 @@ def lines(text):
 def check_size(num_bytes, what="the file"):
     """Refuse a dataset of more than MAX_BYTES (a file's size, before it is read)."""
     if num_bytes > MAX_BYTES:
-        shown, limit = f"{num_bytes / MB:.1f} MB", f"{MAX_BYTES / MB:g} MB"
-        if shown == f"{MAX_BYTES / MB:.1f} MB":  # "10.0 MB, over the limit of 10 MB" would read as no excess
-            shown, limit = f"{num_bytes:,} bytes", f"{MAX_BYTES:,} bytes ({limit})"
-        raise DataError(f"{what} is {shown}, over the limit of {limit}")
+        raise DataError(f"{what} is {over_limit(num_bytes, MAX_BYTES)}")
+
+
+def over_limit(num_bytes, limit):
+    """ "12.1 MB, over the limit of 10 MB", in bytes where megabytes would read as no excess
+    ("10.0 MB, over the limit of 10 MB")."""
+    shown, most = f"{num_bytes / MB:.1f} MB", f"{limit / MB:g} MB"
+    if shown == f"{limit / MB:.1f} MB":
+        shown, most = f"{num_bytes:,} bytes", f"{limit:,} bytes ({most})"
+    return f"{shown}, over the limit of {most}"
 
 
 def describe(text):

@@ -9,16 +9,15 @@ import math
 import random
 
 from . import bigram, explain, scalar, vector
-from .config import Config, ConfigError, check_number
+from .config import MAX_SAMPLES, Config, ConfigError, check_number
 from .data import DataError, Tokenizer, clean_docs, fingerprint, split_docs
 from .engine import Engine
 from .instrument import LEVELS, Stages, param_stats, top_k
 from .model import init_state_dict, matrix_shapes, softmax
 from .optim import OPTIMIZERS
 
-ENGINES: dict[str, Engine] = {"vector": vector, "scalar": scalar}
+ENGINE_MODULES: dict[str, Engine] = {"vector": vector, "scalar": scalar}  # config.ENGINES' names -> their modules
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "microgpt-lab-checkpoint", 1
-MAX_SAMPLES = 1000
 # The held-out loss is measured on step 1, every HELD_OUT_EVERY steps and the last step, on the first
 # HELD_OUT_DOCS held-out documents (a fixed set, so the curve does not jump with the documents drawn).
 # Forward only, the 32 cost about 6 training steps of the default config's vector engine (CPU time,
@@ -84,7 +83,7 @@ class Session:
         if held_out_count(config.held_out, len(self.file_docs)) >= len(self.file_docs):
             raise DataError(f"held_out {config.held_out:g} would keep the dataset's only document out of training: "
                             "set held_out to 0 or add documents")
-        self.engine = ENGINES[config.engine]
+        self.engine = ENGINE_MODULES[config.engine]
         self.counted = None  # the counting bigram (bigram()), kept once made: a pass over the data
         self.reset()
 

@@ -15,14 +15,21 @@ import re
 
 from . import __version__, trace_check
 from .config import Config, ConfigError
+from .data import over_limit
 from .model import describe
 from .trace_check import TraceError
 
 FORMAT, VERSION = "microgpt-lab-trace", 1
-MAX_CHARS = 100 * 1024 * 1024  # the page's limit on a trace file (trace-file.js), in bytes
+MAX_BYTES = 100 * 1024 * 1024  # a trace's text in UTF-8 (a file's size); a 1,000-step trace with full detail is about 20 MB
 MAX_DEPTH = 12  # a trace nests 7 deep (steps[i].attention[l][h][q][k]); JSON parsers recurse per level
 NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))  # UTF-8 never uses these bytes inside a character
 INNERMOST = re.compile(rb"\[\]|\{\}")
+
+
+def check_size(num_bytes, what="the file"):
+    """Refuse a trace of more than MAX_BYTES (a file's size, before the page reads it)."""
+    if num_bytes > MAX_BYTES:
+        raise TraceError(f"{what} is {over_limit(num_bytes, MAX_BYTES)}")
 
 
 def header(session):
@@ -48,8 +55,7 @@ def parse(text):
     Pyodide the WebAssembly stack, which leaves the interpreter broken)."""
     if not isinstance(text, str):
         raise TraceError(f"a trace is JSON text, got {type(text).__name__}")
-    if len(text) > MAX_CHARS:
-        raise TraceError(f"the trace has {len(text):,} characters, over the limit of {MAX_CHARS:,}")
+    check_size(len(text.encode("utf-8", "surrogatepass")), "the trace")
     brackets = brackets_outside_strings(text)
     for _ in range(MAX_DEPTH):
         brackets = INNERMOST.sub(b"", brackets)

@@ -225,6 +225,13 @@ def check_size(size):
 
 
 @request
+def check_trace_size(size):
+    """A trace file's size in bytes, judged before the page reads it (trace.check_size)."""
+    trace.check_size(size)
+    return {"size": size}
+
+
+@request
 def check_data(text):
     """A dataset's text, judged before anything trains on it: {num_docs, vocab, longest, num_bytes} for the
     page's preview, or an error naming the problem (data.describe). `open` does not judge again: a session

@@ -93,7 +93,7 @@ def test_bad_traces_are_refused_and_nothing_changes(lab_page, site_url, tmp_path
     big = tmp_path / "huge.json"
     with big.open("wb") as f:
         f.truncate(101 * 1024 * 1024)
-    cases = [*bad_traces(), ("huge.json", None, "the file is 101.0 MB, over the limit of 100.0 MB")]
+    cases = [*bad_traces(), ("huge.json", None, "the file is 101.0 MB, over the limit of 100 MB")]
     for name, content, problem in cases:
         path = tmp_path / name
         if content is not None:

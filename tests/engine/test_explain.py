@@ -6,9 +6,9 @@ import math
 import pytest
 
 from microgpt_lab import Config, Session, SessionError
+from microgpt_lab.config import ENGINES
 from microgpt_lab.model import stage_names
 
-ENGINES = ["scalar", "vector"]
 CONFIGS = {
     "two layers, one head": dict(n_embd=8, n_head=1, n_layer=2),
     "four heads": dict(n_embd=8, n_head=4),

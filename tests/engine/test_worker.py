@@ -14,7 +14,7 @@ def ask(request, **fields):
 def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
-        "check_size", "check_data",
+        "check_size", "check_trace_size", "check_data",
         "matrix", "embedding_map", "next_token", "console", "describe", "bigram", "count_bigram"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
@@ -44,6 +44,8 @@ def test_round_trip_and_errors_as_data():
     assert "half of a character" in ask("check_data", text="e\ud83d")["error"]
     assert ask("check_size", size=1000) == {"size": 1000}
     assert "over the limit of 10 MB" in ask("check_size", size=11 * 1024 * 1024)["error"]
+    assert ask("check_trace_size", size=11 * 1024 * 1024) == {"size": 11 * 1024 * 1024}
+    assert ask("check_trace_size", size=101 * 1024 * 1024) == {"error": "the file is 101.0 MB, over the limit of 100 MB"}
     assert ask("check_config", config={"n_embd": 8, "n_head": 2})["config"]["n_embd"] == 8
     assert "n_embd (7) must be divisible" in ask("check_config", config={"n_embd": 7})["error"]
     assert "temperature must be a number greater than 0" in ask("check_config", config={"temperature": 0})["error"]

@@ -36,6 +36,7 @@
 //   count_bigram(config, text)           -> the same for a session not open in this worker, from its
 //                                           config and data (sessions.bigram: any stored session)
 //   check_size(size)                     -> {size}, or an error: a dataset file's size before it is read
+//   check_trace_size(size)               -> {size}, or an error: a trace file's size before it is read
 //   check_data(text)                     -> {num_docs, vocab, longest, num_bytes}, or an error naming
 //                                           the problem (data.describe: the preview and the limits)
 // and the probes of a live model, answered between two steps of a run:

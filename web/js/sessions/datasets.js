@@ -21,8 +21,6 @@ export class DatasetError extends Error {
   }
 }
 
-export const megabytes = (bytes) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-
 export function createDatasets(engine) {
   // The engine's verdict, or a DatasetError naming the dataset and the problem.
   async function judged(name, ask) {

@@ -71,6 +71,7 @@ export function createSessions({ workerUrl, store }) {
     },
     checkConfig: (config) => engine.call("check_config", { config }),
     checkSize: (size) => engine.call("check_size", { size }),
+    checkTraceSize: (size) => engine.call("check_trace_size", { size }),
     checkData: (text) => engine.call("check_data", { text }),
     record: (id) => described(ctx, id),
     dataset: (id) => store.getSession(id).then((record) => record && store.getDataset(record.fingerprint)),

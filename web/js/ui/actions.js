@@ -116,7 +116,7 @@ async function importTrace(input, { sessions, router, alert }) {
   if (!file) return;
   try {
     alert.say("");
-    await router.select(await sessions.importTrace(await readTraceFile(file), file.name));
+    await router.select(await sessions.importTrace(await readTraceFile(file, sessions), file.name));
   } catch (error) {
     alert.say(error instanceof TraceFileError ? error.message : `Trace ${file.name}: ${error.message}`);
   }
