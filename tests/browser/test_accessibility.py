@@ -1,7 +1,8 @@
 """Accessibility as a test (#13, problem 10): axe-core (npm, pinned in
 package.json's devDependencies; never shipped in dist/) finds no violation
 on a fresh page, after a short run, with help open, in compare and in time
-travel, with the model ladder trained and its counting bigram shown; the embedding map is usable with the keyboard."""
+travel, with the model ladder trained and its counting bigram shown; the
+embedding map is usable with the keyboard."""
 
 from pathlib import Path
 
