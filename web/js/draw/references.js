@@ -2,12 +2,15 @@
 // loss of a model that knows nothing, and the counting bigram's loss (the
 // engine's Session.bigram: how often each token follows each other one),
 // the line a trained model has to get below. Each is a dashed horizontal
-// line across the plot with its label above it at the left; labels that
-// would overlap are moved apart.
+// line across the plot, under the curves, with its label above it at the
+// left, over the curves on a patch of the card's colour so it stays
+// readable; labels that would overlap are moved apart.
 //
 //   uniformLoss(vocabSize)                    ln(vocab size), or null
 //   distinctLines(runs, key)                  one line per value [{value, runs}], runs' names joined
-//   drawReferences(paint, [{value, label, colour, dash}])   in a chart's under() hook (draw/chart.js)
+//   lines: [{value, label, colour, dash}]
+//   drawReferenceLines(paint, lines)          in a chart's under() hook (draw/chart.js)
+//   drawReferenceLabels(paint, lines, card)   in its over() hook, on patches of the card's colour
 
 const LABEL_GAP = 13; // px between two labels' baselines
 
@@ -32,23 +35,35 @@ export function distinctLines(runs, key) {
   return lines;
 }
 
-export function drawReferences({ ctx, y, box }, lines) {
-  const placed = lines.map((line) => ({ ...line, at: y(line.value) })).sort((a, b) => a.at - b.at);
-  let previous = -Infinity;
-  for (const line of placed) {
+export function drawReferenceLines({ ctx, y, box }, lines) {
+  for (const line of lines) {
     ctx.strokeStyle = line.colour;
     ctx.setLineDash(line.dash);
     ctx.lineWidth = 1.5;
     ctx.beginPath();
-    ctx.moveTo(box.left, line.at);
-    ctx.lineTo(box.left + box.width, line.at);
+    ctx.moveTo(box.left, y(line.value));
+    ctx.lineTo(box.left + box.width, y(line.value));
     ctx.stroke();
-    ctx.setLineDash([]);
-    const labelAt = Math.max(line.at - 2, previous + LABEL_GAP, box.top + LABEL_GAP - 2);
-    previous = labelAt;
+  }
+  ctx.setLineDash([]);
+}
+
+export function drawReferenceLabels({ ctx, y, box }, lines, card) {
+  const placed = lines.map((line) => ({ ...line, at: y(line.value) })).sort((a, b) => a.at - b.at);
+  const left = box.left + 6;
+  let previous = -Infinity;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "bottom";
+  for (const line of placed) {
+    if (line.at < box.top || line.at > box.top + box.height) continue; // off the scale: no label
+    const at = Math.max(line.at - 2, previous + LABEL_GAP, box.top + LABEL_GAP - 2);
+    previous = at;
+    const width = ctx.measureText(line.label).width;
+    ctx.globalAlpha = 0.85;
+    ctx.fillStyle = card;
+    ctx.fillRect(left - 2, at - LABEL_GAP + 2, width + 4, LABEL_GAP - 1);
+    ctx.globalAlpha = 1;
     ctx.fillStyle = line.colour;
-    ctx.textAlign = "left";
-    ctx.textBaseline = "bottom";
-    ctx.fillText(line.label, box.left + 6, labelAt);
+    ctx.fillText(line.label, left, at);
   }
 }

@@ -28,7 +28,7 @@ import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { RUNS, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { configDifferences, sessionNames, withDefaults } from "../draw/names.js";
-import { DASH, distinctLines, drawReferences, uniformLoss } from "../draw/references.js";
+import { DASH, distinctLines, drawReferenceLabels, drawReferenceLines, uniformLoss } from "../draw/references.js";
 import { createSeries } from "../draw/series.js";
 
 const MAX_LINES = 12; // runs drawn at once (the palette repeats after six)
@@ -163,7 +163,7 @@ function createDom(el) {
   el.append(picker, plotBox, left, hint, tableBox);
   const chart = createChart(plotBox, {
     label: "Smoothed loss of the compared runs by step",
-    height: 220,
+    height: 280, // five rungs overlaid, close together: room to tell them apart
     yTitle: "smoothed loss",
     series: Array.from({ length: MAX_LINES }, (_, k) => ({ stroke: RUNS[k % RUNS.length], width: 2 })),
     xRange: stepRange({ first: 1, minSpan: 9 }),
@@ -176,7 +176,8 @@ function createDom(el) {
       scale.top = range[1];
       return range;
     },
-    under: (paint) => drawReferences(paint, scale.references),
+    under: (paint) => drawReferenceLines(paint, scale.references),
+    over: (paint) => drawReferenceLabels(paint, scale.references, theme().card),
   });
   const scale = { cap: null, top: null, references: [] };
   return { choices, hint, left, table, chart, scale };

@@ -24,7 +24,7 @@ import { RUNS, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { shownBigram } from "../draw/bigram.js";
 import { createLegend } from "../draw/legend.js";
-import { DASH, drawReferences, uniformLoss } from "../draw/references.js";
+import { DASH, drawReferenceLabels, drawReferenceLines, uniformLoss } from "../draw/references.js";
 import { EMA_BETA, createSeries } from "../draw/series.js";
 
 const WINDOW = 100; // steps in the rolling min/max
@@ -65,7 +65,7 @@ function windowStats(series) {
 }
 
 // Under the lines: the rolling window as a band over its steps, from its
-// min to its max loss, and the reference lines with their labels.
+// min to its max loss, and the reference lines (their labels go over the lines).
 function drawWindowAndReferences(panel, paint) {
   const colours = theme();
   const { ctx, x, y } = paint;
@@ -77,7 +77,7 @@ function drawWindowAndReferences(panel, paint) {
     ctx.fillRect(left, y(stats.max), Math.max(2, x(series.lastStep()) - left), y(stats.min) - y(stats.max));
     ctx.globalAlpha = 1;
   }
-  drawReferences(paint, references(panel, colours));
+  drawReferenceLines(paint, references(panel, colours));
 }
 
 // The reference lines there are: the uniform guess, the counting bigram, and its held-out loss.
@@ -162,6 +162,8 @@ function createLossChart(parent, panel) {
     },
     under: (paint) => drawWindowAndReferences(panel, paint),
     over(paint) {
+      const colours = theme();
+      drawReferenceLabels(paint, references(panel, colours), colours.card);
       drawHeldOut(panel, paint);
       drawLatest(panel, paint);
     },
