@@ -22,7 +22,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "py")]
+from microgpt_lab.ladder import LADDER  # noqa: E402
 from tools.server import make_server  # noqa: E402  (the server the tests use too)
 
 DOCS = ROOT / "docs"
@@ -68,7 +69,7 @@ def ladder(browser, url):
     page, panel = open_page(browser, url)
     page.get_by_text("Build it up").click()
     page.get_by_role("button", name="Train the whole ladder").click()
-    page.wait_for_function("() => document.querySelector('[data-panel=compare]').dataset.compared.split(',').length === 5")
+    page.wait_for_function("() => document.querySelector('[data-panel=compare]').dataset.compared.split(',').length === " + str(len(LADDER)))
     while not all(s["status"] == "done" for s in page.evaluate("() => window.lab.listSessions()")):
         page.wait_for_timeout(2000)
     page.wait_for_function("() => Object.values(JSON.parse(document.querySelector('[data-panel=compare]')"
@@ -85,7 +86,8 @@ def lesson_picture(browser, url):
     """docs/lesson.png: chapter 6 of the path, from its title to its widget: its two rungs trained in
     place, overlaid, and a name's attention."""
     page = browser.new_page(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
-    for chapter, rung in ((4, "Rung 1 · learned bigram (SGD, lr 0.1)"), (6, "Rung 2 · one attention head (SGD, lr 0.1)")):
+    title = {rung.id: f"Rung {k} · {rung.name}" for k, rung in enumerate(LADDER, 1)}  # as the lab names them
+    for chapter, rung in ((4, title["bigram"]), (6, title["one-head"])):
         page.goto(f"{url}?lesson={chapter}")
         page.get_by_role("status").filter(has_text="ready").first.wait_for(timeout=120_000)
         page.get_by_role("button", name=f"Train {rung}").click()

@@ -8,6 +8,8 @@
 //
 //   rungExperiments(schema.ladder, schema.config)   the rungs as experiments (ui/experiments.js lists them)
 //   bindLadder({button, steps, note}, {schema, sessions, router, dataset})
+//   rungName(rung, index)                           "Rung 1 · learned bigram", its sessions' name
+//   isRung(rung, config, schema.config)             whether a session's config is the rung's (but for its steps)
 
 import { withDefaults } from "../draw/names.js";
 import { createSeries } from "../draw/series.js";
@@ -32,7 +34,7 @@ async function trainSeveral(sessions, configs, dataset) {
 }
 
 // Whether a config is the rung's (but for FREE fields).
-function isRung(rung, config, fields) {
+export function isRung(rung, config, fields) {
   const [full, preset] = [withDefaults(config, fields), withDefaults(rung.config, fields)];
   return fields.every((field) => FREE.includes(field.name) || full[field.name] === preset[field.name]);
 }

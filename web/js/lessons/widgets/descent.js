@@ -5,7 +5,6 @@
 // measuring the loss again (lessons.gradient_check). The weights are the
 // rung's as it trains, or a fresh model of its config before it exists.
 // The element publishes data-check (JSON of the engine's answer).
-import { RUNGS } from "../rungs.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
 import { element, fixed, latestOnly, numberField } from "./common.js";
 
@@ -18,10 +17,10 @@ export async function rungModel({ rungs, sessions, engine }, key) {
   const found = await rungs.find(key);
   if (found) {
     const model = await sessions.model(found.id);
-    if (!model.missing) return { where: `${RUNGS[key].name} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
+    if (!model.missing) return { where: `${rungs.title(key)} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
   }
-  return { where: `a fresh ${RUNGS[key].name.split(" · ")[1]} at step 0 (not trained yet)`,
-           ask: (type, fields) => engine.askData(type, fields, RUNGS[key].config) };
+  return { where: `a fresh ${rungs.rung(key).name} at step 0 (not trained yet)`,
+           ask: (type, fields) => engine.askData(type, fields, rungs.rung(key).config) };
 }
 
 function checkTable(answer) {
