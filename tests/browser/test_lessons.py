@@ -260,6 +260,9 @@ def test_counting_and_a_gradient_are_the_engines(lab_page, site_url, dist_dir):
     assert check["analytic"] == pytest.approx(native["analytic"], abs=1e-12)
     assert check["numerical"] == pytest.approx(native["numerical"], abs=1e-9)
     assert check["analytic"] == pytest.approx(check["numerical"], rel=1e-5)
+    matrix = fresh.state_dict[check["name"]]  # the fields' bounds are the matrix's shape, as the engine said it
+    bounds = page.locator(".descent-widget .check-picker input[type=number]").evaluate_all("(inputs) => inputs.map((i) => i.max)")
+    assert bounds == [str(len(matrix) - 1), str(len(matrix[0]) - 1)]
 
 
 def test_the_bigram_and_one_head_rungs_train_in_place(lab_page, site_url, dist_dir):

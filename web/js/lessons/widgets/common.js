@@ -18,11 +18,12 @@ export function textField(label, { value = "", placeholder = "", maxLength = 64 
   return { el, input };
 }
 
-// A labelled whole-number input, inline: {el, input}.
-export function numberField(label, value, { min = 0, max }) {
+// A labelled whole-number input, inline: {el, input}. Without a max, the
+// engine's answer sets it (a matrix's size is the engine's to say).
+export function numberField(label, value, { min = 0, max } = {}) {
   const el = element("label", "lesson-field inline", `${label} `);
-  const input = Object.assign(element("input"), { type: "number", min: String(min), max: String(max), step: "1",
-                                                  value: String(value) });
+  const input = Object.assign(element("input"), { type: "number", min: String(min), step: "1", value: String(value) });
+  if (max !== undefined) input.max = String(max);
   el.append(input);
   return { el, input };
 }

@@ -51,8 +51,8 @@ export function create(ctx) {
   const matrix = element("select");
   matrix.append(...MATRICES.map((name) => Object.assign(element("option", "", name), { value: name })));
   matrixLabel.append(matrix);
-  const row = numberField("row", 0, { max: 26 });
-  const col = numberField("column", 0, { max: 15 });
+  const row = numberField("row", 0); // their bounds: the matrix's shape, from the engine's answer
+  const col = numberField("column", 0);
   const hLabel = element("label", "lesson-field inline", "h ");
   const h = element("select");
   h.append(...STEPS.map((step) => Object.assign(element("option", "", String(step)), { value: String(step), selected: step === 1e-5 })));
@@ -68,6 +68,7 @@ export function create(ctx) {
   const show = latestOnly(({ answer, where }) => {
     el.dataset.check = JSON.stringify(answer);
     row.input.value = String(answer.row);
+    [row.input.max, col.input.max] = answer.shape.map((size) => String(size - 1));
     said.textContent = `On ${where}, its next document "${answer.doc}" (loss ${fixed(answer.loss)}); `
       + `its tokens ${answer.labels.map((label, k) => `${label} ${answer.tokens[k]}`).join(", ")} `
       + "are the rows of wte (and lm_head) it reads:";
