@@ -8,8 +8,8 @@ import math
 
 import pytest
 
-from helpers import (TOL, animation_frames, check_exercise, native_losses, open_lesson, reveal, rung_state, session_done,
-                     train_rung, wait_ready, wait_until)
+from helpers import (TOL, animation_frames, check_exercise, native_losses, new_session, open_lab, open_lesson, reveal,
+                     rung_state, session_done, train_rung, wait_ready, wait_until)
 from microgpt_lab import Config, Session, ladder, lessons
 from test_accessibility import AXE, violations
 
@@ -197,6 +197,24 @@ def test_a_rung_trains_in_place_and_is_a_session_of_the_lab(lab_page, site_url):
     page.wait_for_function("(id) => document.querySelector('[data-panel=compare]').dataset.compared.includes(id)",
                            arg=rung["id"])
     assert page.locator("#sessions-view").filter(has_text=TITLE["adam"]).count() == 1
+
+
+def test_a_rung_the_lab_trained_is_the_chapters(lab_page, site_url):
+    """The lab's rung (here set up from Build it up, on the bundled names with the ladder's steps) is the
+    one the chapter shows and trains on; one of the same config with other steps is not."""
+    page = lab_page
+    open_lab(page, site_url)
+    page.get_by_text("Build it up").click()
+    page.get_by_role("button", name=f"Set up: {TITLE['bigram']}").click()
+    shorter = new_session(page, num_steps=50)
+    page.get_by_role("button", name=f"Set up: {TITLE['bigram']}").click()
+    rung = new_session(page)
+    open_lesson(page, site_url, 4)
+    page.wait_for_function("(id) => JSON.parse(document.querySelector('.rung-chart').dataset.rungs || '{}').bigram?.id === id",
+                           arg=rung)
+    assert rung_state(page, "bigram")["num_steps"] == 1000 and shorter != rung
+    assert page.get_by_role("button", name=f"Train {TITLE['bigram']}").is_enabled()  # at step 0: trained from here
+    assert len(page.evaluate("() => window.lab.listSessions()")) == 2  # nothing new made
 
 
 def test_the_whole_path_at_390_px_with_the_keyboard(lab_page, site_url):

@@ -1,7 +1,7 @@
 // The path's rungs (lessons/rungs.js) are the engine's model ladder
 // (schema.ladder), named as the lab names them: a stored rung whose config
 // is no longer its rung's (an older ladder's) or that was deleted is trained
-// again. The sessions here are an in-memory stand-in for sessions/index.js,
+// again; one the lab's ladder trained on the bundled names is taken. The sessions here are an in-memory stand-in for sessions/index.js,
 // holding what it would store.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -26,9 +26,10 @@ function storedSessions() {
   let made = 0;
   return {
     records,
-    async start(config) {
+    async start(config, { name: datasetName } = { name: "names.txt" }) {
       const id = `s${(made += 1)}`;
-      records.set(id, { id, config, step: 0, num_steps: 1000, status: "paused", name: null });
+      records.set(id, { id, config, step: 0, num_steps: config.num_steps ?? 1000, status: "paused", name: null,
+                        dataset_name: datasetName });
       return id;
     },
     async rename(id, name) {
@@ -87,4 +88,18 @@ test("a stored rung of an older ladder, or one deleted, is not the rung: it is t
   sessions.records.delete(id); // deleted in the lab
   assert.equal(await rungs.find("bigram"), null);
   assert.equal(progress.rung("bigram"), null);
+});
+
+test("a rung the lab's ladder trained on the bundled names, with the ladder's steps, is the chapter's", async () => {
+  const { sessions, progress, rungs } = setUp();
+  const head = { n_head: 1, n_layer: 1, learning_rate: 0.3, optimizer: "sgd", num_steps: 1000, seed: 42 }; // as the lab stores it
+  await sessions.start({ ...head, num_steps: 50 }); // a shorter ladder: not the chapter's 1,000 steps
+  await sessions.start(head, { name: "own data" }); // other data
+  assert.equal(await rungs.find("one-head"), null);
+  const first = await sessions.start(head);
+  const newest = await sessions.start(head);
+  assert.equal((await rungs.find("one-head")).id, newest);
+  assert.equal(progress.rung("one-head"), newest); // kept: the chapter trains this one on
+  assert.equal(await rungs.train("one-head"), newest);
+  assert.notEqual(first, newest);
 });

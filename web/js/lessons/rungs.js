@@ -5,7 +5,9 @@
 // it, on the bundled names, with the same seed and steps. A chapter trains
 // its rung in place; the learner's progress remembers which session is
 // which rung (progress.js), and a rung deleted in the lab, or one whose
-// config is no longer the ladder's, is trained again when asked.
+// config is no longer the ladder's, is trained again when asked. A rung
+// the lab's "Train the whole ladder" trained on the bundled names with the
+// ladder's steps is the chapter's too (a class's rungs trained beforehand).
 //
 //   const rungs = createRungs({ sessions, progress, dataset, schema });
 //   rungs.title("bigram")          // "Rung 1 · learned bigram", its session's name
@@ -26,15 +28,19 @@ export function createRungs({ sessions, progress, dataset, schema }) {
     return { rung: schema.ladder[index], index };
   }
 
+  const steps = schema.config.find((field) => field.name === "num_steps").default;
+  const isIt = (key, session, data) => isRung(rung(key).rung, session.config, schema.config)
+    && session.num_steps === steps && session.dataset_name === data.name;
+
   async function find(key) {
+    const [listed, data] = await Promise.all([sessions.list(), dataset]);
     const id = progress.rung(key);
-    if (!id) return null;
-    const listed = (await sessions.list()).find((session) => session.id === id);
-    if (!listed || !isRung(rung(key).rung, listed.config, schema.config)) {
-      progress.forgetRung(key); // deleted in the lab, or an older ladder's: trained again when asked
-      return null;
-    }
-    return listed;
+    const kept = listed.find((session) => session.id === id);
+    if (kept && isIt(key, kept, data)) return kept;
+    if (id) progress.forgetRung(key); // deleted in the lab, or an older ladder's
+    const trained = listed.filter((session) => isIt(key, session, data)).at(-1); // the newest, if the lab trained it
+    if (trained) progress.setRung(key, trained.id);
+    return trained ?? null;
   }
 
   async function start(key) {
