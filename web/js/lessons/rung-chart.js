@@ -138,6 +138,7 @@ export function createRungChart(ctx, { keys, own = null }) {
       }
       const { id, step, num_steps: numSteps, status } = found;
       if (states.get(key)?.id !== id) runs.open(id);
+      else if (status !== "running") runs.known(id, step);
       states.set(key, { id, step, num_steps: numSteps, status });
     }
     if (destroyed) return;

@@ -72,7 +72,9 @@ export function createRuns(stored, changed) {
   // Events arriving while the stored steps are read are held and then
   // appended. A running session's newest steps reach the store a little
   // after their events (writes are batched), so a gap between the two
-  // means reading again a moment later.
+  // means reading again a moment later; so does a run that stopped with
+  // its curve behind its step (it ended before its last steps were stored
+  // and read, and no event will come to show the gap: known()).
   async function load(id) {
     const run = { series: createSeries(), samples: [], loading: true, pending: [], reload: 0 };
     runs.set(id, run);
@@ -116,6 +118,11 @@ export function createRuns(stored, changed) {
     bigram: (id) => bigrams.get(id),
     open(id) {
       if (!runs.has(id)) load(id);
+    },
+    // The run's owner says it has taken `step` steps and is not running.
+    known(id, step) {
+      const run = runs.get(id);
+      if (run && !run.loading && step > run.series.lastStep()) reloadSoon(id);
     },
     close(id) {
       clearTimeout(runs.get(id)?.reload);
@@ -349,6 +356,7 @@ export function create(el, { schema, stored }) {
       const changed = key(sessions, names) !== key(state.sessions, state.names);
       Object.assign(state, { sessions, names });
       state.ticked = state.ticked.filter((id) => sessions.some((s) => s.id === id));
+      for (const s of sessions) if (state.ticked.includes(s.id) && s.status !== "running") runs.known(s.id, s.step);
       if (changed) renderChoices(dom, state, tick);
       frame.request();
     },
