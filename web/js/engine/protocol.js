@@ -33,6 +33,8 @@
 //                                           {rows: [{total, next, counts, probs}] per token id, loss,
 //                                           num_docs, positions, held_out: null | {loss (add-one),
 //                                           unseen, num_docs, positions}} (Session.bigram; bigram.py)
+//   count_bigram(config, text)           -> the same for a session not open in this worker, from its
+//                                           config and data (sessions.bigram: any stored session)
 //   check_size(size)                     -> {size}, or an error: a dataset file's size before it is read
 //   check_trace_size(size)               -> {size}, or an error: a trace file's size before it is read
 //   check_data(text)                     -> {num_docs, vocab, longest, num_bytes}, or an error naming

@@ -12,6 +12,7 @@
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
 //   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint; .saved: stored)
 //   await sessions.history(id, "next_token", {context}); // [{step, ...}] at step 0 and each kept checkpoint
+//   await sessions.bigram(id);                // its counting bigram (Session.bigram), null without its data
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
 // engine (engine/client.js); {type: "event", session, event, remote},
@@ -79,6 +80,7 @@ export function createSessions({ workerUrl, store }) {
     exportTrace: (id) => store.exportTrace(id),
     weights: (id) => weights(ctx, id),
     history: (id, type, fields, after) => history.ask(id, type, fields, after),
+    bigram: (id) => bigram(ctx, id),
     // Fault injection for tests: end the worker as a crash would (a
     // terminated worker sends no error event, so the client reports it).
     terminateWorker: () => engine.lose("it was terminated"),
@@ -259,6 +261,18 @@ async function model({ engine, store, held, past }, id, step) {
   } catch (error) {
     return { missing: error.lost ? "The engine worker restarts: the model comes back in a moment." : `${error.message}.` };
   }
+}
+
+// The counting bigram of a session's training documents (Session.bigram),
+// counted by the engine from its stored config and data, without loading
+// the session (nor holding it, so another tab may train it); null when its
+// data is not here (an imported trace's, when this browser lacks it).
+async function bigram({ engine, store }, id) {
+  const record = await store.getSession(id);
+  const dataset = record && await store.getDataset(record.fingerprint);
+  if (!dataset) return null;
+  await engine.ready;
+  return engine.call("count_bigram", { config: record.config, text: dataset.text });
 }
 
 // The session's latest weights: from this tab's worker (a running session's

@@ -16,6 +16,7 @@
 //   all(message)    every session's event and sample messages (compare)
 //   follow(target)  a panel asked to follow {position, stage} ("Follow a token")
 //   followed(answer) "Follow a token" explained a position (Session.explain)
+//   compare(ids)    overlay these sessions in Compare runs (the model ladder, trained from one action)
 //
 // Live events that arrive while a newly shown session's stored steps are
 // read are held, then shown after its reset.
@@ -203,6 +204,7 @@ export function createRouter({ sessions, views, guard, onSelect = () => {} }) {
     requestRead: (view) => reads.restart(view),
     follow: (target) => call("follow", target),
     followed: (answer) => call("followed", answer),
+    compare: (ids) => call("compare", ids),
     resize: () => call("resize"),
   };
 }

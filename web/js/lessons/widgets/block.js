@@ -9,7 +9,7 @@ import { element, nearestChoice } from "./common.js";
 export function create(ctx) {
   const { sessions, rungs, schema, explain, chapter } = ctx;
   const el = element("div", "block-widget");
-  const chart = createRungChart(ctx, { keys: ["one_head", "four_heads"], own: "four_heads" });
+  const chart = createRungChart(ctx, { keys: ["one-head", "four-heads"], own: "four-heads" });
   const panelEl = element("section", "panel panel-follow");
   panelEl.dataset.panel = "follow";
   panelEl.setAttribute("aria-label", "Follow a token");
@@ -28,7 +28,7 @@ export function create(ctx) {
 
   // The panel follows the rung's session: its record, then its live model.
   async function attach() {
-    const found = await rungs.find("four_heads");
+    const found = await rungs.find("four-heads");
     if (!found || found.step === 0) {
       said.textContent = "Train the rung (one step is enough) to follow a token through it.";
       return;
@@ -55,7 +55,7 @@ export function create(ctx) {
       if (message.type === "status" || message.type === "list") attach();
     },
     async answer() {
-      const found = await rungs.find("four_heads");
+      const found = await rungs.find("four-heads");
       const live = found && found.step > 0 ? await sessions.model(found.id) : null;
       if (!live || live.missing) return { waiting: "Train the rung a step or more: the answer is in its numbers." };
       const explained = await live.ask("explain", { position: 0 });

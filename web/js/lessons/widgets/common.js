@@ -22,9 +22,11 @@ export function textField(label, { value = "", placeholder = "", maxLength = 64 
   return { el, input };
 }
 
-// A labelled whole-number input, inline: {el, input}.
-export function numberField(label, value, { min = 0, max }) {
-  const input = element("input", { type: "number", min: String(min), max: String(max), step: "1", value: String(value) });
+// A labelled whole-number input, inline: {el, input}. Without a max, the
+// engine's answer sets it (a matrix's size is the engine's to say).
+export function numberField(label, value, { min = 0, max } = {}) {
+  const input = element("input", { type: "number", min: String(min), step: "1", value: String(value) });
+  if (max !== undefined) input.max = String(max);
   const el = element("label", { className: "lesson-field inline" }, `${label} `, input);
   return { el, input };
 }

@@ -5,7 +5,6 @@
 // measuring the loss again (lessons.gradient_check). The weights are the
 // rung's as it trains, or a fresh model of its config before it exists.
 // The element publishes data-check (JSON of the engine's answer).
-import { RUNGS } from "../rungs.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
 import { element, fixed, latestOnly, numberField } from "./common.js";
 
@@ -18,10 +17,10 @@ export async function rungModel({ rungs, sessions, engine }, key) {
   const found = await rungs.find(key);
   if (found) {
     const model = await sessions.model(found.id);
-    if (!model.missing) return { where: `${RUNGS[key].name} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
+    if (!model.missing) return { where: `${rungs.title(key)} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
   }
-  return { where: `a fresh ${RUNGS[key].name.split(" · ")[1]} at step 0 (not trained yet)`,
-           ask: (type, fields) => engine.askData(type, fields, RUNGS[key].config) };
+  return { where: `a fresh ${rungs.rung(key).name} at step 0 (not trained yet)`,
+           ask: (type, fields) => engine.askData(type, fields, rungs.rung(key).config) };
 }
 
 function checkTable(answer) {
@@ -52,8 +51,8 @@ export function create(ctx) {
   const matrix = element("select");
   matrix.append(...MATRICES.map((name) => Object.assign(element("option", "", name), { value: name })));
   matrixLabel.append(matrix);
-  const row = numberField("row", 0, { max: 26 });
-  const col = numberField("column", 0, { max: 15 });
+  const row = numberField("row", 0); // their bounds: the matrix's shape, from the engine's answer
+  const col = numberField("column", 0);
   const hLabel = element("label", "lesson-field inline", "h ");
   const h = element("select");
   h.append(...STEPS.map((step) => Object.assign(element("option", "", String(step)), { value: String(step), selected: step === 1e-5 })));
@@ -69,6 +68,7 @@ export function create(ctx) {
   const show = latestOnly(({ answer, where }) => {
     el.dataset.check = JSON.stringify(answer);
     row.input.value = String(answer.row);
+    [row.input.max, col.input.max] = answer.shape.map((size) => String(size - 1));
     said.textContent = `On ${where}, its next document "${answer.doc}" (loss ${fixed(answer.loss)}); `
       + `its tokens ${answer.labels.map((label, k) => `${label} ${answer.tokens[k]}`).join(", ")} `
       + "are the rows of wte (and lm_head) it reads:";
