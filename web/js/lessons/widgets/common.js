@@ -3,15 +3,6 @@
 import { element } from "../../draw/dom.js";
 import { charLabel } from "../../draw/tokens.js";
 
-// The lessons' former helper, element(tag, className, text), kept only for
-// the widgets that still import it from here (adam, attention, block,
-// descent, which were being changed elsewhere when the rest moved to
-// draw/dom.js's element); it goes when they move.
-const formerElement = (tag, className, text) => element(tag, {
-  ...(className ? { className } : {}), ...(text === undefined ? {} : { textContent: text }),
-});
-export { formerElement as element };
-
 // A labelled text input.
 let nextId = 0;
 export function textField(label, { value = "", placeholder = "", maxLength = 64 } = {}) {
