@@ -247,6 +247,11 @@ export function create(el, { schema, stored }) {
       if (changed) renderChoices(dom, state, tick);
       frame.request();
     },
+    // These runs, and only these, are compared (a sweep's sessions).
+    compare(ids) {
+      for (const id of [...state.ticked]) if (!ids.includes(id)) tick(id, false);
+      for (const id of ids.slice(0, MAX_LINES)) if (!state.ticked.includes(id)) tick(id, true);
+    },
     all(message) {
       if (message.type === "event") runs.event(message.session, message.event);
       else if (message.type === "sample") runs.sample(message.session, message.result);

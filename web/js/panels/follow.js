@@ -74,7 +74,9 @@ function renderTokens(dom, answer, label, onPick) {
 export function create(el, { schema, explain = () => {}, requestRead = () => {}, followed = () => {} }) {
   const dom = createDom(el, schema);
   const reads = createReads();
-  const state = { position: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
+  // step: the step the followed position belongs to (null: the newest, of
+  // `newest` positions).
+  const state = { position: 0, step: null, newest: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
                   vocab: [], playing: 0, wanted: null, drawn: null, fresh: true, readAt: 0, readCost: 0, retry: 0, optimizerFormula: schema.optimizer.formula };
 
   function draw() {
@@ -106,7 +108,10 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     if (!state.answer) return;
     state.moment = Math.max(0, Math.min(state.moments.length - 1, index));
     if (state.moment === state.moments.length - 1) stop();
-    if (state.moment === 0) requestRead(); // back at the start: the newest step again
+    if (state.moment === 0) { // back at the start: the newest step again
+      followNewest();
+      requestRead();
+    }
     frame.request();
   }
   function stop() {
@@ -123,8 +128,14 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     state.playing = setInterval(() => go(state.moment + 1), PLAY_MS);
     go(state.moment + 1);
   }
+  // Follow the newest step, at a position its document has.
+  function followNewest() {
+    state.step = null;
+    if (state.newest) state.position = Math.min(state.position, state.newest - 1);
+  }
   function pick(position) {
     state.position = position;
+    state.step = state.answer ? state.answer.step : null; // a position of the strip's own step
     state.fresh = true;
     requestRead();
   }
@@ -159,9 +170,12 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   }
 
   return {
-    reset({ record }) {
+    reset({ record, steps = [] }) {
       reads.forget();
       stop();
+      // The newest step shown: a position of its document.
+      state.newest = steps.length && steps[steps.length - 1].tokens ? steps[steps.length - 1].tokens.length - 1 : 0;
+      followNewest();
       state.vocab = record?.vocab ?? [];
       state.dims = modelDims(record?.config, record?.vocab);
       state.label = tokenLabels(state.vocab, schema.bos_label);
@@ -171,7 +185,8 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       frame.request();
     },
     show(event) {
-      if (event.tokens) state.position = Math.min(state.position, event.tokens.length - 2);
+      if (event.tokens) state.newest = event.tokens.length - 1; // the newest step's positions
+      if (!(state.moment > 0 || state.playing)) followNewest(); // walking through a step: it is kept
     },
     async read(model) {
       const since = performance.now() - state.readAt;
@@ -184,7 +199,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       }
       state.fresh = false;
       const start = performance.now();
-      const outcome = await reads.ask(model, "explain", { position: state.position });
+      const outcome = await reads.ask(model, "explain", { position: state.position, step: state.step });
       if (!outcome) return;
       state.readAt = performance.now();
       state.readCost = state.readAt - start;
@@ -192,8 +207,9 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       else dom.message.textContent = outcome.missing || outcome.error || EMPTY;
     },
     // Another panel asks to follow a position (and to open at a stage).
-    follow({ position = state.position, stage = null }) {
+    follow({ position = state.position, stage = null, step = null }) {
       state.position = position;
+      state.step = step;
       state.wanted = stage;
       state.fresh = true;
       if (stage && state.answer) showAnswer(state.answer);

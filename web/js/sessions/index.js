@@ -1,32 +1,40 @@
 // The sessions: what the page can do with training runs, backed by the
-// engine worker (engine/), the store (store.js) and the other tabs (tabs.js).
-// The contract: /docs/architecture.md, "sessions".
+// engine workers (engine/pool.js), the store (store.js) and the other tabs
+// (tabs.js). The contract: /docs/architecture.md, "sessions".
 //
 //   const sessions = createSessions({ workerUrl, store });
 //   sessions.subscribe((message) => ...);     // the one stream (below)
 //   const id = await sessions.start(config, { text, name });
+//   const ids = await sessions.trainSeveral(configs, { text, name }); // one session per config, all running
 //   await sessions.step(id); sessions.run(id); await sessions.pause(id);
 //   await sessions.reset(id); await sessions.sample(id, 10, 0.5);
-//   await sessions.list();                    // [{id, name, step, num_steps, status, watchers, owner, ...}]
+//   sessions.watch(id);                       // this tab shows `id` (it holds it, or waits to)
+//   await sessions.list();                    // [{id, name, step, num_steps, status, watchers, owner, worker, ...}]
 //   await sessions.rename(id, name); await sessions.remove(id); await sessions.removeAll();
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
 //   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint)
 //   await sessions.history(id, "next_token", {context}); // [{step, ...}] at step 0 and each kept checkpoint
+//   sessions.workers();                       // [{worker, sessions, running}]
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
 // engine (engine/client.js); {type: "event", session, event, remote},
 // {type: "sample", session, result, remote}, {type: "status", session,
-// status, step, num_steps}, {type: "list"} (re-read the list) and
-// {type: "error", session, error}.
+// status, step, num_steps, busy, queued}, {type: "list"} (re-read the list),
+// {type: "error", session, error} and {type: "notice", session, message}
+// (an action waits, and why).
 //
-// One owner per fact: a session this tab trains has its status and step in
-// held.js; one another tab trains, in that tab (tabs.remote); any other, in
-// its stored record.
+// One owner per fact: a session this tab holds has its status and step in
+// its Lifecycle (held.js, lifecycle.js); one another tab holds, in that tab
+// (tabs.remote); any other, in its stored record. This tab holds the
+// sessions it trains and the one it shows; it waits for the lock of a shown
+// session another tab holds, and takes it over (resuming its run) when
+// that tab lets go or dies.
 
-import { EngineClient } from "../engine/client.js";
-import { BROADCAST, CONTROL, SESSION_STATUS } from "../engine/protocol.js";
+import { WorkerPool } from "../engine/pool.js";
+import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
 import { HeldSessions } from "./held.js";
 import { createHistory } from "./history.js";
+import { wantsToRun } from "./lifecycle.js";
 import { createPast } from "./past.js";
 import { createRemoval } from "./remove.js";
 import { createRuns } from "./runs.js";
@@ -36,27 +44,83 @@ const newId = (prefix) => `${prefix}${crypto.randomUUID().replace(/-/g, "").slic
 
 export function createSessions({ workerUrl, store }) {
   const bus = createBus();
-  const engine = new EngineClient(workerUrl, {
+  const pool = new WorkerPool(workerUrl, {
     onMessage: bus.emit,
-    onLost: () => {
-      held.forget();
-      past.forget();
+    onLost: (ids, worker) => {
+      held.forget(ids);
+      if (worker === pool.home) past.forget();
     },
   });
-  const tabs = new Tabs({ onMessage: bus.emit, announce: () => held.announce() });
-  const held = new HeldSessions({ engine, store, tabs, bus });
-  const past = createPast({ engine, store, bus });
-  const ctx = { engine, store, tabs, held, past, bus };
+  const tabs = new Tabs({ onMessage: bus.emit, announce: () => held.announce(), onPauseAsked: (id) => pauseAsked(id) });
+  const held = new HeldSessions({ pool, store, tabs, bus });
+  const past = createPast({ engine: pool, store, bus });
+  const shown = { id: null, waiting: null }; // the session this tab shows; the wait for its lock
+  const ctx = { pool, store, tabs, held, past, bus, afterRun: (id) => letGoUnlessShown(id) };
   const runs = createRuns(ctx);
-  const history = createHistory(ctx);
+  const history = createHistory({ engine: pool, store });
+
+  function letGoUnlessShown(id) {
+    if (id !== shown.id) held.release(id).then((released) => released && bus.emit({ type: "list" }));
+  }
+
+  // Another tab's Pause of a session this tab holds.
+  function pauseAsked(id) {
+    if (held.get(id)) runs.pause(id).catch(() => {});
+    else if (id === shown.id) shown.pauseAsked = true; // it may come to this tab before it runs on
+  }
+
+  // Show `id`: hold it if no other tab does, else wait for its lock. A
+  // session whose holder let go, or died, with a run going is taken over.
+  function watch(id) {
+    const previous = shown.id;
+    shown.waiting?.abort();
+    Object.assign(shown, { id, waiting: null, pauseAsked: false });
+    tabs.watch(id);
+    if (previous && previous !== id) letGoUnlessShown(previous);
+    if (!id) return;
+    const wasHeld = Boolean(held.get(id));
+    held.hold(id).then((state) => {
+      if (shown.id !== id) return;
+      if (!state) waitToHold(id);
+      else if (!wasHeld) adopted(state);
+    }).catch((error) => console.error("hold:", error));
+  }
+
+  function waitToHold(id) {
+    const waiting = new AbortController();
+    shown.waiting = waiting;
+    tabs.waitFor(id, waiting.signal).then(async (release) => {
+      if (shown.waiting === waiting) shown.waiting = null;
+      const state = await held.hold(id, release);
+      if (!state) return;
+      if (shown.id !== id) letGoUnlessShown(id);
+      else adopted(state);
+    }, () => {}); // no longer shown
+  }
+
+  // This tab now holds the shown session: a run its last holder left going
+  // (a tab that closed or died) goes on here, unless this tab asked it to pause.
+  async function adopted(state) {
+    tabs.forget(state.id);
+    if (wantsToRun(state.life.status) && !state.run && !state.life.busy) {
+      if (shown.pauseAsked) await state.life.to(SESSION_STATUS.PAUSED, { run_to: null });
+      else runs.resume(state).catch(() => {});
+    }
+    bus.emit({ type: "list" });
+    bus.emit({ type: "status", ...state.life.info, owner: "this" });
+  }
+
   return {
     tab: tabs.tab,
-    isolated: engine.isolated,
+    get isolated() {
+      return pool.isolated;
+    },
     get ready() {
-      return engine.ready;
+      return pool.ready;
     },
     subscribe: bus.subscribe,
     start: (config, dataset) => start(ctx, config, dataset),
+    trainSeveral: (configs, dataset) => trainSeveral(ctx, runs, configs, dataset),
     importTrace: (text, name) => importTrace(ctx, text, name),
     list: () => list(ctx),
     model: (id, step = null) => model(ctx, id, step),
@@ -65,10 +129,10 @@ export function createSessions({ workerUrl, store }) {
     stepAt: (id, step) => past.at(id, step).then((built) => built && built.event),
     leavePast: () => past.leave(),
     watch(id) {
-      tabs.watch(id);
+      watch(id);
       bus.emit({ type: "list" });
     },
-    checkConfig: (config) => engine.call("check_config", { config }),
+    checkConfig: (config) => pool.call("check_config", { config }),
     record: (id) => store.getSession(id),
     dataset: (id) => store.getSession(id).then((record) => record && store.getDataset(record.fingerprint)),
     steps: (id) => store.getSteps(id),
@@ -76,9 +140,15 @@ export function createSessions({ workerUrl, store }) {
     exportTrace: (id) => store.exportTrace(id),
     weights: (id) => weights(ctx, id),
     history: (id, type, fields, after) => history.ask(id, type, fields, after),
-    // Fault injection for tests: end the worker as a crash would (a
-    // terminated worker sends no error event, so the client reports it).
-    terminateWorker: () => engine.lose("it was terminated"),
+    // The console's Stop and time limit: the command about `id` ends, even
+    // if the session was deleted or moved since it started.
+    stopConsole: (id) => pool.stopConsole(id),
+    workers: () => pool.describe(),
+    workerLimit: pool.limit,
+    // Fault injection for tests: end the worker holding `id` (else the
+    // first) as a crash would (a terminated worker sends no error event, so
+    // the client reports it).
+    terminateWorker: (id = shown.id) => pool.lose(id, "it was terminated"),
   };
 }
 
@@ -125,11 +195,19 @@ function listChanged({ tabs, bus }) {
 }
 
 function start(ctx, config, dataset) {
-  const { engine, store, held, bus } = ctx;
+  const { pool, store, held, bus } = ctx;
   return bus.guard(null, async () => {
-    await engine.ready;
+    await pool.ready;
     const id = newId("s");
-    const summary = await engine.call("open", { session: id, config, text: dataset.text });
+    const worker = pool.choose();
+    pool.place(id, worker);
+    let summary;
+    try {
+      summary = await pool.call("open", { session: id, config, text: dataset.text });
+    } catch (error) {
+      pool.unplace(id);
+      throw error;
+    }
     const now = Date.now();
     const record = {
       id, config: summary.config, fingerprint: summary.fingerprint, status: SESSION_STATUS.IDLE,
@@ -140,11 +218,27 @@ function start(ctx, config, dataset) {
     await held.persist(() => store.createSession(record, {
       fingerprint: summary.fingerprint, text: dataset.text, name: dataset.name, num_docs: summary.num_docs,
     }));
-    const state = held.stateOf(record);
+    const state = await held.adoptNew(record);
     state.loaded = true;
-    await held.own(state);
     listChanged(ctx);
     return id;
+  });
+}
+
+// Train several at once from one action (a sweep, a ladder of models): one
+// session per config on the same data, all started; each gets a worker of
+// its own while there are free ones, the rest wait for one. Resolves with
+// their ids once every run has started or is waiting (not when they end);
+// a config the engine refuses refuses them all, before any starts.
+async function trainSeveral(ctx, runs, configs, dataset) {
+  const { pool, bus } = ctx;
+  return bus.guard(null, async () => {
+    await pool.ready;
+    for (const config of configs) await pool.call("check_config", { config });
+    const ids = [];
+    for (const config of configs) ids.push(await start(ctx, config, dataset));
+    for (const id of ids) runs.run(id).catch(() => {});
+    return ids;
   });
 }
 
@@ -153,10 +247,10 @@ function start(ctx, config, dataset) {
 // header (everything but the two lists) is its trace_header, so it exports
 // again as it came.
 function importTrace(ctx, text, name) {
-  const { engine, store, bus } = ctx;
+  const { pool, store, bus } = ctx;
   return bus.guard(null, async () => {
-    await engine.ready;
-    const { config } = await engine.call("check_trace", { text });
+    await pool.ready;
+    const { config } = await pool.call("check_trace", { text });
     const { steps, samples, ...header } = JSON.parse(text);
     const now = Date.now();
     const record = {
@@ -171,45 +265,56 @@ function importTrace(ctx, text, name) {
   });
 }
 
-// Every stored session, with its status and step from its owner.
-async function list({ store, tabs, held }) {
+// Every stored session, with its status and step from its owner, and the
+// worker that holds it in this tab (null: none here).
+async function list({ store, tabs, held, pool }) {
   const [records, locks] = await Promise.all([store.listSessions(), tabs.held()]);
   return records.map((record) => {
     const state = held.get(record.id);
     const other = tabs.remote(record.id);
     let { status, step } = record;
     let owner = null;
-    if (state && state.owned) {
-      ({ status, step } = state);
+    if (state) {
+      ({ status, step } = state.life);
       owner = "this";
     } else if (other) {
       ({ status, step } = other);
       owner = "other";
     } else if (tabs.isLocked(locks, record.id)) {
       owner = "other";
-    } else if (status === SESSION_STATUS.RUNNING) {
+    } else if (wantsToRun(status)) {
       status = SESSION_STATUS.INTERRUPTED;
     }
-    return { id: record.id, step, num_steps: record.num_steps, status, watchers: tabs.watchers(record.id), owner,
-             config: record.config, created: record.created, dataset_name: record.dataset_name, name: record.name ?? null };
+    const worker = state ? pool.workerOf(record.id)?.index ?? null : null;
+    return { id: record.id, step, num_steps: record.num_steps, status, watchers: tabs.watchers(record.id), owner, worker,
+             error: record.error ?? null, config: record.config, created: record.created,
+             dataset_name: record.dataset_name, name: record.name ?? null };
   });
 }
 
-// A live model explains its last step only if it took it in this worker
-// (Session.explain); one restored from a checkpoint asks the step's model
-// rebuilt as time travel does.
+// Explaining a position asks the model of the step that position belongs
+// to (fields.step; none: the model's own last step). A model explains
+// only its last step, and only one taken in its worker (Session.explain):
+// for any other step, or a model restored from a checkpoint, time travel's
+// rebuild of that step answers. So a position is always checked against
+// its own step's document.
 const NO_STEP_HERE = "explain needs a step taken in this worker";
-function explainable(live, rebuild, engine) {
+function explainable(model, rebuildAt, pool) {
+  const askRebuilt = async (step, fields, error) => {
+    const built = await rebuildAt(step);
+    if (!built) throw error ?? new Error(`the model at step ${step} could not be rebuilt`);
+    return pool.call("explain", { ...fields, session: built.id });
+  };
   return {
-    ...live,
-    async ask(type, fields) {
+    ...model,
+    async ask(type, { step = null, ...fields } = {}) {
+      if (type !== "explain") return model.ask(type, fields);
+      if (step !== null && step !== model.step) return askRebuilt(step, fields);
       try {
-        return await live.ask(type, fields);
+        return await model.ask(type, fields);
       } catch (error) {
-        if (type !== "explain" || !live.step || !error.message.startsWith(NO_STEP_HERE)) throw error;
-        const built = await rebuild();
-        if (!built) throw error;
-        return engine.call(type, { ...fields, session: built.id });
+        if (!model.step || !error.message.startsWith(NO_STEP_HERE)) throw error;
+        return askRebuilt(model.step, fields, error);
       }
     },
   };
@@ -217,10 +322,11 @@ function explainable(live, rebuild, engine) {
 
 // The model of a session to read (probes, the console): the live one, or
 // the one rebuilt at `step` for time travel. Reading a live model brings
-// the session into this tab's worker when no other tab trains it.
-async function model({ engine, store, held, past }, id, step) {
-  const handle = (session, at) => ({ step: at, ask: (type, fields = {}) => engine.call(type, { ...fields, session }),
-                                     stopConsole: () => engine.interrupt(CONTROL.CONSOLE) });
+// the session into one of this tab's workers when no other tab holds it.
+async function model({ pool, store, held, past }, id, step) {
+  const handle = (session, at) => ({ step: at, ask: (type, fields = {}) => pool.call(type, { ...fields, session }),
+                                     stopConsole: () => pool.stopConsole(session) });
+  const rebuildAt = (at) => past.at(id, at);
   const record = await store.getSession(id);
   if (!record) return { missing: "Nothing to look into: start a session." };
   if (record.status === SESSION_STATUS.IMPORTED) {
@@ -228,20 +334,21 @@ async function model({ engine, store, held, past }, id, step) {
   }
   if (step !== null) {
     const built = await past.at(id, step);
-    return built ? handle(built.id, step) : { missing: `The model at step ${step} could not be rebuilt.` };
+    return built ? explainable(handle(built.id, step), rebuildAt, pool)
+      : { missing: `The model at step ${step} could not be rebuilt.` };
   }
   try {
     const state = await held.load(id);
-    return explainable(handle(id, state.step), () => past.at(id, state.step), engine);
+    return explainable(handle(id, state.life.step), rebuildAt, pool);
   } catch (error) {
     return { missing: error.lost ? "The engine worker restarts: the model comes back in a moment." : `${error.message}.` };
   }
 }
 
-// The session's latest weights: from this tab's worker (a running session's
-// too, between two steps), else its latest stored checkpoint (another tab
-// trains it). An imported trace has none.
-async function weights({ engine, store, held }, id) {
+// The session's latest weights: from the worker that holds it (a running
+// session's too, between two steps), else its latest stored checkpoint
+// (another tab holds it). An imported trace has none.
+async function weights({ pool, store, held }, id) {
   const record = await store.getSession(id);
   if (!record) throw new Error("Nothing to export: start a session.");
   if (record.status === SESSION_STATUS.IMPORTED) {
@@ -249,7 +356,7 @@ async function weights({ engine, store, held }, id) {
   }
   try {
     await held.load(id);
-    return await engine.call("checkpoint", { session: id });
+    return await pool.call("checkpoint", { session: id });
   } catch (error) {
     const saved = await store.getCheckpoint(id);
     if (saved) return saved.checkpoint;

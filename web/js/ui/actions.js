@@ -10,7 +10,7 @@ import { createFormErrors } from "./form-errors.js";
 const NUM_SAMPLES = 10;
 const SHORTCUTS = { n: "new", enter: "new", s: "step", r: "run", p: "pause", c: "sample", "?": "help" };
 
-export function bindActions({ sessions, router, form, fields, dataset, temperature, alert, help, elements }) {
+export function bindActions({ sessions, router, form, fields, dataset, temperature, sweep, alert, help, elements }) {
   const { buttons, formEl, shareLink, traceInput } = elements;
   const problems = createFormErrors({ form, fields, alert, check: (config) => sessions.checkConfig(config) });
 
@@ -42,6 +42,29 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
       }
       form.writeUrl(config, dataset.value);
       await router.select(id);
+    },
+    // One session per value of the sweep's setting, all trained at once and
+    // compared; the last is shown.
+    async sweep() {
+      const config = readConfig();
+      if (!config) return;
+      const plan = sweep.plan(config);
+      if (plan.error) {
+        problems.show(plan.error);
+        sweep.focus();
+        return;
+      }
+      problems.clear();
+      let ids;
+      try {
+        ids = await sessions.trainSeveral(plan.configs, await dataset.load());
+      } catch (error) {
+        problems.show(error.message); // the engine names the field and value it refuses
+        return;
+      }
+      await router.select(ids[ids.length - 1]);
+      await router.refreshList();
+      router.compare(ids);
     },
     async step() {
       await backToLive();

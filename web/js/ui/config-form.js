@@ -120,13 +120,14 @@ const LINK_EXTRAS = ["dataset", "experiment"];
 // Datasets a link can name (a file or pasted text stays in its browser).
 export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);
 
-// One raw value of a field: {value} or {problem} (worded after the name).
+// One raw value of a field: {value} or {problem} (worded after the name);
+// the sweep (sweep.js) reads its values with it too.
 // Only plain decimal numbers: Number() would also take " 1e1", "0x10" and
 // "0b10", and round "4503599627370497.5" to a whole number.
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const WHOLE = /^[+-]?\d+(\.0*)?$/;
 
-function parse(field, raw) {
+export function parse(field, raw) {
   const text = String(raw);
   if (field.type === "choice") {
     return field.choices.includes(text) ? { value: text } : { problem: `must be one of ${field.choices.join(", ")}` };

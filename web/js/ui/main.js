@@ -16,6 +16,7 @@ import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
 import { createRouter } from "./router.js";
 import { createStorageNotice } from "./storage-notice.js";
+import { createSweep } from "./sweep.js";
 import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
 import { createAlert } from "./views/alert.js";
 import { createControls } from "./views/controls.js";
@@ -129,9 +130,10 @@ async function main() {
   // unless the last page died drawing it.
   const open = (id) => (id === guard.suspect ? alert.say(guard.notice) : router.select(id));
   const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice") });
+  const sweep = createSweep($("#sweep"), { fields: schema.config });
   glossary.explain($("#experiments"));
   bindActions({
-    sessions, router, form, fields: schema.config, dataset, temperature, alert, help: helpDialog.create(),
+    sessions, router, form, fields: schema.config, dataset, temperature, sweep, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
   });
   const link = readLink(form, dataset, experiments);

@@ -5,6 +5,8 @@ import { createFrame } from "../../draw/frame.js";
 import { sessionNames } from "../../draw/names.js";
 
 const COLUMNS = ["Session", "Steps", "Status", "Watchers"];
+// A status in the list's words, where its name alone would not say it.
+const STATUS_SAID = { waiting: "waiting for a worker" };
 
 export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }) {
   const table = document.createElement("table");
@@ -78,7 +80,11 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     tr.insertCell().textContent = `${session.step} / ${session.num_steps}`;
     const status = tr.insertCell();
     status.className = `badge badge-${session.status}`;
-    status.textContent = session.status + (session.owner === "other" ? " (other tab)" : "");
+    status.textContent = (STATUS_SAID[session.status] ?? session.status) + (session.owner === "other" ? " (other tab)" : "");
+    if (session.worker !== null && session.worker !== undefined) {
+      status.dataset.worker = String(session.worker);
+      status.title = `in engine worker ${session.worker + 1} of this tab`;
+    }
     tr.insertCell().textContent = String(session.watchers);
     const rename = button("Rename", "small", () => startRename(session.id, nameCell, name));
     rename.dataset.role = "rename";
