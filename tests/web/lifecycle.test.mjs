@@ -119,3 +119,20 @@ test("a failed action does not block the next; a dropped one never runs", async 
 test("an unknown status is refused when the lifecycle is made", () => {
   assert.throws(() => new Lifecycle({ status: "sleeping", step: 0, num_steps: 1 }), /unknown session status "sleeping"/);
 });
+
+test("readers see a move once it is stored: info keeps the old status while the write is pending", async () => {
+  let release;
+  const said = [];
+  const life = new Lifecycle({ status: STATUS.RUNNING, step: 299, num_steps: 300 }, {
+    save: () => new Promise((resolve) => { release = resolve; }),
+    announce: (info) => said.push(info.status),
+  });
+  life.advance(300);
+  const done = life.to(STATUS.DONE);
+  assert.equal(life.status, STATUS.DONE); // the next move is checked against it
+  assert.equal(life.info.status, STATUS.RUNNING); // a reader does not see "done" before its steps are stored
+  release();
+  await done;
+  assert.equal(life.info.status, STATUS.DONE);
+  assert.deepEqual(said, [STATUS.DONE]);
+});

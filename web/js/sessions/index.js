@@ -275,7 +275,7 @@ async function list({ store, tabs, held, pool }) {
     let { status, step } = record;
     let owner = null;
     if (state) {
-      ({ status, step } = state.life);
+      ({ status, step } = state.life.info); // as stored and said
       owner = "this";
     } else if (other) {
       ({ status, step } = other);

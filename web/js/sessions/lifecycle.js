@@ -70,7 +70,8 @@ export class IllegalTransition extends Error {
 }
 
 export class Lifecycle {
-  #status;
+  #status; // the latest move's: what the next move is checked against
+  #settled; // the last one stored and said: what readers see (info)
   #step;
   #turns = Promise.resolve();
   #queue = []; // the actions waiting for their turn, oldest first: {name, dropped}
@@ -80,9 +81,12 @@ export class Lifecycle {
     if (!(status in TRANSITIONS)) throw new Error(`unknown session status ${JSON.stringify(status)}`);
     Object.assign(this, { id, num_steps, save, announce });
     this.#status = status;
+    this.#settled = status;
     this.#step = step;
   }
 
+  // The status this session is in or moving to (a move is stored before it
+  // is said: info has the one said).
   get status() {
     return this.#status;
   }
@@ -99,7 +103,7 @@ export class Lifecycle {
   // What the page and the other tabs hear: the status and step, the action
   // taking its turn and those waiting for theirs.
   get info() {
-    return { session: this.id, status: this.#status, step: this.#step, num_steps: this.num_steps,
+    return { session: this.id, status: this.#settled, step: this.#step, num_steps: this.num_steps,
              busy: this.#busy, queued: this.#queue.filter((entry) => !entry.dropped).map((entry) => entry.name) };
   }
 
@@ -115,6 +119,7 @@ export class Lifecycle {
     this.#status = status;
     if (changes.step !== undefined) this.#step = changes.step;
     if (!PASSING.has(status)) await this.save({ ...changes, status, step: this.#step }, checkpoint);
+    this.#settled = status;
     this.announce(this.info);
   }
 
