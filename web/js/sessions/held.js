@@ -44,7 +44,11 @@ export class HeldSessions {
       release?.();
       return Promise.resolve(state);
     }
-    if (this.#holding.has(id)) return this.#holding.get(id);
+    if (this.#holding.has(id)) {
+      // A lock granted while another hold is under way: used if that one failed.
+      const pending = this.#holding.get(id);
+      return release ? pending.then((held) => (held ? (release(), held) : this.hold(id, release))) : pending;
+    }
     const holding = (async () => {
       const letGo = release ?? await this.tabs.acquire(id);
       if (!letGo) return null;

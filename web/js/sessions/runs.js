@@ -31,7 +31,7 @@ export function createRuns(ctx) {
 
 function publish({ tabs, bus }, id, event) {
   bus.emit({ type: "event", session: id, event, remote: false });
-  tabs.broadcast({ type: BROADCAST.EVENT, session: id, event });
+  tabs.share({ type: BROADCAST.EVENT, session: id, event });
 }
 
 // Why the session cannot take a step or a run now, in words.
@@ -282,12 +282,10 @@ async function pause(ctx, id) {
 function reset(ctx, id) {
   const { pool, store, held, bus } = ctx;
   return bus.guard(id, async () => {
-    await held.load(id);
-    await pause(ctx, id);
     const state = await held.load(id);
+    await pause(ctx, id); // a run going stops; one queued behind a step never starts
     return state.life.perform("reset", async () => {
-      await pause(ctx, id); // a run queued before the reset started meanwhile
-      await held.load(id);
+      await held.load(id); // its worker may have been lost meanwhile
       const summary = await pool.call("reset", { session: id });
       state.unsaved.length = 0;
       await held.persist(() => store.reset(id, { status: STATUS.IDLE, step: summary.step, run_to: null, error: null }));

@@ -4,6 +4,7 @@
 //   const tabs = new Tabs({ onMessage, announce, onPauseAsked });
 //   tabs.tab                      this tab's id
 //   tabs.broadcast(message)       to every other tab
+//   tabs.share(message)           the same, if another tab is open (step events)
 //   tabs.watch(id)                this tab now shows session `id`
 //   tabs.watchers(id)             how many tabs show it, this one included
 //   tabs.remote(id)               {tab, status, step, num_steps} from the tab
@@ -44,6 +45,12 @@ export class Tabs {
 
   broadcast(message) {
     this.#channel.postMessage({ ...message, tab: this.tab });
+  }
+
+  // A run's step events: broadcast only while another tab is known (a tab
+  // says hello as it starts), as each is copied to every tab of the origin.
+  share(message) {
+    if (this.#watching.size) this.broadcast(message);
   }
 
   watch(id) {
@@ -113,6 +120,7 @@ export class Tabs {
   #receive(data) {
     switch (data.type) {
       case BROADCAST.HELLO:
+        if (!this.#watching.has(data.tab)) this.#watching.set(data.tab, null);
         this.broadcast({ type: BROADCAST.WATCH, session: this.#watched });
         this.announce();
         return;
