@@ -202,10 +202,12 @@ def streamed_run(page, browser_cdp, engine, warmup, window_s, modes):
     return {answer: rounded(median(runs)) for answer, runs in windows.items()}, rates, longest
 
 
-# Chromium's threads whose CPU time tells where a run's time went, by the
-# name Linux gives them (/proc/<pid>/task/<tid>/comm, cut to 15 characters).
-THREADS = {"worker": "DedicatedWorker", "page": "CrRendererMain", "compositor": "Compositor",
-           "display": "VizCompositorTh", "raster": "CompositorTileW"}
+# Chromium's threads whose CPU time tells where a run's time went: by the
+# name Linux gives them (/proc/<pid>/task/<tid>/comm, cut to 15 characters)
+# in a process of a type; the page's main thread has its process's name.
+THREADS = {"worker": ("renderer", "DedicatedWorker"), "page": ("renderer", None),
+           "compositor": ("renderer", "Compositor"), "raster": ("renderer", "ThreadPoolForeg"),
+           "display": ("GPU", "VizCompositorTh")}
 
 
 def thread_cpu_s(browser_cdp):
@@ -223,8 +225,9 @@ def thread_cpu_s(browser_cdp):
                 fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue  # the thread ended meanwhile
-            for kind, prefix in THREADS.items():
-                if name.startswith(prefix):
+            main = task.name == str(process["id"])
+            for kind, (process_type, prefix) in THREADS.items():
+                if process["type"] == process_type and (name.startswith(prefix) if prefix else main):
                     totals[kind] += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
     return totals
 
