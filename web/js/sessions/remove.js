@@ -58,9 +58,11 @@ async function remove(ctx, id) {
   if (why) throw new Error(why);
   const state = held.get(id);
   if (state) {
+    let said = false;
     const notice = setTimeout(() => {
       const what = waitingFor(ctx, state);
       if (what) bus.emit({ type: "notice", session: id, message: `Deleting this session waits for ${what}.` });
+      said = Boolean(what);
     }, SAY_WAIT_MS);
     try {
       await runs.pause(id);
@@ -72,6 +74,7 @@ async function remove(ctx, id) {
       });
     } finally {
       clearTimeout(notice);
+      if (said) bus.emit({ type: "notice", session: id, message: "" }); // the wait is over
     }
   }
   await held.persist(() => {}); // the writes already asked for land first
