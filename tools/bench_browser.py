@@ -239,13 +239,16 @@ def default_run_s(page, browser_cdp):
     worker's share of the wall time (under 0.9: something else took its core,
     and the figure says more about the machine than about the lab)."""
     start_session(page, "vector", 1000)
+    load = loadavg()
+    visible = page.evaluate("() => document.visibilityState")  # a hidden page's frames and timers are throttled
     cpu0 = thread_cpu_s(browser_cdp)
     start = time.perf_counter()
     page.locator("#btn-run").click()
     wait_for_step(page, 1000, 300)
     seconds = time.perf_counter() - start
     cpu = {kind: round(cpu_s - cpu0[kind], 2) for kind, cpu_s in thread_cpu_s(browser_cdp).items()}
-    return seconds, {"cpu_s": cpu, "worker_share": round(cpu["worker"] / seconds, 3) if cpu else None}
+    return seconds, {"cpu_s": cpu, "worker_share": round(cpu["worker"] / seconds, 3) if cpu else None,
+                     "load_before": load, "visibility": visible}
 
 
 def default_runs(page, browser_cdp, runs):
