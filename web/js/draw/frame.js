@@ -19,6 +19,7 @@
 
 const RUN_FRAME_MS = 50;
 const DRAW_SHARE = 0.15;
+const SLOWEST_RUN_FRAME_MS = 500; // however dear a frame, the panels follow a run twice a second
 const STREAM_QUIET_MS = 250; // no step event for this long: no run is streaming
 const FRAME_SLACK_MS = 8; // the wait ends half a refresh early: the next refresh is the one due
 const FRAME_BUDGET_MS = 25;
@@ -40,7 +41,7 @@ afterFrame.port1.onmessage = () => {
 };
 
 // The time from one streamed frame to the next.
-const runInterval = () => Math.max(RUN_FRAME_MS, frameCost / DRAW_SHARE);
+const runInterval = () => Math.min(SLOWEST_RUN_FRAME_MS, Math.max(RUN_FRAME_MS, frameCost / DRAW_SHARE));
 
 function flush(now) {
   handle = 0;

@@ -41,6 +41,7 @@ function createDom(el, uid) {
   through.setAttribute("aria-label", "Walk this position through the model");
   controls.append(prev, where, next, followLabel, through);
   const context = Object.assign(document.createElement("p"), { className: "probs-context" });
+  context.setAttribute("role", "group"); // a name is allowed on a group, not on a paragraph (axe, when it is empty)
   context.setAttribute("aria-label", "Document context");
   const plot = createCanvas(el, { label: "Top next-token probabilities at the shown position", height: 7 * ROW + 8 });
   plot.canvas.tabIndex = 0;
