@@ -228,7 +228,7 @@ function start(ctx, config, dataset) {
 // Train several at once from one action (a sweep, a ladder of models): one
 // session per config on the same data, all started; each gets a worker of
 // its own while there are free ones, the rest wait for one. Resolves with
-// their ids once every run has started or is waiting (not when they end);
+// their ids once every run has been asked for (not when they end);
 // a config the engine refuses refuses them all, before any starts.
 async function trainSeveral(ctx, runs, configs, dataset) {
   const { pool, bus } = ctx;
@@ -236,8 +236,11 @@ async function trainSeveral(ctx, runs, configs, dataset) {
     await pool.ready;
     for (const config of configs) await pool.call("check_config", { config });
     const ids = [];
-    for (const config of configs) ids.push(await start(ctx, config, dataset));
-    for (const id of ids) runs.run(id).catch(() => {});
+    for (const config of configs) {
+      const id = await start(ctx, config, dataset);
+      runs.run(id).catch(() => {}); // the first trains while the next is made
+      ids.push(id);
+    }
     return ids;
   });
 }

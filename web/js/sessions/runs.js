@@ -126,7 +126,9 @@ async function start(ctx, state, runTo, resuming = false) {
   }
   try {
     await held.load(id);
-    await held.moveTo(state, worker); // a new worker boots meanwhile
+    // Moving to another worker (a new one boots meanwhile): the run waits for it.
+    if (pool.workerOf(id) !== worker && life.status !== STATUS.WAITING) await life.to(STATUS.WAITING, { run_to: target });
+    await held.moveTo(state, worker);
     if (state.pauseAsked) {
       pool.endRun(id);
       if (wantsToRun(life.status)) await life.to(STATUS.PAUSED, { run_to: null });
@@ -135,6 +137,7 @@ async function start(ctx, state, runTo, resuming = false) {
     if (life.status !== STATUS.RUNNING) await life.to(STATUS.RUNNING, { run_to: target });
   } catch (error) {
     pool.endRun(id);
+    if (life.status === STATUS.WAITING) await life.to(STATUS.PAUSED, { run_to: null });
     throw error;
   }
   state.run = streamRun(ctx, state, target);

@@ -44,7 +44,7 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
       await router.select(id);
     },
     // One session per value of the sweep's setting, all trained at once and
-    // compared; the last is shown.
+    // compared; the first, which trains at once, is shown.
     async sweep() {
       const config = readConfig();
       if (!config) return;
@@ -62,7 +62,7 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
         problems.show(error.message); // the engine names the field and value it refuses
         return;
       }
-      await router.select(ids[ids.length - 1]);
+      await router.select(ids[0]);
       await router.refreshList();
       router.compare(ids);
     },

@@ -37,7 +37,7 @@ export function sweepConfigs(config, field, text) {
 
 export function createSweep(el, { fields }) {
   const choose = Object.assign(document.createElement("select"), { id: "sweep-field" });
-  for (const field of fields) choose.append(new Option(`${field.label} (${field.name})`, field.name));
+  for (const field of fields) choose.append(new Option(field.name, field.name)); // microgpt's names: short, as in the form
   choose.value = "learning_rate";
   const values = Object.assign(document.createElement("input"), { id: "sweep-values", type: "text", spellcheck: false });
   values.autocomplete = "off";
@@ -51,7 +51,7 @@ export function createSweep(el, { fields }) {
     label.append(Object.assign(document.createElement("span"), { textContent: text }), input);
     return label;
   };
-  el.append(labelled("Setting", choose), labelled("Values (left empty: those shown)", values));
+  el.append(labelled("Setting", choose), labelled("Values (empty: those shown)", values));
   const byName = new Map(fields.map((field) => [field.name, field]));
   return {
     plan: (config) => sweepConfigs(config, byName.get(choose.value), values.value || SUGGESTED[choose.value] || ""),
