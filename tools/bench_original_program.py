@@ -4,6 +4,12 @@
 # engines in the same runtime, and checks its losses against the `scalar`
 # engine's. It reads ./input.txt; the bench writes that file and stops the run
 # after a few steps. Never imported by the lab.
+#
+# The lab's one addition is `dump` (below the imports, called after
+# loss.backward()): run with `--dump K`, the program prints the loss and every
+# gradient of its first K steps as JSON lines, then stops, so that
+# tests/engine/test_original.py can compare them with the scalar engine's, bit
+# for bit. Without it the program runs and prints as the original.
 """
 The most atomic way to train and run inference for a GPT in pure, dependency-free Python.
 This file is the complete algorithm.
@@ -16,6 +22,14 @@ import os       # os.path.exists
 import math     # math.log, math.exp
 import random   # random.seed, random.choices, random.gauss, random.shuffle
 random.seed(42) # Let there be order among chaos
+
+import sys, json # the lab's addition: see the comment at the top
+DUMP_STEPS = int(sys.argv[sys.argv.index('--dump') + 1]) if '--dump' in sys.argv else 0
+def dump(step, loss, params):
+    if step < DUMP_STEPS:
+        print(json.dumps({'step': step + 1, 'loss': loss.data, 'grads': [float(p.grad) for p in params]}))
+        if step + 1 == DUMP_STEPS:
+            sys.exit(0)
 
 # Let there be a Dataset `docs`: list[str] of documents (e.g. a list of names)
 if not os.path.exists('input.txt'):
@@ -176,6 +190,7 @@ for step in range(num_steps):
 
     # Backward the loss, calculating the gradients with respect to all model parameters.
     loss.backward()
+    dump(step, loss, params) # the lab's addition
 
     # Adam optimizer update: update the model parameters based on the corresponding gradients.
     lr_t = learning_rate * (1 - step / num_steps) # linear learning rate decay

@@ -1,7 +1,7 @@
 """Build steps that make dist/ files from the engine (py/microgpt_lab): its
 wheel, the boot snapshot of Python with the engine imported, the recording the
 page replays while Python loads, and the schema the page reads the engine's
-config fields, matrices and stages from."""
+config fields, glossary and source from."""
 
 import hashlib
 import json
@@ -14,7 +14,7 @@ from pathlib import Path
 from tools.common import CACHE, ROOT, BuildError, copy_file, engine_env, log, run, sha256_file
 from tools.site import PYODIDE_FILES
 
-SNAPSHOT = "pyodide/snapshot.bin.gz"  # web/js/worker.js SNAPSHOT_URL
+SNAPSHOT = "pyodide/snapshot.bin.gz"  # web/js/engine/worker.js SNAPSHOT_URL
 SNAPSHOT_SCRIPT = ROOT / "tools" / "snapshot.mjs"
 SCHEMA = "schema.json"
 # Fixed timestamp for wheel builds (1980-01-01, the zip format's epoch), so the
@@ -22,7 +22,7 @@ SCHEMA = "schema.json"
 DEFAULT_SOURCE_DATE_EPOCH = "315532800"
 
 # The recording first-time visitors see while Python loads (see
-# web/js/panels/recording.js): a short run of the engine on the bundled names.
+# web/js/ui/recording.js): a short run of the engine on the bundled names.
 RECORDING_STEPS = 60
 RECORDING_FULL_EVERY = 5  # full instrumentation on every 5th step, as a streamed run has
 RECORDING_MAX_BYTES = 300_000
@@ -113,4 +113,4 @@ def write_schema(out: Path) -> None:
     (`python -m microgpt_lab schema`), which the page fetches at start-up."""
     run([sys.executable, "-m", "microgpt_lab", "schema", "--output", str(out / SCHEMA)], cwd=ROOT, env=engine_env())
     schema = json.loads((out / SCHEMA).read_text())
-    log(f"  schema: {SCHEMA}, {len(schema['config'])} config fields, {len(schema['stages'])} stages")
+    log(f"  schema: {SCHEMA}, {len(schema['config'])} config fields, {len(schema['glossary'])} terms")

@@ -73,7 +73,9 @@ def mutations(base, rng, count):
     """`count` (where, how, JSON text) mutations of the trace `base`, spread over all its places."""
     fields = {}  # steps.*.attention.*.*.*.* -> its paths: each field is as likely as any other
     for path in places(base):
-        if path:
+        # The header's model is the writer's description of its config: the lab never reads a file's own (it
+        # describes the config again), so within it only the whole is changed or removed.
+        if path and (path[0] != "model" or len(path) == 1):
             fields.setdefault(".".join("*" if isinstance(key, int) else key for key in path), []).append(path)
     fields = list(fields.values())
     for _ in range(count):

@@ -1,6 +1,6 @@
 """Command line: train like the original program, write a trace, benchmark the engines, print the schema.
 
-    python -m microgpt_lab train --data names.txt [--steps 1000] [--engine scalar] [--trace run.json]
+    python -m microgpt_lab train --data names.txt [--steps 1000] [--engine scalar] [--no-attention] [--trace run.json]
     python -m microgpt_lab bench [--data data/names.txt] [--json bench.json]
     python -m microgpt_lab schema [--output schema.json]
 
@@ -29,7 +29,10 @@ def main(argv=None):
     train.add_argument("--data", required=True, help="text file, one document per line")
     for field in fields(Config):
         flag = FLAGS.get(field.name, f"--{field.name.replace('_', '-')}")
-        kind = {"choices": CHOICES[field.name]} if field.name in CHOICES else {"type": field.type}
+        if field.type is bool:  # --attention / --no-attention
+            kind = {"action": argparse.BooleanOptionalAction}
+        else:
+            kind = {"choices": CHOICES[field.name]} if field.name in CHOICES else {"type": field.type}
         train.add_argument(flag, dest=field.name, default=field.default, help=FIELDS[field.name][1], **kind)
     train.add_argument("--trace", help="write the run's trace (JSON) to this file")
     train.add_argument("--level", choices=("loss", "full"), help="instrumentation per step (default: full with --trace)")

@@ -1,18 +1,22 @@
 """The hyperparameters of one microgpt run, checked before anything trains."""
 from dataclasses import asdict, dataclass, fields
 
+from .model import num_params
+from .optim import OPTIMIZERS
+
 ENGINES = ("vector", "scalar")
-CHOICES = {"engine": ENGINES}  # a text field: the values it may take
+CHOICES = {"engine": ENGINES, "optimizer": tuple(OPTIMIZERS)}  # a text field: the values it may take
 
 # What a browser tab can train at an interactive pace. The pure-Python engine
 # costs about 1 microsecond per parameter per step natively and 2-3x that in
 # Pyodide, so half a million parameters is already a few seconds per step.
 MAX_PARAMS = 500_000
+MAX_SAMPLES = 1000  # the most names one sample request draws (a trace's batch holds no more)
 # field: (smallest, largest); an int may equal either, a float must be above its smallest (one of MIN_INCLUDED may equal it)
 LIMITS = {
     "n_embd": (1, 256),
     "n_head": (1, 64),
-    "n_layer": (1, 12),
+    "n_layer": (0, 12),
     "block_size": (1, 256),
     "learning_rate": (0, 1.0),
     "num_steps": (1, 1_000_000),
@@ -32,11 +36,18 @@ FIELDS = {
     "n_head": ("Attention heads",
                "How many separate attention patterns each layer computes; each head works on n_embd / n_head of the numbers."),
     "n_layer": ("Layers",
-                "How many transformer blocks (attention, then an MLP) are stacked one after the other."),
+                "How many transformer blocks (attention, then an MLP) are stacked one after the other; with 0, each "
+                "token's embedding goes straight to lm_head: a bigram model that also knows the position."),
+    "attention": ("Attention",
+                  "Whether each block has its attention, the part that lets a position look back at the earlier ones; "
+                  "off, a block is its MLP only, and the model sees nothing but its own token and position."),
     "block_size": ("Context length",
                    "The most positions the model sees at once; a longer document is cut to this many tokens."),
     "learning_rate": ("Learning rate",
-                      "How large Adam's first steps are; the rate then falls in a straight line to 0 at the last step."),
+                      "How large the optimizer's first steps are; the rate then falls in a straight line to 0 at the last step."),
+    "optimizer": ("Optimizer",
+                  "How each weight moves after a step: adam (microgpt's: a step from running averages of the gradient and "
+                  "of its square) or sgd (plain gradient descent: minus the learning rate times the gradient)."),
     "num_steps": ("Steps",
                   "How many training steps the run has, one document each; the learning rate reaches 0 at the end."),
     "temperature": ("Temperature",
@@ -62,9 +73,11 @@ class Config:
 
     n_embd: int = 16
     n_head: int = 4
-    n_layer: int = 1
+    n_layer: int = 1  # 0: no blocks, the embeddings go straight to lm_head
+    attention: bool = True  # False: each block is its MLP only
     block_size: int = 16
     learning_rate: float = 0.01
+    optimizer: str = "adam"  # or "sgd", plain gradient descent
     num_steps: int = 1000
     temperature: float = 0.5
     seed: int = 42
@@ -78,18 +91,25 @@ class Config:
                 check_int(field.name, value)
             elif field.type is float:
                 check_number(field.name, value)
+            elif field.type is bool:
+                if not isinstance(value, bool):
+                    raise ConfigError(f"{field.name} must be true or false, got {value!r}")
             elif value not in CHOICES[field.name]:
                 raise ConfigError(f"{field.name} must be one of {', '.join(CHOICES[field.name])}, got {value!r}")
-        if self.n_embd % self.n_head:
+        if self.has_heads and self.n_embd % self.n_head:
             raise ConfigError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
 
     @property
     def head_dim(self):
         return self.n_embd // self.n_head
 
+    @property
+    def has_heads(self):
+        """Whether the model has attention heads at all (n_head matters only then)."""
+        return self.attention and self.n_layer > 0
+
     def num_params(self, vocab_size):
-        n = self.n_embd
-        return (2 * vocab_size + self.block_size) * n + self.n_layer * 12 * n * n
+        return num_params(self, vocab_size)
 
     def check_size(self, vocab_size):
         """Refuse models too large to train in a browser tab."""

@@ -16,19 +16,25 @@ nothing extra: only the step's document, number and learning rate (LastStep).
                in model.stage_names order; attention's forward is x_attn (the heads joined), and it adds
                "heads": [{"logits", "weights", "d_logits", "d_weights"}: over positions 0..p, per head];
                softmax: probs and d loss / d probs; loss: [loss_t] and [1 / n],
-     "weights": {"wte": {"row": token, "before", "after", "grad", "m", "v"}, "wpe": {"row": p, ...}},
-     "adam": {"t": 0-based step, "lr": lr_t, "beta1", "beta2", "eps", "bias_correction1", "bias_correction2"}}
+     "weights": {"wte": {"row": token, "before", "after", "grad", and with Adam its "m", "v" after the step},
+                 "wpe": {"row": p, ...}},
+     "update": {"optimizer": config.optimizer, "t": 0-based step, "lr": lr_t,
+                and with Adam "beta1", "beta2", "eps", "bias_correction1", "bias_correction2"}}
+
+The stages are those of the config's model (model.describe): none of attention's without
+config.attention, none of a block's with n_layer 0. With SGD a row's after is exactly
+before - lr * grad.
 """
 from typing import NamedTuple
 
 from . import scalar, vector
 from .model import STAGES, expand
-from .optim import Adam
+from .optim import rows
 from .tape import Tape
 from .watch import Watch
 
 # The scalar engine's variables that hold a stage's output at one position (see scalar.gpt and scalar.forward).
-OUTPUTS = ("x", "q", "k", "v", "x_attn", "logits", "probs", "loss_t")
+OUTPUTS = {stage.output for stage in STAGES}
 
 
 class LastStep(NamedTuple):
@@ -42,8 +48,8 @@ class LastStep(NamedTuple):
 
 def explain(session, position):
     """The contract's dict (see Session.explain) for a session whose last_step is set and a checked position."""
-    config, last, adam = session.config, session.last_step, session.adam
-    before = {name: rows(adam.last_weights[name], len(mat[0])) for name, mat in session.state_dict.items()}
+    config, last, optimizer = session.config, session.last_step, session.optimizer
+    before = {name: rows(optimizer.last_weights[name], len(mat[0])) for name, mat in session.state_dict.items()}
     loss, probs, stages = RERUNS[config.engine](before, last.tokens, config, position)
     token, target = last.tokens[position], last.tokens[position + 1]
     return {
@@ -57,31 +63,28 @@ def explain(session, position):
         "loss": loss,
         "probs": probs,
         "stages": stages,
-        "weights": {"wte": weight_row(session, "wte", token), "wpe": weight_row(session, "wpe", position)},
-        "adam": {
-            "t": last.index, "lr": last.lr, "beta1": Adam.beta1, "beta2": Adam.beta2, "eps": Adam.eps,
-            "bias_correction1": 1 - Adam.beta1 ** (last.index + 1),
-            "bias_correction2": 1 - Adam.beta2 ** (last.index + 1),
-        },
+        "weights": {"wte": weight_row(optimizer, session.state_dict, "wte", token),
+                    "wpe": weight_row(optimizer, session.state_dict, "wpe", position)},
+        "update": update(optimizer, last),
     }
 
 
-def rows(flat, n_in):
-    return [flat[i : i + n_in] for i in range(0, len(flat), n_in)]
+def update(optimizer, last):
+    """How the step moved the weights: the optimizer, its learning rate and, for Adam, its constants."""
+    return {"optimizer": optimizer.name, "t": last.index, "lr": last.lr, **optimizer.update_details(last.index)}
 
 
-def weight_row(session, name, row):
+def weight_row(optimizer, state_dict, name, row):
     """One row of a matrix around the update: before, after, its gradient and Adam's buffers after it."""
-    adam, n_in = session.adam, len(session.state_dict[name][0])
+    n_in = len(state_dict[name][0])
     cut = slice(row * n_in, (row + 1) * n_in)
-    return {
+    entry = {
         "row": row,
-        "before": adam.last_weights[name][cut],
-        "after": list(session.state_dict[name][row]),
-        "grad": adam.last_grads[name][cut],
-        "m": adam.m[name][cut],
-        "v": adam.v[name][cut],
+        "before": optimizer.last_weights[name][cut],
+        "after": list(state_dict[name][row]),
+        "grad": optimizer.last_grads[name][cut],
     }
+    return entry | {key: buffer[cut] for key, buffer in optimizer.buffers(name).items()}
 
 
 def stage_entry(name, stage, layer, forward, backward):
@@ -121,7 +124,7 @@ def scalar_run(state_dict, tokens, config, position):
     data = lambda values: [v.data for v in values]
     grad = lambda values: [float(v.grad) for v in values]  # a Value the loss does not reach keeps grad 0
     stages = []
-    for name, stage, layer in expand(STAGES, config.n_layer):
+    for name, stage, layer in expand(STAGES, config):
         entry = stage_entry(name, stage, layer, data(outputs[name]), grad(outputs[name]))
         if stage.kind == "attention":
             entry["heads"] = [
@@ -139,7 +142,7 @@ def vector_run(state_dict, tokens, config, position):
     losses, probs, _ = vector.forward_backward(state_dict, tokens, config, tape)
     n, p_target = len(losses), probs[position][tokens[position + 1]]
     stages = []
-    for record, (name, stage, layer) in zip(tape.records, expand(STAGES, config.n_layer), strict=True):
+    for record, (name, stage, layer) in zip(tape.records, expand(STAGES, config), strict=True):
         if stage.kind == "loss":
             entry = stage_entry(name, stage, layer, [losses[position]], [tape.gradients[name][position]])
         elif stage.kind == "softmax":  # no backward of its own: d loss_t / d p = -1 / p for the target, 0 elsewhere

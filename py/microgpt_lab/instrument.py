@@ -1,4 +1,6 @@
 """What a step tells the page: stage timings, top-k predictions, parameter statistics."""
+import math
+from itertools import chain
 from time import perf_counter
 
 LEVELS = ("loss", "full")  # "loss": the loss curve only; "full": everything the panels draw
@@ -9,18 +11,24 @@ class Stages:
 
     The engines call `lap(name, kind)` when a stage ends, so the time since the
     previous lap is that stage's. The scalar engine, which runs the stages once
-    per token, also passes a node counter to attribute the Value nodes it built.
-    Both time their stages only when `detail` is asked for (level "full"), and
-    otherwise call `lap_total` at the end of the forward and of the backward.
+    per token, also hands in its node counter (count) to attribute the Value
+    nodes each stage built. Both time their stages only when `detail` is asked
+    for (level "full"), and otherwise call `lap_total` at the end of the
+    forward and of the backward; the session laps "optimizer_ms" after the update.
     """
 
-    def __init__(self, count_nodes=None, detail=True):
+    def __init__(self, detail=True):
         self.detail = detail
         self.ops = {}
-        self.totals = {"forward_ms": 0.0, "backward_ms": 0.0}
-        self.count_nodes = count_nodes
+        self.totals = {"forward_ms": 0.0, "backward_ms": 0.0, "optimizer_ms": 0.0}
+        self.count_nodes = None
+        self.last_count = 0
         self.last_time = perf_counter()
-        self.last_count = count_nodes() if count_nodes else 0
+
+    def count(self, count_nodes):
+        """From now on, each lap also counts the nodes built since the last (count_nodes(): the total so far)."""
+        self.count_nodes = count_nodes
+        self.last_count = count_nodes()
 
     def _elapsed(self, phase):
         """(milliseconds, nodes built) since the previous lap, added to the phase's total."""
@@ -61,6 +69,9 @@ class NoStages:
 
     detail = False
 
+    def count(self, count_nodes):
+        pass
+
     def lap(self, name, kind):
         pass
 
@@ -81,3 +92,16 @@ def top_k(probs, target, k):
         "target_prob": probs[target],
         "target_rank": order.index(target),
     }
+
+
+def param_stats(state_dict, optimizer):
+    """Each matrix's gradient norm and update-to-weight ratio in the step just taken."""
+    stats = {}
+    for name, mat in state_dict.items():
+        before, grad = optimizer.last_weights[name], optimizer.last_grads[name]
+        weight_norm = math.hypot(*before)
+        stats[name] = {
+            "grad_norm": math.hypot(*grad),
+            "update_ratio": math.dist(list(chain.from_iterable(mat)), before) / weight_norm if weight_norm else 0.0,
+        }
+    return stats

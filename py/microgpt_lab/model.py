@@ -1,13 +1,17 @@
 """The model's layout: its matrices and its stages, in microgpt's order, and how it starts.
 
 Weights live in `state_dict`: matrix name -> list of rows of floats. Both
-autograd engines read the same state_dict, so one Adam updates either.
-MATRICES and STAGES are the one description of the model: the engines name
-their stages from STAGES, matrix_shapes reads MATRICES, and the schema
-(schema.py) hands both to the page.
+autograd engines read the same state_dict, so one optimizer updates either.
+MATRICES and STAGES are the one description of the model, and expand() says
+which of them a config's model has (n_layer may be 0; config.attention off
+leaves each layer's attention out): the engines name their stages from it,
+matrix_shapes reads it, and describe() hands a config's model to the page.
 """
 import math
+import re
 from typing import NamedTuple
+
+from .optim import OPTIMIZERS
 
 INIT_STD = 0.08
 LAYER_NAME = "layer{i}.{name}"  # a per-layer matrix or stage, e.g. layer0.attn_wq
@@ -16,6 +20,7 @@ LAYER_NAME = "layer{i}.{name}"  # a per-layer matrix or stage, e.g. layer0.attn_
 class Matrix(NamedTuple):
     name: str
     per_layer: bool
+    block: str  # input, attention, mlp, output (the stages' blocks): attention's only with config.attention
     rows: str  # a dimension: "vocab_size", "block_size", "n_embd" or "<k>*<dim>"
     cols: str
     rows_are: str | None  # "tokens", "positions": what a row stands for, when it is one thing
@@ -23,23 +28,23 @@ class Matrix(NamedTuple):
 
 
 MATRICES = [
-    Matrix("wte", False, "vocab_size", "n_embd", "tokens",
+    Matrix("wte", False, "input", "vocab_size", "n_embd", "tokens",
            "The token embedding: one learned row of {n_embd} numbers per token of the vocabulary."),
-    Matrix("wpe", False, "block_size", "n_embd", "positions",
+    Matrix("wpe", False, "input", "block_size", "n_embd", "positions",
            "The position embedding: one learned row of {n_embd} numbers per position 0 to {block_size} - 1."),
-    Matrix("lm_head", False, "vocab_size", "n_embd", "tokens",
+    Matrix("lm_head", False, "output", "vocab_size", "n_embd", "tokens",
            "The output layer: one row per token; its dot product with the final x is that token's score (logit)."),
-    Matrix("attn_wq", True, "n_embd", "n_embd", None,
+    Matrix("attn_wq", True, "attention", "n_embd", "n_embd", None,
            "Layer {i}'s query weights: turn x into what this position looks for in earlier ones."),
-    Matrix("attn_wk", True, "n_embd", "n_embd", None,
+    Matrix("attn_wk", True, "attention", "n_embd", "n_embd", None,
            "Layer {i}'s key weights: turn x into what this position offers to later ones."),
-    Matrix("attn_wv", True, "n_embd", "n_embd", None,
+    Matrix("attn_wv", True, "attention", "n_embd", "n_embd", None,
            "Layer {i}'s value weights: turn x into what this position passes on when attended to."),
-    Matrix("attn_wo", True, "n_embd", "n_embd", None,
+    Matrix("attn_wo", True, "attention", "n_embd", "n_embd", None,
            "Layer {i}'s output weights: mix the heads' joined outputs back into x's {n_embd} numbers."),
-    Matrix("mlp_fc1", True, "4*n_embd", "n_embd", None,
+    Matrix("mlp_fc1", True, "mlp", "4*n_embd", "n_embd", None,
            "Layer {i}'s first MLP weights: widen x to 4 x {n_embd} hidden numbers."),
-    Matrix("mlp_fc2", True, "n_embd", "4*n_embd", None,
+    Matrix("mlp_fc2", True, "mlp", "n_embd", "4*n_embd", None,
            "Layer {i}'s second MLP weights: narrow the hidden numbers back to {n_embd}."),
 ]
 
@@ -50,35 +55,37 @@ class Stage(NamedTuple):
     kind: str  # embedding, rmsnorm, linear, attention, residual, relu, softmax, loss
     block: str  # input, attention, mlp, output
     reads: tuple  # the matrices it reads (a per-layer one: the same layer's)
+    size: str  # a dimension: how many numbers it gives for one position
+    output: str  # the variable of scalar.gpt / forward its lines leave that output in
     formula: str  # microgpt's own lines, as scalar.py runs them
     help: str
 
 
 STAGES = [
-    Stage("embedding", False, "embedding", "input", ("wte", "wpe"),
+    Stage("embedding", False, "embedding", "input", ("wte", "wpe"), "n_embd", "x",
           "tok_emb = state_dict['wte'][token_id]\n"
           "pos_emb = state_dict['wpe'][pos_id]\n"
           "x = [t + p for t, p in zip(tok_emb, pos_emb)]",
           "Looks up the token's row of wte (which character) and the position's row of wpe (where it stands) "
           "and adds them: {n_embd} numbers for this token at this position."),
-    Stage("rmsnorm", False, "rmsnorm", "input", (),
+    Stage("rmsnorm", False, "rmsnorm", "input", (), "n_embd", "x",
           "x = rmsnorm(x)",
           "rmsnorm divides x by the square root of the mean of its squares (its root mean square), "
           "so its numbers keep a steady size whatever the weights do."),
-    Stage("attn_norm", True, "rmsnorm", "attention", (),
+    Stage("attn_norm", True, "rmsnorm", "attention", (), "n_embd", "x",
           "x = rmsnorm(x)",
           "rmsnorm again before attention; x as it was is kept aside as x_residual, to be added back afterwards."),
-    Stage("attn_wq", True, "linear", "attention", ("attn_wq",),
+    Stage("attn_wq", True, "linear", "attention", ("attn_wq",), "n_embd", "q",
           "q = linear(x, state_dict[f'layer{li}.attn_wq'])",
           "The query: a learned mix of x (each output a weighted sum of x's numbers) saying what this position "
           "looks for in the earlier ones."),
-    Stage("attn_wk", True, "linear", "attention", ("attn_wk",),
+    Stage("attn_wk", True, "linear", "attention", ("attn_wk",), "n_embd", "k",
           "k = linear(x, state_dict[f'layer{li}.attn_wk'])",
           "The key: what this position offers to the queries of later positions; it joins this layer's list of keys."),
-    Stage("attn_wv", True, "linear", "attention", ("attn_wv",),
+    Stage("attn_wv", True, "linear", "attention", ("attn_wv",), "n_embd", "v",
           "v = linear(x, state_dict[f'layer{li}.attn_wv'])",
           "The value: what this position passes on to those that attend to it; it joins this layer's list of values."),
-    Stage("attention", True, "attention", "attention", (),
+    Stage("attention", True, "attention", "attention", (), "n_embd", "x_attn",
           "keys[li].append(k)\n"
           "values[li].append(v)\n"
           "x_attn = []\n"
@@ -95,38 +102,39 @@ STAGES = [
           "every position so far (dot products divided by the square root of {head_dim}), turns the scores into "
           "weights that sum to 1 with softmax (exp of each score over their total), and adds up the values with "
           "those weights; the heads' outputs are joined end to end."),
-    Stage("attn_wo", True, "linear", "attention", ("attn_wo",),
+    Stage("attn_wo", True, "linear", "attention", ("attn_wo",), "n_embd", "x",
           "x = linear(x_attn, state_dict[f'layer{li}.attn_wo'])",
           "Mixes the joined head outputs back into {n_embd} numbers."),
-    Stage("attn_residual", True, "residual", "attention", (),
+    Stage("attn_residual", True, "residual", "attention", (), "n_embd", "x",
           "x = [a + b for a, b in zip(x, x_residual)]",
           "The residual connection: adds back x_residual, the x from before attention, so attention learns a "
           "change to x and the gradient has a direct path back to the input."),
-    Stage("mlp_norm", True, "rmsnorm", "mlp", (),
+    Stage("mlp_norm", True, "rmsnorm", "mlp", (), "n_embd", "x",
           "x = rmsnorm(x)",
-          "rmsnorm before the MLP (a small two-layer network applied to each position); x is kept aside again."),
-    Stage("mlp_fc1", True, "linear", "mlp", ("mlp_fc1",),
+          "rmsnorm before the MLP (a small two-layer network applied to each position); x as it was is kept aside "
+          "as x_residual."),
+    Stage("mlp_fc1", True, "linear", "mlp", ("mlp_fc1",), "4*n_embd", "x",
           "x = linear(x, state_dict[f'layer{li}.mlp_fc1'])",
           "Widens x to 4 x {n_embd} hidden numbers."),
-    Stage("relu", True, "relu", "mlp", (),
+    Stage("relu", True, "relu", "mlp", (), "4*n_embd", "x",
           "x = [xi.relu() for xi in x]",
           "relu keeps each positive number and turns each negative one into 0: the bend that lets the MLP "
           "compute more than a weighted sum."),
-    Stage("mlp_fc2", True, "linear", "mlp", ("mlp_fc2",),
+    Stage("mlp_fc2", True, "linear", "mlp", ("mlp_fc2",), "n_embd", "x",
           "x = linear(x, state_dict[f'layer{li}.mlp_fc2'])",
           "Narrows the hidden numbers back to {n_embd}."),
-    Stage("mlp_residual", True, "residual", "mlp", (),
+    Stage("mlp_residual", True, "residual", "mlp", (), "n_embd", "x",
           "x = [a + b for a, b in zip(x, x_residual)]",
-          "The residual connection again: adds back the x from before the MLP."),
-    Stage("lm_head", False, "linear", "output", ("lm_head",),
+          "The residual connection: adds back x_residual, the x from before the MLP."),
+    Stage("lm_head", False, "linear", "output", ("lm_head",), "vocab_size", "logits",
           "logits = linear(x, state_dict['lm_head'])",
           "The logits: one score per token of the vocabulary ({vocab_size}), higher for tokens the model expects "
           "next; they are not probabilities yet."),
-    Stage("softmax", False, "softmax", "output", (),
+    Stage("softmax", False, "softmax", "output", (), "vocab_size", "probs",
           "probs = softmax(logits)",
           "softmax turns the logits into probabilities that sum to 1: exp of each (after subtracting the largest, "
           "so exp cannot overflow) divided by their total."),
-    Stage("loss", False, "loss", "output", (),
+    Stage("loss", False, "loss", "output", (), "1", "loss_t",
           "loss_t = -probs[target_id].log()\n"
           "loss = (1 / n) * sum(losses)",
           "The cross-entropy loss: minus the natural log of the probability given to the true next token, in nats "
@@ -139,30 +147,86 @@ def layer_name(i, name):
     return LAYER_NAME.format(i=i, name=name)
 
 
-def expand(table, n_layer):
-    """(full name, entry, layer or None): the non-layer entries before the first layer's, the rest
-    after the last layer's (both tables list the per-layer entries as one run)."""
-    first = next(k for k, entry in enumerate(table) if entry.per_layer)
-    end = first + sum(entry.per_layer for entry in table)
-    per_layer = [(layer_name(i, e.name), e, i) for i in range(n_layer) for e in table[first:end]]
-    return [(e.name, e, None) for e in table[:first]] + per_layer + [(e.name, e, None) for e in table[end:]]
+def has(entry, config):
+    """Whether a config's model has a matrix or a stage: attention's only with config.attention."""
+    return entry.block != "attention" or config.attention
+
+
+def expand(table, config):
+    """(full name, entry, layer or None) for the entries of MATRICES or STAGES a config's model has, in
+    microgpt's order: the non-layer entries before the first layer's, each of the config.n_layer layers'
+    entries, then the rest (both tables list the per-layer entries as one run)."""
+    entries = [entry for entry in table if has(entry, config)]
+    first = next(k for k, entry in enumerate(entries) if entry.per_layer)
+    end = first + sum(entry.per_layer for entry in entries)
+    per_layer = [(layer_name(i, e.name), e, i) for i in range(config.n_layer) for e in entries[first:end]]
+    return [(e.name, e, None) for e in entries[:first]] + per_layer + [(e.name, e, None) for e in entries[end:]]
 
 
 def stage_names(config):
     """The stages in forward order, as a step event's graph.ops names them."""
-    return [name for name, _, _ in expand(STAGES, config.n_layer)]
+    return [name for name, _, _ in expand(STAGES, config)]
+
+
+def sizes(config, vocab_size):
+    """The numbers the dimensions and the texts of MATRICES and STAGES refer to."""
+    return {"vocab_size": vocab_size, "block_size": config.block_size, "n_embd": config.n_embd,
+            "n_head": config.n_head, "head_dim": config.head_dim}
 
 
 def dimension(expr, sizes):
-    """ "4*n_embd" -> 4 * sizes["n_embd"]."""
+    """ "4*n_embd" -> 4 * sizes["n_embd"]; "1" -> 1."""
     factor, _, name = expr.rpartition("*")
-    return int(factor or 1) * sizes[name]
+    return int(factor or 1) * (int(name) if name.isdigit() else sizes[name])
 
 
 def matrix_shapes(config, vocab_size):
     """(name, n_out, n_in) in microgpt's order; the flat parameter list follows it."""
-    sizes = {"vocab_size": vocab_size, "block_size": config.block_size, "n_embd": config.n_embd}
-    return [(name, dimension(m.rows, sizes), dimension(m.cols, sizes)) for name, m, _ in expand(MATRICES, config.n_layer)]
+    values = sizes(config, vocab_size)
+    return [(name, dimension(m.rows, values), dimension(m.cols, values)) for name, m, _ in expand(MATRICES, config)]
+
+
+def num_params(config, vocab_size):
+    return sum(n_out * n_in for _, n_out, n_in in matrix_shapes(config, vocab_size))
+
+
+def fill(text, values):
+    """A text with its {placeholders} filled from `values`; any other braces (microgpt's f'layer{li}...') stay."""
+    return re.sub(r"\{(\w+)\}", lambda match: str(values.get(match[1], match[0])), text)
+
+
+def describe(config, vocab_size):
+    """The model a config builds on a vocabulary, as the page draws it: nothing in the page derives it again.
+
+    {"num_params": int,
+     "matrices": [{"name": "layer0.attn_wq" (state_dict's key), "matrix": "attn_wq", "layer": 0 (None if not
+                   per layer), "block", "shape": [rows, cols], "rows_are": "tokens" | "positions" | None,
+                   "help": with its sizes filled}, ...] in state_dict's order,
+     "stages": [{"name": "layer0.attn_wq" (as graph.ops and explain() name it), "stage": "attn_wq", "layer",
+                 "kind", "block", "reads": [state_dict keys], "shape": [numbers per position], "output": the
+                 variable of scalar.py that holds them, "formula": microgpt's lines, "help": filled;
+                 attention adds "heads": n_head}, ...] in forward order,
+     "optimizer": {"name", "label", "formula", "help", and Adam's "beta1", "beta2", "eps"}}
+    """
+    values = sizes(config, vocab_size)
+    per_layer = {m.name for m in MATRICES if m.per_layer}
+    matrices = [
+        {"name": name, "matrix": m.name, "layer": layer, "block": m.block,
+         "shape": [dimension(m.rows, values), dimension(m.cols, values)], "rows_are": m.rows_are,
+         "help": fill(m.help, {**values, "i": layer})}
+        for name, m, layer in expand(MATRICES, config)
+    ]
+    stages = []
+    for name, stage, layer in expand(STAGES, config):
+        entry = {"name": name, "stage": stage.name, "layer": layer, "kind": stage.kind, "block": stage.block,
+                 "reads": [layer_name(layer, m) if m in per_layer else m for m in stage.reads],
+                 "shape": [dimension(stage.size, values)], "output": stage.output, "formula": stage.formula,
+                 "help": fill(stage.help, {**values, "i": layer})}
+        if stage.kind == "attention":
+            entry["heads"] = config.n_head
+        stages.append(entry)
+    return {"num_params": num_params(config, vocab_size),
+            "matrices": matrices, "stages": stages, "optimizer": OPTIMIZERS[config.optimizer].describe()}
 
 
 def init_state_dict(config, vocab_size, rng):
@@ -179,14 +243,3 @@ def softmax(logits):
     exps = [math.exp(val - max_val) for val in logits]
     inv_total = sum(exps) ** -1
     return [e * inv_total for e in exps]
-
-
-class StepResult(NamedTuple):
-    """What one engine's forward + backward over a document gives the session."""
-
-    losses: list  # (n,) per-position loss -log p(target)
-    probs: list  # (n, vocab_size) next-token probabilities
-    attention: list  # [layer][head][query pos] -> weights over key positions 0..pos
-    grads: dict  # matrix name -> d loss / d weight, flat in row-major order (as Adam keeps it)
-    nodes: int | None = None  # scalar engine: Value nodes in the graph
-    edges: int | None = None  # scalar engine: child links in the graph

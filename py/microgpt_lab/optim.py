@@ -1,11 +1,77 @@
-"""Adam with microgpt's constants and its exact per-parameter arithmetic."""
-import math
+"""The optimizers: microgpt's Adam, with its constants and exact per-parameter arithmetic, and
+plain gradient descent (SGD), the update of the model ladder's first rungs.
+
+Each keeps, for the inspector and explain(), the last step's gradients and the weights
+before it, flat per matrix in row-major order. step() replaces every list it changes
+(a matrix of state_dict, a buffer) and never changes one in place, so a snapshot() of
+dict copies is enough to undo a step.
+"""
 from itertools import chain
 
 
-class Adam:
+def rows(flat, n_in):
+    return [flat[i : i + n_in] for i in range(0, len(flat), n_in)]
+
+
+class Optimizer:
+    name = label = None  # config.optimizer's value, and how the page names it
+    formula = help = None  # microgpt's own lines, per parameter p, and one plain paragraph (the schema shows both)
+
+    def __init__(self, state_dict):
+        self.last_grads = {}  # name -> flat gradient of the last step
+        self.last_weights = {}  # name -> flat weights before the last update
+
+    def snapshot(self):
+        """What step() changes, to undo it (step replaces lists, never changes one)."""
+        return {key: dict(value) for key, value in vars(self).items()}
+
+    def undo(self, snapshot):
+        vars(self).update(snapshot)
+
+    def state(self):
+        """What a checkpoint keeps to continue exactly (JSON-ready); restore() takes it back."""
+        return {}
+
+    def buffers(self, name):
+        """What it keeps per weight of a matrix between steps, flat: Adam's {"m", "v"}; none for SGD."""
+        return {}
+
+    def update_details(self, step):
+        """The constants of step `step`'s update beyond its learning rate, for explain()."""
+        return {}
+
+    def restore(self, state, shapes):
+        """Take back state() of a checkpoint; `shapes` maps each matrix to (n_out, n_in)."""
+
+    @classmethod
+    def describe(cls):
+        """For the page: its name and label, microgpt's lines and a plain paragraph."""
+        return {"name": cls.name, "label": cls.label, "formula": cls.formula, "help": cls.help}
+
+
+class SGD(Optimizer):
+    name, label = "sgd", "SGD"
+    formula = (
+        "lr_t = learning_rate * (1 - step / num_steps)\n"
+        "p.data -= lr_t * p.grad"
+    )
+    help = (
+        "Plain gradient descent moves every weight a small step against its gradient (the direction in which the "
+        "loss grows): the gradient times a learning rate that falls in a straight line to 0 by the last step. "
+        "It keeps no memory from step to step."
+    )
+
+    def step(self, state_dict, grads, lr_t, step):
+        """Update state_dict: each matrix gets new rows."""
+        for name, mat in state_dict.items():
+            p = self.last_weights[name] = list(chain.from_iterable(mat))
+            g = self.last_grads[name] = grads[name]
+            state_dict[name] = rows([pi - lr_t * gi for pi, gi in zip(p, g)], len(mat[0]))
+
+
+class Adam(Optimizer):
+    name, label = "adam", "Adam"
     beta1, beta2, eps = 0.85, 0.99, 1e-8
-    # microgpt's own lines, per parameter p (the schema shows them; step() does the same on whole matrices)
     formula = (
         "lr_t = learning_rate * (1 - step / num_steps)\n"
         "m[i] = beta1 * m[i] + (1 - beta1) * p.grad\n"
@@ -22,21 +88,17 @@ class Adam:
     )
 
     def __init__(self, state_dict):
+        super().__init__(state_dict)
         # first and second moment buffers, flat per matrix in row-major order
         self.m = {name: [0.0] * (len(mat) * len(mat[0])) for name, mat in state_dict.items()}
         self.v = {name: [0.0] * (len(mat) * len(mat[0])) for name, mat in state_dict.items()}
-        self.last_grads = {}  # name -> flat gradient of the last step (kept for the inspector)
-        self.last_weights = {}  # name -> flat weights before the last update
 
-    def step(self, state_dict, grads, lr_t, step, measure=False):
-        """Update state_dict in place (each matrix gets new rows); with `measure`,
-        return each matrix's gradient norm and update-to-weight ratio."""
+    def step(self, state_dict, grads, lr_t, step):
+        """Update state_dict (each matrix gets new rows) and the buffers."""
         b1, b2, eps = self.beta1, self.beta2, self.eps
         c1, c2 = 1 - b1, 1 - b2
         bc1, bc2 = 1 - b1 ** (step + 1), 1 - b2 ** (step + 1)
-        stats = {}
         for name, mat in state_dict.items():
-            n_in = len(mat[0])
             p = self.last_weights[name] = list(chain.from_iterable(mat))
             g = self.last_grads[name] = grads[name]
             m, v, new = [], [], []
@@ -47,11 +109,31 @@ class Adam:
                 v.append(vi)
                 new.append(pi - lr_t * (mi / bc1) / ((vi / bc2) ** 0.5 + eps))
             self.m[name], self.v[name] = m, v
-            state_dict[name] = [new[i : i + n_in] for i in range(0, len(new), n_in)]
-            if measure:
-                weight_norm = math.hypot(*p)
-                stats[name] = {
-                    "grad_norm": math.hypot(*g),
-                    "update_ratio": math.dist(new, p) / weight_norm if weight_norm else 0.0,
-                }
-        return stats
+            state_dict[name] = rows(new, len(mat[0]))
+
+    def state(self):
+        return {"adam": {"m": self.m, "v": self.v}}
+
+    def buffers(self, name):
+        return {"m": self.m[name], "v": self.v[name]}
+
+    def update_details(self, step):
+        b1, b2 = self.beta1, self.beta2
+        return {"beta1": b1, "beta2": b2, "eps": self.eps,
+                "bias_correction1": 1 - b1 ** (step + 1), "bias_correction2": 1 - b2 ** (step + 1)}
+
+    @classmethod
+    def describe(cls):
+        return {**super().describe(), "beta1": cls.beta1, "beta2": cls.beta2, "eps": cls.eps}
+
+    def restore(self, state, shapes):
+        adam = state.get("adam")
+        for name, (n_out, n_in) in shapes.items():
+            if (not isinstance(adam, dict) or len(adam.get("m", {}).get(name, ())) != n_out * n_in
+                    or len(adam.get("v", {}).get(name, ())) != n_out * n_in):
+                raise ValueError(f"checkpoint Adam buffers of {name} are missing or not {n_out * n_in} long")
+        self.m = {name: list(adam["m"][name]) for name in shapes}
+        self.v = {name: list(adam["v"][name]) for name in shapes}
+
+
+OPTIMIZERS = {optimizer.name: optimizer for optimizer in (Adam, SGD)}  # config.optimizer's choices

@@ -15,20 +15,22 @@ class ProbeError(ValueError):
 
 
 def matrix(session, name):
-    """One matrix of state_dict, flat row-major: weights, last gradient, Adam m and v, last update."""
+    """One matrix of state_dict, flat row-major: weights, last gradient, Adam's m and v (None with SGD),
+    last update."""
     if name not in session.state_dict:
         raise ProbeError(f"no matrix {name!r}; state_dict has {', '.join(session.state_dict)}")
-    mat, adam = session.state_dict[name], session.adam
+    mat, optimizer = session.state_dict[name], session.optimizer
     weights = list(chain.from_iterable(mat))
-    before = adam.last_weights.get(name)
+    before = optimizer.last_weights.get(name)
+    buffers = optimizer.buffers(name)
     return {
         "name": name,
         "shape": [len(mat), len(mat[0])],
         "step": session.step_count,
         "weights": weights,
-        "grads": adam.last_grads.get(name),  # None before the first step
-        "m": adam.m[name],
-        "v": adam.v[name],
+        "grads": optimizer.last_grads.get(name),  # None before the first step
+        "m": buffers.get("m"),
+        "v": buffers.get("v"),
         "update": [w - b for w, b in zip(weights, before)] if before else None,
     }
 

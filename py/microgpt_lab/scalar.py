@@ -4,20 +4,24 @@ This is the teaching artifact: `Value`, `linear`, `softmax`, `rmsnorm`, `gpt`
 and `forward` read line for line like the original program, with state_dict
 and config passed in instead of read from globals. Nothing in them measures:
 train_step watches gpt() and forward() from outside (watch.py) for the
-stage times, the nodes and the attention weights. Safe speed-ups keep the
-graph and every number identical: `__slots__`; a topological sort without
-recursion (deep graphs no longer hit the recursion limit); float constants
-where microgpt writes the ints 0 and 1 as gradients (1 * x == 1.0 * x, but
-Python specializes float-only arithmetic); and no cycle collection during a
-step. The session hands in plain floats and gets plain gradients back, so one
-Adam serves both engines.
+stage times, the nodes and the attention weights.
+
+Every loss and every gradient is the original program's to the bit, in the
+same Python (tests/engine/test_original.py runs microgpt itself beside it).
+The speed-ups change no number: `__slots__`; microgpt's recursive
+build_topo with an explicit stack (the same order, so every gradient adds up
+in the same order, and no recursion limit for deep graphs); float constants
+where microgpt writes the ints 0 and 1 as gradients (1 * x == 1.0 * x and
+0 + x == 0.0 + x, but Python specializes float-only arithmetic); and no cycle
+collection during a step. The session hands in plain floats and gets plain
+gradients back, so one optimizer serves both engines.
 """
 import functools
 import gc
 import math
 from itertools import count
 
-from .model import StepResult
+from .engine import StepResult
 from .watch import Watch, stage_lines
 
 # Value nodes built so far, for the lab's per-stage counts. A C counter, not
@@ -83,20 +87,22 @@ class Value:
 
     def backward(self):
         """Chain rule over the graph in reverse topological order; returns (nodes, edges)."""
-        # microgpt's recursive build_topo, as a loop: a node is pushed back under its children, so
-        # it is popped again once they are all done (children are taken last to first)
-        topo, visited, done, stack = [], set(), set(), [self]
+        # microgpt's recursive build_topo, with the recursion's own stack made explicit (so a deep
+        # graph needs no recursion limit): each entry is a node and where it is in its children.
+        # A node goes into topo once all its children are in, children first to last, exactly in
+        # the original's order, so every gradient adds up in the same order, to the same bits.
+        topo, visited = [], {self}
+        stack = [(self, iter(self._children))]
         while stack:
-            v = stack.pop()
-            if v in done:
-                continue
-            if v in visited:
-                done.add(v)
-                topo.append(v)
+            v, children = stack[-1]
+            for child in children:
+                if child not in visited:
+                    visited.add(child)
+                    stack.append((child, iter(child._children)))
+                    break
             else:
-                visited.add(v)
-                stack.append(v)
-                stack.extend(v._children)
+                stack.pop()
+                topo.append(v)
         self.grad = 1.0
         edges = 0
         for v in reversed(topo):
@@ -131,26 +137,27 @@ def gpt(state_dict, config, token_id, pos_id, keys, values):
     x = rmsnorm(x)
 
     for li in range(n_layer):
-        # 1) Multi-head attention block
-        x_residual = x
-        x = rmsnorm(x)
-        q = linear(x, state_dict[f'layer{li}.attn_wq'])
-        k = linear(x, state_dict[f'layer{li}.attn_wk'])
-        v = linear(x, state_dict[f'layer{li}.attn_wv'])
-        keys[li].append(k)
-        values[li].append(v)
-        x_attn = []
-        for h in range(n_head):
-            hs = h * head_dim
-            q_h = q[hs:hs+head_dim]
-            k_h = [ki[hs:hs+head_dim] for ki in keys[li]]
-            v_h = [vi[hs:hs+head_dim] for vi in values[li]]
-            attn_logits = [sum(q_h[j] * k_h[t][j] for j in range(head_dim)) / head_dim**0.5 for t in range(len(k_h))]
-            attn_weights = softmax(attn_logits)
-            head_out = [sum(attn_weights[t] * v_h[t][j] for t in range(len(v_h))) for j in range(head_dim)]
-            x_attn.extend(head_out)
-        x = linear(x_attn, state_dict[f'layer{li}.attn_wo'])
-        x = [a + b for a, b in zip(x, x_residual)]
+        if config.attention:
+            # 1) Multi-head attention block
+            x_residual = x
+            x = rmsnorm(x)
+            q = linear(x, state_dict[f'layer{li}.attn_wq'])
+            k = linear(x, state_dict[f'layer{li}.attn_wk'])
+            v = linear(x, state_dict[f'layer{li}.attn_wv'])
+            keys[li].append(k)
+            values[li].append(v)
+            x_attn = []
+            for h in range(n_head):
+                hs = h * head_dim
+                q_h = q[hs:hs+head_dim]
+                k_h = [ki[hs:hs+head_dim] for ki in keys[li]]
+                v_h = [vi[hs:hs+head_dim] for vi in values[li]]
+                attn_logits = [sum(q_h[j] * k_h[t][j] for j in range(head_dim)) / head_dim**0.5 for t in range(len(k_h))]
+                attn_weights = softmax(attn_logits)
+                head_out = [sum(attn_weights[t] * v_h[t][j] for t in range(len(v_h))) for j in range(head_dim)]
+                x_attn.extend(head_out)
+            x = linear(x_attn, state_dict[f'layer{li}.attn_wo'])
+            x = [a + b for a, b in zip(x, x_residual)]
         # 2) MLP block
         x_residual = x
         x = rmsnorm(x)
@@ -214,9 +221,10 @@ def train_step(state_dict, tokens, config, stages):
     When `stages.detail` is asked for, each stage's time and nodes go to
     `stages`, and the attention weights and probabilities are read as forward() runs.
     """
+    stages.count(node_count)
     params = as_values(state_dict)
     stages.lap_total("forward_ms")
-    attention = [[[] for _ in range(config.n_head)] for _ in range(config.n_layer)]  # [layer][head][query]
+    attention = [[[] for _ in range(config.n_head)] for _ in range(config.n_layer if config.attention else 0)]  # [layer][head][query]
     probs_rows = []
     if stages.detail:
         captures = {
@@ -231,7 +239,7 @@ def train_step(state_dict, tokens, config, stages):
     nodes, edges = loss.backward()
     grads = {name: [p.grad for row in mat for p in row] for name, mat in params.items()}
     stages.lap_total("backward_ms")
-    return StepResult([l.data for l in losses], probs_rows, attention, grads, nodes, edges)
+    return StepResult(loss.data, [l.data for l in losses], probs_rows, attention, grads, nodes, edges)
 
 
 @without_collector
@@ -249,8 +257,9 @@ class Decoder:
         self.config = config
         self.keys = [[] for _ in range(config.n_layer)]
         self.values = [[] for _ in range(config.n_layer)]
+        self.pos_id = 0
 
     def __call__(self, token_id):
-        pos_id = len(self.keys[0])
-        logits = gpt(self.params, self.config, token_id, pos_id, self.keys, self.values)
+        logits = gpt(self.params, self.config, token_id, self.pos_id, self.keys, self.values)
+        self.pos_id += 1
         return [l.data for l in logits]

@@ -3,9 +3,10 @@
     python -m microgpt_lab schema [--output dist/schema.json]
 
 Everything here is read from where it is defined: Config, FIELDS, LIMITS and CHOICES
-(config.py), MATRICES and STAGES (model.py), Adam (optim.py), GLOSSARY (glossary.py), the levels,
-the BOS label, the trace and checkpoint formats, and the scalar engine's own
-source with each stage's lines in it (source.py).
+(config.py), GLOSSARY (glossary.py), the levels, the BOS label, the trace and checkpoint
+formats, and the scalar engine's own source with each stage's lines in it (source.py).
+A session's model (its matrices, stages and optimizer) is not here: it depends on the
+config, and the engine describes it per session (model.describe, in the trace header).
 """
 from dataclasses import fields
 
@@ -14,13 +15,11 @@ from .config import CHOICES, FIELDS, LIMITS, MAX_PARAMS, MIN_INCLUDED, Config
 from .data import BOS_LABEL
 from .glossary import GLOSSARY
 from .instrument import LEVELS
-from .model import LAYER_NAME, MATRICES, STAGES
-from .optim import Adam
 from .session import CHECKPOINT_FORMAT, CHECKPOINT_VERSION, HELD_OUT_DOCS, HELD_OUT_EVERY
 from .source import source
 
 FORMAT, VERSION = "microgpt-lab-schema", 1
-TYPES = {int: "int", float: "float", str: "choice"}
+TYPES = {int: "int", float: "float", str: "choice", bool: "bool"}
 
 
 def schema():
@@ -30,11 +29,6 @@ def schema():
         "generator": f"microgpt_lab {__version__}",
         "config": [config_field(field) for field in fields(Config)],
         "max_params": MAX_PARAMS,
-        "layer_name": LAYER_NAME,
-        "matrices": [matrix._asdict() for matrix in MATRICES],
-        "stages": [{**stage._asdict(), "reads": list(stage.reads)} for stage in STAGES],
-        "optimizer": {"name": "adam", "beta1": Adam.beta1, "beta2": Adam.beta2, "eps": Adam.eps,
-                      "formula": Adam.formula, "help": Adam.help},
         "levels": list(LEVELS),
         "bos_label": BOS_LABEL,
         "glossary": [{**term._asdict(), "words": list(term.words)} for term in GLOSSARY],
@@ -51,6 +45,8 @@ def config_field(field):
     entry = {"name": field.name, "label": label, "help": help, "type": TYPES[field.type], "default": field.default}
     if field.type is str:
         return {**entry, "choices": list(CHOICES[field.name])}
+    if field.type is bool:
+        return entry
     low, high = LIMITS[field.name]
     if field.type is float:
         return {**entry, "min": low, "min_exclusive": field.name not in MIN_INCLUDED, "max": high}

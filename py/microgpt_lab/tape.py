@@ -5,7 +5,8 @@ reverse; the vector engine gives every stage one. As the forward pass runs,
 each stage records its output, the values it read and a closure from its
 output's gradient to theirs (and to its weights'). backward() walks the
 records in reverse. Stages are named by their place in model.STAGES, the one
-list of stages, and timed as they are recorded and walked.
+list of stages (those the config's model has: model.expand), and timed as
+they are recorded and walked.
 """
 from functools import cache, reduce
 from typing import Callable, NamedTuple
@@ -28,15 +29,15 @@ class Record(NamedTuple):
 
 
 @cache
-def plan(n_layer):
-    """(name, Stage, the matrices it reads by name) for every stage, in forward order."""
+def plan(config):
+    """(name, Stage, the matrices it reads by name) for every stage of the config's model, in forward order."""
     return tuple((name, stage, [layer_name(layer, matrix) if stage.per_layer else matrix for matrix in stage.reads])
-                 for name, stage, layer in expand(STAGES, n_layer))
+                 for name, stage, layer in expand(STAGES, config))
 
 
 class Tape:
     def __init__(self, config, stages=NoStages(), keep_gradients=False):
-        self.plan = iter(plan(config.n_layer))
+        self.plan = iter(plan(config))
         self.stages = stages
         self.timed = stages.detail  # each stage's time; otherwise the forward's and the backward's only
         self.records = []

@@ -3,6 +3,7 @@
     {"format": "microgpt-lab-trace", "version": 1, "generator": "microgpt_lab 0.1.0",
      "config": {...Config fields...},
      "dataset": {"fingerprint": sha256 hex, "num_docs": int, "vocab": [chars]},
+     "model": {...model.describe(config, vocab_size)},
      "steps": [step events, in order],
      "samples": [{"step": int, "temperature": float, "samples": [str]}]}
 
@@ -14,23 +15,33 @@ import re
 
 from . import __version__, trace_check
 from .config import Config, ConfigError
+from .data import over_limit
+from .model import describe
 from .trace_check import TraceError
 
 FORMAT, VERSION = "microgpt-lab-trace", 1
-MAX_CHARS = 100 * 1024 * 1024  # the page's limit on a trace file (trace-file.js), in bytes
+MAX_BYTES = 100 * 1024 * 1024  # a trace's text in UTF-8 (a file's size); a 1,000-step trace with full detail is about 20 MB
 MAX_DEPTH = 12  # a trace nests 7 deep (steps[i].attention[l][h][q][k]); JSON parsers recurse per level
 NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))  # UTF-8 never uses these bytes inside a character
 INNERMOST = re.compile(rb"\[\]|\{\}")
 
 
+def check_size(num_bytes, what="the file"):
+    """Refuse a trace of more than MAX_BYTES (a file's size, before the page reads it)."""
+    if num_bytes > MAX_BYTES:
+        raise TraceError(f"{what} is {over_limit(num_bytes, MAX_BYTES)}")
+
+
 def header(session):
-    """Everything a trace says about a session before its first step."""
+    """Everything a trace says about a session before its first step; "model" is the engine's description of
+    the config's model (model.describe), which an importing lab recomputes rather than reads."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "generator": f"microgpt_lab {__version__}",
         "config": session.config.to_dict(),
         "dataset": {"fingerprint": session.fingerprint, "num_docs": len(session.file_docs), "vocab": session.vocab},
+        "model": describe(session.config, session.tokenizer.vocab_size),
     }
 
 
@@ -44,8 +55,7 @@ def parse(text):
     Pyodide the WebAssembly stack, which leaves the interpreter broken)."""
     if not isinstance(text, str):
         raise TraceError(f"a trace is JSON text, got {type(text).__name__}")
-    if len(text) > MAX_CHARS:
-        raise TraceError(f"the trace has {len(text):,} characters, over the limit of {MAX_CHARS:,}")
+    check_size(len(text.encode("utf-8", "surrogatepass")), "the trace")
     brackets = brackets_outside_strings(text)
     for _ in range(MAX_DEPTH):
         brackets = INNERMOST.sub(b"", brackets)

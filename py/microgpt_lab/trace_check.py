@@ -6,12 +6,12 @@ range, and numbers finite and within +-DRAWABLE, so that any span or margin
 a panel computes from them is finite too. Anything else raises TraceError
 naming the field (steps[3].topk[2].probs[0]); nothing else is raised.
 """
-from .config import LIMITS
+from .config import LIMITS, MAX_SAMPLES
 from .model import matrix_shapes, stage_names
 
 DRAWABLE = 1e306  # |x| at most this: spans, sums of a few and 6% margins stay finite (doubles end at 1.8e308)
 MAX_DOC = 100_000  # characters of one document or sample
-MAX_SAMPLES = 10_000  # sample records, and texts in one record
+MAX_BATCHES = 10_000  # sample records (a batch each)
 FINGERPRINT = set("0123456789abcdef")
 
 
@@ -103,7 +103,7 @@ def events(steps, config, vocab_size):
 
 
 def samples(records, config):
-    items(records, "samples", 0, MAX_SAMPLES)
+    items(records, "samples", 0, MAX_BATCHES)
     low, high = LIMITS["temperature"]
     for index, record in enumerate(records):
         where = f"samples[{index}]"
@@ -169,7 +169,8 @@ class EventJudge:
 
     def attention(self, layers, where, n):
         config = self.config
-        for l, heads in enumerate(items(layers, where, config.n_layer, config.n_layer)):
+        with_attention = config.n_layer if config.attention else 0  # one entry per layer that has attention
+        for l, heads in enumerate(items(layers, where, with_attention, with_attention)):
             for h, rows in enumerate(items(heads, f"{where}[{l}]", config.n_head, config.n_head)):
                 n = self.positions(rows, f"{where}[{l}][{h}]", n)
                 for q, row in enumerate(rows):

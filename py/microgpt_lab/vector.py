@@ -15,10 +15,9 @@ import math
 from itertools import chain, compress, repeat
 from operator import add, itemgetter, mul
 
-from .model import StepResult, softmax as softmax_row
+from .engine import StepResult
+from .model import softmax as softmax_row
 from .tape import Tape, add_rows
-
-node_count = None  # no Value graph: the engine reports its stages instead
 
 if hasattr(math, "sumprod"):  # Python 3.12+, as in Pyodide
 
@@ -74,15 +73,16 @@ def gpt(state_dict, config, tokens, tape):
     x = rmsnorm(x, tape)
 
     for li in range(config.n_layer):
-        # 1) Multi-head attention block
-        x_residual = x
-        x = rmsnorm(x, tape)
-        q = linear(x, state_dict[f'layer{li}.attn_wq'], tape)
-        k = linear(x, state_dict[f'layer{li}.attn_wk'], tape)
-        v = linear(x, state_dict[f'layer{li}.attn_wv'], tape)
-        x_attn = attention(q, k, v, config.n_head, tape)
-        x = linear(x_attn, state_dict[f'layer{li}.attn_wo'], tape)
-        x = residual(x, x_residual, tape)
+        if config.attention:
+            # 1) Multi-head attention block
+            x_residual = x
+            x = rmsnorm(x, tape)
+            q = linear(x, state_dict[f'layer{li}.attn_wq'], tape)
+            k = linear(x, state_dict[f'layer{li}.attn_wk'], tape)
+            v = linear(x, state_dict[f'layer{li}.attn_wv'], tape)
+            x_attn = attention(q, k, v, config.n_head, tape)
+            x = linear(x_attn, state_dict[f'layer{li}.attn_wo'], tape)
+            x = residual(x, x_residual, tape)
         # 2) MLP block
         x_residual = x
         x = rmsnorm(x, tape)
@@ -99,7 +99,8 @@ def train_step(state_dict, tokens, config, stages):
     """Forward the document, then backpropagate its mean loss through the tape."""
     tape = Tape(config, stages)
     losses, probs, grads = forward_backward(state_dict, tokens, config, tape)
-    return StepResult(losses, probs, tape.kept("attn_weights"), grads)
+    loss = (1 / len(losses)) * sum(losses)
+    return StepResult(loss, losses, probs, tape.kept("attn_weights"), grads)
 
 
 def forward_backward(state_dict, tokens, config, tape):

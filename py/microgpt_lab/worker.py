@@ -8,19 +8,18 @@ page chooses. Every failure comes back as {"error": "..."} naming the problem
 (a bad config, dataset or trace, an unknown session, request or field),
 never as an exception, so the worker forwards it to the page as data.
 """
-import contextlib
 import inspect
-import io
 import json
 import math
 
-from . import probes, trace
+from . import data, model, probes, trace
 from .config import Config
+from .console import Console, Kept, put_back
 from .data import split_docs
-from .session import Session, SessionError
+from .session import Diverged, Session, SessionError
 
 sessions = {}
-consoles = {}  # session id -> the console's variables
+consoles = {}  # session id -> its Console (the variables typed code keeps)
 requests = {}  # request type -> the function that answers it
 
 
@@ -34,11 +33,38 @@ def call(name, fields_json):
         function = requests.get(name)
         if function is None:
             raise RequestError(f"unknown request {name!r}; the engine answers {', '.join(requests)}")
-        return json.dumps(function(**read_fields(function, fields_json)), allow_nan=False)
+        return as_json(name, function(**read_fields(function, fields_json)))
+    except Diverged as error:  # and what happened, as data for the page to word
+        return json.dumps({"error": str(error), "diverged": error.data})
     except ValueError as error:  # ConfigError, DataError, SessionError, TraceError, RequestError, bad JSON
         return json.dumps({"error": str(error)})
     except TypeError as error:  # a field of the wrong type, e.g. a number for a text
         return json.dumps({"error": f"{name}: {error}"})
+
+
+def as_json(name, answer):
+    """The answer as JSON, which has no NaN or infinity: one in an answer is named where it is."""
+    try:
+        return json.dumps(answer, allow_nan=False)
+    except ValueError:
+        found = not_a_number(answer)
+        if found is None:
+            raise
+        path, value = found
+        raise ValueError(f"{name}: its answer holds {value} at {path}, which is not a number; "
+                         "the engine sends numbers only") from None
+
+
+def not_a_number(value, path="answer"):
+    """(where, value) of the first NaN or infinity in JSON-ready data, or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) else ()
+    for key, item in items:
+        found = not_a_number(item, f"{path}[{key!r}]")
+        if found:
+            return found
+    return None
 
 
 def read_fields(function, fields_json):
@@ -119,6 +145,12 @@ def explain(session, position):
 
 
 @request
+def bigram(session):
+    """The counting bigram of the session's training documents and its losses (Session.bigram)."""
+    return get(session).bigram()
+
+
+@request
 def reset(session):
     live = get(session)
     live.reset()
@@ -153,30 +185,22 @@ def next_token(session, context):
 
 @request
 def console(session, code):
-    """Run Python against the live session (the worker calls it between steps).
+    """Run Python typed at the console, between two steps, against read-only views of the live session
+    (console.py: session, state_dict, config, vocab, math); the variables persist per session."""
+    shell = consoles.setdefault(session, Console())
+    return unharmed(session, lambda live: shell.run(live, code))
 
-    An expression's value is printed, as in the Python REPL; variables persist
-    per session. Names at hand: session, state_dict, config, vocab, math.
-    """
-    live = get(session)
-    namespace = consoles.setdefault(session, {})
-    namespace.update(session=live, state_dict=live.state_dict, config=live.config, vocab=live.vocab, math=math)
-    output = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-            try:
-                code_object = compile(code, "<console>", "eval")
-            except SyntaxError:
-                exec(compile(code, "<console>", "exec"), namespace)
-            else:
-                value = eval(code_object, namespace)
-                if value is not None:
-                    print(repr(value))
-    except Exception as error:  # the learner's code: report it, keep the session
-        return {"output": output.getvalue(), "error_in_code": f"{type(error).__name__}: {error}"}
-    except KeyboardInterrupt:  # the console's Stop or time limit (the page's interrupt)
-        return {"output": output.getvalue(), "error_in_code": "stopped (KeyboardInterrupt)", "stopped": True}
-    return {"output": output.getvalue()}
+
+def unharmed(session_id, learner_code):
+    """learner_code(live session) -> its answer; if the code changed the session all the same (it can reach
+    past the read-only views), the session is put back as it was and the answer says so. Any code a learner
+    types runs this way, so it can never harm a session."""
+    kept = Kept(get(session_id))
+    answer = learner_code(kept.live)
+    if kept.intact(sessions.get(session_id)):
+        return answer
+    sessions[session_id] = kept.session()
+    return put_back(answer)
 
 
 @request
@@ -186,8 +210,42 @@ def check_config(config):
 
 
 @request
+def check_size(size):
+    """A dataset file's size in bytes, judged before the page reads it (data.check_size)."""
+    data.check_size(size)
+    return {"size": size}
+
+
+@request
+def check_trace_size(size):
+    """A trace file's size in bytes, judged before the page reads it (trace.check_size)."""
+    trace.check_size(size)
+    return {"size": size}
+
+
+@request
+def check_data(text):
+    """A dataset's text, judged before anything trains on it: {num_docs, vocab, longest, num_bytes} for the
+    page's preview, or an error naming the problem (data.describe). `open` does not judge again: a session
+    saved before a limit held must still open."""
+    return data.describe(text)
+
+
+@request
 def check_trace(text):
-    """Validate an imported trace; returns its config and size."""
+    """Validate an imported trace; returns its config, its model (described by this engine: the file's own
+    "model", if any, is not trusted) and its size."""
     data = trace.parse(text)
     config = trace.check(data)
-    return {"config": config.to_dict(), "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}
+    return {"config": config.to_dict(), "model": model.describe(config, len(data["dataset"]["vocab"]) + 1),
+            "num_steps": len(data["steps"]), "num_samples": len(data["samples"])}
+
+
+@request
+def describe(config, vocab):
+    """The model a config builds on a vocabulary (model.describe), for a stored session saved without it."""
+    config = Config.from_dict(config)
+    if not isinstance(vocab, list) or not all(isinstance(c, str) for c in vocab):
+        raise RequestError(f"describe: vocab must be a list of characters, got {type(vocab).__name__}")
+    config.check_size(len(vocab) + 1)
+    return model.describe(config, len(vocab) + 1)

@@ -81,8 +81,11 @@ def show_all_panels(page):
 def set_field(page, name, value):
     """Choose or type a config field's value, as a learner would."""
     field = page.locator(f"#cfg-{name}")
-    if field.evaluate("(el) => el.tagName") == "SELECT":
+    kind = field.evaluate("(el) => el.type")
+    if kind == "select-one":
         field.select_option(str(value))
+    elif kind == "checkbox":
+        field.set_checked(value)
     else:
         field.fill(str(value))
 
@@ -107,11 +110,13 @@ def new_session(page, **fields):
 
 
 def take_steps(page, count=1):
-    """Click Step `count` times, each time until the page has the step's event."""
+    """Click Step `count` times, each time until the page has the step's event: the events' count
+    grows, or, once the page keeps only its latest 50, the last one's step number changes."""
+    seen = "() => { const events = window.lab.state.events; return [events.length, events.at(-1)?.step]; }"
     for _ in range(count):
-        before = page.evaluate("() => window.lab.state.events.length")
+        before = page.evaluate(seen)
         page.get_by_role("button", name="Step").click()
-        page.wait_for_function("(n) => window.lab.state.events.length > n", arg=before)
+        page.wait_for_function(f"(before) => `${{({seen})()}}` !== `${{before}}`", arg=before)
 
 
 def run_to_end(page, session, timeout=120):

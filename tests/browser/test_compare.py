@@ -3,7 +3,7 @@ config fields that differ and each run's final smoothed loss."""
 
 import json
 
-from helpers import new_session, open_lab, panel, run_to_end, session_done, set_field
+from helpers import new_session, open_lab, panel, run_to_end, session_done, set_field, wait_until
 
 
 def ema(values, beta=0.95):
@@ -41,3 +41,24 @@ def test_compare_two_learning_rates(lab_page, site_url):
         losses = [s["loss"] for s in page.evaluate("(id) => window.lab.steps(id)", session)]
         assert rows["smoothed loss"][i] == f"{ema(losses):.4f}"
     assert rows["smoothed loss"][0] != rows["smoothed loss"][1]
+
+
+def test_a_diverged_run_leaves_the_chart_and_keeps_the_others_readable(lab_page, site_url):
+    page = lab_page
+    open_lab(page, site_url)
+    healthy = new_session(page, num_steps=30)
+    run_to_end(page, healthy)
+    set_field(page, "learning_rate", 0.3)
+    diverged = new_session(page, num_steps=300)
+    page.get_by_role("button", name="Run").click()
+    wait_until(page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.status === 'error')",
+               diverged, timeout=120)
+    compare = panel(page, "compare")
+    page.wait_for_function("() => document.querySelectorAll('[data-panel=compare] input[type=checkbox]').length === 2")
+    for box in compare.locator("input[type=checkbox]").all():
+        box.check()
+    page.wait_for_function("(id) => document.querySelector('[data-panel=compare]').dataset.left === id", arg=diverged)
+    losses = [s["loss"] for s in page.evaluate("(id) => window.lab.steps(id)", healthy)]
+    # Scaled to the healthy run: its curve spans the chart instead of lying flat near 0.
+    assert float(compare.get_attribute("data-y-top")) < max(losses) * 1.5
+    assert "left the chart: it blew up" in compare.locator(".compare-left").text_content()

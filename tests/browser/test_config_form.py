@@ -8,7 +8,7 @@ BAD_CONFIGS = [  # (field values, what the message says); the engine words the r
     ({"block_size": "1e999"}, "block_size must be a number"),
     ({"n_layer": "2.5"}, "n_layer must be a whole number"),
     ({"n_embd": "-4"}, "n_embd must be an integer from 1 to 256, got -4"),
-    ({"n_layer": "0"}, "n_layer must be an integer from 1 to 12, got 0"),
+    ({"n_layer": "-1"}, "n_layer must be an integer from 0 to 12, got -1"),
     ({"num_steps": "0"}, "num_steps must be an integer from 1 to 1000000, got 0"),
     ({"seed": "-1"}, "seed must be an integer from 0"),
     ({"n_embd": "15"}, "n_embd (15) must be divisible by n_head (4)"),

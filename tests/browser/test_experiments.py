@@ -1,18 +1,24 @@
 """Guided experiments: each fills the whole form (its preset over the defaults)
 and the dataset choice, shows its question, puts a shareable link in the
-address bar, and starts nothing; the link alone sets up the same experiment."""
+address bar, and starts nothing; the link alone sets up the same experiment.
+After the run, each answers from the run's own numbers."""
 
 import json
+import math
 from urllib.parse import parse_qs, urlparse
 
-from helpers import open_lab
+from helpers import new_session, open_lab, session_done
 from microgpt_lab.config import Config
 
 
 def form_values(page, schema):
     values = {}
     for field in schema["config"]:
-        raw = page.locator(f"#cfg-{field['name']}").input_value()
+        input = page.locator(f"#cfg-{field['name']}")
+        if field["type"] == "bool":
+            values[field["name"]] = input.is_checked()
+            continue
+        raw = input.input_value()
         values[field["name"]] = raw if field["type"] == "choice" else (int(raw) if field["type"] == "int" else float(raw))
     return values
 
@@ -53,3 +59,27 @@ def test_each_experiment_fills_the_form_and_starts_nothing(lab_page, site_url, d
     assert page.locator("#experiment-notice").get_attribute("data-experiment") == "no-context"
     assert page.locator("#url-notice").is_hidden()
     assert page.evaluate("() => window.lab.listSessions()") == []
+
+
+def test_no_context_answers_with_the_spread_of_first_letters(lab_page, site_url):
+    page = lab_page
+    open_lab(page, site_url)
+    page.locator("summary", has_text="Guided experiments").click()
+    page.get_by_role("button", name="Set up: No context: block_size 1").click()
+    notice = page.locator("#experiment-notice")
+    notice.get_by_role("button", name="What happened?").click()
+    page.wait_for_function("() => document.querySelector('.experiment-answer').textContent.includes('not this experiment')")
+    new_session(page, num_steps=40)
+    session = page.evaluate("() => window.lab.state.current")
+    page.get_by_role("button", name="Run").click()
+    session_done(page, session)
+    docs = page.evaluate("async () => (await window.lab.steps(window.lab.state.current)).map((s) => s.doc)")
+    assert len(docs) == 40
+    counts = {}
+    for doc in docs:
+        counts[doc[0]] = counts.get(doc[0], 0) + 1
+    entropy = -sum(c / len(docs) * math.log(c / len(docs)) for c in counts.values())
+    notice.get_by_role("button", name="What happened?").click()
+    page.wait_for_function("() => document.querySelector('.experiment-answer').textContent.includes('first letters')")
+    text = notice.locator(".experiment-answer").text_content()
+    assert f"{entropy:.3f} nats" in text and "step 40" in text, text

@@ -8,8 +8,10 @@ reload explain the step shown."""
 
 import json
 
+import pytest
 from helpers import new_session, open_lab, panel, panel_data, show_all_panels, take_steps, wait_data
 from microgpt_lab import Config, Session
+from microgpt_lab.model import STAGES
 
 FOLLOW = "[data-panel=follow]"
 
@@ -45,8 +47,7 @@ def read_last_cell(page):
 
 def test_a_token_walks_every_stage_forward_backward_and_into_adam(lab_page, site_url, dist_dir):
     page = lab_page
-    schema = json.loads((dist_dir / "schema.json").read_text())
-    formulas = {stage["name"]: [line.strip() for line in stage["formula"].splitlines()] for stage in schema["stages"]}
+    formulas = {stage.name: [line.strip() for line in stage.formula.splitlines()] for stage in STAGES}
     open_lab(page, site_url)
     show_all_panels(page)
     new_session(page, num_steps=20)
@@ -81,7 +82,7 @@ def test_a_token_walks_every_stage_forward_backward_and_into_adam(lab_page, site
     # Adam's update of the token's wte row: gradient, m, v and the step taken, with lr_t.
     wait_moment(page, "update", "")
     wte = native["weights"]["wte"]
-    assert f"lr_t = {native['adam']['lr']:.4f}" in page.locator(f"{FOLLOW} .follow-text").text_content()
+    assert f"lr_t = {native['update']['lr']:.4f}" in page.locator(f"{FOLLOW} .follow-text").text_content()
     assert "Adam" in page.locator(f"{FOLLOW} .source-note").text_content()
     assert abs(read_last_cell(page) - (wte["after"][-1] - wte["before"][-1])) < 1e-4
     page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
@@ -155,3 +156,47 @@ def test_a_walk_keeps_its_step_while_a_run_goes_on(lab_page, site_url):
     page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
     page.keyboard.press("Home")
     wait_data(page, "follow", "step", "200")  # back at the start: the newest step
+
+
+RUNGS = {  # a rung without attention, with Adam; the learned bigram (no layers), with plain gradient descent
+    "no-attention": {"attention": False},
+    "bigram-sgd": {"n_layer": 0, "optimizer": "sgd", "learning_rate": 0.5},
+}
+
+
+@pytest.mark.parametrize("rung", RUNGS.values(), ids=RUNGS.keys())
+def test_a_token_walks_a_rung_through_only_its_stages(lab_page, site_url, dist_dir, rung):
+    page = lab_page
+    open_lab(page, site_url)
+    show_all_panels(page)
+    new_session(page, num_steps=20, **rung)
+    take_steps(page, 2)
+    wait_data(page, "follow", "step", "2")
+    native = native_explain(dist_dir, 2, 0, num_steps=20, **rung)
+    stages = [stage["name"] for stage in native["stages"]]
+    assert not [name for name in stages if "attn" in name or "attention" in name]
+    assert panel_data(page, "follow")["moments"] == str(2 * len(stages) + 2)
+
+    # Forward through the rung's stages, back through them, then its optimizer's two row updates.
+    page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
+    page.keyboard.press("Home")
+    walk = [("forward", name) for name in stages] + [("backward", name) for name in reversed(stages)]
+    for kind, name in walk:
+        wait_moment(page, kind, name)
+        page.keyboard.press("ArrowRight")
+    wait_moment(page, "update", "")
+    text = page.locator(f"{FOLLOW} .follow-text").text_content()
+    heats = page.locator(f"{FOLLOW} .follow-heats > *").count()
+    if rung.get("optimizer") == "sgd":
+        assert text.startswith("Plain gradient descent") and heats == 2  # the gradient and the step: no m, no v
+        assert "SGD" in page.locator(f"{FOLLOW} .source-note").text_content()
+    else:
+        assert text.startswith("Adam") and heats == 4
+    wte = native["weights"]["wte"]
+    assert abs(read_last_cell(page) - (wte["after"][-1] - wte["before"][-1])) < 1e-4
+
+    # The other panels show the rung as it is: its matrices, no attention.
+    matrices = panel(page, "inspector").locator("select").first.evaluate("(s) => [...s.options].map((o) => o.value)")
+    session = Session.from_text(Config(num_steps=20, **rung), (dist_dir / "data" / "names.txt").read_text())
+    assert matrices == list(session.state_dict)
+    assert "no attention" in panel(page, "attention").locator(".panel-readout").text_content()

@@ -3,7 +3,9 @@ overflows, no text is cut, no column is left empty; on a phone the training
 controls come before the long config form; keyboard hints show only where
 there is a keyboard (a fine pointer that hovers)."""
 
-from helpers import animation_frames, new_session, open_lab, run_to_end, wait_ready
+import pytest
+
+from helpers import animation_frames, new_session, open_lab, run_to_end
 
 WIDTHS = [1440, 1280, 1024, 768, 390]
 
@@ -72,14 +74,11 @@ def test_every_width(lab_page, site_url):
     assert page.locator("#btn-step kbd").is_visible()
 
 
-def test_no_keyboard_hints_on_a_touch_screen(browser, site_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    try:
-        page.goto(site_url)
-        wait_ready(page)
-        assert page.locator("#btn-step").is_visible()
-        assert not page.locator("#btn-step kbd").is_visible()
-        assert not page.locator("#btn-help kbd").is_visible()
-    finally:
-        context.close()
+@pytest.mark.browser_context_args(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+def test_no_keyboard_hints_on_a_touch_screen(lab_page, site_url):
+    page = lab_page  # a phone's context (the marker), watched for errors and foreign requests as every page
+    open_lab(page, site_url)
+    assert page.evaluate("() => matchMedia('(hover: none)').matches")
+    assert page.locator("#btn-step").is_visible()
+    assert not page.locator("#btn-step kbd").is_visible()
+    assert not page.locator("#btn-help kbd").is_visible()

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from helpers import clipped, new_session, open_lab, wait_status, wait_steps
+from helpers import clipped, new_session, open_lab, take_steps, wait_status, wait_steps
 
 
 def test_steps_left_and_time_left_while_running_only(lab_page, site_url):
@@ -32,3 +32,15 @@ def test_steps_left_and_time_left_while_running_only(lab_page, site_url):
     wait_status(page, "paused")
     expect(speed).to_have_text("-")
     expect(left).to_have_text(re.compile(r"^1,9\d\d steps$"))
+
+
+def test_each_step_lands_past_the_fifty_events_the_page_keeps(lab_page, site_url):
+    """take_steps (helpers.py) knows a step has landed past step 50, where the page's count of
+    events stops growing: 55 Steps, one at a time, each counted once."""
+    page = lab_page
+    open_lab(page, site_url)
+    new_session(page, num_steps=100)
+    take_steps(page, 55)
+    assert page.evaluate("() => window.lab.state.events.length") == 50
+    assert page.evaluate("() => window.lab.state.events.at(-1).step") == 55
+    expect(page.locator("#steps-left")).to_have_text("45 steps")

@@ -2,7 +2,7 @@
 sets each session apart, renaming, the shown session's settings, and deleting
 one session or all of them, with their stored data and nothing else."""
 
-from helpers import new_session, open_lab, set_field, stored, take_steps, wait_ready, wait_until
+from helpers import alert_says, new_session, open_lab, set_field, stored, take_steps, wait_ready, wait_until
 
 
 def name_button(page, session):
@@ -140,3 +140,31 @@ def test_a_session_training_in_another_tab_is_not_deleted_here(lab_page, site_ur
     second.wait_for_function("() => document.querySelector('#form-error').textContent.includes('another tab')")
     assert [s["id"] for s in stored(second)["sessions"]] == [session]
     second.close()
+
+
+def rename(page, session, typed):
+    name_button(page, session).wait_for()
+    page.locator(f'#sessions tr[data-session="{session}"] [data-role=rename]').click()
+    box = page.locator("#sessions input.rename")
+    box.fill(typed)
+    box.press("Enter")
+
+
+def test_a_name_is_cut_between_characters_and_never_invisible(lab_page, site_url):
+    page = lab_page
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=20)
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"  # one character to a reader, 8 UTF-16 units
+    rename(page, session, "a" + family * 100)
+    expected = "a" + family * 79
+    page.wait_for_function("([id, name]) => document.querySelector(`#sessions tr[data-session=\"${id}\"] "
+                           "[data-role=name]`)?.textContent === name", arg=[session, expected])
+    listed = page.evaluate("async (id) => (await window.lab.listSessions()).find((s) => s.id === id).name", session)
+    assert listed == expected
+
+    rename(page, session, "\u200b\u200b\u200b")  # only zero-width spaces: it showed a blank name
+    assert "needs at least one visible character" in alert_says(page, "visible character")
+    page.wait_for_function("([id, name]) => document.querySelector(`#sessions tr[data-session=\"${id}\"] "
+                           "[data-role=name]`)?.textContent === name", arg=[session, expected])
+    assert page.evaluate("async (id) => (await window.lab.listSessions()).find((s) => s.id === id).name",
+                         session) == expected

@@ -120,4 +120,4 @@ def test_schema_is_built_and_parses(dist_dir, manifest):
     schema = json.loads((dist_dir / "schema.json").read_text())
     assert (schema["format"], schema["version"]) == ("microgpt-lab-schema", 1)
     assert [field["name"] for field in schema["config"]] == [f.name for f in dataclasses.fields(Config)]
-    assert schema["stages"] and schema["matrices"]
+    assert schema["glossary"] and schema["source"]["stages"]

@@ -1,7 +1,8 @@
 """Take the weights with you (#13): Export weights writes the session's
 weights as .safetensors (a little-endian u64 header length, a JSON header,
 raw little-endian float64s), exactly the native engine's after the same
-steps; and the command shown for the session trains the same run natively."""
+steps, holding exactly the config's matrices; and the command shown for the
+session trains the same run natively."""
 
 import json
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from helpers import TOL, new_session, open_lab, run_to_end
+from helpers import TOL, alert_says, new_session, open_lab, run_console, run_to_end, take_steps
 
 from microgpt_lab.config import Config
 from microgpt_lab.session import Session
@@ -80,3 +81,49 @@ def test_export_weights_and_the_native_command(lab_page, site_url, dist_dir, tmp
     page_steps = page.evaluate("(id) => window.lab.steps(id)", session)
     assert len(native_steps) == len(page_steps) == 8
     assert abs(native_steps[-1]["loss"] - page_steps[-1]["loss"]) < TOL
+
+
+def test_export_writes_the_configs_matrices_whatever_the_console_tried(lab_page, site_url, dist_dir, tmp_path):
+    """A row made longer, a __metadata__ or __proto__ matrix, a NaN: typed in
+    the console they are refused, and the file holds exactly the config's
+    matrices with the native engine's numbers (a longer row shifted every
+    later matrix's bytes; __metadata__ replaced the file's metadata; a NaN
+    exported an older checkpoint without a word)."""
+    page = lab_page
+    open_lab(page, site_url)
+    session = new_session(page, num_steps=8, n_embd=8, n_head=2)
+    take_steps(page, 2)
+    for code in ["state_dict['wte'][0].append(1.0)", "state_dict['__metadata__'] = {'step': '999'}",
+                 "state_dict['__proto__'] = [[0.0] * 8]", "state_dict['wte'][0][0] = float('nan')",
+                 f"import microgpt_lab.worker as w\nw.sessions[{session!r}].state_dict['wte'][0].append(1.0)"]:
+        assert run_console(page, code)[0] == "error", code
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export weights").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    metadata, tensors = read_safetensors(path)
+    assert metadata["step"] == "2" and json.loads(metadata["config"])["n_embd"] == 8
+    native = Session.from_text(Config(num_steps=8, n_embd=8, n_head=2), (dist_dir / "data" / "names.txt").read_text())
+    for _ in range(2):
+        native.step("loss")
+    assert list(tensors) == list(native.state_dict)
+    for name, rows in tensors.items():
+        assert [len(row) for row in rows] == [len(row) for row in native.state_dict[name]], name
+        assert max(abs(a - b) for row, native_row in zip(rows, native.state_dict[name])
+                   for a, b in zip(row, native_row)) < TOL, name
+
+
+def test_a_watching_tab_exports_the_saved_weights_and_says_which(lab_page, site_url, tmp_path):
+    first = lab_page
+    open_lab(first, site_url)
+    session = new_session(first, num_steps=50)
+    take_steps(first, 3)  # each manual step is checkpointed
+    second = first.context.new_page()
+    open_lab(second, site_url)
+    second.wait_for_function("(id) => window.lab.state.current === id", arg=session)
+    with second.expect_download() as download:
+        second.get_by_role("button", name="Export weights").click()
+    assert download.value.suggested_filename == f"microgpt-lab-{session}-step3.safetensors"
+    alert_says(second, "Exported the weights saved at step 3: another tab trains this session")
+    second.close()

@@ -103,3 +103,28 @@ def test_time_travel_holds_the_panels_while_a_run_goes_on(lab_page, site_url, di
     session_done(page, session)  # a run's steps are stored in batches, the last as it ends
     losses = [s["loss"] for s in page.evaluate("() => window.lab.steps()")]
     assert max(abs(a - b) for a, b in zip(losses, native_losses(dist_dir, 150))) < TOL
+
+
+def test_time_travel_on_a_rung_rebuilds_its_model(lab_page, site_url, dist_dir):
+    """A rung with no attention and plain gradient descent: its checkpoints carry no Adam state, and the
+    model rebuilt at a step past one (the checkpoint kept at step 50, then the steps after it) is the
+    native engine's; Follow a token explains that step through the rung's stages only."""
+    page = lab_page
+    show_all_panels(page)
+    open_lab(page, site_url)
+    rung = {"attention": False, "optimizer": "sgd", "learning_rate": 0.5}
+    session = new_session(page, num_steps=70, **rung)
+    page.get_by_role("button", name="Run").click()
+    session_done(page, session)
+    assert kept_checkpoints(page, session) == [50]
+    travel_to(page, 60)
+    wait_data(page, "inspector", "step", "60")
+    wait_data(page, "follow", "step", "60")
+    native = Session.from_text(Config(num_steps=70, **rung), (dist_dir / "data" / "names.txt").read_text())
+    for _ in range(60):
+        native.step("loss")
+    row, col = map(int, panel(page, "inspector").get_attribute("data-cell").split(","))
+    assert abs(float(panel(page, "inspector").get_attribute("data-value")) - native.state_dict["wte"][row][col]) < TOL
+    assert panel(page, "inspector").get_attribute("data-m") == ""  # SGD keeps no m or v
+    moments = int(panel(page, "follow").get_attribute("data-moments"))
+    assert moments == 2 * len(native.explain(0)["stages"]) + 2 == 2 * 10 + 2

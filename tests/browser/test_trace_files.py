@@ -93,7 +93,7 @@ def test_bad_traces_are_refused_and_nothing_changes(lab_page, site_url, tmp_path
     big = tmp_path / "huge.json"
     with big.open("wb") as f:
         f.truncate(101 * 1024 * 1024)
-    cases = [*bad_traces(), ("huge.json", None, "the file is 101.0 MB, over the limit of 100.0 MB")]
+    cases = [*bad_traces(), ("huge.json", None, "the file is 101.0 MB, over the limit of 100 MB")]
     for name, content, problem in cases:
         path = tmp_path / name
         if content is not None:
@@ -104,3 +104,41 @@ def test_bad_traces_are_refused_and_nothing_changes(lab_page, site_url, tmp_path
         assert problem in message, message
         assert page.evaluate("() => window.lab.state.current") == kept
     assert stored(page) == before
+
+
+def import_trace(page, path):
+    before = page.evaluate("() => window.lab.state.current")
+    page.locator("#trace-file").set_input_files(str(path))
+    page.wait_for_function("(before) => window.lab.state.current && window.lab.state.current !== before", arg=before)
+    page.wait_for_function("() => !document.querySelector('#btn-copy-settings').hidden")
+
+
+def test_reusing_an_imported_traces_settings_never_pastes_its_data(lab_page, site_url, tmp_path):
+    """A trace of the bundled names, exported and imported again: Reuse these
+    settings picks the bundled names (it pasted all 212,822 characters of
+    them); a trace of data this browser does not hold leaves the choice."""
+    page = lab_page
+    open_lab(page, site_url)
+    new_session(page, num_steps=30, learning_rate=0.02)
+    page.get_by_role("button", name="Step").click()
+    wait_steps(page, 1)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export trace").click()
+    exported = tmp_path / "names-run.json"
+    info.value.save_as(exported)
+
+    import_trace(page, exported)
+    page.get_by_label("Pasted text").check()
+    page.get_by_role("button", name="Reuse these settings").click()
+    page.wait_for_function("() => document.querySelector('input[name=dataset][value=default]').checked")
+    assert page.locator("#dataset-text").input_value() == ""
+    assert page.locator("#cfg-learning_rate").input_value() == "0.02"
+
+    other = tmp_path / "cli-run.json"
+    other.write_text(json.dumps(native_trace()))  # its five names are in no session here
+    import_trace(page, other)
+    page.get_by_label("makemore names.txt").check()
+    page.get_by_role("button", name="Reuse these settings").click()
+    page.wait_for_function("() => document.querySelector('#cfg-n_embd').value === '8'")
+    assert page.locator("input[name=dataset][value=makemore]").is_checked()
+    assert page.locator("#dataset-text").input_value() == ""

@@ -14,6 +14,15 @@ from microgpt_lab.instrument import Stages
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NAMES = ROOT / "data" / "names.txt"
 DOCS = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "amelia"]
+# The model ladder's rungs (issue 20): microgpt built up a piece at a time, each a config of the one model.
+RUNGS = {
+    "bigram-sgd": {"n_layer": 0, "optimizer": "sgd"},  # embeddings straight to lm_head, plain gradient descent
+    "mlp-no-attention": {"attention": False},
+    "one-head": {"n_head": 1},
+    "four-heads-sgd": {"n_head": 4, "optimizer": "sgd"},
+    "microgpt": {},  # the default: four heads, Adam
+    "two-mlps-no-attention": {"n_layer": 2, "attention": False},
+}
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +40,12 @@ def names_path():
 def names_text():
     """The lab's default dataset (SSA names of 2018, committed in data/)."""
     return NAMES.read_text(encoding="utf-8")
+
+
+@pytest.fixture(params=list(RUNGS.values()), ids=list(RUNGS))
+def rung(request):
+    """Each rung's config fields (the rest are the defaults)."""
+    return dict(request.param)
 
 
 @pytest.fixture

@@ -35,6 +35,16 @@ def test_train_refuses_bad_input_with_a_clear_message(args, message, names_path,
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_train_takes_the_rungs_switches(tmp_path, names_path, run_cli):
+    out = tmp_path / "rung.json"
+    result = run_cli("train", "--data", str(names_path), "--steps", "2", "--no-attention", "--optimizer", "sgd",
+                     "--trace", str(out), "--samples", "0")
+    assert result.returncode == 0, result.stderr
+    config = trace.check(json.loads(out.read_text()))
+    assert (config.attention, config.optimizer) == (False, "sgd")
+    assert "num params: 3168" in result.stdout  # no attention matrices
+
+
 def test_train_names_an_unreadable_or_empty_file(tmp_path, run_cli):
     assert "cannot read --data" in run_cli("train", "--data", str(tmp_path / "missing.txt")).stderr
     empty = tmp_path / "empty.txt"

@@ -17,7 +17,10 @@ from microgpt_lab.config import CHOICES, FIELDS, LIMITS, MAX_PARAMS
         ({"n_embd": "16"}, "n_embd"),
         ({"n_embd": True}, "n_embd"),
         ({"n_head": 0}, "n_head"),
-        ({"n_layer": 0}, "n_layer"),
+        ({"n_layer": -1}, "n_layer"),
+        ({"attention": "false"}, "attention must be true or false"),
+        ({"attention": 0}, "attention must be true or false"),
+        ({"optimizer": "sgdd"}, "optimizer must be one of adam, sgd"),
         ({"n_layer": 13}, "n_layer"),
         ({"block_size": 0}, "block_size"),
         ({"block_size": 10_000}, "block_size"),
@@ -55,7 +58,8 @@ def test_too_large_for_a_browser(docs):
 def test_every_field_is_described_and_bounded():
     assert list(FIELDS) == [field.name for field in fields(Config)]
     assert all(label and help.endswith(".") for label, help in FIELDS.values())
-    assert set(LIMITS) | set(CHOICES) == set(FIELDS)
+    switches = {field.name for field in fields(Config) if field.type is bool}
+    assert switches == {"attention"} and set(LIMITS) | set(CHOICES) | switches == set(FIELDS)
 
 
 def test_from_dict_round_trips_and_refuses_a_non_object():
@@ -69,6 +73,18 @@ def test_from_dict_round_trips_and_refuses_a_non_object():
 def test_the_default_model_has_microgpts_size():
     config = Config()
     assert config.head_dim == 4 and config.num_params(27) == 4192
+    assert (config.attention, config.optimizer) == (True, "adam")
+
+
+def test_the_size_follows_the_rung():
+    embeddings = (27 + 16 + 27) * 16  # wte, wpe, lm_head
+    assert Config(n_layer=0).num_params(27) == embeddings
+    assert Config(attention=False).num_params(27) == embeddings + 2 * 4 * 16 * 16  # mlp_fc1, mlp_fc2
+    assert Config(n_layer=2).num_params(27) == embeddings + 2 * 12 * 16 * 16
+
+
+def test_heads_must_divide_n_embd_only_where_there_is_attention():
+    assert Config(n_embd=15, attention=False).n_embd == 15 and Config(n_embd=15, n_layer=0).n_embd == 15
 
 
 def test_sampling_at_the_lowest_temperature_cannot_overflow(docs):

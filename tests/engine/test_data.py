@@ -1,12 +1,10 @@
 """Documents and the tokenizer, as microgpt builds them."""
-import json
 import math
-import subprocess
 
 import pytest
 
-from microgpt_lab import Config, DataError, Session
-from microgpt_lab.data import Tokenizer, clean_docs, fingerprint, split_docs
+from microgpt_lab import Config, DataError, Session, data
+from microgpt_lab.data import Tokenizer, clean_docs, describe, fingerprint, split_docs
 
 
 @pytest.mark.parametrize("docs", [[], ["", "  ", "\t"]])
@@ -46,35 +44,51 @@ def test_docs_are_cleaned_and_fingerprinted_in_file_order():
 
 # Python's whitespace, JavaScript's trim() set, a byte-order mark, and their neighbours.
 AWKWARD = "\t\x0b\x0c\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\x7f"
-PREVIEW = """
-import { readFileSync } from "node:fs";
-const { fromBytes } = await import(process.argv[2]);
-const cases = JSON.parse(readFileSync(0, "utf8"));
-console.log(JSON.stringify(cases.map((text) => {
-  const { num_docs, vocab } = fromBytes(new TextEncoder().encode(text), "case");
-  return { num_docs, vocab };
-})));
-"""
 
 
-def test_the_page_preview_splits_documents_as_the_engine_does(tmp_path, root):
-    """The preview (web/js/sessions/datasets.js) counts the documents and
-    characters the engine trains on, for every awkward character at a line's
-    ends and inside it, and a byte-order mark (the CLI reads it, the browser's
-    decoder drops it)."""
-    filler = "emma\n" * 300  # keeps control characters under the preview's 1% binary threshold
+def test_the_preview_describes_what_the_engine_trains_on():
+    """describe (the page's preview) counts the documents and characters the tokenizer sees, for every
+    awkward character at a line's ends and inside it, and a byte-order mark."""
+    filler = "emma\n" * 300  # keeps control characters under the 1% binary threshold
     cases = [filler + f"{c}\n{c}ab{c}\n x{c}y \n{c}{c}" for c in AWKWARD]
     cases += ["\ufeffzoe\nava\n", "\ufeff\ufeffzoe\n", "mia\r\n\ufeffleo\r\r\n"]
-    module = tmp_path / "datasets.mjs"
-    module.write_text((root / "web" / "js" / "sessions" / "datasets.js").read_text())
-    script = tmp_path / "preview.mjs"
-    script.write_text(PREVIEW)
-    result = subprocess.run(["node", str(script), str(module)], input=json.dumps(cases),
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    for text, preview in zip(cases, json.loads(result.stdout)):
+    for text in cases:
+        preview = describe(text)
         docs = split_docs(text)
-        assert preview == {"num_docs": len(docs), "vocab": sorted(set("".join(docs)))}, repr(text[-20:])
+        assert preview["num_docs"] == len(docs) and preview["vocab"] == Tokenizer(docs).uchars, repr(text[-20:])
+        assert preview["num_bytes"] == len(text.encode("utf-8"))
+    assert describe("ava\r\n\r\n  sophia \nmia")["longest"] == {"line": 3, "chars": 6}
+
+
+def test_one_size_limit_for_every_text_said_without_contradiction():
+    limit = data.MAX_BYTES
+    exact = ("a" * 999 + "\n") * 10485 + "a" * 759 + "\n"
+    assert describe(exact)["num_bytes"] == limit
+    with pytest.raises(DataError, match=r"^the text is 12\.0 MB, over the limit of 10 MB$"):
+        describe("anna\n" * (12 * 1024 * 1024 // 5))
+    with pytest.raises(DataError, match=r"^the text is 10,485,761 bytes, over the limit of 10,485,760 bytes \(10 MB\)$"):
+        describe("é" + exact[1:])  # é is 2 bytes in UTF-8: one over
+    with pytest.raises(DataError, match=r"^the file is 10,485,761 bytes, over the limit of 10,485,760 bytes \(10 MB\)$"):
+        data.check_size(limit + 1)
+    with pytest.raises(DataError, match=r"^the file is 20\.0 MB, over the limit of 10 MB$"):
+        data.check_size(20 * 1024 * 1024)
+    data.check_size(limit)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("", "the text is empty"),
+    ("emma\nav\ud800a\n", "line 2, character 3 is half of a character (the lone surrogate U+D800)"),
+    ("emma\n\udc00", "line 2, character 1 is half of a character (the lone surrogate U+DC00)"),
+    ("anna\x00bob\n" * 10, "binary file (it contains NUL characters)"),
+    ("a\x01b\x02c\x03\n" * 20, "60 of its 140 characters are control characters"),
+    ("\n   \r\n\t\n", "only blank lines"),
+    ("a\n" * 200_001, "it has 200,001 documents (non-blank lines), over the limit of 200,000"),
+    ("\ufeffanna\r\nbob\n" + "x" * 1001 + "\n", "line 3 is 1,001 characters long"),
+], ids=["empty", "lone-high-surrogate", "lone-low-surrogate", "nul", "control", "blank", "many", "long-line"])
+def test_a_text_the_engine_cannot_train_on_is_named(text, problem):
+    with pytest.raises(DataError) as refused:
+        describe(text)
+    assert problem in str(refused.value)
 
 
 def test_a_byte_order_mark_is_not_a_character(tmp_path):

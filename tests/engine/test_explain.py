@@ -6,13 +6,14 @@ import math
 import pytest
 
 from microgpt_lab import Config, Session, SessionError
+from microgpt_lab.config import ENGINES
 from microgpt_lab.model import stage_names
 
-ENGINES = ["scalar", "vector"]
 CONFIGS = {
     "two layers, one head": dict(n_embd=8, n_head=1, n_layer=2),
     "four heads": dict(n_embd=8, n_head=4),
     "block_size shorter than the documents": dict(n_embd=8, n_head=2, block_size=3),
+    "no layer, SGD": dict(n_embd=8, n_layer=0, optimizer="sgd"),
 }
 
 
@@ -86,7 +87,7 @@ def test_weights_are_the_updates_rows(engine, docs):
     session, event, before = stepped(engine, docs, n_embd=8, n_head=2)
     p = 1
     explained = session.explain(p)
-    adam, n_embd = session.adam, 8
+    adam, n_embd = session.optimizer, 8
     for name, row in (("wte", event["tokens"][p]), ("wpe", p)):
         entry = explained["weights"][name]
         cut = slice(row * n_embd, (row + 1) * n_embd)
@@ -97,10 +98,22 @@ def test_weights_are_the_updates_rows(engine, docs):
     # wpe's row p is read at position p only, added to the token's row: its gradient is d x there
     assert explained["weights"]["wpe"]["grad"] == explained["stages"][0]["backward"]
     step = event["step"] - 1
-    assert explained["adam"] == {
-        "t": step, "lr": event["lr"], "beta1": 0.85, "beta2": 0.99, "eps": 1e-8,
+    assert explained["update"] == {
+        "optimizer": "adam", "t": step, "lr": event["lr"], "beta1": 0.85, "beta2": 0.99, "eps": 1e-8,
         "bias_correction1": 1 - 0.85 ** (step + 1), "bias_correction2": 1 - 0.99 ** (step + 1),
     }
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_gradient_descent_moves_a_row_by_lr_times_its_gradient(engine, docs):
+    session, event, before = stepped(engine, docs, n_embd=8, n_head=2, optimizer="sgd")
+    explained = session.explain(1)
+    assert explained["update"] == {"optimizer": "sgd", "t": event["step"] - 1, "lr": event["lr"]}
+    lr = explained["update"]["lr"]
+    for entry in explained["weights"].values():
+        assert set(entry) == {"row", "before", "after", "grad"}  # no m or v: SGD keeps nothing between steps
+        assert entry["after"] == [b - lr * g for b, g in zip(entry["before"], entry["grad"])]  # exactly
+        assert any(b != a for b, a in zip(entry["before"], entry["after"]))
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -1,9 +1,13 @@
-"""The model's layout: matrices and stages in microgpt's order, and its initialisation."""
+"""The model's layout: matrices and stages in microgpt's order, what a config's model has, and its
+initialisation."""
 import math
 import random
+import re
 
-from microgpt_lab import Config
-from microgpt_lab.model import STAGES, init_state_dict, matrix_shapes, softmax, stage_names
+import pytest
+
+from microgpt_lab import Config, Session
+from microgpt_lab.model import STAGES, describe, init_state_dict, matrix_shapes, softmax, stage_names
 
 
 def test_matrices_in_microgpts_order():
@@ -34,3 +38,53 @@ def test_softmax_is_microgpts():
     probs = softmax([1.0, 2.0, 3.0])
     assert math.isclose(sum(probs), 1) and probs == sorted(probs)
     assert softmax([1000.0, 0.0])[0] == 1.0  # the max is subtracted: no overflow
+
+
+def test_the_rungs_leave_out_what_they_do_not_have():
+    assert stage_names(Config(n_layer=0)) == ["embedding", "rmsnorm", "lm_head", "softmax", "loss"]
+    assert [name for name, _, _ in matrix_shapes(Config(n_layer=0), 27)] == ["wte", "wpe", "lm_head"]
+    names = stage_names(Config(n_layer=2, attention=False))
+    assert not [name for name in names if "attn" in name or "attention" in name]
+    assert names[2:7] == ["layer0.mlp_norm", "layer0.mlp_fc1", "layer0.relu", "layer0.mlp_fc2", "layer0.mlp_residual"]
+    assert [name for name, _, _ in matrix_shapes(Config(attention=False), 27)] == [
+        "wte", "wpe", "lm_head", "layer0.mlp_fc1", "layer0.mlp_fc2"]
+
+
+@pytest.mark.parametrize("engine", ["vector", "scalar"])
+def test_the_description_is_the_model_that_runs(engine, rung, docs):
+    """Every rung: its matrices are state_dict's, its stages a real step's ops and explain()'s (only
+    those it has: no attention's without attention, no layer's with n_layer 0), each stage's shape and
+    output what explain() reads at a position."""
+    session = Session(Config(n_embd=8, n_head=min(rung.get("n_head", 2), 2), block_size=4, engine=engine,
+                             **{k: v for k, v in rung.items() if k != "n_head"}), docs)
+    model = describe(session.config, session.tokenizer.vocab_size)
+    assert [(m["name"], m["shape"]) for m in model["matrices"]] == [
+        (name, [len(mat), len(mat[0])]) for name, mat in session.state_dict.items()]
+    assert model["num_params"] == session.num_params == sum(len(mat) * len(mat[0]) for mat in session.state_dict.values())
+    ops = session.step("full")["graph"]["ops"]
+    assert [(op["name"], op["kind"]) for op in ops] == [(s["name"], s["kind"]) for s in model["stages"]]
+    explained = session.explain(0)["stages"]
+    assert [s["name"] for s in explained] == [s["name"] for s in model["stages"]]
+    for stage, answer in zip(model["stages"], explained):
+        assert [len(answer["forward"])] == stage["shape"], stage["name"]
+        assert set(stage["reads"]) <= set(session.state_dict), stage["name"]
+        assert re.search(rf"^\s*{stage['output']}( = |\.extend\()", stage["formula"], re.M), stage["name"]
+        assert ("heads" in stage) == ("heads" in answer) == (stage["kind"] == "attention")
+    assert model["optimizer"]["name"] == session.config.optimizer == session.explain(0)["update"]["optimizer"]
+    names = [s["name"] for s in model["stages"]]
+    assert any("attention" in name for name in names) == (session.config.attention and session.config.n_layer > 0)
+    assert any(name.startswith("layer") for name in names) == (session.config.n_layer > 0)
+
+
+def test_the_description_fills_its_texts():
+    model = describe(Config(n_layer=2), 27)
+    wq = next(m for m in model["matrices"] if m["name"] == "layer1.attn_wq")
+    assert (wq["layer"], wq["matrix"], wq["rows_are"]) == (1, "attn_wq", None) and wq["help"].startswith("Layer 1's query")
+    attention = next(s for s in model["stages"] if s["name"] == "layer1.attention")
+    assert attention["heads"] == 4 and attention["reads"] == [] and "Each of the 4 heads, on its own 4" in attention["help"]
+    assert next(s for s in model["stages"] if s["name"] == "layer0.attn_wq")["reads"] == ["layer0.attn_wq"]
+    for entry in model["matrices"] + model["stages"]:
+        assert not re.findall(r"\{(\w+)\}", entry["help"]) and entry["help"].endswith("."), entry["name"]
+    adam, sgd = describe(Config(), 27)["optimizer"], describe(Config(optimizer="sgd"), 27)["optimizer"]
+    assert (adam["name"], adam["beta1"], adam["beta2"], adam["eps"]) == ("adam", 0.85, 0.99, 1e-8)
+    assert sgd["name"] == "sgd" and "beta1" not in sgd and sgd["formula"].endswith("p.data -= lr_t * p.grad")

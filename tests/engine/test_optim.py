@@ -1,6 +1,9 @@
 """Adam: microgpt's constants and per-parameter arithmetic, on whole matrices."""
+import json
+import math
 import random
 
+from microgpt_lab.instrument import param_stats
 from microgpt_lab.optim import Adam
 
 
@@ -25,7 +28,23 @@ def test_step_is_microgpts_loop_to_the_bit():
         assert adam.m["w"] == m and adam.v["w"] == v and adam.last_grads["w"] == grads
 
 
-def test_measure_reports_gradient_norm_and_update_ratio():
+def test_param_stats_give_gradient_norm_and_update_ratio():
     state_dict = {"w": [[3.0, 4.0]]}
-    stats = Adam(state_dict).step(state_dict, {"w": [0.6, 0.8]}, 0.1, 0, measure=True)
-    assert abs(stats["w"]["grad_norm"] - 1.0) < 1e-12 and 0 < stats["w"]["update_ratio"] < 0.1
+    adam = Adam(state_dict)
+    adam.step(state_dict, {"w": [0.6, 0.8]}, 0.1, 0)
+    stats = param_stats(state_dict, adam)
+    step = math.dist(state_dict["w"][0], [3.0, 4.0])  # Adam's first step is about lr per weight
+    assert stats["w"]["grad_norm"] == 1.0 and stats["w"]["update_ratio"] == step / 5.0
+    assert 0.1 < step < 0.15
+
+
+def test_snapshot_undoes_a_step():
+    state_dict = {"w": [[3.0, 4.0]]}
+    adam = Adam(state_dict)
+    adam.step(state_dict, {"w": [0.6, 0.8]}, 0.1, 0)
+    weights, snapshot = dict(state_dict), adam.snapshot()
+    kept = json.dumps([state_dict, adam.m, adam.v, adam.last_grads, adam.last_weights])
+    adam.step(state_dict, {"w": [float("nan"), 0.8]}, 0.1, 1)
+    state_dict.update(weights)
+    adam.undo(snapshot)
+    assert json.dumps([state_dict, adam.m, adam.v, adam.last_grads, adam.last_weights]) == kept

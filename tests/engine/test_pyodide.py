@@ -15,6 +15,7 @@ import sys
 import pytest
 
 import test_vector
+from conftest import RUNGS
 
 pytestmark = pytest.mark.slow  # Pyodide under Node: seconds per test
 
@@ -90,6 +91,67 @@ def test_scalar_and_vector_agree_in_pyodide(runs, numbers_close):
             assert numbers_close(by_scalar[key], by_vector[key]), key
         assert [[name for name, _ in ops] for ops in by_scalar["ops"]] == [[name for name, _ in ops] for ops in by_vector["ops"]]
         assert by_scalar["samples"] == by_vector["samples"]
+
+
+# Every rung of the model ladder, as it trains (n_embd 16), on the names: 20 steps in each engine, then the
+# last step explained, a checkpoint taken through JSON and two more steps from it.
+RUNG_STEPS = 20
+RUNG_RUN = f"""
+import json, sys
+from microgpt_lab import Config, Session, trace
+
+rungs, data = json.loads(sys.argv[1]), sys.argv[2]
+docs = open(data, encoding="utf-8").read().split()
+runs = []
+for name, overrides in rungs.items():
+    for engine in ("scalar", "vector"):
+        session = Session(Config(engine=engine, **overrides), docs)
+        events = [session.step("full") for _ in range({RUNG_STEPS})]
+        resumed = Session.restore(json.loads(json.dumps(session.checkpoint())), docs)
+        trace.check(json.loads(json.dumps(trace.make(trace.header(session), events, []))))
+        runs.append({{
+            "rung": name, "engine": engine,
+            "losses": [e["losses"] for e in events], "attention": [e["attention"] for e in events],
+            "ops": [op["name"] for op in events[-1]["graph"]["ops"]],
+            "state_dict": session.state_dict,
+            "explain": session.explain(len(events[-1]["losses"]) - 1),
+            "resumed": [resumed.step("loss")["loss"] for _ in range(2)],
+            "continued": [session.step("loss")["loss"] for _ in range(2)],
+        }})
+print(json.dumps(runs))
+"""
+
+
+@pytest.fixture(scope="module")
+def rung_runs(tmp_path_factory, root):
+    """(native, pyodide): every rung in both engines, in both runtimes."""
+    script = tmp_path_factory.mktemp("rungs") / "rungs.py"
+    script.write_text(RUNG_RUN)
+    args = [str(script), json.dumps(RUNGS), str(root / "data" / "names.txt")]
+    native = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=600,
+                            env={"PYTHONPATH": str(root / "py")})
+    assert native.returncode == 0, native.stderr
+    pyodide = subprocess.run(["node", str(root / "tests" / "engine" / "pyodide.mjs"), *args],
+                             capture_output=True, text=True, timeout=600)
+    assert pyodide.returncode == 0, pyodide.stderr
+    return json.loads(native.stdout), json.loads(pyodide.stdout)
+
+
+def test_every_rung_agrees_in_both_engines_and_runtimes(rung_runs, numbers_close):
+    native, pyodide = rung_runs
+    for runs in (native, pyodide):
+        for by_scalar, by_vector in zip(runs[::2], runs[1::2]):
+            assert by_scalar["rung"] == by_vector["rung"]
+            assert by_scalar["ops"] == by_vector["ops"]
+            for key in ("losses", "attention", "state_dict", "explain", "resumed"):
+                assert numbers_close(by_scalar[key], by_vector[key]), (by_scalar["rung"], key)
+    for here, there in zip(native, pyodide, strict=True):
+        for key in ("losses", "state_dict", "explain"):
+            assert numbers_close(here[key], there[key]), (here["rung"], here["engine"], key)
+    for run in native + pyodide:
+        assert run["resumed"] == run["continued"], (run["rung"], run["engine"])  # a checkpoint continues exactly
+    bigram = next(run for run in pyodide if run["rung"] == "bigram-sgd")
+    assert bigram["ops"] == ["embedding", "rmsnorm", "lm_head", "softmax", "loss"] and bigram["attention"][0] == []
 
 
 DEEP = """

@@ -1,4 +1,4 @@
-"""The schema describes the engine as it is: Config, the matrices and the stages of a real step."""
+"""The schema describes the engine as it is: Config's fields, the glossary, the scalar engine's source."""
 import json
 import pathlib
 import re
@@ -6,28 +6,12 @@ from dataclasses import fields
 
 import pytest
 
-from microgpt_lab import Config, Session, scalar
-from microgpt_lab.config import LIMITS, MIN_INCLUDED
-from microgpt_lab.model import matrix_shapes
+from microgpt_lab import Config, scalar
+from microgpt_lab.config import CHOICES, LIMITS, MIN_INCLUDED
+from microgpt_lab.model import STAGES
 from microgpt_lab.schema import schema
 
 SCHEMA = schema()
-PLACEHOLDERS = {"n_embd", "n_head", "head_dim", "vocab_size", "block_size", "i"}
-DOCS = ["emma", "olivia", "ava", "isabella", "sophia"]
-
-
-def expand(entries, n_layer):
-    """Full names in forward order, as the page expands them: non-layer entries before the
-    per-layer run stay first, those after it come last."""
-    first = next(k for k, e in enumerate(entries) if e["per_layer"])
-    end = first + sum(e["per_layer"] for e in entries)
-    layer = [(SCHEMA["layer_name"].format(i=i, name=e["name"]), e) for i in range(n_layer) for e in entries[first:end]]
-    return [(e["name"], e) for e in entries[:first]] + layer + [(e["name"], e) for e in entries[end:]]
-
-
-def dimension(expr, sizes):
-    factor, _, name = expr.rpartition("*")
-    return int(factor or 1) * sizes[name]
 
 
 def test_config_fields_are_configs_own():
@@ -35,7 +19,9 @@ def test_config_fields_are_configs_own():
     for entry, field in zip(SCHEMA["config"], fields(Config)):
         assert entry["default"] == field.default and entry["label"] and entry["help"].endswith(".")
         if entry["type"] == "choice":
-            assert entry["choices"] == ["vector", "scalar"]
+            assert entry["choices"] == list(CHOICES[field.name])
+        elif entry["type"] == "bool":
+            assert field.type is bool and set(entry) == {"name", "label", "help", "type", "default"}
         else:
             assert (entry["min"], entry["max"]) == LIMITS[field.name]
             assert entry.get("min_exclusive", False) == (entry["type"] == "float" and field.name not in MIN_INCLUDED)
@@ -52,33 +38,9 @@ def test_config_fields_are_configs_own():
                 assert getattr(Config(**{entry["name"]: entry["min"]}), entry["name"]) == entry["min"]
 
 
-@pytest.mark.parametrize("n_layer", [1, 2, 3])
-def test_matrices_expand_to_the_state_dict(n_layer):
-    config = Config(n_embd=8, n_head=2, n_layer=n_layer, block_size=5)
-    sizes = {"vocab_size": 11, "block_size": 5, "n_embd": 8}
-    described = [(name, dimension(m["rows"], sizes), dimension(m["cols"], sizes)) for name, m in expand(SCHEMA["matrices"], n_layer)]
-    assert described == matrix_shapes(config, 11)
-
-
-@pytest.mark.parametrize("engine", ["vector", "scalar"])
-@pytest.mark.parametrize("n_layer", [1, 2, 3])
-def test_stages_are_the_step_events_ops(engine, n_layer):
-    session = Session(Config(n_embd=8, n_head=2, n_layer=n_layer, engine=engine), DOCS)
-    ops = session.step("full")["graph"]["ops"]
-    stages = expand(SCHEMA["stages"], n_layer)
-    assert [op["name"] for op in ops] == [name for name, _ in stages]
-    assert [op["kind"] for op in ops] == [stage["kind"] for _, stage in stages]
-
-
-def test_stages_read_known_matrices_and_explain_themselves():
-    matrices = {m["name"] for m in SCHEMA["matrices"]}
-    assert [s["block"] for s in SCHEMA["stages"]][:2] == ["input", "input"]
-    for stage in SCHEMA["stages"]:
-        assert set(stage["reads"]) <= matrices and stage["formula"] and stage["help"].endswith(".")
-        assert stage["block"] in ("input", "attention", "mlp", "output")
-    texts = [e["help"] for e in SCHEMA["config"] + SCHEMA["matrices"] + SCHEMA["stages"]] + [SCHEMA["optimizer"]["help"]]
-    for text in texts:
-        assert set(re.findall(r"\{(\w+)\}", text)) <= PLACEHOLDERS, text
+def test_config_texts_use_no_placeholders():
+    for entry in SCHEMA["config"]:
+        assert not re.findall(r"\{(\w+)\}", entry["help"]), entry["name"]
 
 
 def test_the_cli_prints_it_and_writes_it(tmp_path, run_cli):
@@ -112,12 +74,12 @@ def test_source_is_the_scalar_engines_own_lines():
         first = f["first_line"]
         assert f["lines"] == text[first - 1 : first - 1 + len(f["lines"])], f["name"]
         assert f["lines"][0].lstrip().startswith(("def ", "class ")), f["name"]
-    assert list(source["stages"]) == [stage["name"] for stage in SCHEMA["stages"]]
-    for stage in SCHEMA["stages"]:
-        entry = source["stages"][stage["name"]]
+    assert list(source["stages"]) == [stage.name for stage in STAGES]
+    for stage in STAGES:
+        entry = source["stages"][stage.name]
         code = [text[line - 1].split("#")[0].strip() for line in entry["lines"]]
-        assert code == [line.strip() for line in stage["formula"].splitlines()], stage["name"]
-        assert set(entry["calls"]) <= set(functions), stage["name"]
+        assert code == [line.strip() for line in stage.formula.splitlines()], stage.name
+        assert set(entry["calls"]) <= set(functions), stage.name
     calls = {name: entry["calls"] for name, entry in source["stages"].items()}
     assert calls["rmsnorm"] == ["rmsnorm"] and calls["attn_wq"] == ["linear"] and calls["attention"] == ["softmax"]
     assert calls["relu"] == ["Value.relu"] and calls["loss"] == ["Value.log"] and calls["embedding"] == []

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from microgpt_lab import Config, DataError, Session, SessionError
+from microgpt_lab.session import Diverged
 
 
 def test_event_has_the_instrumentation(docs):
@@ -52,9 +53,9 @@ def test_samples_are_reproducible_and_bounded(docs):
     assert all(len(s) <= 5 and set(s) <= set("".join(docs)) for s in a.sample(10, 2.0))
 
 
-@pytest.mark.parametrize("engine", ["vector", "scalar"])
-def test_checkpoint_restore_continues_exactly(engine, docs):
-    config = Config(n_embd=8, n_head=2, num_steps=12, engine=engine)
+@pytest.mark.parametrize("engine, optimizer", [("vector", "adam"), ("scalar", "adam"), ("vector", "sgd")])
+def test_checkpoint_restore_continues_exactly(engine, optimizer, docs):
+    config = Config(n_embd=8, n_head=2, num_steps=12, engine=engine, optimizer=optimizer)
     straight = Session(config, docs)
     expected = [straight.step()["loss"] for _ in range(12)]
     first = Session(config, docs)
@@ -68,6 +69,19 @@ def test_checkpoint_restore_continues_exactly(engine, docs):
     assert Session.restore(saved, docs).sample(4) == first.sample(4)
 
 
+def test_every_rung_restores_exactly(rung, docs):
+    config = Config(**{"n_embd": 8, "num_steps": 6, **rung})
+    straight = Session(config, docs)
+    expected = [straight.step()["loss"] for _ in range(6)]
+    first = Session(config, docs)
+    first.step(), first.step()
+    saved = json.loads(json.dumps(first.checkpoint()))
+    assert ("adam" in saved) == (config.optimizer == "adam")  # SGD keeps no state between steps
+    resumed = Session.restore(saved, docs)
+    assert [resumed.step()["loss"] for _ in range(4)] == expected[2:]
+    assert resumed.state_dict == straight.state_dict
+
+
 def test_restore_refuses_other_data_and_damage(docs):
     session = Session(Config(n_embd=8, n_head=2), docs)
     saved = session.checkpoint()
@@ -79,6 +93,10 @@ def test_restore_refuses_other_data_and_damage(docs):
         Session.restore(broken, docs)
     with pytest.raises(SessionError, match="format"):
         Session.restore({"format": "something else"}, docs)
+    no_buffers = json.loads(json.dumps(saved))
+    del no_buffers["adam"]["v"]
+    with pytest.raises(SessionError, match="Adam buffers of wte"):
+        Session.restore(no_buffers, docs)
 
 
 def test_the_run_ends_at_num_steps(docs):
@@ -90,11 +108,14 @@ def test_the_run_ends_at_num_steps(docs):
 
 def test_divergence_is_reported_and_leaves_the_weights(docs):
     session = Session(Config(n_embd=8, n_head=2, learning_rate=1.0, num_steps=1000), docs)
-    with pytest.raises(SessionError, match="diverged.*learning_rate"):
+    with pytest.raises(SessionError, match="diverged.*learning_rate") as raised:
         for _ in range(1000):
             before = json.dumps(session.state_dict)
             session.step("loss")
     assert json.dumps(session.state_dict) == before
+    # What happened, as data for the page to word: the step that failed, why, and the rate.
+    assert raised.value.data == {"step": session.step_count + 1, "cause": raised.value.data["cause"], "learning_rate": 1.0}
+    assert raised.value.data["cause"] in Diverged.CAUSES
 
 
 @pytest.mark.parametrize("kwargs, match", [({"num_samples": 0}, "num_samples"), ({"temperature": -1}, "temperature")])

@@ -26,7 +26,7 @@ def test_thousands_of_mutations_are_refused_with_a_message_or_accepted():
             accepted += 1
             ok = True
         answer = json.loads(worker.call("check_trace", json.dumps({"text": text})))
-        assert set(answer) == ({"config", "num_steps", "num_samples"} if ok else {"error"}), (where, how, answer)
+        assert set(answer) == ({"config", "model", "num_steps", "num_samples"} if ok else {"error"}), (where, how, answer)
     assert refused > 1000 and accepted > 100, (refused, accepted)
 
 

@@ -6,6 +6,7 @@ import random
 import pytest
 
 from microgpt_lab import Config, Session, vector
+from microgpt_lab.model import stage_names
 
 STEPS = 20
 PUNCTUATED = ["r2-d2", "c3po!", "k.i.t.t.", "hal 9000", "wall-e", "t-800?", "ava", "bb-8", "jarvis", "data", "tars", "eve"]
@@ -84,7 +85,7 @@ def test_model_gradients(gradcheck):
     [
         ({"n_layer": 2}, None),
         ({"n_head": 1}, None),
-        ({"n_head": 8}, None),
+        pytest.param({"n_head": 8}, None, marks=pytest.mark.slow),  # n_embd 16: the scalar engine's dearest case
         ({"block_size": 4}, None),  # shorter than most documents: truncated as the original does
         ({}, PUNCTUATED),  # digits, punctuation and spaces in the vocabulary
     ],
@@ -93,6 +94,16 @@ def test_model_gradients(gradcheck):
 def test_agrees_with_the_scalar_engine(names_text, overrides, docs):
     docs = docs or names_text.split()[:300]
     config = {"n_embd": 8 if overrides.get("n_head") != 8 else 16, "num_steps": STEPS, **overrides}
+    assert_engines_agree(config, docs)
+
+
+@pytest.mark.slow  # the scalar engine at microgpt's size: some 20 s for the six rungs
+def test_every_rung_agrees_with_the_scalar_engine(names_text, rung):
+    """The model ladder's rungs as they are trained (n_embd 16), on the names, over 20 steps."""
+    assert_engines_agree({"num_steps": 1000, **rung}, names_text.split())
+
+
+def assert_engines_agree(config, docs):
     by_scalar = Session(Config(engine="scalar", **config), docs)
     by_vector = Session(Config(engine="vector", **config), docs)
     for _ in range(STEPS):
@@ -114,4 +125,8 @@ def test_gpt_names_each_stage_once(docs):
     source = inspect.getsource(vector.gpt)
     assert "heads" not in source and "lap(" not in source and '"attn_norm"' not in source
     event = Session(Config(n_embd=8, n_head=2, n_layer=2), docs).step("full")
-    assert all(op["forward_ms"] >= 0 and op["backward_ms"] >= 0 for op in event["graph"]["ops"])
+    ops, time = event["graph"]["ops"], event["time"]
+    assert [op["name"] for op in ops] == stage_names(Config(n_embd=8, n_head=2, n_layer=2))
+    # each stage timed forward and backward, the laps adding up to the step's phases
+    assert abs(sum(op["forward_ms"] for op in ops) - time["forward_ms"]) < 1e-6
+    assert abs(sum(op["backward_ms"] for op in ops) - time["backward_ms"]) < 1e-6

@@ -20,7 +20,8 @@ def test_watching_laps_each_stage_and_stops_afterwards():
     session = Session(Config(n_embd=8, n_head=2, engine="scalar"), ["emma", "ava"])
     tokens = session.tokenizer.encode("ava")
     params = scalar.as_values(session.state_dict)
-    stages, captured = Stages(scalar.node_count), []
+    stages, captured = Stages(), []
+    stages.count(scalar.node_count)
     with Watch((scalar.gpt, scalar.forward), stages, {"attn_weights": lambda names, w: captured.append((names["h"], len(w)))}):
         scalar.forward(params, session.config, tokens)
     assert captured == [(0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4)]  # each head at each position

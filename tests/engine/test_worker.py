@@ -2,6 +2,7 @@
 import json
 
 from microgpt_lab import trace, worker
+from microgpt_lab.session import Diverged
 
 NAMES = "emma\nava\nmia\n"
 
@@ -13,7 +14,8 @@ def ask(request, **fields):
 def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
-        "matrix", "embedding_map", "next_token", "console"])
+        "check_size", "check_trace_size", "check_data",
+        "matrix", "embedding_map", "next_token", "console", "describe", "bigram"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
 
@@ -37,6 +39,13 @@ def test_round_trip_and_errors_as_data():
     assert "not JSON" in ask("check_trace", text="not json")["error"]
     assert "cut short" in ask("check_trace", text='{"format": "microgpt-lab-trace", "steps": [{"st')["error"]
     assert "has NaN" in ask("check_trace", text='{"loss": NaN}')["error"]
+    assert ask("check_data", text="emma\nava\n") == {"num_docs": 2, "vocab": list("aemv"),
+                                                     "longest": {"line": 1, "chars": 4}, "num_bytes": 9}
+    assert "half of a character" in ask("check_data", text="e\ud83d")["error"]
+    assert ask("check_size", size=1000) == {"size": 1000}
+    assert "over the limit of 10 MB" in ask("check_size", size=11 * 1024 * 1024)["error"]
+    assert ask("check_trace_size", size=11 * 1024 * 1024) == {"size": 11 * 1024 * 1024}
+    assert ask("check_trace_size", size=101 * 1024 * 1024) == {"error": "the file is 101.0 MB, over the limit of 100 MB"}
     assert ask("check_config", config={"n_embd": 8, "n_head": 2})["config"]["n_embd"] == 8
     assert "n_embd (7) must be divisible" in ask("check_config", config={"n_embd": 7})["error"]
     assert "temperature must be a number greater than 0" in ask("check_config", config={"temperature": 0})["error"]
@@ -71,10 +80,11 @@ def test_probes_and_console():
     assert ask("console", session="p", code="x = len(vocab)\nprint(x * 2)")["output"] == "14\n"
     assert ask("console", session="p", code="x + 1")["output"] == "8\n"  # variables persist
     failed = ask("console", session="p", code="1 / 0")
-    assert failed["error_in_code"] == "ZeroDivisionError: division by zero"
+    assert failed["error_in_code"].startswith("Traceback") and failed["error_in_code"].endswith("division by zero")
     # The page's Stop raises KeyboardInterrupt in the command: said as data, the session kept.
     stopped = ask("console", session="p", code="print('so far')\nraise KeyboardInterrupt")
-    assert stopped == {"output": "so far\n", "error_in_code": "stopped (KeyboardInterrupt)", "stopped": True}
+    assert stopped == {"output": "so far\n", "error_in_code": "stopped (KeyboardInterrupt) at line 2: raise KeyboardInterrupt",
+                       "stopped": True}
     assert ask("step", session="p", level="loss")["step"] == 2  # the session goes on
     ask("close", session="p")
 
@@ -88,3 +98,29 @@ def test_explain_answers_for_the_last_step():
     n = len(event["losses"])
     assert f"from 0 to {n - 1}" in ask("explain", session="e1", position=n)["error"]
     assert "missing field(s) position" in ask("explain", session="e1")["error"]
+
+
+def test_the_model_is_described_for_the_page():
+    """open's trace header, check_trace and describe give the engine's description (model.describe)."""
+    summary = ask("open", session="m1", config={"n_layer": 0, "optimizer": "sgd"}, text=NAMES)
+    model = summary["trace_header"]["model"]
+    assert [s["name"] for s in model["stages"]] == ["embedding", "rmsnorm", "lm_head", "softmax", "loss"]
+    assert model["num_params"] == summary["num_params"] and model["optimizer"]["name"] == "sgd"
+    trace_text = json.dumps({**summary["trace_header"], "model": "not trusted", "steps": [], "samples": []})
+    assert ask("check_trace", text=trace_text)["model"] == model
+    assert ask("describe", config={"n_layer": 0, "optimizer": "sgd"}, vocab=summary["vocab"]) == model
+    assert "n_layer must be an integer from 0" in ask("describe", config={"n_layer": 13}, vocab=["a"])["error"]
+    assert "vocab must be a list of characters" in ask("describe", config={}, vocab="abc")["error"]
+    ask("close", session="m1")
+
+
+def test_a_diverged_step_says_what_happened_as_data():
+    ask("open", session="d1", config={"n_embd": 8, "n_head": 2, "learning_rate": 1.0, "num_steps": 1000}, text=NAMES)
+    for _ in range(1000):
+        answer = ask("step", session="d1", level="loss")
+        if "error" in answer:
+            break
+    assert "diverged" in answer["error"]
+    assert answer["diverged"]["step"] == ask("checkpoint", session="d1")["step"] + 1
+    assert answer["diverged"]["learning_rate"] == 1.0 and answer["diverged"]["cause"] in Diverged.CAUSES
+    ask("close", session="d1")

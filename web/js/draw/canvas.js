@@ -45,11 +45,20 @@ export function createCanvas(parent, { label, height = 220 } = {}) {
   };
 }
 
-// A one-line message in the middle of an empty canvas ("appears after the first step").
+// A message in the middle of an empty canvas ("appears after the first step"),
+// broken into lines that fit its width: no word is cut at any width.
 export function drawMessage({ ctx, size }, text, colours) {
   ctx.fillStyle = colours.muted;
   ctx.font = `12px ${colours.mono}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
-  ctx.fillText(text, size.width / 2, size.height / 2);
+  const room = Math.max(40, size.width - 16);
+  const lines = [];
+  for (const word of String(text).split(" ")) {
+    const line = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
+    if (lines.length && ctx.measureText(line).width <= room) lines[lines.length - 1] = line;
+    else lines.push(word);
+  }
+  const height = 16;
+  lines.forEach((line, i) => ctx.fillText(line, size.width / 2, size.height / 2 + (i - (lines.length - 1) / 2) * height, room));
 }

@@ -53,7 +53,8 @@ const ZERO = [247, 247, 247];
 const POSITIVE = [196, 58, 49];
 
 // Diverging colour of t in [-1, 1]: blue below 0, near-white at 0, red above.
-export function diverging(t) {
+export function divergingRgb(t) {
   const x = Math.max(-1, Math.min(1, Number.isFinite(t) ? t : 0));
-  return rgb(mix(ZERO, x < 0 ? NEGATIVE : POSITIVE, Math.abs(x)));
+  return mix(ZERO, x < 0 ? NEGATIVE : POSITIVE, Math.abs(x));
 }
+export const diverging = (t) => rgb(divergingRgb(t));

@@ -5,11 +5,14 @@
 // would be the same are told apart by a number, in the order they were made.
 //
 //   const names = sessionNames(list, schema.config); // Map id -> name
+//   const name = ownName(typed);                       // a name the learner typed, as kept (null: none)
 
 const SHORT = {
   n_embd: (v) => `n_embd ${v}`,
   n_head: (v) => `${v} head${v === 1 ? "" : "s"}`,
   n_layer: (v) => `${v} layer${v === 1 ? "" : "s"}`,
+  attention: (v) => (v ? "attention" : "no attention"),
+  optimizer: (v) => v.toUpperCase(),
   block_size: (v) => `context ${v}`,
   learning_rate: (v) => `lr ${v}`,
   temperature: (v) => `T ${v}`,
@@ -17,6 +20,29 @@ const SHORT = {
   engine: (v) => `${v} engine`,
   held_out: (v) => `held out ${v}`,
 };
+
+export const NAME_LIMIT = 80; // characters as a reader counts them (grapheme clusters)
+
+// A name the learner typed for a session: trimmed, cut after NAME_LIMIT
+// characters, never inside one (an emoji, a letter with its accents); an
+// empty one is null (the session goes back to its name from its settings);
+// one with nothing visible in it (zero-width spaces, joiners, marks of
+// direction) is refused with an Error saying so.
+export function ownName(typed) {
+  const trimmed = String(typed ?? "").trim();
+  if (!trimmed) return null;
+  if (!/[^\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{M}\p{Zl}\p{Zp}\u2800]/u.test(trimmed)) {
+    throw new Error("A session's name needs at least one visible character; this one has only blank or " +
+                    "invisible ones (leave it empty to go back to the name made from its settings).");
+  }
+  let kept = "";
+  let count = 0;
+  for (const { segment } of new Intl.Segmenter("en", { granularity: "grapheme" }).segment(trimmed)) {
+    if (++count > NAME_LIMIT) break;
+    kept += segment;
+  }
+  return kept.trim();
+}
 
 // What a session's data is called in its name.
 export function dataLabel(datasetName = "") {

@@ -4,7 +4,7 @@
 // helper functions those lines call (rmsnorm, linear, softmax).
 //
 //   const code = createSource(schema.source);
-//   code.show("attn_wq")   a stage of schema.stages, by its name
+//   code.show("attn_wq")   a stage of the model (its "stage": model.STAGES's name)
 //   code.text(lines)       other code (Adam's lines), all highlighted
 
 function listing(fn, marked) {
@@ -32,9 +32,20 @@ export function createSource(source) {
   const note = document.createElement("p");
   note.className = "source-note";
 
+  // The highlighted lines in view, all of them: a block taller than the box (attention's
+  // bookkeeping, scores, softmax and heads' output) makes the box grow to hold it.
   function scrollToMark(pre) {
-    const first = pre.querySelector(".hl");
-    if (first) pre.scrollTop = Math.max(0, first.offsetTop - pre.clientHeight / 3);
+    const marked = pre.querySelectorAll(".hl");
+    if (!marked.length) return;
+    const first = marked[0];
+    const last = marked[marked.length - 1];
+    const style = getComputedStyle(pre);
+    const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+    const line = first.offsetHeight;
+    const wanted = last.offsetTop + last.offsetHeight - first.offsetTop + 2 * line; // the block and a line either side
+    const tall = wanted > pre.clientHeight - padding;
+    if (tall) pre.style.maxHeight = `${wanted + padding + pre.offsetHeight - pre.clientHeight}px`;
+    pre.scrollTop = Math.max(0, first.offsetTop - parseFloat(style.paddingTop) - (tall ? line : pre.clientHeight / 3));
   }
 
   return {

@@ -8,7 +8,7 @@ import { FONT } from "./chart.js";
 import { diverging } from "./colours.js";
 
 const COLUMN_MIN = 138; // CSS px per column before the flow wraps
-const BOX_H = 34;
+const BOX_H = 38; // a name, a shape line under it (clear of the name's underscores), a strip at the foot
 const BOX_GAP = 9;
 const HEADER_H = 18;
 const ROW_GAP = 16;
@@ -88,10 +88,20 @@ function shapeLine(shape, op) {
   return [shape, op && op.nodes !== null ? `${formatCount(op.nodes)} nodes` : ""].filter(Boolean).join(" · ");
 }
 
-// A stage's numbers as the colours of a strip (computed once per answer, not per frame).
+// A stage's numbers as the colours of a strip (computed once per answer, not per frame);
+// past STRIP_CELLS numbers (a large vocabulary) each cell is the largest in size of its group.
+const STRIP_CELLS = 64;
 export function stripColours(values) {
-  const scale = Math.max(1e-12, ...values.map(Math.abs));
-  return values.map((value) => diverging(value / scale));
+  const size = Math.ceil(values.length / STRIP_CELLS);
+  const cells = [];
+  for (let start = 0; start < values.length; start += size) {
+    let most = values[start];
+    for (let j = start + 1; j < Math.min(values.length, start + size); j += 1) if (Math.abs(values[j]) > Math.abs(most)) most = values[j];
+    cells.push(most);
+  }
+  let scale = 1e-12;
+  for (const value of cells) scale = Math.max(scale, Math.abs(value));
+  return cells.map((value) => diverging(value / scale));
 }
 
 // The followed token's numbers at this stage as a strip along the box's foot.
@@ -153,6 +163,6 @@ export function paintStages(ctx, view, colours) {
     ctx.fillText(box.label, box.x + 6, box.y + 10, box.w - 12);
     ctx.font = SMALL;
     ctx.fillStyle = colours.muted;
-    ctx.fillText(shapeLine(shapes.get(box.name), op), box.x + 6, box.y + 21, box.w - 12);
+    ctx.fillText(shapeLine(shapes.get(box.name), op), box.x + 6, box.y + 24, box.w - 12);
   });
 }

@@ -171,7 +171,7 @@ export class EngineClient {
         const entry = this.#pending.get(data.id);
         if (!entry) return;
         this.#pending.delete(data.id);
-        if ("error" in data) entry.reject(Object.assign(new Error(data.error), { dropped: data.dropped }));
+        if ("error" in data) entry.reject(Object.assign(new Error(data.error), { dropped: data.dropped, diverged: data.diverged }));
         else entry.resolve(data.result);
         return;
       }

@@ -15,7 +15,10 @@
 // arguments: the worker passes them on as they are (py/microgpt_lab/worker.py
 // documents each one and its result). They are:
 //   open(session, config, text)          -> summary {id, config, vocab, num_docs, num_held_out,
-//                                           fingerprint, num_params, step, trace_header}
+//                                           fingerprint, num_params, step, trace_header}; the trace
+//                                           header's `model` is the engine's description of the
+//                                           session's model: {num_params, matrices, stages, optimizer}
+//                                           (model.describe in py/microgpt_lab/model.py; draw/model.js)
 //   restore(session, checkpoint, text)   -> summary at the checkpoint's step
 //   step(session, level)                 -> one step event (level "loss" | "full")
 //   sample(session, num_samples, temperature) -> {step, temperature, samples}
@@ -23,14 +26,28 @@
 //   checkpoint(session)                  -> checkpoint object (stored as is)
 //   close(session)                       -> null
 //   check_config(config)                 -> {config}, or an error naming the field
-//   check_trace(text)                    -> {config, num_steps, num_samples}
+//   check_trace(text)                    -> {config, model, num_steps, num_samples}: model is the
+//                                           engine's description of the trace's config (never the file's)
+//   describe(config, vocab)              -> the model's description, for a record saved without one
+//   bigram(session)                      -> the counting bigram of the session's training documents:
+//                                           {rows: [{total, next, counts, probs}] per token id, loss,
+//                                           num_docs, positions, held_out: null | {loss (add-one),
+//                                           unseen, num_docs, positions}} (Session.bigram; bigram.py)
+//   check_size(size)                     -> {size}, or an error: a dataset file's size before it is read
+//   check_trace_size(size)               -> {size}, or an error: a trace file's size before it is read
+//   check_data(text)                     -> {num_docs, vocab, longest, num_bytes}, or an error naming
+//                                           the problem (data.describe: the preview and the limits)
 // and the probes of a live model, answered between two steps of a run:
 //   matrix(session, name)                -> {name, shape, step, weights, grads, m, v, update}
+//                                           (m and v: Adam's, null with SGD)
 //   embedding_map(session)               -> {step, labels, points, explained}
 //   next_token(session, context)         -> {step, context, probs}
-//   console(session, code)               -> {output} | {output, error_in_code}
+//   console(session, code)               -> {output} | {output, error_in_code, stopped?, put_back?}
 //   explain(session, position)           -> the last step at that position, stage by stage,
-//                                           forward and backward (Session.explain; explain.py)
+//                                           forward and backward, then the update of its wte and wpe
+//                                           rows: update {optimizer, t, lr, and Adam's beta1, beta2,
+//                                           eps, bias_correction1, bias_correction2} (Session.explain;
+//                                           explain.py)
 //
 // Two requests are the worker's own loop, not Python functions:
 //   run(session, steps, checkpoint_every, full_every_ms)
@@ -49,7 +66,7 @@
 // 2. Worker -> page: replies
 // ---------------------------------------------------------------------------
 //   {type: "reply", id, result}          success
-//   {type: "reply", id, error, dropped?} failure, as data: error is a one-line
+//   {type: "reply", id, error, dropped?, diverged?} failure, as data: error is a one-line
 //                                        message (engine {"error": ...}, the
 //                                        last line of a Python exception, or a
 //                                        protocol problem such as a session
@@ -58,6 +75,9 @@
 //                                        interrupted (error "interrupted") and
 //                                        the worker closed the session; the
 //                                        page restores it from a checkpoint.
+//                                        diverged: {step, cause, learning_rate}
+//                                        when a step's numbers blew up (the
+//                                        engine's Diverged.data).
 //
 // ---------------------------------------------------------------------------
 // 3. Worker -> page: unsolicited messages

@@ -125,6 +125,7 @@ class Adapter {
     } catch (error) {
       const failure = replyError(message.id, error && error.message ? error.message : error);
       if (error && error.dropped) failure.dropped = error.dropped;
+      if (error && error.diverged) failure.diverged = error.diverged;
       this.post(failure);
     }
   }
@@ -165,7 +166,7 @@ class Adapter {
     }
     const value = JSON.parse(text);
     if (value && typeof value === "object" && !Array.isArray(value) && typeof value.error === "string") {
-      throw new Error(value.error);
+      throw Object.assign(new Error(value.error), value.diverged ? { diverged: value.diverged } : {});
     }
     return value;
   }

@@ -4,7 +4,8 @@
 // softmax and sums to 1.
 //
 // Draws the latest "full" step event (only those carry `attention`:
-// [layer][head][query pos] -> weights over key positions 0..pos).
+// [layer][head][query pos] -> weights over key positions 0..pos; [] for a
+// model without attention, which the panel says).
 // For tests and the curious, the panel element carries what was drawn:
 // data-rows (matrix size), data-row-sums (JSON), data-step, data-doc,
 // data-layer, data-head, data-max.
@@ -16,6 +17,8 @@ import { tokenLabels } from "../draw/tokens.js";
 const HEIGHT = 300;
 const MAX_CELL = 36;
 const LABEL_FONT = 11;
+const NO_ATTENTION = "This model has no attention (no layers, or attention switched off): "
+  + "each position sees only its own token and position.";
 const HINT = "Hover a cell (or focus the heatmap and use the arrow keys) to read its weight; "
   + "click a query's character on the left, or press Enter on a cell, to follow that position through the model.";
 
@@ -80,19 +83,25 @@ function createDom(el, uid) {
 
 // The weights shown: [query][key] of the chosen layer and head of the event, or null.
 function matrixOf({ layer, head }, { event }) {
-  if (!event) return null;
-  const weights = event.attention[Number(layer.value)] || event.attention[0];
-  return weights[Number(head.value)] || weights[0];
+  const weights = event?.attention[Number(layer.value)] || event?.attention[0];
+  return weights ? weights[Number(head.value)] || weights[0] : null;
 }
 
 const tokenAt = (state, pos) => state.label(state.event.tokens[pos]);
 
+// Why a cell above the diagonal is blank (the causal mask).
+const masked = (state, q, k) => `Query ${q} “${tokenAt(state, q)}” cannot attend to key ${k} “${tokenAt(state, k)}”: `
+  + `a position must not see the character it is trying to predict (position ${q} predicts the one at ${q + 1}), `
+  + "and when sampling, later characters do not exist yet; so the weights above the diagonal are 0.";
+
 // The readout follows what is drawn: the cell under the pointer or the
 // cursor in the shown document, never a cell of an earlier one.
 function describe(dom, state, rows) {
+  if (state.event && !rows) return NO_ATTENTION;
   const focus = state.hover || state.cursor;
-  if (!rows || !focus || focus.q >= rows.length || focus.k > focus.q) return HINT;
+  if (!rows || !focus || focus.q >= rows.length || focus.k >= rows.length) return HINT;
   const { q, k } = focus;
+  if (k > q) return masked(state, q, k);
   return `Step ${state.event.step}, “${state.event.doc}”: query ${q} “${tokenAt(state, q)}” attends to ` +
     `key ${k} “${tokenAt(state, k)}” with weight ${rows[q][k].toFixed(4)}`;
 }
@@ -149,7 +158,7 @@ function drawHeatmap({ ctx }, state, rows, max, colours) {
   ctx.lineWidth = 2;
   ctx.strokeRect(x0 - 1, y0 + (n - 1) * cell - 1, n * cell + 2, cell + 2);
   const focus = state.hover || state.cursor;
-  if (focus && focus.q < n && focus.k <= focus.q) {
+  if (focus && focus.q < n && focus.k < n) {
     ctx.strokeStyle = colours.ink;
     ctx.strokeRect(x0 + focus.k * cell + 1, y0 + focus.q * cell + 1, cell - 2, cell - 2);
   }
@@ -166,7 +175,7 @@ function draw(el, dom, state) {
   const colours = theme();
   if (!rows) {
     state.geometry = null;
-    drawMessage(plot, "Attention appears after the first step.", colours);
+    drawMessage(plot, state.event ? "No attention in this model." : "Attention appears after the first step.", colours);
     return;
   }
   const { size } = plot;
@@ -185,7 +194,7 @@ function cellAt(dom, state, clientX, clientY) {
   const box = dom.plot.canvas.getBoundingClientRect();
   const k = Math.floor((clientX - box.left - g.x0) / g.cell);
   const q = Math.floor((clientY - box.top - g.y0) / g.cell);
-  return q < 0 || k < 0 || q >= Math.min(g.n, rows.length) || k > q ? null : { q, k };
+  return q < 0 || k < 0 || q >= Math.min(g.n, rows.length) || k >= Math.min(g.n, rows.length) ? null : { q, k };
 }
 
 function showTooltip({ tooltip, wrap }, text, clientX, clientY) {
@@ -216,7 +225,8 @@ function listen(dom, state, redraw, follow) {
   const onPointer = (event) => {
     const hit = cellAt(dom, state, event.clientX, event.clientY);
     state.hover = hit;
-    const text = hit ? `${tokenAt(state, hit.q)} → ${tokenAt(state, hit.k)}: ${matrixOf(dom, state)[hit.q][hit.k].toFixed(3)}` : "";
+    const text = !hit ? "" : hit.k > hit.q ? `${tokenAt(state, hit.q)} → ${tokenAt(state, hit.k)}: masked (the future)`
+      : `${tokenAt(state, hit.q)} → ${tokenAt(state, hit.k)}: ${matrixOf(dom, state)[hit.q][hit.k].toFixed(3)}`;
     showTooltip(dom, text, event.clientX, event.clientY);
     redraw();
   };
@@ -244,7 +254,7 @@ function listen(dom, state, redraw, follow) {
     state.hover = null; // the keys take over from the pointer
     const from = state.cursor || { q: g.n - 1, k: g.n - 1 };
     const q = Math.min(g.n - 1, Math.max(0, from.q + move[0]));
-    state.cursor = { q, k: Math.min(q, Math.max(0, from.k + move[1])) };
+    state.cursor = { q, k: Math.min(g.n - 1, Math.max(0, from.k + move[1])) }; // blank cells too: their readout says why
     redraw();
   });
   canvas.addEventListener("blur", () => {
@@ -268,11 +278,13 @@ export function create(el, { schema, follow = () => {} }) {
 
   function display(event) {
     state.event = event;
-    if (event) {
+    const heads = event?.attention[0];
+    dom.layer.disabled = dom.head.disabled = Boolean(event && !heads); // a model without attention has neither
+    if (heads) {
       setOptions(dom.layer, event.attention.length, "layer");
-      setOptions(dom.head, event.attention[0].length, "head");
+      setOptions(dom.head, heads.length, "head");
     }
-    if (!event || (state.cursor && state.cursor.q >= event.attention[0][0].length)) state.cursor = null;
+    if (!heads || (state.cursor && state.cursor.q >= heads[0].length)) state.cursor = null;
     frame.request();
   }
 

@@ -8,7 +8,7 @@ const HISTORY_LIMIT = 500; // steps read live, per cell
 export function cellValues(data, [row, col]) {
   const i = row * data.shape[1] + col;
   const at = (list) => (list ? list[i] : null);
-  return { step: data.step, value: data.weights[i], grad: at(data.grads), m: data.m[i], v: data.v[i], update: at(data.update) };
+  return { step: data.step, value: data.weights[i], grad: at(data.grads), m: at(data.m), v: at(data.v), update: at(data.update) };
 }
 
 // The shown cell over the run: its values at the kept checkpoints, and

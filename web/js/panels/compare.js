@@ -5,8 +5,13 @@
 // and follows every session's events and samples (all(message)), whichever
 // tab trains them.
 //
+// A run that blew up (status "error") does not set the scale: the chart is
+// scaled to the healthy runs, the diverged one's curve leaves it at the top,
+// and a line under the chart says which run left it and how high it went.
+//
 // The element publishes data-compared (ticked ids, comma-separated),
-// data-points (JSON {id: points}) and data-differ (differing fields).
+// data-points (JSON {id: points}), data-differ (differing fields), data-left
+// (the ids of runs that left the chart) and data-y-top (the scale's top).
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { RUNS } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
@@ -125,18 +130,25 @@ function createDom(el) {
   const plotBox = document.createElement("div");
   const hint = document.createElement("p");
   hint.className = "hint";
+  const left = Object.assign(document.createElement("p"), { className: "hint compare-left" });
   const table = document.createElement("table");
   table.className = "compare-table";
-  el.append(picker, plotBox, hint, table);
+  el.append(picker, plotBox, left, hint, table);
   const chart = createChart(plotBox, {
     label: "Smoothed loss of the compared runs by step",
     height: 220,
     yTitle: "smoothed loss",
     series: Array.from({ length: MAX_LINES }, (_, k) => ({ stroke: RUNS[k % RUNS.length], width: 2 })),
     xRange: stepRange({ first: 1, minSpan: 9 }),
-    yRange: (min, max) => paddedRange(min, max, { minMargin: 0.05, floor: 0, fallback: [0, 4] }),
+    // The healthy runs' range when a diverged run would flatten them (cap: draw()).
+    yRange: (min, max) => {
+      const range = paddedRange(min, Math.min(max, scale.cap ?? max), { minMargin: 0.05, floor: 0, fallback: [0, 4] });
+      scale.top = range[1];
+      return range;
+    },
   });
-  return { choices, hint, table, chart };
+  const scale = { cap: null, top: null };
+  return { choices, hint, left, table, chart, scale };
 }
 
 // One checkbox per stored session, with its run's colour when ticked.
@@ -203,7 +215,18 @@ function draw(el, dom, state, runs) {
   state.shownTable = key;
   // Ticked run k on line k, in its colour.
   const lines = Array.from({ length: MAX_LINES }, (_, k) => runs.get(state.ticked[k])?.series ?? null);
-  dom.chart.set(aligned(lines, dom.chart.plotWidth()));
+  const data = aligned(lines, dom.chart.plotWidth());
+  const highest = (k) => data[k + 1].reduce((most, y) => (y === null ? most : Math.max(most, y)), -Infinity);
+  const line = (record) => state.ticked.indexOf(record.id);
+  const healthy = records.filter((r) => r.status !== "error").map(line);
+  const cap = healthy.length && healthy.length < records.length ? Math.max(...healthy.map(highest)) : null;
+  const gone = cap === null ? [] : records.filter((r) => r.status === "error" && highest(line(r)) > cap);
+  dom.scale.cap = cap;
+  dom.left.textContent = gone.map((r) => `“${state.names.get(r.id) ?? r.id}” left the chart: it blew up, its smoothed loss `
+    + `reaching ${highest(line(r)).toFixed(1)}; the chart is scaled to the other runs.`).join(" ");
+  el.dataset.left = gone.map((r) => r.id).join(",");
+  dom.chart.set(data);
+  el.dataset.yTop = String(dom.scale.top);
 }
 
 export function create(el, { schema, stored }) {

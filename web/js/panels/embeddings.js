@@ -22,6 +22,8 @@ import { charLabel } from "../draw/tokens.js";
 const VOWELS = new Set("aeiouAEIOU");
 const GLIDE_MS = 300;
 const PAD = 28;
+const MAX_LABELS = 300; // tokens labelled on the map; past it, dots
+const kinds = new WeakMap(); // an answer's labels' kinds, found once
 
 const kind = (label) => (VOWELS.has(label) ? "vowel" : /^\p{L}$/u.test(label) ? "consonant" : "other");
 
@@ -88,6 +90,7 @@ function draw({ el, plot, note, state }) {
   el.dataset.explained = data ? data.explained.join(",") : "";
   note.textContent = data
     ? `Step ${data.step}: ${data.points.length} tokens. Tokens the model treats alike end up close together.`
+      + (data.points.length > MAX_LABELS ? " So many tokens are drawn as dots: the arrow keys name each one." : "")
     : "";
   if (!plot.fit()) return false;
   const colours = theme();
@@ -112,14 +115,30 @@ function draw({ el, plot, note, state }) {
   }
   ctx.font = `bold 12px ${colours.mono}`;
   ctx.textAlign = "center";
-  now.points.forEach(([x, y], i) => {
-    const label = data.labels[i];
-    ctx.fillStyle = fills[kind(label)];
-    ctx.beginPath();
-    ctx.arc(px(x), py(y), 3, 0, 2 * Math.PI);
-    ctx.fill();
-    ctx.fillText(charLabel(label), px(x), py(y) - 9);
-  });
+  // A large vocabulary is a cloud of dots (a summary: labels only up to MAX_LABELS tokens, and the chosen one).
+  const labelled = now.points.length <= MAX_LABELS;
+  if (labelled) {
+    now.points.forEach(([x, y], i) => {
+      const label = data.labels[i];
+      ctx.fillStyle = fills[kind(label)];
+      ctx.beginPath();
+      ctx.arc(px(x), py(y), 3, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.fillText(charLabel(label), px(x), py(y) - 9);
+    });
+  } else {
+    kinds.has(data) || kinds.set(data, data.labels.map(kind));
+    for (const [name, fill] of Object.entries(fills)) { // one path of squares per kind
+      ctx.fillStyle = fill;
+      ctx.beginPath();
+      now.points.forEach(([x, y], i) => kinds.get(data)[i] === name && ctx.rect(px(x) - 1.5, py(y) - 1.5, 3, 3));
+      ctx.fill();
+    }
+  }
+  if (!labelled && chosen) {
+    ctx.fillStyle = colours.ink;
+    ctx.fillText(charLabel(data.labels[state.selected]), px(chosen[0]), py(chosen[1]) - 11);
+  }
   return !now.done;
 }
 

@@ -1,24 +1,30 @@
 // Follow a token: one position of the shown step's document, through every
-// stage of that step. The walk goes forward (each stage's values at that
-// position), then backward (the gradient of the step's loss with respect to
-// each of them, from the loss back to the embedding), and ends with Adam's
-// update of the rows this position read (wte and wpe): gradient, m, v and
+// stage of that step (the stages the session's model has: draw/model.js).
+// The walk goes forward (each stage's values at that position), then
+// backward (the gradient of the step's loss with respect to each of them,
+// from the loss back to the embedding), and ends with the optimizer's update
+// of the rows this position read (wte and wpe): gradient, Adam's m and v, and
 // the step taken. Each moment shows its numbers as a heat strip, its shape,
 // a plain sentence, and the lines of microgpt's code that computed it.
 //
 // The numbers are the engine's own (read(model): model.ask("explain",
-// {position}), Session.explain): for the live session's last step, or in
-// time travel for the step shown. While a run goes on, a learner who has
+// {position, step}), Session.explain): for the step the position belongs to
+// (the live session's last step, the step shown in time travel, or the one a
+// panel asked about). While a run goes on, a learner who has
 // walked past the first moment keeps the step they walk through; back at the
 // first moment (Home), the panel follows the newest step again. Buttons, the arrow keys (Home, End) and a
 // play button walk; the token strip, or a click in the attention and
-// probabilities panels (the follow hook), picks the position.
+// probabilities panels (the follow hook), picks the position. Before any
+// explanation the strip shows the shown step's document (live or in time
+// travel), so a click there starts the walk; positions are microgpt's pos_id,
+// from 0, clamped to the shown step's document; a failure is said in the
+// panel's own words (the engine's message goes to data-problem).
 //
 // The element publishes data-step, data-position, data-moment ("forward",
 // "backward" or "update"), data-stage and data-moments (how many).
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
-import { modelDims, stagesOf } from "../draw/schema.js";
+import { modelOf } from "../draw/model.js";
 import { createSource } from "../draw/source.js";
 import { OPTIMIZER } from "../draw/stage-diagram.js";
 import { tokenLabels } from "../draw/tokens.js";
@@ -28,7 +34,8 @@ const PLAY_MS = 1400;
 // While a run goes on, explaining its newest step costs the worker a rerun of
 // that step (most of a step with the scalar engine): at most a tenth of the time.
 const READ_SHARE = 0.1;
-const EMPTY = "Take a step, then pick a position to follow it through the model.";
+const NO_STEP = "No step to follow yet: press Step (S) or Run (R), then pick a position here.";
+const RECORDING = "This is the recorded run that plays while Python starts: once the lab is ready, start a session and follow one of its tokens.";
 
 function button(text, label, keys) {
   const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
@@ -53,19 +60,20 @@ function createDom(el, schema) {
   const where = Object.assign(document.createElement("span"), { className: "panel-info" });
   where.setAttribute("aria-live", "polite");
   controls.append(prev, next, play, where);
-  const message = Object.assign(document.createElement("p"), { className: "panel-readout follow-message", textContent: EMPTY });
+  const message = Object.assign(document.createElement("p"), { className: "panel-readout follow-message", textContent: NO_STEP });
   const view = createMomentView(createSource(schema.source));
   el.append(tokens, controls, message, view.el);
   return { tokens, prev, next, play, where, message, view };
 }
 
-// The token strip: position p reads tokens[p] and predicts tokens[p + 1].
-function renderTokens(dom, answer, label, onPick) {
-  const n = answer ? answer.n : 0;
+// The token strip of a document ({tokens, position}: the followed one, or -1):
+// position p (pos_id) reads tokens[p] and predicts tokens[p + 1].
+function renderTokens(dom, shown, label, onPick) {
+  const n = shown ? shown.tokens.length - 1 : 0;
   dom.tokens.replaceChildren(...Array.from({ length: n }, (_, p) => {
-    const b = button(label(answer.tokens[p]), `position ${p}: ${label(answer.tokens[p])} predicts ${label(answer.tokens[p + 1])}`);
+    const b = button(label(shown.tokens[p]), `position ${p}: ${label(shown.tokens[p])} predicts ${label(shown.tokens[p + 1])}`);
     b.className = "tok";
-    b.setAttribute("aria-pressed", String(p === answer.position));
+    b.setAttribute("aria-pressed", String(p === shown.position));
     b.addEventListener("click", () => onPick(p));
     return b;
   }));
@@ -74,10 +82,11 @@ function renderTokens(dom, answer, label, onPick) {
 export function create(el, { schema, explain = () => {}, requestRead = () => {}, followed = () => {} }) {
   const dom = createDom(el, schema);
   const reads = createReads();
-  // step: the step the followed position belongs to (null: the newest, of
-  // `newest` positions).
-  const state = { position: 0, step: null, newest: 0, moment: 0, answer: null, moments: [], dims: modelDims(), label: tokenLabels([], schema.bos_label),
-                  vocab: [], playing: 0, wanted: null, drawn: null, fresh: true, readAt: 0, readCost: 0, retry: 0, optimizerFormula: schema.optimizer.formula };
+  // step: the step the followed position belongs to (null: the newest shown).
+  const state = { position: 0, step: null, moment: 0, answer: null, moments: [], model: null, config: null,
+                  label: tokenLabels([], schema.bos_label), vocab: [], playing: 0, wanted: null, drawn: null, fresh: true,
+                  readAt: 0, readCost: 0, retry: 0,
+                  shown: null, recording: false }; // shown: the shown step's {step, doc, tokens}, before it is explained
 
   function draw() {
     const { answer, moments } = state;
@@ -90,10 +99,10 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     dom.play.disabled = !answer;
     const moment = answer ? moments[Math.min(state.moment, moments.length - 1)] : null;
     // Only a new answer or moment rebuilds the view (a resize must not take the focus away).
-    const key = answer ? `${answer.step} ${answer.position} ${answer.doc} ${state.moment}` : "";
+    const key = answer ? `${answer.step} ${answer.position} ${answer.doc} ${state.moment}` : `${state.shown?.step} ${state.shown?.doc}`;
     if (key === state.drawn) return;
     state.drawn = key;
-    renderTokens(dom, answer, state.label, pick);
+    renderTokens(dom, answer ?? (state.shown && { tokens: state.shown.tokens, position: -1 }), state.label, pick);
     Object.assign(el.dataset, {
       step: answer ? String(answer.step) : "", position: answer ? String(answer.position) : "",
       moment: moment ? moment.kind : "", stage: moment?.stage ? moment.stage.name : "", moments: String(moments.length),
@@ -109,7 +118,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     state.moment = Math.max(0, Math.min(state.moments.length - 1, index));
     if (state.moment === state.moments.length - 1) stop();
     if (state.moment === 0) { // back at the start: the newest step again
-      followNewest();
+      state.step = null;
       requestRead();
     }
     frame.request();
@@ -128,14 +137,9 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     state.playing = setInterval(() => go(state.moment + 1), PLAY_MS);
     go(state.moment + 1);
   }
-  // Follow the newest step, at a position its document has.
-  function followNewest() {
-    state.step = null;
-    if (state.newest) state.position = Math.min(state.position, state.newest - 1);
-  }
   function pick(position) {
     state.position = position;
-    state.step = state.answer ? state.answer.step : null; // a position of the strip's own step
+    state.step = state.shown ? state.shown.step : null; // a position of the strip's own step
     state.fresh = true;
     requestRead();
   }
@@ -157,7 +161,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     if (same && state.wanted === null) return; // the same explanation again: keep what the learner reads and focuses
     state.answer = answer;
     state.position = answer.position;
-    state.moments = momentsOf(stagesOf(schema, state.dims.n_layer), answer);
+    state.moments = momentsOf(state.model, answer);
     if (state.wanted !== null) {
       const index = state.moments.findIndex((m) => (state.wanted === OPTIMIZER ? m.kind === "update"
         : m.kind === "forward" && m.stage.name === state.wanted));
@@ -165,28 +169,42 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       state.wanted = null;
     }
     dom.message.textContent = "";
+    delete el.dataset.problem;
     followed(answer);
     frame.request();
   }
 
+  // The step shown (live or in time travel), its positions clamping the followed one, and what to do.
+  function showStep(step) {
+    state.shown = step?.tokens ? { step: step.step, doc: step.doc, tokens: step.tokens } : null;
+    if (state.shown) state.position = Math.max(0, Math.min(state.position, state.shown.tokens.length - 2));
+    if (!state.answer) dom.message.textContent = emptyText();
+    frame.request();
+  }
+  function emptyText() {
+    if (state.recording) return RECORDING;
+    if (!state.shown) return NO_STEP;
+    return `Step ${state.shown.step} trained on “${state.shown.doc}”: pick one of its positions above to follow it through the model.`;
+  }
+
   return {
-    reset({ record, steps = [] }) {
+    reset({ session, record, steps = [], travel = null }) {
       reads.forget();
       stop();
-      // The newest step shown: a position of its document.
-      state.newest = steps.length && steps[steps.length - 1].tokens ? steps[steps.length - 1].tokens.length - 1 : 0;
-      followNewest();
+      state.step = null;
       state.vocab = record?.vocab ?? [];
-      state.dims = modelDims(record?.config, record?.vocab);
+      state.config = record?.config ?? null;
+      state.model = modelOf(record);
       state.label = tokenLabels(state.vocab, schema.bos_label);
       state.answer = null;
       state.fresh = true;
-      dom.message.textContent = EMPTY;
-      frame.request();
+      state.recording = session === "recording";
+      state.drawn = null;
+      showStep(steps.findLast((event) => travel === null || event.step <= travel) ?? null);
     },
     show(event) {
-      if (event.tokens) state.newest = event.tokens.length - 1; // the newest step's positions
-      if (!(state.moment > 0 || state.playing)) followNewest(); // walking through a step: it is kept
+      if (event.tokens) showStep(event);
+      if (!(state.moment > 0 || state.playing)) state.step = null; // walking through a step: it is kept
     },
     async read(model) {
       const since = performance.now() - state.readAt;
@@ -197,6 +215,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
         state.retry = setTimeout(requestRead, state.readCost / READ_SHARE - since); // the newest step, a little later
         return;
       }
+      if (!state.shown || state.recording) return; // nothing to explain: the panel says why
       state.fresh = false;
       const start = performance.now();
       const outcome = await reads.ask(model, "explain", { position: state.position, step: state.step });
@@ -204,7 +223,11 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       state.readAt = performance.now();
       state.readCost = state.readAt - start;
       if (outcome.answer) showAnswer(outcome.answer);
-      else dom.message.textContent = outcome.missing || outcome.error || EMPTY;
+      else {
+        el.dataset.problem = outcome.missing || outcome.error;
+        dom.message.textContent = outcome.missing || `Step ${state.shown.step} could not be explained in this tab just now: `
+          + "pick a position above to try again.";
+      }
     },
     // Another panel asks to follow a position (and to open at a stage).
     follow({ position = state.position, stage = null, step = null }) {

@@ -7,8 +7,10 @@
 // (its gradients while the pulse goes back). Times are in the table.
 // Selecting a stage (click, or the arrow keys and Enter on the focused
 // diagram, or the table's buttons) shows what it computes, in microgpt's
-// names, and opens "Follow a token" at that stage. The stages, their blocks,
-// formulas and texts come from the engine's schema.
+// names, and opens "Follow a token" at that stage. The stages (only those the
+// session's model has: a rung without attention has none of attention's),
+// their blocks, shapes, formulas and texts come from the engine's description
+// of the session's model (draw/model.js).
 //
 // The element publishes data-stages (how many), data-shapes (stage -> its
 // shape), data-step (the event shown) and data-selected (the stage shown
@@ -17,7 +19,7 @@ import { createCanvas } from "../draw/canvas.js";
 import { theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createLegend } from "../draw/legend.js";
-import { fill, matrixKey, modelDims, shapeOf, stagesOf } from "../draw/schema.js";
+import { modelOf, shapeText } from "../draw/model.js";
 import { OPTIMIZER, formatMs, layoutStages, paintStages, stripColours } from "../draw/stage-diagram.js";
 
 const PULSE_MS = 900;
@@ -91,66 +93,52 @@ function createDom(el) {
   return { surface, canvas, totals, info };
 }
 
-// Each stage's shape for one position, read off the schema: a linear stage
-// gives its matrix's rows (the embedding its columns), attention n_head
-// weights per earlier position, the loss 1 number, the rest what they read.
-function shapesOf(schema, stages, dims) {
-  const shapes = new Map();
-  let previous = "";
-  for (const { name, entry } of stages) {
-    const matrix = schema.matrices.find((m) => m.name === entry.reads[0]);
-    const [rows, cols] = matrix ? shapeOf(matrix, dims) : [];
-    const shape = entry.kind === "attention" ? `${dims.n_head} × T` : entry.kind === "loss" ? "1"
-      : matrix ? String(entry.kind === "embedding" ? cols : rows) : previous;
-    shapes.set(name, shape);
-    previous = entry.kind === "attention" ? String(dims.n_embd) : shape;
-  }
-  return shapes;
-}
-
-// A session's model read off the schema: its sizes, and each stage's
-// schema entry, layer and shape by full name.
-function modelOf(schema, config, vocab) {
-  const dims = modelDims(config, vocab);
-  const stages = stagesOf(schema, dims.n_layer);
+// A session's model as the graph draws it (draw/model.js: the engine's
+// description): each stage by full name with its shape for one position, its
+// matrices by name, its optimizer, and the stages as ops without times, shown
+// before a full event.
+function modelView(model) {
+  const stages = model?.stages ?? [];
   return {
-    dims,
-    shapes: shapesOf(schema, stages, dims),
-    stages: new Map(stages.map(({ name, entry, layer }) => [name, { entry, layer }])),
-    // The stages as ops without times, shown before a full event.
-    skeleton: stages.map(({ name, entry }) => ({ name, kind: entry.kind, forward_ms: null, backward_ms: null, nodes: null })),
+    stages: new Map(stages.map((stage) => [stage.name, stage])),
+    matrices: new Map((model?.matrices ?? []).map((matrix) => [matrix.name, matrix])),
+    shapes: new Map(stages.map((stage) => [stage.name, shapeText(stage)])),
+    optimizer: model?.optimizer ?? null,
+    skeleton: stages.map(({ name, kind }) => ({ name, kind, forward_ms: null, backward_ms: null, nodes: null })),
   };
 }
 
+// The session's optimizer as the diagram names it ("Adam", "SGD").
+const optimizerName = (view) => view.optimizer?.label ?? "";
+
 // Columns of ops for the diagram: consecutive ops of the same block and layer.
-function columnsOf(model, ops) {
+function columnsOf(view, ops) {
   const out = [];
   for (const op of ops) {
-    const known = model.stages.get(op.name);
+    const known = view.stages.get(op.name);
     const last = out[out.length - 1];
-    const key = known ? `${known.entry.block}${known.layer}` : last?.key ?? "output";
+    const key = known ? `${known.block}${known.layer}` : last?.key ?? "output";
     if (!last || last.key !== key) {
-      const block = known?.entry.block ?? "output";
+      const block = known?.block ?? "output";
       const title = known?.layer === null || !known ? block : `layer ${known.layer} · ${block === "mlp" ? "MLP" : block}`;
       out.push({ key, title, stages: [] });
     }
-    out[out.length - 1].stages.push({ name: op.name, label: known?.entry.name ?? op.name });
+    out[out.length - 1].stages.push({ name: op.name, label: known?.stage ?? op.name });
   }
   return out;
 }
 
-// What a stage computes, in the schema's words for this session's sizes.
-function describe(schema, model, name) {
-  if (name === OPTIMIZER) return { formula: schema.optimizer.formula, text: schema.optimizer.help, weights: [] };
-  const known = model.stages.get(name);
+// What a stage computes, in the engine's words for this session's sizes.
+function describe(view, name) {
+  const { optimizer } = view;
+  if (name === OPTIMIZER) return { formula: optimizer?.formula ?? "", text: optimizer?.help ?? "", weights: [] };
+  const known = view.stages.get(name);
   if (!known) return { formula: name, text: "A stage of the model.", weights: [] };
-  const values = { ...model.dims, i: known.layer };
-  const weights = (known.entry.reads || []).map((matrix) => {
-    const [rows, cols] = shapeOf(schema.matrices.find((m) => m.name === matrix), model.dims);
-    const count = Number.isFinite(rows * cols) ? rows * cols : "?";
-    return `state_dict['${matrixKey(schema, matrix, known.layer)}']: ${rows} x ${cols} = ${count} parameters`;
+  const weights = known.reads.map((matrix) => {
+    const [rows, cols] = view.matrices.get(matrix).shape;
+    return `state_dict['${matrix}']: ${rows} x ${cols} = ${rows * cols} parameters`;
   });
-  return { formula: fill(known.entry.formula, values), text: fill(known.entry.help, values), weights };
+  return { formula: known.formula, text: known.help, weights };
 }
 
 // The selected stage's title, formula, text, weights and times in the event shown.
@@ -210,7 +198,8 @@ function listen(canvas, state, { select, redraw }) {
 }
 
 // The diagram at moment t of the pulse (null: none), the totals and the published data.
-function draw(el, { surface, canvas, totals }, state, { optimizer, t }) {
+function draw(el, { surface, canvas, totals }, state, t) {
+  const optimizer = optimizerName(state.model);
   const { event } = state;
   el.dataset.stages = String(state.ops.length);
   el.dataset.shapes = JSON.stringify(Object.fromEntries(state.shapes));
@@ -243,13 +232,12 @@ function followedOf(model, answer) {
   return { shapes, pictures };
 }
 
-export function create(el, { schema, follow = () => {} }) {
+export function create(el, { follow = () => {} }) {
   const dom = createDom(el);
   const table = createTable((name) => select(name, { open: true }));
   el.append(table.details);
-  const optimizer = schema.optimizer.name.replace(/^./, (c) => c.toUpperCase());
   const state = {
-    model: modelOf(schema),
+    model: modelView(null),
     ops: [], // the latest event's graph.ops (or the model's skeleton)
     event: null, // the latest full event shown
     layout: { boxes: [], titles: [], height: 0 },
@@ -274,7 +262,7 @@ export function create(el, { schema, follow = () => {} }) {
     if (index >= 0) state.focus = index;
     el.dataset.selected = name;
     const op = state.ops.find((o) => o.name === name);
-    showInfo(dom.info, describe(schema, state.model, name), { name, op, event: state.event, optimizer });
+    showInfo(dom.info, describe(state.model, name), { name, op, event: state.event, optimizer: optimizerName(state.model) });
     frame.request();
   }
 
@@ -297,7 +285,7 @@ export function create(el, { schema, follow = () => {} }) {
   }
 
   const frame = createFrame(() => {
-    draw(el, dom, state, { optimizer, t: pulseMoment() });
+    draw(el, dom, state, pulseMoment());
     table.fill(state.ops);
     if (state.pulse) frame.request();
   });
@@ -308,7 +296,7 @@ export function create(el, { schema, follow = () => {} }) {
   return {
     // A session shown: its model's stages, and its newest step with a graph.
     reset({ record, steps }) {
-      state.model = modelOf(schema, record?.config, record?.vocab);
+      state.model = modelView(modelOf(record));
       Object.assign(state, followedOf(state.model, null));
       Object.assign(state, { pulse: null, next: null, event: (steps || []).findLast((step) => step.graph) ?? null });
       setOps(state.event ? state.event.graph.ops : state.model.skeleton);

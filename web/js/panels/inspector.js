@@ -1,12 +1,13 @@
 // Parameter and gradient inspector: one matrix of state_dict as a heatmap of
 // its weights, the last step's gradients (the real ones the engine computed)
-// or Adam's last update, on a diverging scale centred on 0. Clicking a cell
-// (or the arrow keys) shows that parameter's value, gradient, Adam m and v,
-// and its history over the whole run: the model at step 0 and at each kept
-// checkpoint (stored.history; values, m and v: a restored model has no
-// last gradient), with every read seen while the session is shown, up to
-// the step shown while time travelling. The matrices, their order and what
-// their rows are come from the schema.
+// or the optimizer's last update, on a diverging scale centred on 0. Clicking
+// a cell (or the arrow keys) shows that parameter's value, gradient, Adam m
+// and v (with Adam), and its history over the whole run: the model at step 0
+// and at each kept checkpoint (stored.history; values, m and v: a restored
+// model has no last gradient), with every read seen while the session is
+// shown, up to the step shown while time travelling. The matrices (only those
+// the session's model has), their order, shapes and what their rows are come
+// from the engine's description of the model (draw/model.js).
 //
 // Reads the model (read(model): model.ask("matrix", {name})); a new matrix
 // asks for a read at once. For tests and the curious, the panel element
@@ -17,10 +18,10 @@
 // are recorded).
 import { createCanvas, drawMessage } from "../draw/canvas.js";
 import { createChart, paddedRange } from "../draw/chart.js";
-import { diverging, theme } from "../draw/colours.js";
+import { diverging, divergingRgb, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
-import { fill, matricesOf, modelDims } from "../draw/schema.js";
+import { modelOf } from "../draw/model.js";
 import { tokenLabels } from "../draw/tokens.js";
 import { createRunHistory } from "../draw/run-history.js";
 import { cellValues, mergeHistory, record } from "./cell-history.js";
@@ -28,11 +29,12 @@ import { cellValues, mergeHistory, record } from "./cell-history.js";
 const VIEWS = [
   ["weights", "Weights"],
   ["grads", "Gradients (last step)"],
-  ["update", "Adam update (last step)"],
+  ["update", "Update (last step)"],
 ];
 const LABEL_WIDTH = 40;
 const TOP = 16;
 const MAX_CELL = 14;
+const MAX_HEIGHT = 1200; // px of heatmap rows at most
 
 let nextId = 0;
 
@@ -105,9 +107,11 @@ function createDom(el, uid) {
 }
 
 // Heatmap geometry for a matrix in a canvas `width` px wide: cell size and canvas height.
+// A matrix of many rows (wte of a large vocabulary) fits in MAX_HEIGHT px: its rows
+// get thinner than a pixel, each pixel blending a few (the arrow keys read each one).
 function geometry(width, rows, cols) {
   const cw = Math.max(2, Math.min(MAX_CELL, (width - LABEL_WIDTH) / cols));
-  const ch = Math.max(3, Math.min(MAX_CELL, cw));
+  const ch = Math.min(Math.max(3, Math.min(MAX_CELL, cw)), MAX_HEIGHT / rows);
   return { cw, ch, height: TOP + rows * ch + 4 };
 }
 
@@ -115,28 +119,25 @@ function geometry(width, rows, cols) {
 // The inspector's state and what it derives: one object the panel's functions share.
 function createState(schema) {
   const state = {
-    matrices: [], // the session's matrices from the schema: {name, layer, entry}
-    dims: modelDims(), // the session's sizes, for the schema's texts
+    matrices: [], // the session's matrices (the engine's description): {name, layer, shape, rows_are, help, ...}
     label: tokenLabels([], schema.bos_label),
-    data: null, error: "", matrix: schema.matrices[0].name, // the first of state_dict (wte)
+    data: null, error: "", matrix: "wte", // the first of state_dict
     cell: [0, 0], histories: new Map(), // "matrix:row,col" -> [{step, value, grad, m, v, update}] read live
     past: null, // the shown matrix at step 0 and each kept checkpoint (draw/run-history.js)
     upTo: Infinity, // the step shown (time travel)
     cellKey: () => `${state.matrix}:${state.cell[0]},${state.cell[1]}`,
     listed: () => state.matrices.find((m) => m.name === state.matrix),
-    entry: () => state.listed()?.entry,
-    rowLabel: (row) => (state.entry()?.rows_are === "tokens" ? state.label(row) : String(row)),
+    rowLabel: (row) => (state.listed()?.rows_are === "tokens" ? state.label(row) : String(row)),
     live: () => state.histories.get(state.cellKey()) || [],
     history: () => mergeHistory(state),
-    // The schema's sentence about the shown matrix, for this session's sizes.
-    about: () => (state.listed() ? fill(state.entry().help, { ...state.dims, i: state.listed().layer }) : ""),
+    // The engine's sentence about the shown matrix, for this session's sizes.
+    about: () => state.listed()?.help ?? "",
   };
   return state;
 }
 
 function setMatrices(state, select, schema, summary) {
-  state.dims = modelDims(summary?.config, summary?.vocab);
-  state.matrices = matricesOf(schema, summary?.config?.n_layer ?? 0);
+  state.matrices = modelOf(summary)?.matrices ?? [];
   state.label = tokenLabels(summary?.vocab ?? [], schema.bos_label);
   const names = state.matrices.map((m) => m.name);
   select.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name, textContent: name })));
@@ -157,8 +158,8 @@ function publish(el, state, view, shown, maxAbs) {
     cell: data ? state.cell.join(",") : "",
     value: values ? String(values.value) : "",
     grad: values && values.grad !== null ? String(values.grad) : "",
-    m: values ? String(values.m) : "",
-    v: values ? String(values.v) : "",
+    m: values && values.m !== null ? String(values.m) : "",
+    v: values && values.v !== null ? String(values.v) : "",
     update: values && values.update !== null ? String(values.update) : "",
     history: String(state.history().length),
   });
@@ -168,20 +169,37 @@ function publish(el, state, view, shown, maxAbs) {
 function describeCell(state, values) {
   if (!values) return "";
   const [row, col] = state.cell;
-  const which = state.entry()?.rows_are === "tokens" ? ` (row “${state.rowLabel(row)}”)` : "";
+  const which = state.listed()?.rows_are === "tokens" ? ` (row “${state.rowLabel(row)}”)` : "";
+  const adam = values.m === null ? "" : `Adam m ${format(values.m)}, Adam v ${format(values.v)}, `; // SGD keeps neither
   return `${state.matrix}[${row}][${col}]${which}: value ${format(values.value)}, gradient ${format(values.grad)}, `
-    + `Adam m ${format(values.m)}, Adam v ${format(values.v)}, update ${format(values.update)}.`;
+    + `${adam}update ${format(values.update)}.`;
+}
+
+// One pixel per weight in an image the size of the matrix, drawn scaled (a large
+// matrix costs a pass over its numbers, not a fillRect each).
+function heatImage(shown, rows, cols, maxAbs) {
+  const image = new ImageData(cols, rows);
+  const levels = Array.from({ length: 257 }, (_, k) => divergingRgb(k / 128 - 1));
+  const pixels = image.data;
+  for (let i = 0; i < rows * cols; i += 1) {
+    const level = levels[Math.round((Math.max(-1, Math.min(1, (shown[i] / (maxAbs || 1)) || 0)) + 1) * 128)];
+    pixels[4 * i] = level[0];
+    pixels[4 * i + 1] = level[1];
+    pixels[4 * i + 2] = level[2];
+    pixels[4 * i + 3] = 255;
+  }
+  const canvas = document.createElement("canvas");
+  Object.assign(canvas, { width: cols, height: rows });
+  canvas.getContext("2d").putImageData(image, 0, 0);
+  return canvas;
 }
 
 function drawHeatmap({ ctx, size }, state, shown, maxAbs, colours) {
   const [rows, cols] = state.data.shape;
   const { cw, ch } = geometry(size.width, rows, cols);
-  for (let r = 0; r < rows; r += 1) {
-    for (let c = 0; c < cols; c += 1) {
-      ctx.fillStyle = diverging(shown[r * cols + c] / (maxAbs || 1));
-      ctx.fillRect(LABEL_WIDTH + c * cw, TOP + r * ch, Math.ceil(cw), Math.ceil(ch));
-    }
-  }
+  ctx.imageSmoothingEnabled = ch < 1; // cells stay sharp; rows thinner than a pixel blend
+  ctx.drawImage(heatImage(shown, rows, cols, maxAbs), LABEL_WIDTH, TOP, cols * cw, rows * ch);
+  ctx.imageSmoothingEnabled = true;
   ctx.font = `${Math.min(11, Math.max(8, ch - 2))}px ${colours.mono}`;
   ctx.fillStyle = colours.muted;
   ctx.textBaseline = "middle";

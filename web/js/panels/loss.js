@@ -8,9 +8,13 @@
 // gets their loss now and then (held_out_loss): drawn as a second line of
 // dots, so overfitting shows as the two lines parting.
 //
+// A step that blew up (the engine's error event with `diverged`) is said
+// above the chart: at which step, why, and what to try (draw/diverged.js).
+//
 // The element publishes data-points, data-last-step, data-latest-loss,
-// data-held-out-points and data-latest-held-out.
+// data-held-out-points, data-latest-held-out and data-diverged (its step).
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
+import { defaultRateOf, divergedText } from "../draw/diverged.js";
 import { RUNS, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createLegend } from "../draw/legend.js";
@@ -100,9 +104,11 @@ function drawLatest({ stats, series }, { ctx, x, y, box }) {
   if (overflow > 0) for (const label of labels) label.y -= overflow; // keep the lowest inside the plot
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
+  const { a, e } = ctx.getTransform();
+  const right = (ctx.canvas.width - e) / a - 2; // the canvas's right edge: a long label moves in rather than being cut
   for (const label of labels) {
     ctx.fillStyle = label.colour;
-    ctx.fillText(label.text, box.left + box.width + 5, label.y);
+    ctx.fillText(label.text, Math.min(box.left + box.width + 5, right - ctx.measureText(label.text).width), label.y);
   }
 }
 
@@ -175,7 +181,7 @@ function draw(panel) {
   panel.chart.set([steps, low, high, ema]);
 }
 
-export function create(el) {
+export function create(el, { schema }) {
   const legend = createLegend([
     ["raw", "loss per step"],
     ["ema", `smoothed (EMA ${EMA_BETA})`],
@@ -187,7 +193,9 @@ export function create(el) {
     latest: "latest", smoothed: "smoothed", window: `last ${WINDOW} steps`, reference: "uniform guess", heldOut: "held-out loss",
   });
   const plot = document.createElement("div");
-  el.append(plot, legend, readout);
+  const diverged = Object.assign(document.createElement("p"), { className: "notice diverged", hidden: true });
+  diverged.setAttribute("role", "status");
+  el.append(diverged, plot, legend, readout);
   const panel = { el, series: createSeries(), vocabSize: 0, stats: null, readout: fields, heldOut: [],
                   heldOutLegend: legend.lastElementChild };
   panel.chart = createLossChart(plot, panel);
@@ -200,8 +208,17 @@ export function create(el) {
     if (typeof event.held_out_loss === "number") panel.heldOut.push([event.step, event.held_out_loss]);
   }
 
+  let shown = null;
+  const sayDiverged = (data) => {
+    diverged.hidden = !data;
+    diverged.textContent = data ? divergedText(data, defaultRateOf(schema)) : "";
+    el.dataset.diverged = data ? String(data.step) : "";
+  };
+
   return {
-    reset({ record, steps }) {
+    reset({ session, record, steps }) {
+      if (session !== shown || record?.status !== "error") sayDiverged(null);
+      shown = session;
       panel.vocabSize = record?.vocab ? record.vocab.length + 1 : 0;
       panel.series.clear();
       panel.heldOut = [];
@@ -213,6 +230,12 @@ export function create(el) {
     show(event) {
       push(event);
       frame.request();
+    },
+    status({ session, status }) {
+      if (session === shown && status !== "error") sayDiverged(null);
+    },
+    engine(message) {
+      if (message.type === "error" && message.diverged && message.session === shown) sayDiverged(message.diverged);
     },
     ...frameLifecycle(el, frame, panel.chart),
   };

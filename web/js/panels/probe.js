@@ -33,10 +33,10 @@ function createForm(uid, bos) {
   const label = document.createElement("label");
   label.className = "panel-field";
   label.htmlFor = `${uid}-context`;
-  label.textContent = `Context after ${bos}`;
+  label.textContent = `Context after ${bos} (empty: the first letter)`;
   const input = Object.assign(document.createElement("input"), {
     id: `${uid}-context`, type: "text", spellcheck: false, autocomplete: "off",
-    placeholder: "e.g. em (empty: the first letter)",
+    placeholder: "e.g. em",
   });
   input.setAttribute("aria-describedby", `${uid}-error`);
   const pin = Object.assign(document.createElement("button"), { type: "submit", textContent: "Pin" });

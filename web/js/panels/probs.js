@@ -139,7 +139,8 @@ function draw(el, dom, state, bos) {
   dom.next.disabled = !entry || state.position === count - 1;
   dom.through.disabled = !entry;
   const { event, position } = state;
-  dom.where.textContent = entry ? `position ${position + 1} of ${count} · step ${event.step}` : "";
+  // Positions are microgpt's pos_id, from 0 (as in Follow a token and the attention panel).
+  dom.where.textContent = entry ? `position ${position} of 0 to ${count - 1} · step ${event.step}` : "";
   if (entry) renderContext(dom.context, event.tokens, position, state.label);
   else dom.context.replaceChildren();
   const after = position === 0 ? `the start (${bos})` : `“${el.dataset.context}”`;

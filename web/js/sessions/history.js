@@ -15,7 +15,7 @@ import { SESSION_STATUS } from "../engine/protocol.js";
 const MAX_POINTS = 60;
 
 // probes.matrix of a model restored from `checkpoint`: its weights and
-// Adam's m and v; a restored model has no last gradient or update. Read
+// Adam's m and v (none with SGD); a restored model has no last gradient or update. Read
 // here, it costs the worker nothing: rebuilding a session for it took 40 ms
 // of training time per checkpoint.
 function matrixOf(checkpoint, { name }) {
@@ -23,7 +23,7 @@ function matrixOf(checkpoint, { name }) {
   if (!rows) throw new Error(`no matrix ${JSON.stringify(name)} in the checkpoint`);
   return {
     name, shape: [rows.length, rows[0].length], step: checkpoint.step, weights: rows.flat(), grads: null,
-    m: checkpoint.adam.m[name], v: checkpoint.adam.v[name], update: null,
+    m: checkpoint.adam?.m[name] ?? null, v: checkpoint.adam?.v[name] ?? null, update: null,
   };
 }
 

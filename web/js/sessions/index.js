@@ -12,16 +12,17 @@
 //   await sessions.list();                    // [{id, name, step, num_steps, status, watchers, owner, worker, ...}]
 //   await sessions.rename(id, name); await sessions.remove(id); await sessions.removeAll();
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
-//   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint)
+//   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint; .saved: stored)
 //   await sessions.history(id, "next_token", {context}); // [{step, ...}] at step 0 and each kept checkpoint
 //   sessions.workers();                       // [{worker, sessions, running}]
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
 // engine (engine/client.js); {type: "event", session, event, remote},
 // {type: "sample", session, result, remote}, {type: "status", session,
-// status, step, num_steps, busy, queued}, {type: "list"} (re-read the list),
-// {type: "error", session, error} and {type: "notice", session, message}
-// (an action waits, and why).
+// status, step, num_steps, busy, queued, owner}, {type: "list"} (re-read the
+// list), {type: "error", session, error, diverged?} (diverged: a step blew
+// up, engine/protocol.js) and {type: "notice", session, message} (an action
+// waits, and why).
 //
 // One owner per fact: a session this tab holds has its status and step in
 // its Lifecycle (held.js, lifecycle.js); one another tab holds, in that tab
@@ -133,7 +134,10 @@ export function createSessions({ workerUrl, store }) {
       bus.emit({ type: "list" });
     },
     checkConfig: (config) => pool.call("check_config", { config }),
-    record: (id) => store.getSession(id),
+    checkSize: (size) => pool.call("check_size", { size }),
+    checkTraceSize: (size) => pool.call("check_trace_size", { size }),
+    checkData: (text) => pool.call("check_data", { text }),
+    record: (id) => described(ctx, id),
     dataset: (id) => store.getSession(id).then((record) => record && store.getDataset(record.fingerprint)),
     steps: (id) => store.getSteps(id),
     samples: (id) => store.getSamples(id),
@@ -181,7 +185,7 @@ function createBus() {
       try {
         return await fn();
       } catch (error) {
-        bus.emit({ type: "error", session: id, error: error.message });
+        bus.emit({ type: "error", session: id, error: error.message, diverged: error.diverged });
         throw error;
       }
     },
@@ -248,24 +252,44 @@ async function trainSeveral(ctx, runs, configs, dataset) {
 // A trace file becomes a read-only session: its steps and samples are
 // stored as they are (the engine's check_trace judged them first), its
 // header (everything but the two lists) is its trace_header, so it exports
-// again as it came.
+// again as it came, but for its model: the engine's description of its
+// config, never the file's own.
 function importTrace(ctx, text, name) {
   const { pool, store, bus } = ctx;
   return bus.guard(null, async () => {
     await pool.ready;
-    const { config } = await pool.call("check_trace", { text });
+    const { config, model } = await pool.call("check_trace", { text });
     const { steps, samples, ...header } = JSON.parse(text);
     const now = Date.now();
     const record = {
       id: newId("i"), config, fingerprint: header.dataset.fingerprint, status: SESSION_STATUS.IMPORTED,
       step: steps.length ? steps[steps.length - 1].step : 0, num_steps: config.num_steps, run_to: null,
-      trace_header: header, vocab: header.dataset.vocab, num_params: null,
+      trace_header: { ...header, model }, vocab: header.dataset.vocab, num_params: model.num_params,
       num_docs: header.dataset.num_docs, dataset_name: `imported from ${name}`, created: now, updated: now,
     };
     await store.importSession(record, steps, samples);
     listChanged(ctx);
     return record.id;
   });
+}
+
+// A session's record with the engine's description of its model in its
+// trace header (model.describe: the panels draw its stages and matrices from
+// it). A record saved before the engine described models gets it once, from
+// the engine, and keeps it.
+async function described({ pool, store }, id) {
+  const record = await store.getSession(id);
+  if (!record || record.trace_header?.model) return record;
+  try {
+    await pool.ready;
+    const model = await pool.call("describe", { config: record.config, vocab: record.vocab });
+    const trace_header = { ...record.trace_header, model };
+    await store.commit(id, { trace_header });
+    return { ...record, trace_header };
+  } catch (error) { // shown without its model's stages and matrices, rather than not at all
+    console.warn(`session ${id}: its model could not be described (${error.message})`);
+    return record;
+  }
 }
 
 // Every stored session, with its status and step from its owner, and the
@@ -349,8 +373,10 @@ async function model({ pool, store, held, past }, id, step) {
 }
 
 // The session's latest weights: from the worker that holds it (a running
-// session's too, between two steps), else its latest stored checkpoint
-// (another tab holds it). An imported trace has none.
+// session's too, between two steps), else, when it cannot come here (another
+// tab holds it), its latest stored checkpoint, marked `saved`. A failure of
+// the worker's own is said, never covered by older weights. An imported
+// trace has none.
 async function weights({ pool, store, held }, id) {
   const record = await store.getSession(id);
   if (!record) throw new Error("Nothing to export: start a session.");
@@ -359,10 +385,10 @@ async function weights({ pool, store, held }, id) {
   }
   try {
     await held.load(id);
-    return await pool.call("checkpoint", { session: id });
   } catch (error) {
     const saved = await store.getCheckpoint(id);
-    if (saved) return saved.checkpoint;
+    if (saved) return { ...saved.checkpoint, saved: true };
     throw error;
   }
+  return pool.call("checkpoint", { session: id });
 }

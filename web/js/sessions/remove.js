@@ -7,6 +7,7 @@
 // Every function takes the same context first: {pool, store, tabs, held, runs, bus}.
 
 import { BROADCAST } from "../engine/protocol.js";
+import { ownName } from "../draw/names.js";
 
 export function createRemoval(ctx) {
   return {
@@ -21,10 +22,10 @@ function changed({ tabs, bus }) {
   tabs.broadcast({ type: BROADCAST.LIST });
 }
 
-// A blank name gives the session back its name made from its settings.
+// A blank name gives the session back its name made from its settings;
+// draw/names.js ownName says what a name may be.
 async function rename(ctx, id, name) {
-  const trimmed = String(name ?? "").trim().slice(0, 80);
-  await ctx.store.rename(id, trimmed || null);
+  await ctx.store.rename(id, ownName(name));
   changed(ctx);
 }
 

@@ -169,7 +169,7 @@ async function streamRun(ctx, state, target) {
     else if (error.dropped === id) await droppedMidStep(ctx, state);
     else {
       await failed(ctx, state, error);
-      ctx.bus.emit({ type: "error", session: id, error: error.message });
+      ctx.bus.emit({ type: "error", session: id, error: error.message, diverged: error.diverged });
     }
   } finally {
     state.run = null;

@@ -115,7 +115,8 @@ export class MemoryStore {
   }
 
   async commit(session, changes, steps = [], checkpoint = null) {
-    if (!this.#sessions.has(session)) return;
+    // As IndexedDB's: a run's steps are never dropped without a word.
+    if (!this.#sessions.has(session)) throw new DOMException(`session ${session} is not in the store`, "NotFoundError");
     for (const event of steps) this.#rows(this.#steps, session).set(event.step, clone(event));
     const kept = checkpoint && { session, step: checkpoint.step, checkpoint: clone(checkpoint) };
     if (kept) this.#checkpoints.set(session, kept);

@@ -1,9 +1,9 @@
-// Reading a trace file to import: only what the page must decide before the
-// engine sees the text (its size, that it is text at all). The engine's
-// trace.check judges the contents and names the first problem.
-import { megabytes } from "./datasets.js";
-
-export const MAX_TRACE_BYTES = 100 * 1024 * 1024; // a 1,000-step trace with full detail is about 20 MB
+// Reading a trace file to import: its size, judged by the engine before the
+// file is read (py/microgpt_lab/trace.py: check_size), and that it is text at
+// all. The engine's trace.check then judges the contents and names the first
+// problem.
+//
+//   const text = await readTraceFile(file, sessions); // sessions: its checkTraceSize(size)
 
 export class TraceFileError extends Error {
   constructor(message) {
@@ -12,14 +12,12 @@ export class TraceFileError extends Error {
   }
 }
 
-export async function readTraceFile(file) {
+export async function readTraceFile(file, engine) {
   const fail = (problem) => {
     throw new TraceFileError(`Trace ${file.name}: ${problem}`);
   };
   if (file.size === 0) fail("the file is empty (0 bytes)");
-  if (file.size > MAX_TRACE_BYTES) {
-    fail(`the file is ${megabytes(file.size)}, over the limit of ${megabytes(MAX_TRACE_BYTES)}`);
-  }
+  await engine.checkTraceSize(file.size).catch((error) => fail(error.message));
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
   } catch {

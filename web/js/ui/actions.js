@@ -3,6 +3,7 @@
 // failing action says why in the alert; a disabled button's action does
 // nothing.
 import { SHARED_DATASETS } from "./config-form.js";
+import { modelOf } from "../draw/model.js";
 import { safetensors } from "../sessions/safetensors.js";
 import { TraceFileError, readTraceFile } from "../sessions/trace-file.js";
 import { createFormErrors } from "./form-errors.js";
@@ -81,7 +82,7 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
     },
     sample: () => sessions.sample(router.current, NUM_SAMPLES, temperature.temperature),
     export: () => exportTrace(sessions, router.current),
-    weights: () => exportWeights(sessions, router.current),
+    weights: () => exportWeights(sessions, router.current, { alert }),
     async share() {
       const config = readConfig();
       if (config) await share(form.link(config, dataset.value), !SHARED_DATASETS.includes(dataset.value), shareLink);
@@ -138,7 +139,7 @@ async function importTrace(input, { sessions, router, alert }) {
   if (!file) return;
   try {
     alert.say("");
-    await router.select(await sessions.importTrace(await readTraceFile(file), file.name));
+    await router.select(await sessions.importTrace(await readTraceFile(file, sessions), file.name));
   } catch (error) {
     alert.say(error instanceof TraceFileError ? error.message : `Trace ${file.name}: ${error.message}`);
   }
@@ -162,16 +163,24 @@ async function exportTrace(sessions, id) {
 }
 
 // Download the session's latest weights as .safetensors (sessions/safetensors.js),
-// with what is needed to use them: the config, the vocabulary, BOS's id.
-async function exportWeights(sessions, id) {
+// with what is needed to use them: the config, the vocabulary, BOS's id. The
+// matrices and their shapes are the config's, as the engine describes them:
+// weights that differ are refused, naming the matrix.
+async function exportWeights(sessions, id, { alert }) {
   const checkpoint = await sessions.weights(id);
   const record = await sessions.record(id);
-  const bytes = safetensors(checkpoint.state_dict, {
-    format: "microgpt-lab-weights", step: String(checkpoint.step), config: JSON.stringify(checkpoint.config),
-    vocab: JSON.stringify(record.vocab ?? []), bos: String((record.vocab ?? []).length),
+  const { config, step } = checkpoint;
+  const vocab = record.vocab ?? [];
+  const matrices = (modelOf(record)?.matrices ?? []).map(({ name, shape }) => [name, shape]);
+  const bytes = safetensors(checkpoint.state_dict, matrices, {
+    format: "microgpt-lab-weights", step: String(step), config: JSON.stringify(config),
+    vocab: JSON.stringify(vocab), bos: String(vocab.length),
   });
-  download(new Blob([bytes], { type: "application/octet-stream" }),
-           `microgpt-lab-${id}-step${checkpoint.step}.safetensors`);
+  download(new Blob([bytes], { type: "application/octet-stream" }), `microgpt-lab-${id}-step${step}.safetensors`);
+  if (checkpoint.saved) {
+    alert.say(`Exported the weights saved at step ${step}: another tab trains this session, and its newer steps ` +
+              "are there (export from that tab for its latest weights).");
+  }
 }
 
 // Copy a link to the form's settings; without a clipboard (an insecure

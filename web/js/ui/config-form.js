@@ -1,6 +1,7 @@
 // The config form, built from the engine's own table of Config fields
 // (schema.config: name, label, help, type, default, range). The form and the
-// page URL (a shared link) both read and write it.
+// page URL (a shared link) both read and write it. A field's type is "int",
+// "float", "choice" (a select) or "bool" (a checkbox; true or false in a link).
 
 export function createConfigForm(container, schema) {
   const fields = schema.config;
@@ -18,7 +19,7 @@ export function createConfigForm(container, schema) {
   function read() {
     const config = {};
     for (const field of fields) {
-      const { value, problem } = parse(field, inputs.get(field.name).value);
+      const { value, problem } = parse(field, rawValue(inputs.get(field.name)));
       if (problem) return { error: `${field.name} ${problem}`, field: field.name };
       config[field.name] = value;
     }
@@ -27,35 +28,45 @@ export function createConfigForm(container, schema) {
 
   function write(config) {
     for (const [name, value] of Object.entries(config)) {
-      if (inputs.has(name)) inputs.get(name).value = String(value);
+      const input = inputs.get(name);
+      if (!input) continue;
+      if (input.type === "checkbox") input.checked = value === true;
+      else input.value = String(value);
     }
   }
 
-  // A shared link fills the form (it never starts anything). Returns the
-  // link's dataset choice (or null) and its problems, each naming the
-  // parameter: unknown, repeated or malformed ones are left out.
-  function readUrl(search = location.search) {
+  // A shared link fills the form (it never starts anything): `base` (an
+  // experiment's settings) first, then the link's own values. Returns the
+  // link's dataset choice (or null), the values it gave and its problems,
+  // each naming the parameter, what they echo cut short: unknown, repeated
+  // or malformed parameters are left out (ui/link.js reads the rest).
+  function readUrl(search = location.search, base = null) {
+    if (base) write(base);
     const params = new URLSearchParams(search);
     const problems = [];
     const values = {};
-    for (const name of new Set(params.keys())) {
-      if (!byName.has(name) && !LINK_EXTRAS.includes(name)) problems.push(`unknown parameter "${name}" ignored`);
-    }
+    const unknown = [...new Set(params.keys())].filter((name) => !byName.has(name) && !LINK_EXTRAS.includes(name));
+    if (unknown.length === 1) problems.push(`unknown parameter ${named(unknown[0])} ignored`);
+    if (unknown.length > 1) problems.push(`${unknown.length.toLocaleString("en")} unknown parameters ignored: ${listed(unknown)}`);
     for (const [name, field] of byName) {
       const given = params.getAll(name);
       if (!given.length) continue;
-      if (given.length > 1) problems.push(`${name} is given ${given.length} times; the first is used`);
+      const repeated = repetition(name, given);
+      if (repeated) problems.push(repeated);
       const { value, problem } = parse(field, given[0]);
-      if (problem) problems.push(`${name}=${JSON.stringify(given[0])}: ${problem}; kept ${inputs.get(name).value}`);
+      if (problem) problems.push(`${name}=${shown(given[0])}: ${problem}; kept ${rawValue(inputs.get(name))}`);
       else values[name] = value;
     }
-    let dataset = params.get("dataset");
+    const datasets = params.getAll("dataset");
+    let dataset = datasets[0] ?? null;
+    const repeated = repetition("dataset", datasets);
+    if (repeated) problems.push(repeated);
     if (dataset !== null && !SHARED_DATASETS.includes(dataset)) {
-      problems.push(`dataset=${JSON.stringify(dataset)}: must be one of ${SHARED_DATASETS.join(", ")}; kept the bundled names`);
-      dataset = null;
+      problems.push(`dataset=${shown(dataset)}: must be one of ${SHARED_DATASETS.join(", ")}; kept the bundled names`);
+      dataset = "default";
     }
     write(values);
-    return { dataset, problems };
+    return { dataset, values, problems };
   }
 
   // The query string for `config` and a dataset choice (defaults left out).
@@ -98,6 +109,9 @@ function fieldElement(field) {
   if (field.type === "choice") {
     input = document.createElement("select");
     for (const choice of field.choices) input.append(new Option(choice, choice));
+  } else if (field.type === "bool") {
+    input = Object.assign(document.createElement("input"), { type: "checkbox", checked: field.default === true });
+    label.classList.add("field-switch");
   } else {
     input = document.createElement("input");
     input.type = "number";
@@ -108,7 +122,7 @@ function fieldElement(field) {
   }
   input.name = field.name;
   input.id = `cfg-${field.name}`;
-  input.value = String(field.default);
+  if (field.type !== "bool") input.value = String(field.default);
   input.setAttribute("aria-describedby", help.id);
   label.append(caption, input, help);
   return { label, input };
@@ -120,6 +134,32 @@ const LINK_EXTRAS = ["dataset", "experiment"];
 // Datasets a link can name (a file or pasted text stays in its browser).
 export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);
 
+const SHOWN = 60; // characters of a link's text echoed in a problem
+const LISTED = 5; // names listed of many
+
+// A link's text cut short, its length said: "abc..." (200,000 characters).
+function cut(text, quoted) {
+  const characters = [...text];
+  if (characters.length <= SHOWN) return quoted(text);
+  return `${quoted(characters.slice(0, SHOWN).join(""))}... (${characters.length.toLocaleString("en")} characters)`;
+}
+
+// A value as a problem echoes it: as JSON writes it (quotes, control characters escaped), cut short.
+export const shown = (value) => cut(value, JSON.stringify);
+
+// A parameter's name as a problem echoes it: in quotes, as it is, cut short.
+const named = (name) => cut(name, (text) => `"${text}"`);
+
+// Several parameters' names, the first few shown.
+function listed(names) {
+  const first = names.slice(0, LISTED).map(named).join(", ");
+  return names.length > LISTED ? `${first} and ${(names.length - LISTED).toLocaleString("en")} more` : first;
+}
+
+// "<name> is given 3 times; the first is used", or null.
+export const repetition = (name, given) => (given.length > 1
+  ? `${name} is given ${given.length.toLocaleString("en")} times; the first is used` : null);
+
 // One raw value of a field: {value} or {problem} (worded after the name);
 // the sweep (sweep.js) reads its values with it too.
 // Only plain decimal numbers: Number() would also take " 1e1", "0x10" and
@@ -127,13 +167,24 @@ export const SHARED_DATASETS = Object.freeze(["default", "makemore"]);
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const WHOLE = /^[+-]?\d+(\.0*)?$/;
 
+// What a field holds as text: a checkbox's "true" or "false", as a link writes it.
+const rawValue = (input) => (input.type === "checkbox" ? String(input.checked) : input.value);
+
 export function parse(field, raw) {
   const text = String(raw);
   if (field.type === "choice") {
     return field.choices.includes(text) ? { value: text } : { problem: `must be one of ${field.choices.join(", ")}` };
   }
+  if (field.type === "bool") {
+    return text === "true" || text === "false" ? { value: text === "true" } : { problem: "must be true or false" };
+  }
   const value = Number(text);
-  if (!DECIMAL.test(text) || !Number.isFinite(value)) return { problem: "must be a number (plain decimal digits)" };
+  if (!DECIMAL.test(text)) return { problem: "must be a number (plain decimal digits)" };
+  // Beyond what a float64 holds, in either direction: said as what it is, not as the 0 or Infinity it becomes.
+  if (!Number.isFinite(value)) return { problem: "must be a number a computer can hold: it is over 1.8e308, the largest" };
+  if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0])) {
+    return { problem: "must be a number a computer can hold: it is below 5e-324, the smallest above 0, and would be 0" };
+  }
   if (field.type === "int" && !(WHOLE.test(text) && Number.isSafeInteger(value))) {
     return { problem: "must be a whole number (plain digits, below 2^53)" };
   }

@@ -2,18 +2,19 @@
 // URL, a text file or pasted text. Your own data is checked and described
 // (documents, longest line, vocabulary) before anything trains.
 //
-//   const choice = createDatasetChoice(form elements);
+//   const choice = createDatasetChoice({...form elements, engine}); // engine: sessions (checkSize, checkData)
 //   choice.value                 "default" | "makemore" | "file" | "paste"
 //   choice.set("makemore")       (a shared link's choice)
 //   choice.paste(text)           pasted text, chosen
 //   await choice.load()          {text, name, num_docs, vocab, longest}, or
 //                                throws a DatasetError naming the problem
 //
-// The choice and your own data (the pasted text, the chosen file's text and
-// name) are kept in this tab's sessionStorage, so a reload keeps the form as
-// it was; a file too large for it is said to need choosing again.
+// The engine judges every text (sessions/datasets.js). The choice and your
+// own data (the pasted text, the chosen file's text and name) are kept in
+// this tab's sessionStorage, so a reload keeps the form as it was; a file too
+// large for it is said to need choosing again.
 
-import * as datasets from "../sessions/datasets.js";
+import { createDatasets } from "../sessions/datasets.js";
 
 const MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt";
 const BUNDLED_URL = new URL("../../data/names.txt", import.meta.url);
@@ -40,7 +41,7 @@ function keep(kept) {
   }
 }
 
-async function download(url, name) {
+async function download(datasets, url, name) {
   if (url === MAKEMORE_URL && !navigator.onLine) throw new Error(OFFLINE);
   let response;
   try {
@@ -52,16 +53,23 @@ async function download(url, name) {
   return datasets.fromResponse(response, name);
 }
 
-export function createDatasetChoice({ radios, fileInput, pasteInput, info, preview }) {
+export function createDatasetChoice({ radios, fileInput, pasteInput, info, preview, engine }) {
+  const datasets = createDatasets(engine);
   const downloaded = new Map(); // choice -> dataset, fetched once
+  const files = new WeakMap(); // a chosen file -> its dataset, read and judged once
   const current = () => radios.find((radio) => radio.checked).value;
   let kept = readKept();
+
+  function fromFile(file) {
+    if (!files.has(file)) files.set(file, datasets.fromFile(file));
+    return files.get(file);
+  }
 
   async function load() {
     const choice = current();
     if (choice === "file") {
       const file = fileInput.files[0];
-      if (file) return datasets.fromFile(file);
+      if (file) return fromFile(file);
       if (kept.file) return datasets.fromText(kept.file.text, kept.file.name);
       throw new Error("choose a text file first");
     }
@@ -69,7 +77,7 @@ export function createDatasetChoice({ radios, fileInput, pasteInput, info, previ
     if (downloaded.has(choice)) return downloaded.get(choice);
     const url = choice === "makemore" ? MAKEMORE_URL : BUNDLED_URL;
     const name = choice === "makemore" ? "makemore names.txt" : "names.txt";
-    const dataset = await download(url, name);
+    const dataset = await download(datasets, url, name);
     downloaded.set(choice, dataset);
     return dataset;
   }
@@ -78,7 +86,7 @@ export function createDatasetChoice({ radios, fileInput, pasteInput, info, previ
   async function remember() {
     const next = { choice: current(), paste: pasteInput.value, file: kept.file };
     const file = fileInput.files[0];
-    if (file) next.file = file.size <= datasets.MAX_BYTES ? { name: file.name, text: await file.text() } : null;
+    if (file) next.file = await fromFile(file).then(({ name, text }) => ({ name, text }), () => null);
     kept = next;
     if (!keep(kept) && kept.file) {
       info.textContent = `${kept.file.name} is too large to keep in the form across a reload: after one, choose it again.`;

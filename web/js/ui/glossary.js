@@ -2,7 +2,10 @@
 // every term once (schema.glossary: term, the words that stand for it, a
 // short definition); explain(root) underlines the first use of each term in
 // root's text and shows its definition on hover and on keyboard focus, in
-// one shared tooltip. Learners who know the words turn hints off: the
+// one shared tooltip. The terms of one explained root (a panel, the form, a
+// Follow a token moment) are one tab stop: Tab reaches its first term, the
+// arrow keys (Home, End) go from term to term, so the page's main path is not
+// a Tab per word. Learners who know the words turn hints off: the
 // underlines, the tooltips and the panels' captions go, and the terms leave
 // the tab order.
 //
@@ -58,11 +61,34 @@ export function createGlossary(schema, { toggle = null } = {}) {
     tip.hidden = true;
   };
 
+  // The terms of a root that are its own (not those of an explained root inside it).
+  const termsOf = (root) => [...root.querySelectorAll(".term")].filter((term) => term.closest("[data-terms]") === root);
+  // One tab stop per root: `current` (else the first term) takes it.
+  function rove(root, current = null) {
+    const terms = termsOf(root);
+    const stop = terms.includes(current) ? current : terms[0];
+    for (const term of terms) term.tabIndex = hints && term === stop ? 0 : -1;
+  }
+  const MOVES = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  function walk(event) {
+    const term = event.target.closest?.(".term");
+    const root = event.currentTarget;
+    if (!term || term.closest("[data-terms]") !== root || !(event.key in MOVES || event.key === "Home" || event.key === "End")) return;
+    event.preventDefault();
+    event.stopPropagation(); // a panel's own arrow keys (Follow a token's stages) wait for focus elsewhere
+    const terms = termsOf(root);
+    const at = terms.indexOf(term);
+    const next = terms[event.key === "Home" ? 0 : event.key === "End" ? terms.length - 1
+      : Math.max(0, Math.min(terms.length - 1, at + MOVES[event.key]))];
+    rove(root, next);
+    next.focus();
+  }
+
   function setHints(on) {
     hints = on;
     localStorage.setItem(STORAGE_KEY, on ? "on" : "off");
     document.documentElement.classList.toggle("hints-off", !on);
-    for (const term of document.querySelectorAll(".term")) term.tabIndex = on ? 0 : -1;
+    for (const root of document.querySelectorAll("[data-terms]")) rove(root);
     if (!on) hide();
   }
 
@@ -76,8 +102,7 @@ export function createGlossary(schema, { toggle = null } = {}) {
       const entry = byWord.get(word);
       if (seen.has(entry.term)) continue;
       seen.add(entry.term);
-      const term = Object.assign(document.createElement("span"), { className: "term", textContent: match[0],
-                                                                   tabIndex: hints ? 0 : -1 });
+      const term = Object.assign(document.createElement("span"), { className: "term", textContent: match[0], tabIndex: -1 });
       term.dataset.word = word;
       term.setAttribute("aria-describedby", tip.id);
       parts.push(text.slice(last, match.index), term);
@@ -100,6 +125,15 @@ export function createGlossary(schema, { toggle = null } = {}) {
       const fragment = mark(node, seen);
       if (fragment) node.replaceWith(fragment);
     }
+    if (!("terms" in root.dataset)) {
+      root.dataset.terms = "";
+      root.addEventListener("keydown", walk);
+      root.addEventListener("focusin", (event) => {
+        const term = event.target.closest?.(".term");
+        if (term && term.closest("[data-terms]") === root) rove(root, term); // the stop stays where the learner was
+      });
+    }
+    rove(root);
   }
 
   for (const [type, handler] of [["mouseover", show], ["focusin", show], ["mouseout", hide], ["focusout", hide]]) {

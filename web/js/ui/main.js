@@ -1,6 +1,7 @@
 // The page's entry module: start-up in named steps. The engine worker
 // starts first (Python boots while the page builds); then the views and
 // panels, the router that feeds them, the actions, and the session to show.
+import { SESSION_STATUS } from "../engine/protocol.js";
 import { createSessions } from "../sessions/index.js";
 import { openStore } from "../sessions/store.js";
 import { PANELS } from "../panels/index.js";
@@ -11,6 +12,7 @@ import { createDrawGuard } from "./draw-guard.js";
 import { createExperiments } from "./experiments.js";
 import { installDebugHandle } from "./debug.js";
 import { createGlossary } from "./glossary.js";
+import { checkLink, noteLink, readLink } from "./link.js";
 import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
@@ -21,6 +23,7 @@ import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
 import { createAlert } from "./views/alert.js";
 import { createControls } from "./views/controls.js";
 import { createSessionInfo } from "./views/session-info.js";
+import * as divergedView from "./views/diverged.js";
 import * as progressView from "./views/progress.js";
 import * as samplesView from "./views/samples.js";
 import * as sessionsView from "./views/sessions.js";
@@ -92,6 +95,7 @@ function createPage(schema, sessions, { glossary, settings, guard, recordingTrac
     temperature,
     createSessionInfo($("#session-info"), { fields: schema.config, onCopy: (record) => settings.copy(record) }),
     progressView.create($("#progress-view")),
+    divergedView.create($("#diverged-note"), { schema }),
     samplesView.create($("#samples-view")),
     timelineView.create($("#timeline-view"), { onTravel: (step) => router.travelTo(step) }),
     sessionsView.create($("#sessions-view"), {
@@ -122,18 +126,19 @@ async function main() {
   glossary.explain($("#config-fields"));
   const dataset = createDatasetChoice({
     radios: [...document.querySelectorAll('input[name="dataset"]')], fileInput: $("#dataset-file"),
-    pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"),
+    pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"), engine: sessions,
   });
   const settings = { copy: (record) => copySettings(record, { form, dataset, sessions }) };
   const { router, buttons, alert, temperature } = createPage(schema, sessions, { glossary, settings, guard, recordingTrace });
   // The session to open: the newest, or the one a resumed run belongs to,
   // unless the last page died drawing it.
   const open = (id) => (id === guard.suspect ? alert.say(guard.notice) : router.select(id));
-  const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice") });
+  const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice"),
+                                                             runs: () => shownRuns(sessions, router.current) });
   const sweep = createSweep($("#sweep"), { fields: schema.config });
   glossary.explain($("#experiments"));
   bindActions({
-    sessions, router, form, fields: schema.config, dataset, temperature, sweep, alert, help: helpDialog.create(),
+    sessions, router, schema, form, fields: schema.config, dataset, temperature, sweep, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
   });
   const link = readLink(form, dataset, experiments);
@@ -150,42 +155,30 @@ async function main() {
   await router.refreshList();
 }
 
-// "Reuse these settings": the shown session's config and data
-// go into the form (own data as pasted text; an imported trace has none).
+// The shown session's run and every other session's, for an experiment's answer.
+async function shownRuns(sessions, id) {
+  if (!id) return null;
+  const read = async (session) => {
+    const [record, steps, samples] = await Promise.all([sessions.record(session), sessions.steps(session), sessions.samples(session)]);
+    return { record, steps, samples };
+  };
+  const others = (await sessions.list()).filter((info) => info.id !== id);
+  return { run: await read(id), others: await Promise.all(others.map((info) => read(info.id))) };
+}
+
+// "Reuse these settings": the shown session's config and data go into the
+// form (own data as pasted text). An imported trace brings no data: the
+// bundled or makemore names are chosen when this browser holds its data
+// under that name, else the dataset choice stays as it was.
 async function copySettings(record, { form, dataset, sessions }) {
   form.write(record.config);
-  const choice = { "names.txt": "default", "makemore names.txt": "makemore" }[record.dataset_name];
-  const own = !choice && await sessions.dataset(record.id);
+  const stored = await sessions.dataset(record.id);
+  const imported = record.status === SESSION_STATUS.IMPORTED;
+  const choice = { "names.txt": "default", "makemore names.txt": "makemore" }[imported ? stored?.name : record.dataset_name];
   if (choice) dataset.set(choice);
-  else if (own) dataset.paste(own.text);
+  else if (stored && !imported) dataset.paste(stored.text);
   noteLink([]);
   $("#btn-new").focus();
-}
-
-// A shared link fills the form (it never starts anything); its problems,
-// each naming the parameter, show above the form.
-function noteLink(problems) {
-  const notice = $("#url-notice");
-  notice.hidden = !problems.length;
-  notice.textContent = problems.length ? `This link's settings: ${problems.join("; ")}.` : "";
-}
-
-function readLink(form, dataset, experiments) {
-  const link = form.readUrl();
-  if (link.dataset) dataset.set(link.dataset);
-  const problem = experiments.fromLink(location.search);
-  if (problem) link.problems.push(problem);
-  noteLink(link.problems);
-  return link;
-}
-
-// A link's values may still be out of range: the engine says which, as soon
-// as it is ready, rather than when the learner presses New session.
-async function checkLink(link, form, sessions) {
-  if (!location.search) return;
-  const parsed = form.read();
-  const verdict = parsed.error || await sessions.checkConfig(parsed.config).then(() => null, (error) => error.message);
-  if (verdict) noteLink([...link.problems, verdict]);
 }
 
 main().catch((error) => {

@@ -22,9 +22,10 @@ export function playRecording(replay, { trace, container }) {
   let stopped = false;
 
   function play(trace) {
-    const steps = trace.steps;
-    const config = trace.config;
-    const record = { id: "recording", config, vocab: trace.dataset.vocab, num_steps: config.num_steps, step: 0 };
+    const { steps, samples, ...header } = trace;
+    const { config } = header;
+    const record = { id: "recording", config, vocab: header.dataset.vocab, num_steps: config.num_steps, step: 0,
+                     trace_header: header };
     text.textContent = ` a ${steps.length}-step run of this model, replayed while Python loads. Start a session to train your own.`;
     badge.hidden = false;
     container.dataset.recording = "playing";
@@ -37,7 +38,7 @@ export function playRecording(replay, { trace, container }) {
       if (next < steps.length) {
         timer = setTimeout(tick, STEP_MS);
       } else {
-        for (const batch of trace.samples) replay.sample(batch);
+        for (const batch of samples) replay.sample(batch);
         container.dataset.recording = "done";
       }
     };

@@ -8,6 +8,8 @@ import { SESSION_STATUS } from "../../engine/protocol.js";
 // The command line's flag of a config field (py/microgpt_lab/cli.py: FLAGS,
 // then --field-name).
 const flag = (name) => (name === "num_steps" ? "--steps" : `--${name.replace(/_/g, "-")}`);
+// A field with its value on the command line: `--n-embd 8`; a switch is `--attention` or `--no-attention`.
+const option = (field, value) => (field.type === "bool" ? flag(value ? field.name : `no_${field.name}`) : `${flag(field.name)} ${value}`);
 const DATA_FILES = { "names.txt": "data/names.txt", "makemore names.txt": "names.txt" };
 
 // `python -m microgpt_lab train ...` for the session, word by word (each
@@ -19,7 +21,7 @@ function commandParts(record, fields) {
   const parts = ["python -m microgpt_lab train", `--data ${quote(data)}`];
   for (const field of fields) {
     const value = record.config[field.name];
-    if (value !== undefined && value !== field.default) parts.push(`${flag(field.name)} ${value}`);
+    if (value !== undefined && value !== field.default) parts.push(option(field, value));
   }
   return parts;
 }
@@ -43,6 +45,7 @@ function createCommand() {
     }
   });
   box.append(label, code, copy, said);
+  box.hidden = true; // no command before a session is shown
   // Each word its own unbreakable span, so the command wraps between flags only.
   const show = (parts) => {
     code.replaceChildren();

@@ -49,7 +49,6 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     input.type = "text";
     input.className = "rename";
     input.value = name;
-    input.maxLength = 80;
     input.setAttribute("aria-label", `New name for session ${name} (Enter keeps it, Escape cancels; empty: its settings)`);
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === "Escape") {

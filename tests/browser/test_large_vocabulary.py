@@ -1,0 +1,65 @@
+"""A large vocabulary (issue 25 item 9): 5,000 distinct characters train, and
+the panels draw a summary past what a strip, a heatmap or a map can show, so
+walking Follow a token through every moment stays light: a heat strip has at
+most 128 cells a row (each the largest in size of its group, its readout naming
+the group), the inspector's heatmap at most 1,200 px of rows, the embedding
+map dots without 5,000 labels, and no main-thread task during the walk is long."""
+
+import pytest
+
+from helpers import new_session, open_lab, panel, take_steps, wait_data
+from tools.testing import LONG_TASKS
+
+VOCAB = 5000
+CHARS = [chr(0x4E00 + i) for i in range(VOCAB)]
+TEXT = "\n".join("".join(CHARS[i : i + 8]) for i in range(0, VOCAB, 8))
+
+
+@pytest.mark.alone  # measures time
+def test_a_large_vocabulary_draws_summaries_and_stays_light(lab_page, site_url):
+    page = lab_page
+    page.add_init_script(LONG_TASKS)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_lab(page, site_url)
+    page.get_by_label("Pasted text").check()
+    page.locator("#dataset-text").fill(TEXT)
+    new_session(page, num_steps=20, n_embd=32)
+    take_steps(page, 2)
+    follow = panel(page, "follow")
+    follow.scroll_into_view_if_needed()
+    wait_data(page, "follow", "step", "2")
+    follow.get_by_role("button", name="Next stage").focus()
+    page.keyboard.press("Home")
+    start = page.evaluate("() => performance.now()")
+    most_cells = 0
+    for k in range(2, int(follow.get_attribute("data-moments")) + 1):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("(k) => document.querySelector('[data-panel=follow] .panel-info').textContent"
+                               ".includes(` ${k} of `)", arg=k)
+        most_cells = max(most_cells, follow.locator(".heat-row").evaluate_all(
+            "(rows) => Math.max(0, ...rows.map((row) => row.querySelectorAll('.heat-cell').length))"))
+        if follow.get_attribute("data-stage") == "lm_head" and follow.get_attribute("data-moment") == "forward":
+            caption = follow.locator(".heat figcaption").last.text_content()
+            assert f"{VOCAB + 1:,} numbers a row" in caption, caption
+            grid = follow.locator(".heat-grid").last
+            grid.focus()
+            page.keyboard.press("End")
+            readout = follow.locator(".heat-readout").last.text_content()
+            assert " to " in readout and "largest in size" in readout, readout
+            follow.get_by_role("button", name="Next stage").focus()
+    assert most_cells <= 128
+    longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", start)
+    print(f"\nlongest main-thread task walking Follow a token at vocabulary {VOCAB + 1}: {longest:.0f} ms")
+    # Main took 7.8 s in one task here (1,061 ms in the issue); 170-240 ms under a load of 10 on 2 cores:
+    # a busy runner stretches ordinary tasks (test_responsiveness), the goal itself is 50 ms.
+    assert longest < 250
+
+    # The inspector's wte (5,001 rows) and the embedding map, summarised.
+    inspector = panel(page, "inspector")
+    inspector.scroll_into_view_if_needed()
+    wait_data(page, "inspector", "shape", f"{VOCAB + 1},32")
+    assert inspector.locator("canvas").first.evaluate("(c) => c.getBoundingClientRect().height") <= 1200 + 40
+    embeddings = panel(page, "embeddings")
+    embeddings.scroll_into_view_if_needed()
+    wait_data(page, "embeddings", "points", str(VOCAB + 1))
+    assert "drawn as dots" in embeddings.text_content()
