@@ -28,7 +28,6 @@ def test_a_diverged_run_reopens_as_it_ended(lab_page, site_url, dist_dir):
     open_lab(page, site_url)
     session = new_session(page, **DIVERGES)
     page.get_by_role("button", name="Run").click()
-    alert_says(page, "training diverged at step 43")
     wait_until(page, "async (id) => (await window.lab.listSessions()).find((s) => s.id === id && s.status === 'error')",
                session)
     note = page.locator("#controls-note")
@@ -39,6 +38,7 @@ def test_a_diverged_run_reopens_as_it_ended(lab_page, site_url, dist_dir):
         assert (info["status"], info["step"]) == ("error", 42), info
         expect(note).to_contain_text("Training diverged after step 42")
         expect(note).to_contain_text("Press Reset to train again from step 0")
+        expect(page.locator("#diverged-note")).to_contain_text("Training stopped at step 43")
         expect(page.locator("#btn-step")).to_be_disabled()
         expect(page.locator("#btn-run")).to_be_disabled()
         expect(page.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "42")

@@ -78,7 +78,8 @@ function step(ctx, id) {
 // was not taken: the session comes back from its checkpoint. Anything else
 // is the engine refusing to go on (training diverged: the weights were left
 // as they were): the session stays at its last good step, with those
-// weights stored, in status error; the record keeps the engine's words.
+// weights stored, in status error; the record keeps the engine's words
+// (error) and what it said of the step that blew up (diverged).
 async function failed({ pool }, state, error) {
   const { life } = state;
   if (error.lost && life.status === STATUS.STEPPING) {
@@ -86,8 +87,8 @@ async function failed({ pool }, state, error) {
     return;
   }
   const checkpoint = await pool.call("checkpoint", { session: state.id }).catch(() => null);
-  await life.to(STATUS.ERROR, { run_to: null, error: error.message, ...(checkpoint && { step: checkpoint.step }) },
-                checkpoint);
+  await life.to(STATUS.ERROR, { run_to: null, error: error.message, diverged: error.diverged ?? null,
+                                ...(checkpoint && { step: checkpoint.step }) }, checkpoint);
 }
 
 // Run to `runTo` (default: num_steps). Resolves when the run ends, with
@@ -291,9 +292,10 @@ function reset(ctx, id) {
       await held.load(id); // its worker may have been lost meanwhile
       const summary = await pool.call("reset", { session: id });
       state.unsaved.length = 0;
-      await held.persist(() => store.reset(id, { status: STATUS.IDLE, step: summary.step, run_to: null, error: null }));
-      if (state.life.status === STATUS.IDLE) await state.life.moveStep(summary.step, { run_to: null, error: null });
-      else await state.life.to(STATUS.IDLE, { step: summary.step, run_to: null, error: null });
+      const cleared = { run_to: null, error: null, diverged: null };
+      await held.persist(() => store.reset(id, { status: STATUS.IDLE, step: summary.step, ...cleared }));
+      if (state.life.status === STATUS.IDLE) await state.life.moveStep(summary.step, cleared);
+      else await state.life.to(STATUS.IDLE, { step: summary.step, ...cleared });
       bus.emit({ type: "list" });
       return summary;
     });
