@@ -5,7 +5,8 @@
 
 Trains two short runs on the bundled names (different learning rates), then
 photographs each feature as a learner would see it, and the top of the
-page at 1440, 1024 and 390 px wide (width-*.png). Chromium: $CHROMIUM, else
+page at 1440, 1024 and 390 px wide (width-*.png); then trains the path's
+first two rungs and photographs chapter 6 (lesson.png). Chromium: $CHROMIUM, else
 /usr/bin/chromium, else Playwright's own.
 """
 import os
@@ -48,6 +49,29 @@ def shoot(locator, name):
     locator.page.wait_for_timeout(400)  # let the panels' next frames land
     locator.screenshot(path=str(DOCS / name), animations="disabled")
     print(f"docs/{name}")
+
+
+def lesson_picture(browser, url):
+    """docs/lesson.png: chapter 6 of the path, from its title to its widget: its two rungs trained in
+    place, overlaid, and a name's attention."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
+    for chapter, rung in ((4, "Rung 1 · learned bigram (SGD, lr 0.1)"), (6, "Rung 2 · one attention head (SGD, lr 0.1)")):
+        page.goto(f"{url}?lesson={chapter}")
+        page.get_by_role("status").filter(has_text="ready").first.wait_for(timeout=120_000)
+        page.get_by_role("button", name=f"Train {rung}").click()
+        page.get_by_role("button", name=f"{rung}: trained").wait_for(timeout=600_000)
+    page.get_by_label("Your name, through the one-head rung").fill("emma")
+    page.get_by_role("button", name="Look at its attention").click()
+    page.wait_for_function("() => document.querySelector('.attention-widget').dataset.attention")
+    page.wait_for_timeout(400)  # the chart's next frame
+    clip = page.evaluate("""() => {  // in the page's coordinates, as a full-page picture takes them
+        const top = document.querySelector('.chapter').getBoundingClientRect();
+        const end = document.querySelector('.chapter .widget').getBoundingClientRect();
+        return {x: top.left + scrollX, y: top.top + scrollY, width: top.width, height: end.bottom + 16 - top.top};
+    }""")
+    page.screenshot(path=str(DOCS / "lesson.png"), full_page=True, animations="disabled", clip=clip)
+    print("docs/lesson.png")
+    page.close()
 
 
 def main():
@@ -113,6 +137,7 @@ def main():
         page.wait_for_function("() => document.querySelector('#dataset-preview').dataset.state === 'ok'")
         page.click("#btn-share")
         shoot(page.locator(".setup"), "own-data.png")
+        lesson_picture(browser, server.url)
         browser.close()
     server.shutdown()
 

@@ -4,13 +4,14 @@
 
 Everything here is read from where it is defined: Config, FIELDS, LIMITS and CHOICES
 (config.py), GLOSSARY (glossary.py), the levels, the BOS label, the trace and checkpoint
-formats, and the scalar engine's own source with each stage's lines in it (source.py).
-A session's model (its matrices, stages and optimizer) is not here: it depends on the
-config, and the engine describes it per session (model.describe, in the trace header).
+formats, the scalar engine's own source with each stage's lines in it (source.py), and the
+path's exercises (lessons.py). A session's model (its matrices, stages and optimizer) is not
+here: it depends on the config, and the engine describes it per session (model.describe, in
+the trace header).
 """
 from dataclasses import fields
 
-from . import __version__, trace
+from . import __version__, lessons, trace
 from .config import CHOICES, FIELDS, LIMITS, MAX_PARAMS, MIN_INCLUDED, Config
 from .data import BOS_LABEL
 from .glossary import GLOSSARY
@@ -36,6 +37,7 @@ def schema():
         "checkpoint": {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION},
         "held_out": {"every": HELD_OUT_EVERY, "docs": HELD_OUT_DOCS},  # when and on how many the loss is measured
         "source": source(),
+        "lessons": lessons.schema(),  # the exercises: signature, task, and the lines revealed after a try
     }
 
 

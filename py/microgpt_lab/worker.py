@@ -8,13 +8,14 @@ page chooses. Every failure comes back as {"error": "..."} naming the problem
 (a bad config, dataset or trace, an unknown session, request or field),
 never as an exception, so the worker forwards it to the page as data.
 """
+import contextlib
 import inspect
 import json
 import math
 
-from . import data, model, probes, trace
+from . import data, lessons, model, probes, trace
 from .config import Config
-from .console import Console, Kept, put_back
+from .console import CappedText, Console, Kept, put_back
 from .data import split_docs
 from .session import Diverged, Session, SessionError
 
@@ -201,6 +202,66 @@ def unharmed(session_id, learner_code):
         return answer
     sessions[session_id] = kept.session()
     return put_back(answer)
+
+
+@request
+def check_exercise(exercise, code):
+    """A learner's exercise, checked against the engine's function (lessons.check), with what it printed
+    (cut to the console's limit). The page sends it to a worker of its own (no session there to harm): its
+    Stop and time limit interrupt it, or end that worker."""
+    output = CappedText()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            result = lessons.check(exercise, code)
+    except KeyboardInterrupt:  # the page's Stop or time limit
+        return {"ok": False, "message": "stopped before it finished", "output": output.getvalue(), "stopped": True}
+    return {**result, "output": output.getvalue()}
+
+
+@request
+def value_graph(code):
+    """A learner's few lines with microgpt's Value: the graph they built, backpropagated (lessons.value_graph)."""
+    try:
+        with contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()):
+            return lessons.value_graph(code)
+    except KeyboardInterrupt:
+        return {"ok": False, "message": "stopped before it finished", "stopped": True}
+
+
+@request
+def tokens(session, text):
+    """A name as the session's tokenizer reads it, the positions a step scores, the uniform guess's loss."""
+    return lessons.tokens(get(session), text)
+
+
+@request
+def surprise(probability):
+    """The loss when the target was given `probability`."""
+    return lessons.surprise(probability)
+
+
+@request
+def gradient_check(session, name, row, col, h):
+    """One weight's gradient on the next step's document: backpropagated, and by nudging it h each way."""
+    return lessons.gradient_check(get(session), name, row, col, h)
+
+
+@request
+def attention_map(session, text):
+    """The attention weights of a name through the session's model, each position's probability of the next token."""
+    return lessons.attention_map(get(session), text)
+
+
+@request
+def bigram_samples(session, num_samples, seed):
+    """Names drawn from the session's counting bigram, with a generator of their own (lessons.bigram_samples)."""
+    return lessons.bigram_samples(get(session), num_samples, seed)
+
+
+@request
+def name_probabilities(session, text, temperature):
+    """Each character of a sampled name, and its end, with the probability the model gave it at that temperature."""
+    return lessons.name_probabilities(get(session), text, temperature)
 
 
 @request

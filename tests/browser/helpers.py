@@ -335,3 +335,45 @@ def one_stored_step(page, site_url):
     page.get_by_role("button", name="Step").click()
     wait_steps(page, 1)
     return kept, stored(page)
+
+
+# ---- the path (?lesson=<n>) -------------------------------------------------------------
+
+def open_lesson(page, url, n):
+    """Open chapter n of the path at its own address and wait until the engine's
+    workers are ready (the status says "ready") and the chapter is drawn."""
+    page.goto(f"{url}?lesson={n}")
+    wait_ready(page)
+    page.locator(f"article.chapter[data-chapter='{n}']").wait_for()
+
+
+def check_exercise(page, code):
+    """Put `code` in the chapter's exercise, press Check and wait for the engine's
+    verdict: (data-status, the message)."""
+    exercise = page.locator(".exercise")
+    exercise.locator("textarea").fill(code)
+    exercise.get_by_role("button", name="Check").click()
+    page.wait_for_function("() => !['', 'pending'].includes(document.querySelector('.exercise').dataset.status)",
+                           timeout=90_000)
+    return exercise.get_attribute("data-status"), exercise.locator(".exercise-result").text_content()
+
+
+def reveal(page, choice):
+    """Answer the chapter's question with the choice labelled `choice`, reveal the
+    engine's answer, and return it once it is there (data-revealed: right, wrong or waiting)."""
+    question = page.locator(".question")
+    question.get_by_label(choice, exact=True).check()
+    question.get_by_role("button", name="Reveal the engine's answer").click()
+    page.wait_for_function("() => document.querySelector('.question').dataset.revealed !== ''")
+    return question.get_attribute("data-revealed"), question.locator(".question-answer").text_content()
+
+
+def rung_state(page, key):
+    """A rung chart's view of one rung: {id, step, num_steps, status, loss} or None."""
+    return page.evaluate("(key) => JSON.parse(document.querySelector('.rung-chart').dataset.rungs || '{}')[key] ?? null", key)
+
+
+def train_rung(page, name):
+    """Press the chapter's Train button for the rung `name` and wait until it has trained to its last step."""
+    page.get_by_role("button", name=f"Train {name}").click()
+    page.get_by_role("button", name=f"{name}: trained").wait_for(timeout=300_000)

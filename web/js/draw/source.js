@@ -6,8 +6,9 @@
 //   const code = createSource(schema.source);
 //   code.show("attn_wq")   a stage of the model (its "stage": model.STAGES's name)
 //   code.text(lines)       other code (Adam's lines), all highlighted
+//   listing(fn, marked)    one function as a <pre>, the line numbers in `marked` highlighted
 
-function listing(fn, marked) {
+export function listing(fn, marked) {
   const pre = document.createElement("pre");
   pre.className = "source";
   pre.setAttribute("tabindex", "0");

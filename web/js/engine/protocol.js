@@ -48,6 +48,19 @@
 //                                           rows: update {optimizer, t, lr, and Adam's beta1, beta2,
 //                                           eps, bias_correction1, bias_correction2} (Session.explain;
 //                                           explain.py)
+// and the path's (lessons.py; the page's ?lesson=<n>, web/js/lessons/):
+//   tokens(session, text)                -> {text, tokens, labels, vocab, bos, vocab_size, pairs, uniform_loss}
+//   surprise(probability)                -> {probability, loss}
+//   gradient_check(session, name, row, col, h) -> {step, doc, tokens, labels, row, weight, loss, loss_plus,
+//                                           loss_minus, numerical, analytic, ...}: one weight (row null:
+//                                           one the first position reads), on the next document
+//   attention_map(session, text)         -> {step, text, tokens, labels, attention, probs, losses}
+//   name_probabilities(session, text, temperature) -> {step, text, temperature, chars: [{char, p}], end}
+//   bigram_samples(session, num_samples, seed) -> {seed, samples}: names drawn from the counting bigram
+// and the learner's own code, which the page sends to a worker of its own
+// (it holds no session: its Stop and time limit interrupt it or end it):
+//   check_exercise(exercise, code)       -> {ok, message, output, stopped?} (lessons.check)
+//   value_graph(code)                    -> {ok: true, nodes, output} | {ok: false, message, stopped?}
 //
 // Two requests are the worker's own loop, not Python functions:
 //   run(session, steps, checkpoint_every, full_every_ms)

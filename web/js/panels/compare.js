@@ -8,6 +8,8 @@
 // A run that blew up (status "error") does not set the scale: the chart is
 // scaled to the healthy runs, the diverged one's curve leaves it at the top,
 // and a line under the chart says which run left it and how high it went.
+// aligned() and createRuns() also draw the lessons' rung charts
+// (lessons/rung-chart.js).
 //
 // The element publishes data-compared (ticked ids, comma-separated),
 // data-points (JSON {id: points}), data-differ (differing fields), data-left
@@ -26,7 +28,7 @@ const RELOAD_MS = 400; // longer than the sessions' write batching (250 ms)
 // last one shown, or every `stride`-th when there are more steps than pixel
 // columns, and each run's last step (each run shows its value at or before
 // each grid step; null after its last). runs: series or null, one per line.
-function aligned(runs, columns) {
+export function aligned(runs, columns) {
   const ends = runs.filter((run) => run?.count).map((run) => run.lastStep());
   const last = Math.max(1, ...ends);
   const stride = Math.max(1, Math.ceil(last / Math.max(1, columns)));
@@ -54,7 +56,7 @@ function configDifferences(records) {
 
 // The ticked runs' data: each run's loss series and sample batches, read
 // from the store, then followed through live events. changed() asks for a redraw.
-function createRuns(stored, changed) {
+export function createRuns(stored, changed) {
   const runs = new Map(); // id -> {series, samples, loading, pending, reload}
 
   // Events arriving while the stored steps are read are held and then

@@ -63,6 +63,7 @@ function createPanels(container, { schema, sessions, glossary, requestRead, foll
     const el = document.createElement("section");
     el.className = `panel panel-${name}`;
     el.dataset.panel = name;
+    el.id = `panel-${name}`; // the lessons link to the panels they use
     el.setAttribute("aria-label", title);
     const heading = document.createElement("h2");
     heading.textContent = title;
@@ -109,6 +110,7 @@ function createPage(schema, sessions, { glossary, settings, guard, recordingTrac
   views.push(installDebugHandle({ sessions, router, controls }));
   recording = playRecording(router.replay, { trace: recordingTrace, container: $("#panels") });
   if (typeof ResizeObserver === "function") new ResizeObserver(() => router.resize()).observe($("#panels"));
+  if (location.hash.startsWith("#panel-")) document.getElementById(location.hash.slice(1))?.scrollIntoView();
   addEventListener("resize", () => router.resize());
   return { router, buttons, alert, temperature };
 }
@@ -121,6 +123,10 @@ async function main() {
   const sessions = startSessions();
   const schema = await schemaLoaded;
   const glossary = createGlossary(schema, { toggle: $("#hints") });
+  if (new URLSearchParams(location.search).has("lesson")) { // the path (web/js/lessons), loaded only there
+    const { startLessons } = await import("../lessons/index.js");
+    return startLessons({ sessions, schema, glossary, status: $("#status") });
+  }
   const guard = createDrawGuard();
   const form = createConfigForm($("#config-fields"), schema);
   glossary.explain($("#config-fields"));

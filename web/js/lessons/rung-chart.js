@@ -1,0 +1,197 @@
+// Rungs overlaid: the smoothed loss of each rung's session by step (read
+// from the store, then followed live, as Compare runs does), with the
+// uniform guess and the counting bigram as reference lines, both numbers
+// from the engine. The chapter's own rung has its Train / Pause button.
+//
+//   const chart = createRungChart(ctx, { keys: ["bigram", "one_head"], own: "one_head" });
+//   parent.append(chart.el); chart.hear(message); chart.final(key) -> {step, num_steps, loss} | null
+//
+// The element publishes data-rungs (JSON {key: {id, step, num_steps,
+// status, loss, mean}}), data-uniform and data-bigram, which the tests read.
+import { createChart, paddedRange, stepRange } from "../draw/chart.js";
+import { RUNS, theme } from "../draw/colours.js";
+import { createFrame } from "../draw/frame.js";
+import { aligned, createRuns } from "../panels/compare.js";
+import { RUNGS } from "./rungs.js";
+
+const format = (loss) => (loss === null || loss === undefined ? "-" : loss.toFixed(3));
+// A rung's loss as the questions read it: the mean of its last LAST_STEPS
+// step losses (the smoothed line moves by a tenth from one name to the next;
+// the learning rate has decayed to almost nothing by then).
+export const LAST_STEPS = 200;
+
+function lastMean(series) {
+  if (!series?.count) return null;
+  const losses = series.loss();
+  const last = losses.subarray(Math.max(0, losses.length - LAST_STEPS));
+  return last.reduce((a, b) => a + b, 0) / last.length;
+}
+
+// The engine's two reference lines: {uniform, bigram}; bigram is null where
+// the engine has no counting bigram.
+export async function referenceLines(engine) {
+  const [tokens, bigram] = await Promise.all([
+    engine.askData("tokens", { text: "" }),
+    engine.askData("bigram").catch(() => null),
+  ]);
+  return { uniform: tokens.uniform_loss, bigram: bigram ? bigram.loss : null };
+}
+
+function drawLines(lines, { ctx, y, box }) {
+  const colour = theme().muted;
+  ctx.strokeStyle = colour;
+  ctx.fillStyle = colour;
+  ctx.setLineDash([5, 4]);
+  ctx.lineWidth = 1;
+  ctx.textAlign = "left"; // uPlot leaves its axes' alignment behind
+  for (const [value, label] of [[lines.uniform, "uniform guess"], [lines.bigram, "counting bigram"]]) {
+    if (value === null || value === undefined) continue;
+    ctx.beginPath();
+    ctx.moveTo(box.left, y(value));
+    ctx.lineTo(box.left + box.width, y(value));
+    ctx.stroke();
+    // The label inside the plot: under a line in its upper half, over one in its lower half.
+    const low = y(value) > box.top + box.height / 2;
+    ctx.textBaseline = low ? "bottom" : "top";
+    ctx.fillText(`${label} ${value.toFixed(2)}`, box.left + 6, y(value) + (low ? -3 : 3));
+  }
+  ctx.setLineDash([]);
+}
+
+export function createRungChart(ctx, { keys, own = null }) {
+  const { sessions, rungs, engine } = ctx;
+  const el = document.createElement("div");
+  el.className = "rung-chart";
+  const controls = document.createElement("div");
+  controls.className = "rung-controls";
+  const button = Object.assign(document.createElement("button"), { type: "button" });
+  const note = Object.assign(document.createElement("p"), { className: "rung-note" });
+  note.setAttribute("aria-live", "polite");
+  if (own) controls.append(button);
+  controls.append(note);
+  const plot = document.createElement("div");
+  plot.className = "rung-plot";
+  const legend = document.createElement("ul");
+  legend.className = "rung-legend";
+  el.append(controls, plot, legend);
+
+  const lines = { uniform: null, bigram: null };
+  const states = new Map(); // key -> {id, step, num_steps, status}
+  let destroyed = false; // the chapter was left: answers still on their way change nothing
+  const chart = createChart(plot, {
+    label: `Smoothed loss by step of ${keys.map((key) => RUNGS[key].name).join(" and ")}, with the uniform guess and the counting bigram`,
+    height: 220,
+    yTitle: "smoothed loss",
+    series: keys.map((key, k) => ({ stroke: RUNS[k % RUNS.length], width: 2 })),
+    xRange: stepRange({ first: 1, minSpan: 9 }),
+    yRange(min, max) { // the lines' and the reference lines' values in view
+      const values = [min, max, lines.uniform, lines.bigram].filter(Number.isFinite);
+      return paddedRange(Math.min(...values), Math.max(...values), { minMargin: 0.05, floor: 0, fallback: [2, 3.5] });
+    },
+    under: (paint) => drawLines(lines, paint),
+  });
+  const frame = createFrame(draw);
+  const runs = createRuns({ steps: (id) => sessions.steps(id), samples: async () => [] }, () => frame.request());
+
+  function series(key) {
+    const id = states.get(key)?.id;
+    return id ? runs.get(id)?.series ?? null : null;
+  }
+
+  function draw() {
+    if (destroyed) return;
+    chart.set(aligned(keys.map(series), chart.plotWidth()));
+    legend.replaceChildren(...keys.map((key, k) => {
+      const item = document.createElement("li");
+      const swatch = Object.assign(document.createElement("span"), { className: "rung-swatch" });
+      swatch.style.background = RUNS[k % RUNS.length];
+      const state = states.get(key);
+      const loss = series(key)?.lastEma();
+      const mean = lastMean(series(key));
+      const where = !state ? "not trained yet" : `step ${state.step} of ${state.num_steps}, smoothed loss ${format(loss)}`
+        + (state.step >= LAST_STEPS ? `, mean of its last ${LAST_STEPS} steps ${format(mean)}` : "");
+      item.append(swatch, `${RUNGS[key].name}: ${where}`);
+      return item;
+    }));
+    el.dataset.rungs = JSON.stringify(Object.fromEntries(keys.map((key) => [key, states.has(key)
+      ? { ...states.get(key), loss: series(key)?.lastEma() ?? null, mean: lastMean(series(key)) } : null])));
+    el.dataset.uniform = lines.uniform ?? "";
+    el.dataset.bigram = lines.bigram ?? "";
+    if (own) drawButton();
+  }
+
+  function drawButton() {
+    const state = states.get(own);
+    const missing = rungs.missing(own);
+    const name = RUNGS[own].name;
+    button.disabled = Boolean(missing) || state?.step >= state?.num_steps;
+    button.textContent = state?.status === "running" ? "Pause"
+      : !state || state.step === 0 ? `Train ${name}`
+      : state.step >= state.num_steps ? `${name}: trained` : `Go on training ${name}`;
+    if (missing) note.textContent = `${name} needs ${missing.replace("this engine has ", "what this engine lacks: ")}.`;
+  }
+
+  async function refresh() {
+    if (destroyed) return;
+    for (const key of keys) {
+      const found = await rungs.find(key);
+      if (!found) {
+        states.delete(key);
+        continue;
+      }
+      const { id, step, num_steps: numSteps, status } = found;
+      if (states.get(key)?.id !== id) runs.open(id);
+      states.set(key, { id, step, num_steps: numSteps, status });
+    }
+    if (destroyed) return;
+    frame.request();
+    ctx.changed?.(); // the chapter's question may have its answer now
+  }
+
+  button.addEventListener("click", async () => {
+    note.textContent = "";
+    try {
+      if (states.get(own)?.status === "running") await rungs.pause(own);
+      else await rungs.train(own);
+    } catch (error) {
+      note.textContent = error.message;
+    }
+    refresh();
+  });
+
+  refresh();
+  referenceLines(engine).then((found) => {
+    if (destroyed) return;
+    Object.assign(lines, found);
+    chart.redraw();
+    frame.request();
+  }, (error) => {
+    note.textContent = `The reference lines could not be computed: ${error.message}`;
+  });
+
+  return {
+    el,
+    refresh,
+    hear(message) {
+      const mine = [...states.values()].some((state) => state.id === message.session);
+      if (message.type === "event" && mine) {
+        runs.event(message.session, message.event);
+        for (const state of states.values()) if (state.id === message.session) state.step = message.event.step;
+      }
+      if (message.type === "status" || message.type === "list") refresh();
+      if (message.type === "error" && mine) note.textContent = message.error;
+    },
+    // Where a rung stands, its last smoothed loss and the mean of its last steps; null without a session.
+    final(key) {
+      const state = states.get(key);
+      return state ? { ...state, loss: series(key)?.lastEma() ?? null, mean: lastMean(series(key)) } : null;
+    },
+    lines,
+    destroy() {
+      destroyed = true;
+      frame.cancel();
+      chart.destroy();
+      for (const state of states.values()) runs.close(state.id);
+    },
+  };
+}

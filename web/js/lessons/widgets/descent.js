@@ -1,0 +1,107 @@
+// Chapter 4: the learned bigram (n_layer 0, SGD) trained in place, its
+// smoothed loss falling toward the counting line; and one weight's
+// gradient two ways, on the document the next step trains on: the
+// engine's backpropagation against nudging the weight by h each way and
+// measuring the loss again (lessons.gradient_check). The weights are the
+// rung's as it trains, or a fresh model of its config before it exists.
+// The element publishes data-check (JSON of the engine's answer).
+import { RUNGS } from "../rungs.js";
+import { LAST_STEPS, createRungChart } from "../rung-chart.js";
+import { element, fixed, latestOnly, numberField } from "./common.js";
+
+const MATRICES = ["wte", "wpe", "lm_head"]; // every config has them
+const STEPS = [0.1, 0.01, 0.001, 1e-5, 1e-7];
+
+// The model whose gradient is checked: the rung's session, or the lessons'
+// worker's fresh one of the rung's config.
+export async function rungModel({ rungs, sessions, engine }, key) {
+  const found = await rungs.find(key);
+  if (found) {
+    const model = await sessions.model(found.id);
+    if (!model.missing) return { where: `${RUNGS[key].name} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
+  }
+  return { where: `a fresh ${RUNGS[key].name.split(" · ")[1]} at step 0 (not trained yet)`,
+           ask: (type, fields) => engine.askData(type, fields, RUNGS[key].config) };
+}
+
+function checkTable(answer) {
+  const table = element("table", "check-table");
+  const rows = [
+    [`${answer.name}[${answer.row}][${answer.col}]`, fixed(answer.weight, 6)],
+    [`loss with it + h (h = ${answer.h})`, fixed(answer.loss_plus, 9)],
+    [`loss with it - h`, fixed(answer.loss_minus, 9)],
+    ["nudged: (loss₊ - loss₋) / 2h", fixed(answer.numerical, 9)],
+    ["backpropagated gradient", fixed(answer.analytic, 9)],
+    ["difference", answer.numerical - answer.analytic === 0 ? "0" : (answer.numerical - answer.analytic).toExponential(2)],
+  ];
+  for (const [label, value] of rows) {
+    const row = table.insertRow();
+    row.append(Object.assign(element("th", "", label), { scope: "row" }));
+    row.insertCell().textContent = value;
+  }
+  return table;
+}
+
+export function create(ctx) {
+  const el = element("div", "descent-widget");
+  const chart = createRungChart(ctx, { keys: ["bigram"], own: "bigram" });
+  const section = element("section", "gradient-check");
+  section.setAttribute("aria-label", "One weight's gradient, two ways");
+  const picker = element("div", "check-picker");
+  const matrixLabel = element("label", "lesson-field inline", "matrix ");
+  const matrix = element("select");
+  matrix.append(...MATRICES.map((name) => Object.assign(element("option", "", name), { value: name })));
+  matrixLabel.append(matrix);
+  const row = numberField("row", 0, { max: 26 });
+  const col = numberField("column", 0, { max: 15 });
+  const hLabel = element("label", "lesson-field inline", "h ");
+  const h = element("select");
+  h.append(...STEPS.map((step) => Object.assign(element("option", "", String(step)), { value: String(step), selected: step === 1e-5 })));
+  hLabel.append(h);
+  const go = Object.assign(element("button", "", "Nudge it and compare"), { type: "button" });
+  picker.append(matrixLabel, row.el, col.el, hLabel, go);
+  const said = element("p", "hint");
+  said.setAttribute("aria-live", "polite");
+  const out = element("div", "check-out");
+  section.append(element("h4", "", "One weight's gradient, two ways"), picker, said, out);
+  el.append(chart.el, section);
+
+  const show = latestOnly(({ answer, where }) => {
+    el.dataset.check = JSON.stringify(answer);
+    row.input.value = String(answer.row);
+    said.textContent = `On ${where}, its next document "${answer.doc}" (loss ${fixed(answer.loss)}); `
+      + `its tokens ${answer.labels.map((label, k) => `${label} ${answer.tokens[k]}`).join(", ")} `
+      + "are the rows of wte (and lm_head) it reads:";
+    out.replaceChildren(checkTable(answer));
+  }, (error) => {
+    said.textContent = error.message;
+    out.replaceChildren();
+  });
+  // row null: the engine picks a row the document's first position reads (its gradient is not 0)
+  const check = (chosenRow) => show(async () => {
+    const model = await rungModel(ctx, "bigram");
+    const answer = await model.ask("gradient_check", { name: matrix.value, row: chosenRow, col: Number(col.input.value),
+                                                       h: Number(h.value) });
+    return { answer, where: model.where };
+  });
+  go.addEventListener("click", () => check(Number(row.input.value)));
+  matrix.addEventListener("change", () => check(null));
+  check(null);
+
+  return {
+    el,
+    hear: (message) => chart.hear(message),
+    async answer() {
+      const final = chart.final("bigram");
+      const { uniform, bigram } = chart.lines;
+      if (!final || final.step < final.num_steps || final.mean === null) {
+        return { waiting: "Train the rung to its last step: the answer is where its loss ends." };
+      }
+      const value = final.mean > uniform ? "above" : bigram !== null && final.mean <= bigram ? "counting" : "between";
+      return { value, text: `After ${final.step} steps the mean loss of its last ${LAST_STEPS} steps is ${fixed(final.mean, 3)}; the uniform guess `
+        + `is ${fixed(uniform, 3)}${bigram === null ? "" : ` and counting ${fixed(bigram, 3)}`}. The learned bigram is not only `
+        + "a bigram: it also reads the position (wpe), which counting does not." };
+    },
+    destroy: () => chart.destroy(),
+  };
+}
