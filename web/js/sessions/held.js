@@ -11,6 +11,7 @@
 //
 //   const state = await held.hold(id)    // null: another tab holds it
 //   const state = await held.load(id)    // held, and in a worker (restored from its checkpoint)
+//   await held.use(id, (state) => ...)   // loaded, and kept until fn has ended (a reader's request)
 //   await held.moveTo(state, worker)     // to another worker (a run needs one of its own)
 //   await held.release(id)               // out of its worker, its lock let go (when it is at rest)
 
@@ -18,14 +19,19 @@ import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
 import { Lifecycle } from "./lifecycle.js";
 
 const FLUSH_MS = 250;
+// A session read by nobody any more is offered back (onIdle) after this
+// long: a reader asking again soon (a widget's next question) finds it loaded.
+const LINGER_MS = 5_000;
 
 export class HeldSessions {
   #states = new Map(); // session id -> state
   #holding = new Map(); // session id -> a pending hold (one at a time per session)
   #writes = Promise.resolve();
 
-  constructor({ pool, store, tabs, bus }) {
-    Object.assign(this, { pool, store, tabs, bus });
+  // onIdle(id): nobody has read the session for LINGER_MS (whoever keeps
+  // it, keeps it; anyone else lets it go).
+  constructor({ pool, store, tabs, bus, onIdle = () => {} }) {
+    Object.assign(this, { pool, store, tabs, bus, onIdle });
   }
 
   get(id) {
@@ -67,7 +73,7 @@ export class HeldSessions {
     const state = {
       id: record.id, config: record.config, num_steps: record.num_steps, fingerprint: record.fingerprint,
       run_to: record.run_to ?? null, loaded: false, loading: null, unsaved: [], flushTimer: null, run: null,
-      letGo, record,
+      readers: 0, idleTimer: null, letGo, record,
     };
     state.life = new Lifecycle(record, {
       save: (changes, checkpoint) => this.flush(state, changes, checkpoint),
@@ -149,6 +155,23 @@ export class HeldSessions {
     return state;
   }
 
+  // fn(state) with the session held and in its worker, kept there until
+  // fn has ended: a release waits for its readers, so a request about the
+  // session is never cut off by its close. A session let go between the
+  // load and the read is loaded again.
+  async use(id, fn) {
+    let state = await this.load(id);
+    while (this.#states.get(id) !== state) state = await this.load(id);
+    state.readers += 1;
+    clearTimeout(state.idleTimer);
+    try {
+      return await fn(state);
+    } finally {
+      state.readers -= 1;
+      if (!state.readers) state.idleTimer = setTimeout(() => this.onIdle(id), LINGER_MS);
+    }
+  }
+
   // Move a loaded session to another worker, exactly as it is (its engine
   // checkpoint): a run needs a worker of its own.
   async moveTo(state, worker) {
@@ -168,11 +191,12 @@ export class HeldSessions {
   }
 
   // Let go of a session at rest: out of its worker, its writes landed, its
-  // lock freed (another tab may take it). Not while it runs or an action
-  // takes its turn.
+  // lock freed (another tab may take it). Not while it runs, an action
+  // takes its turn or someone reads it (onIdle offers it again once read).
   async release(id) {
     const state = this.#states.get(id);
-    if (!state || state.run || state.life.busy || state.loading) return false;
+    if (!state || state.run || state.life.busy || state.loading || state.readers) return false;
+    clearTimeout(state.idleTimer);
     this.#states.delete(id);
     await this.flush(state);
     if (state.loaded) await this.pool.call("close", { session: id }).catch(() => {});
@@ -186,7 +210,10 @@ export class HeldSessions {
   // until the tab goes, which keeps its id from being used again.
   drop(id) {
     const state = this.#states.get(id);
-    if (state) clearTimeout(state.flushTimer);
+    if (state) {
+      clearTimeout(state.flushTimer);
+      clearTimeout(state.idleTimer);
+    }
     this.#states.delete(id);
     this.pool.unplace(id);
   }

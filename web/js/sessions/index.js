@@ -53,7 +53,7 @@ export function createSessions({ workerUrl, store }) {
     },
   });
   const tabs = new Tabs({ onMessage: bus.emit, announce: () => held.announce(), onPauseAsked: (id) => pauseAsked(id) });
-  const held = new HeldSessions({ pool, store, tabs, bus });
+  const held = new HeldSessions({ pool, store, tabs, bus, onIdle: (id) => letGoUnlessShown(id) });
   const past = createPast({ engine: pool, store, bus });
   const shown = { id: null, waiting: null }; // the session this tab shows; the wait for its lock
   const ctx = { pool, store, tabs, held, past, bus, afterRun: (id) => letGoUnlessShown(id) };
@@ -351,8 +351,9 @@ function explainable(model, rebuildAt, pool) {
 // the one rebuilt at `step` for time travel. Reading a live model brings
 // the session into one of this tab's workers when no other tab holds it.
 async function model({ pool, store, held, past }, id, step) {
-  const handle = (session, at) => ({ step: at, ask: (type, fields = {}) => pool.call(type, { ...fields, session }),
-                                     stopConsole: () => pool.stopConsole(session) });
+  const handle = (session, at, call = (type, fields) => pool.call(type, fields)) => ({
+    step: at, ask: (type, fields = {}) => call(type, { ...fields, session }), stopConsole: () => pool.stopConsole(session),
+  });
   const rebuildAt = (at) => past.at(id, at);
   const record = await store.getSession(id);
   if (!record) return { missing: "Nothing to look into: start a session." };
@@ -366,7 +367,9 @@ async function model({ pool, store, held, past }, id, step) {
   }
   try {
     const state = await held.load(id);
-    return explainable(handle(id, state.life.step), rebuildAt, pool);
+    // Each question keeps the session in its worker until it is answered.
+    const call = (type, fields) => held.use(id, () => pool.call(type, fields));
+    return explainable(handle(id, state.life.step, call), rebuildAt, pool);
   } catch (error) {
     return { missing: error.lost ? "The engine worker restarts: the model comes back in a moment." : `${error.message}.` };
   }
@@ -383,12 +386,16 @@ async function weights({ pool, store, held }, id) {
   if (record.status === SESSION_STATUS.IMPORTED) {
     throw new Error("An imported trace has no weights: it keeps only the steps and samples of its run.");
   }
+  let loaded = false;
   try {
-    await held.load(id);
+    return await held.use(id, () => {
+      loaded = true;
+      return pool.call("checkpoint", { session: id });
+    });
   } catch (error) {
+    if (loaded) throw error; // the worker's own failure
     const saved = await store.getCheckpoint(id);
     if (saved) return { ...saved.checkpoint, saved: true };
     throw error;
   }
-  return pool.call("checkpoint", { session: id });
 }

@@ -304,8 +304,7 @@ function reset(ctx, id) {
 
 function sample({ pool, store, tabs, held, bus }, id, numSamples, temperature) {
   return bus.guard(id, async () => {
-    await held.load(id);
-    const result = await pool.call("sample", { session: id, num_samples: numSamples, temperature });
+    const result = await held.use(id, () => pool.call("sample", { session: id, num_samples: numSamples, temperature }));
     await held.persist(() => store.addSamples(id, result));
     bus.emit({ type: "sample", session: id, result, remote: false });
     tabs.broadcast({ type: BROADCAST.SAMPLE, session: id, result });
