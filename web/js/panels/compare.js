@@ -256,7 +256,7 @@ export function create(el, { schema, stored }) {
     // The first two sessions shown are ticked, so a second run is compared
     // with the first at once; after that the learner picks.
     reset({ session, travel }) {
-      if (session && session !== "recording" && session !== state.current && travel == null) {
+      if (session && session !== state.current && travel == null) {
         state.current = session;
         if (!state.ticked.includes(session) && state.ticked.length < 2) tick(session, true);
       }

@@ -188,7 +188,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   }
 
   return {
-    reset({ session, record, steps = [], travel = null }) {
+    reset({ recording, record, steps = [], travel = null }) {
       reads.forget();
       stop();
       state.step = null;
@@ -198,7 +198,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       state.label = tokenLabels(state.vocab, schema.bos_label);
       state.answer = null;
       state.fresh = true;
-      state.recording = session === "recording";
+      state.recording = recording;
       state.drawn = null;
       showStep(steps.findLast((event) => travel === null || event.step <= travel) ?? null);
     },

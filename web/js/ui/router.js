@@ -5,8 +5,9 @@
 //
 //   select(view)    a session is newly shown, live (progress, timeline, ...)
 //   reset(view)     the panels redraw: on select, and at every time-travel step
-//                   view = {session, record, steps, samples, travel, model}:
-//                   model asks the shown session's live model (the console)
+//                   view = {session, recording, record, steps, samples, travel, model}:
+//                   model asks the shown session's live model (the console);
+//                   the recording is no session (session null, recording true)
 //   show(event)     a live step event of the shown session (not while travelling)
 //   latest(event)   every live step event of the shown session, travelling or not
 //   sample(batch)   a sample batch of the shown session (not while travelling)
@@ -106,7 +107,7 @@ export function createRouter({ sessions, views, guard, onSelect = () => {} }) {
     if (mode !== shownMode) return;
     shown.loading = false;
     if (!record) return;
-    const view = { session: id, record, steps, samples, travel: null, model: liveModel(id) };
+    const view = { session: id, recording: false, record, steps, samples, travel: null, model: liveModel(id) };
     call("select", view);
     call("reset", view);
     reads.reset();
@@ -181,8 +182,8 @@ export function createRouter({ sessions, views, guard, onSelect = () => {} }) {
 
   function showPast(id, steps, at) {
     const { record, samples } = shown.past;
-    call("reset", { session: id, record, steps, travel: at, samples: samples.filter((batch) => batch.step <= at),
-                    model: liveModel(id) });
+    call("reset", { session: id, recording: false, record, steps, travel: at,
+                    samples: samples.filter((batch) => batch.step <= at), model: liveModel(id) });
     reads.reset();
     shown.fullStep = lastFull(steps);
     const last = steps[steps.length - 1];
@@ -199,7 +200,8 @@ export function createRouter({ sessions, views, guard, onSelect = () => {} }) {
     reset(record) {
       mode = move(mode, "record");
       Object.assign(shown, { loading: false, held: [], fullStep: null });
-      call("reset", { session: "recording", record, steps: [], samples: [], travel: null, model: { missing: NO_MODEL } });
+      call("reset", { session: null, recording: true, record, steps: [], samples: [], travel: null,
+                      model: { missing: NO_MODEL } });
       reads.reset();
     },
     show: (event) => mode.kind === MODE.RECORDING && call("show", event),
