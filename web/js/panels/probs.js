@@ -134,6 +134,7 @@ function draw(el, dom, state, bos) {
   const count = state.event ? state.event.topk.length : 0;
   if (count && dom.follow.checked) state.position = count - 1;
   const entry = count ? state.event.topk[Math.min(state.position, count - 1)] : null;
+  state.drawnStep = entry ? state.event.step : null;
   publish(el, state, entry, bos);
   dom.prev.disabled = !entry || state.position === 0;
   dom.next.disabled = !entry || state.position === count - 1;
@@ -177,10 +178,11 @@ function listen(el, dom, state, redraw) {
 
 export function create(el, { schema, follow = () => {} }) {
   const dom = createDom(el, `probs${nextId++}`);
-  const state = { vocab: [], event: null, position: 0, label: tokenLabels([], schema.bos_label) };
+  const state = { vocab: [], event: null, drawnStep: null, position: 0, label: tokenLabels([], schema.bos_label) };
   const frame = createFrame(() => draw(el, dom, state, schema.bos_label));
   listen(el, dom, state, () => frame.request());
-  dom.through.addEventListener("click", () => state.event && follow({ position: state.position }));
+  // The position on screen, of the step on screen (a newer one may be on its way to the next frame).
+  dom.through.addEventListener("click", () => state.drawnStep !== null && follow({ position: state.position, step: state.drawnStep }));
 
   function display(event) {
     state.event = event;

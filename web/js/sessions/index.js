@@ -17,7 +17,8 @@
 //   sessions.workers();                       // [{worker, sessions, running}]
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
-// engine (engine/client.js); {type: "event", session, event, remote},
+// engine (engine/client.js); {type: "event", session, event, remote,
+// streamed} (streamed: a run's, not a Step's),
 // {type: "sample", session, result, remote}, {type: "status", session,
 // status, step, num_steps, busy, queued, owner}, {type: "list"} (re-read the
 // list), {type: "error", session, error, diverged?} (diverged: a step blew

@@ -29,9 +29,11 @@ export function createRuns(ctx) {
   };
 }
 
-function publish({ tabs, bus }, id, event) {
-  bus.emit({ type: "event", session: id, event, remote: false });
-  tabs.share({ type: BROADCAST.EVENT, session: id, event });
+// streamed: the event is one of a run's (the page paces its drawing while
+// they come), not of a Step pressed (drawn at the next refresh).
+function publish({ tabs, bus }, id, event, streamed = false) {
+  bus.emit({ type: "event", session: id, event, remote: false, streamed });
+  tabs.share({ type: BROADCAST.EVENT, session: id, event, streamed });
 }
 
 // Why the session cannot take a step or a run now, in words.
@@ -155,7 +157,7 @@ async function streamRun(ctx, state, target) {
     state.unsaved.push(event);
     if (checkpoint) held.flush(state, {}, checkpoint);
     else held.scheduleFlush(state);
-    publish(ctx, id, event);
+    publish(ctx, id, event, true);
   };
   let lost = null;
   try {

@@ -143,7 +143,7 @@ export class Tabs {
         // The owner says its status only when it changes: its step follows its events.
         const info = this.#remote.get(data.session);
         if (info) info.step = Math.max(info.step, data.event.step);
-        this.onMessage({ type: "event", session: data.session, event: data.event, remote: true });
+        this.onMessage({ type: "event", session: data.session, event: data.event, remote: true, streamed: data.streamed });
         return;
       }
       case BROADCAST.RELEASE:

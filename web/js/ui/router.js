@@ -212,7 +212,7 @@ export function createRouter({ sessions, views, guard, onSelect = () => {} }) {
     const mine = Boolean(message.session) && message.session === current();
     switch (message.type) {
       case "event":
-        stepStreamed();
+        if (message.streamed) stepStreamed(); // a Step pressed is drawn at the next refresh
         if (mine && shown.loading) shown.held.push(message);
         else if (mine) showEvent(message.event, message.remote);
         scheduleList(LIST_DELAY_RUNNING_MS);
