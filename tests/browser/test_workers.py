@@ -39,6 +39,10 @@ def test_two_sessions_train_side_by_side_with_the_numbers_of_each_alone(lab_page
     }""", [first, second])
     assert all(len(w["running"]) <= 1 for w in workers(page)), workers(page)
     print(f"\nworkers: {both}")
+    # The sessions table says which worker trains which.
+    page.wait_for_function("""([a, b, where]) => [a, b].every((id) => document.querySelector(
+        `#sessions tr[data-session="${id}"] td.badge`)?.textContent === `running in worker ${where[id] + 1}`)""",
+                           arg=[first, second, both])
     for session in (first, second):
         session_done(page, session)
         check_losses(page, session, dist_dir, num_steps)
@@ -107,6 +111,8 @@ def test_a_sweep_trains_one_session_per_value_and_compares_them(lab_page, site_u
                                           separators=(",", ":")))
     records = {s["id"]: s for s in page.evaluate("() => window.lab.listSessions()")}
     assert sorted(records[i]["config"]["learning_rate"] for i in ids) == sorted(rates)
+    # Each is named by its learning rate, the default's (0.01) too.
+    assert sorted(records[i]["name"] for i in ids) == sorted(f"lr {rate} · names" for rate in rates)
     for session in ids:
         native = Session.from_text(Config(num_steps=num_steps, learning_rate=records[session]["config"]["learning_rate"]), text)
         expected = [native.step(level="loss")["loss"] for _ in range(num_steps)]

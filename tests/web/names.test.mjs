@@ -1,8 +1,9 @@
-// A session's own name (draw/names.js ownName): cut between characters as a reader counts them, never blank.
+// A session's own name (draw/names.js ownName): cut between characters as a reader counts them, never blank;
+// the name made from its settings (defaultName).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { NAME_LIMIT, ownName } from "../../web/js/draw/names.js";
+import { NAME_LIMIT, defaultName, ownName } from "../../web/js/draw/names.js";
 
 test("a long name is cut after 80 characters, never inside one", () => {
   const family = "👨‍👩‍👧"; // one character to a reader, 8 UTF-16 units
@@ -21,4 +22,13 @@ test("an empty name is none; one of only invisible characters is refused, saying
     assert.throws(() => ownName(invisible), /needs at least one visible character/, JSON.stringify(invisible));
   }
   assert.equal(ownName("\u200bab\u200b"), "\u200bab\u200b"); // visible characters kept as typed
+});
+
+test("a name from the settings says what differs from the defaults, and a sweep's setting always", () => {
+  const fields = [{ name: "n_embd", default: 16 }, { name: "learning_rate", default: 0.01 }, { name: "num_steps", default: 1000 }];
+  const named = (config, always) => defaultName({ config, dataset_name: "names.txt" }, fields, always);
+  assert.equal(named({ n_embd: 16, learning_rate: 0.03, num_steps: 500 }), "lr 0.03 · names");
+  assert.equal(named({ n_embd: 16, learning_rate: 0.01, num_steps: 1000 }), "names"); // as the lab's default run
+  assert.equal(named({ n_embd: 16, learning_rate: 0.01, num_steps: 1000 }, ["learning_rate"]), "lr 0.01 · names");
+  assert.equal(named({ n_embd: 8, learning_rate: 0.01, num_steps: 250 }, ["num_steps"]), "n_embd 8 · num_steps 250 · names");
 });

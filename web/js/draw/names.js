@@ -5,6 +5,7 @@
 // would be the same are told apart by a number, in the order they were made.
 //
 //   const names = sessionNames(list, schema.config); // Map id -> name
+//   defaultName({config, dataset_name}, schema.config, ["learning_rate"]) // "lr 0.01 · names"
 //   const name = ownName(typed);                       // a name the learner typed, as kept (null: none)
 
 const SHORT = {
@@ -52,11 +53,13 @@ export function dataLabel(datasetName = "") {
   return "own data";
 }
 
-// The name made from a session's settings (its config and dataset_name).
-export function defaultName({ config, dataset_name: datasetName }, fields) {
+// The name made from a session's settings (its config and dataset_name);
+// `always`: fields named even at their default (a sweep's setting).
+export function defaultName({ config, dataset_name: datasetName }, fields, always = []) {
   const differences = fields
-    .filter((field) => field.name !== "num_steps")
-    .filter((field) => config[field.name] !== undefined && config[field.name] !== field.default)
+    .filter((field) => field.name !== "num_steps" || always.includes(field.name))
+    .filter((field) => config[field.name] !== undefined
+      && (config[field.name] !== field.default || always.includes(field.name)))
     .map((field) => (SHORT[field.name] ?? ((v) => `${field.name} ${v}`))(config[field.name]));
   const data = dataLabel(datasetName);
   return data === "names" ? [...differences, data].join(" · ") : [data, ...differences].join(" · ");

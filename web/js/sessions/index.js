@@ -5,7 +5,7 @@
 //   const sessions = createSessions({ workerUrl, store });
 //   sessions.subscribe((message) => ...);     // the one stream (below)
 //   const id = await sessions.start(config, { text, name });
-//   const ids = await sessions.trainSeveral(configs, { text, name }); // one session per config, all running
+//   const ids = await sessions.trainSeveral(configs, { text, name }, names); // one session per config (and name), all running
 //   await sessions.step(id); sessions.run(id); await sessions.pause(id);
 //   await sessions.reset(id); await sessions.sample(id, 10, 0.5);
 //   sessions.watch(id);                       // this tab shows `id` (it holds it, or waits to)
@@ -122,7 +122,7 @@ export function createSessions({ workerUrl, store }) {
     },
     subscribe: bus.subscribe,
     start: (config, dataset) => start(ctx, config, dataset),
-    trainSeveral: (configs, dataset) => trainSeveral(ctx, runs, configs, dataset),
+    trainSeveral: (configs, dataset, names) => trainSeveral(ctx, runs, configs, dataset, names),
     importTrace: (text, name) => importTrace(ctx, text, name),
     list: () => list(ctx),
     model: (id, step = null) => model(ctx, id, step),
@@ -199,7 +199,8 @@ function listChanged({ tabs, bus }) {
   tabs.broadcast({ type: BROADCAST.LIST });
 }
 
-function start(ctx, config, dataset) {
+// name: the session's own (null: made from its settings, draw/names.js).
+function start(ctx, config, dataset, name = null) {
   const { pool, store, held, bus } = ctx;
   return bus.guard(null, async () => {
     await pool.ready;
@@ -218,7 +219,7 @@ function start(ctx, config, dataset) {
       id, config: summary.config, fingerprint: summary.fingerprint, status: SESSION_STATUS.IDLE,
       step: summary.step, num_steps: summary.config.num_steps, run_to: null,
       trace_header: summary.trace_header, vocab: summary.vocab, num_params: summary.num_params,
-      num_docs: summary.num_docs, dataset_name: dataset.name, created: now, updated: now,
+      num_docs: summary.num_docs, dataset_name: dataset.name, created: now, updated: now, name,
     };
     await held.persist(() => store.createSession(record, {
       fingerprint: summary.fingerprint, text: dataset.text, name: dataset.name, num_docs: summary.num_docs,
@@ -235,14 +236,15 @@ function start(ctx, config, dataset) {
 // its own while there are free ones, the rest wait for one. Resolves with
 // their ids once every run has been asked for (not when they end);
 // a config the engine refuses refuses them all, before any starts.
-async function trainSeveral(ctx, runs, configs, dataset) {
+// names[i]: the name of configs[i]'s session (none: made from its settings).
+async function trainSeveral(ctx, runs, configs, dataset, names = []) {
   const { pool, bus } = ctx;
   return bus.guard(null, async () => {
     await pool.ready;
     for (const config of configs) await pool.call("check_config", { config });
     const ids = [];
-    for (const config of configs) {
-      const id = await start(ctx, config, dataset);
+    for (const [i, config] of configs.entries()) {
+      const id = await start(ctx, config, dataset, names[i] ?? null);
       runs.run(id).catch(() => {}); // the first trains while the next is made
       ids.push(id);
     }

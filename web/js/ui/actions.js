@@ -4,6 +4,7 @@
 // nothing.
 import { SHARED_DATASETS } from "./config-form.js";
 import { modelOf } from "../draw/model.js";
+import { defaultName } from "../draw/names.js";
 import { safetensors } from "../sessions/safetensors.js";
 import { TraceFileError, readTraceFile } from "../sessions/trace-file.js";
 import { createFormErrors } from "./form-errors.js";
@@ -58,7 +59,10 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
       problems.clear();
       let ids;
       try {
-        ids = await sessions.trainSeveral(plan.configs, await dataset.load());
+        const data = await dataset.load();
+        // Each named by its value of the swept setting, even the default one ("lr 0.01 · names").
+        const names = plan.configs.map((c) => defaultName({ config: c, dataset_name: data.name }, fields, [plan.field]));
+        ids = await sessions.trainSeveral(plan.configs, data, names);
       } catch (error) {
         problems.show(error.message); // the engine names the field and value it refuses
         return;

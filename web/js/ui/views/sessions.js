@@ -1,6 +1,8 @@
 // The sessions list: each session's name (click or Enter to switch) with
 // Rename (inline: Enter keeps, Escape cancels) and Delete under it, its
-// steps, status and watchers; Delete all under the list. Names: draw/names.js.
+// steps, status (and, while two or more train side by side, the engine
+// worker each trains in) and watchers; Delete all under the list. Names:
+// draw/names.js.
 import { createFrame } from "../../draw/frame.js";
 import { sessionNames } from "../../draw/names.js";
 
@@ -62,7 +64,7 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     input.select();
   }
 
-  function row(session, name) {
+  function row(session, name, sayWorker) {
     const tr = body.insertRow();
     tr.dataset.session = session.id;
     tr.dataset.status = session.status;
@@ -83,6 +85,7 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     if (session.worker !== null && session.worker !== undefined) {
       status.dataset.worker = String(session.worker);
       status.title = `in engine worker ${session.worker + 1} of this tab`;
+      if (sayWorker && session.status === "running") status.textContent += ` in worker ${session.worker + 1}`;
     }
     tr.insertCell().textContent = String(session.watchers);
     const rename = button("Rename", "small", () => startRename(session.id, nameCell, name));
@@ -100,8 +103,10 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     const active = document.activeElement;
     if (body.contains(active) && active.dataset.role) refocus = [active.closest("tr").dataset.session, active.dataset.role];
     const names = sessionNames(data.sessions, fields);
+    const training = data.sessions.filter((session) => session.status === "running" && session.worker !== null);
+    const sayWorker = new Set(training.map((session) => session.worker)).size > 1;
     body.replaceChildren();
-    for (const session of data.sessions) row(session, names.get(session.id));
+    for (const session of data.sessions) row(session, names.get(session.id), sayWorker);
     empty.hidden = data.sessions.length > 0;
     wrap.hidden = !data.sessions.length;
     deleteAll.hidden = data.sessions.length < 2;
