@@ -2,12 +2,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { MAX_RUNS, sweepConfigs } from "../../web/js/ui/sweep.js";
+import { MAX_RUNS, suggestedValues, sweepConfigs } from "../../web/js/ui/sweep.js";
 
 const LR = { name: "learning_rate", type: "float" };
 const N_EMBD = { name: "n_embd", type: "int" };
 const ENGINE = { name: "engine", type: "choice", choices: ["vector", "scalar"] };
-const CONFIG = { learning_rate: 0.01, n_embd: 16, engine: "vector", num_steps: 1000 };
+const OPTIMIZER = { name: "optimizer", type: "choice", choices: ["adam", "sgd"] };
+const ATTENTION = { name: "attention", type: "bool" };
+const CONFIG = { learning_rate: 0.01, n_embd: 16, engine: "vector", num_steps: 1000, optimizer: "adam", attention: true };
 
 test("one config per value, every other setting kept", () => {
   const plan = sweepConfigs(CONFIG, LR, "0.003, 0.01 ,0.03");
@@ -26,4 +28,12 @@ test("values are read as the form reads them, and problems are named", () => {
   const many = Array.from({ length: MAX_RUNS + 1 }, (_, i) => String(i + 1)).join(",");
   assert.match(sweepConfigs(CONFIG, N_EMBD, many).error, new RegExp(`at most ${MAX_RUNS} sessions`));
   assert.match(sweepConfigs(CONFIG, undefined, "1, 2").error, /Pick the setting/);
+});
+
+test("an empty list sweeps what is suggested: every choice, a switch both ways, numbers worth comparing", () => {
+  const swept = (field) => sweepConfigs(CONFIG, field, suggestedValues(field)).configs.map((c) => c[field.name]);
+  assert.deepEqual(swept(OPTIMIZER), ["adam", "sgd"]);
+  assert.deepEqual(swept(ATTENTION), [true, false]); // "1, 2, 3" was refused: must be true or false
+  assert.deepEqual(swept(ENGINE), ["vector", "scalar"]);
+  assert.deepEqual(swept(LR), [0.003, 0.01, 0.03]);
 });

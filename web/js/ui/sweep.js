@@ -6,16 +6,25 @@
 //   const sweep = createSweep(el, { fields: schema.config });
 //   sweep.plan(config)   // {field, configs: [config per value]} | {error}
 //   sweepConfigs(config, field, "0.003, 0.01 0.03")  // the same, pure (tested under Node)
+//   suggestedValues(field)                           // "0.003, 0.01, 0.03": what an empty list means
 import { parse } from "./config-form.js";
 
 export const MAX_RUNS = 8;
 
-// Values worth comparing, as a starting point for each setting.
+// Values worth comparing, as a starting point for each number setting.
 const SUGGESTED = {
-  learning_rate: "0.003, 0.01, 0.03", n_embd: "8, 16, 32", n_head: "1, 2, 4", n_layer: "1, 2, 3",
+  learning_rate: "0.003, 0.01, 0.03", n_embd: "8, 16, 32", n_head: "1, 2, 4", n_layer: "0, 1, 2",
   block_size: "2, 4, 8, 16", num_steps: "250, 500, 1000", temperature: "0.3, 0.5, 1", seed: "1, 2, 3",
-  held_out: "0, 0.1, 0.2", engine: "vector, scalar",
+  held_out: "0, 0.1, 0.2",
 };
+
+// What an empty list of values sweeps: every choice of a choice or a
+// switch (the optimizers, attention on and off), else values worth comparing.
+export function suggestedValues(field) {
+  if (field.type === "choice") return field.choices.join(", ");
+  if (field.type === "bool") return "true, false";
+  return SUGGESTED[field.name] ?? "1, 2, 3";
+}
 
 // One config per value of `field` in `text` (commas or spaces between them),
 // the rest of `config` as it is: {field, configs} or {error} naming the
@@ -23,7 +32,7 @@ const SUGGESTED = {
 export function sweepConfigs(config, field, text) {
   if (!field || !(field.name in config)) return { error: "Pick the setting to sweep." };
   const raw = String(text).split(/[\s,;]+/).filter(Boolean);
-  if (raw.length < 2) return { error: `A sweep of ${field.name} needs two values or more (for example ${SUGGESTED[field.name] ?? "1, 2"}).` };
+  if (raw.length < 2) return { error: `A sweep of ${field.name} needs two values or more (for example ${suggestedValues(field)}).` };
   if (raw.length > MAX_RUNS) return { error: `A sweep trains at most ${MAX_RUNS} sessions at once; ${raw.length} values were given.` };
   const values = [];
   for (const item of raw) {
@@ -41,8 +50,9 @@ export function createSweep(el, { fields }) {
   choose.value = "learning_rate";
   const values = Object.assign(document.createElement("input"), { id: "sweep-values", type: "text", spellcheck: false });
   values.autocomplete = "off";
+  const byName = new Map(fields.map((field) => [field.name, field]));
   const suggest = () => {
-    values.placeholder = SUGGESTED[choose.value] ?? "1, 2, 3";
+    values.placeholder = suggestedValues(byName.get(choose.value));
   };
   suggest();
   choose.addEventListener("change", suggest);
@@ -52,9 +62,8 @@ export function createSweep(el, { fields }) {
     return label;
   };
   el.append(labelled("Setting", choose), labelled("Values (empty: those shown)", values));
-  const byName = new Map(fields.map((field) => [field.name, field]));
   return {
-    plan: (config) => sweepConfigs(config, byName.get(choose.value), values.value || SUGGESTED[choose.value] || ""),
+    plan: (config) => sweepConfigs(config, byName.get(choose.value), values.value || suggestedValues(byName.get(choose.value))),
     focus: () => values.focus(),
   };
 }
