@@ -48,6 +48,7 @@ Worker.prototype.postMessage = function (message, ...rest) {
 };
 """
 PROBES = ("matrix", "embedding_map", "next_token")
+PARTS = ("start_up", "stream", "run", "scalar", "memory", "side_by_side")
 VIEWPORT = {"width": 1280, "height": 3600}  # every panel on screen, so all of them draw and read
 # The page's own clock (ms from navigation start) when the static page first
 # painted, and when the first panel content (the recording) was drawn: the
@@ -201,14 +202,106 @@ def streamed_run(page, browser_cdp, engine, warmup, window_s, modes):
     return {answer: rounded(median(runs)) for answer, runs in windows.items()}, rates, longest
 
 
-def default_run_s(page):
+# Chromium's threads whose CPU time tells where a run's time went: by the
+# name Linux gives them (/proc/<pid>/task/<tid>/comm, cut to 15 characters)
+# in a process of a type; the page's main thread has its process's name.
+THREADS = {"worker": ("renderer", "DedicatedWorker"), "page": ("renderer", None),
+           "compositor": ("renderer", "Compositor"), "raster": ("renderer", "ThreadPoolForeg"),
+           "display": ("GPU", "VizCompositorTh")}
+
+
+def thread_cpu_s(browser_cdp):
+    """{thread kind: CPU seconds so far} over all of Chromium's processes (Linux /proc; {} elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys(THREADS, 0.0)
+    for process in browser_cdp.send("SystemInfo.getProcessInfo")["processInfo"]:
+        try:
+            tasks = list(Path(f"/proc/{process['id']}/task").iterdir())
+        except OSError:
+            return {}
+        for task in tasks:
+            try:
+                name = (task / "comm").read_text().strip()
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the thread ended meanwhile
+            main = task.name == str(process["id"])
+            for kind, (process_type, prefix) in THREADS.items():
+                if process["type"] == process_type and (name.startswith(prefix) if prefix else main):
+                    totals[kind] += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return totals
+
+
+def default_run_s(page, browser_cdp):
     """Seconds from Run to the last of a default run's 1,000 steps reaching the
-    page, every panel on screen: the issue's "1,000 steps in 10 s"."""
+    page, every panel on screen (the issue's "1,000 steps in 10 s"), and where
+    the CPU went meanwhile: {thread kind: CPU seconds}, and the engine
+    worker's share of the wall time (under 0.9: something else took its core,
+    and the figure says more about the machine than about the lab)."""
     start_session(page, "vector", 1000)
+    load = loadavg()
+    visible = page.evaluate("() => document.visibilityState")  # a hidden page's frames and timers are throttled
+    cpu0 = thread_cpu_s(browser_cdp)
     start = time.perf_counter()
     page.locator("#btn-run").click()
     wait_for_step(page, 1000, 300)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    cpu = {kind: round(cpu_s - cpu0[kind], 2) for kind, cpu_s in thread_cpu_s(browser_cdp).items()}
+    return seconds, {"cpu_s": cpu, "worker_share": round(cpu["worker"] / seconds, 3) if cpu else None,
+                     "load_before": load, "visibility": visible}
+
+
+def default_runs(page, browser_cdp, runs):
+    """default_run_s `runs` times: (the median seconds, every run's seconds and threads)."""
+    measured = [default_run_s(page, browser_cdp) for _ in range(runs)]
+    return statistics.median(seconds for seconds, _ in measured), [{"s": round(s, 3), **t} for s, t in measured]
+
+
+LISTED_STEPS = "(ids) => window.lab.listSessions().then((list) => ids.map((id) => list.find((s) => s.id === id).step))"
+
+
+def side_by_side(browser, url, window_s):
+    """A worker per running session: steps per second of one session alone,
+    then the sum of two trained at once (a sweep of two seeds), with few
+    panels on screen (1440x900, as a learner's laptop shows the page); and
+    the renderer's resident memory during each (what the second worker costs)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    open_until_ready(page, url)
+    browser_cdp = browser.new_browser_cdp_session()
+    start_session(page, "vector", 100_000)
+    one = page.evaluate("() => window.lab.state.current")
+    page.locator("#btn-run").click()
+    wait_for_step(page, 20, 300)
+    time.sleep(1)
+    (s0,), t0 = page.evaluate(LISTED_STEPS, [one]), time.perf_counter()
+    time.sleep(window_s)
+    (s1,), t1 = page.evaluate(LISTED_STEPS, [one]), time.perf_counter()
+    alone = (s1 - s0) / (t1 - t0)
+    rss_one = renderer_rss_mb(browser_cdp)
+    page.locator("#btn-pause").click()
+    page.locator("#status").filter(has_text="paused").wait_for(timeout=120_000)
+    before = {s["id"] for s in page.evaluate("() => window.lab.listSessions()")}
+    page.locator("details.sweep summary").click()
+    page.select_option("#sweep-field", "seed")
+    page.fill("#sweep-values", "1, 2")
+    page.locator("#btn-sweep").click()
+    page.wait_for_function("() => window.lab.workers().filter((w) => w.running.length === 1).length === 2",
+                           timeout=120_000)
+    pair = [s["id"] for s in page.evaluate("() => window.lab.listSessions()") if s["id"] not in before]
+    page.wait_for_function(f"(ids) => ({LISTED_STEPS})(ids).then((steps) => steps.every((n) => n >= 20))", arg=pair,
+                           timeout=300_000)
+    time.sleep(1)
+    steps0, t0 = page.evaluate(LISTED_STEPS, pair), time.perf_counter()
+    time.sleep(window_s)
+    steps1, t1 = page.evaluate(LISTED_STEPS, pair), time.perf_counter()
+    together = [(b - a) / (t1 - t0) for a, b in zip(steps0, steps1)]
+    rss_two = renderer_rss_mb(browser_cdp)
+    context.close()
+    return rounded({"alone_steps_per_s": alone, "together_steps_per_s": together,
+                    "together_over_alone": sum(together) / alone, "renderer_rss_mb_one_worker": rss_one,
+                    "renderer_rss_mb_two_workers": rss_two,
+                    "extra_worker_mb": rss_two - rss_one if rss_one and rss_two else None})
 
 
 def median(values):
@@ -305,7 +398,10 @@ def main():
                         help="memory over a 10,000-step run (about 4-8 minutes) instead of a 2,000-step one")
     parser.add_argument("--window", type=float, default=10.0, help="seconds over which steps/s are measured")
     parser.add_argument("--opens", type=int, default=5, help="cold and warm page opens for the start-up figures")
+    parser.add_argument("--runs", type=int, default=3, help="default 1,000-step runs, every panel on screen")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}")
     args = parser.parse_args()
+    only = args.only.split(",")
     memory_steps = (200, 2000, 5000, 10_000) if args.long else (200, 2000)
     server = make_server(DIST, port=0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -315,34 +411,44 @@ def main():
     with sync_playwright() as p:
         chromium = os.environ.get("CHROMIUM") or None
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        results["start_up"] = start_up(browser, url, args.opens)
-        load["ready"] = loadavg()
+        if "start_up" in only:
+            results["start_up"] = start_up(browser, url, args.opens)
+            load["ready"] = loadavg()
         context = browser.new_context(viewport=VIEWPORT)
         context.add_init_script(LONG_TASKS)
         context.add_init_script(PROBE_SWITCH)
         page = context.new_page()
         open_until_ready(page, url)
-        # The vector run with all panels live, alternating with windows where
-        # the live-model reads are answered on the page: what they cost the run.
         browser_cdp = browser.new_browser_cdp_session()
-        windows, rates, longest = streamed_run(page, browser_cdp, "vector", 20, args.window / 2, [False, True] * 3)
-        for name, answer in (("vector", False), ("vector_no_reads", True)):
-            results[f"browser_{name}_steps_per_s"] = windows[answer].pop("steps_per_s")
-            results[f"browser_{name}_steps_per_s_windows"], results[f"browser_{name}_steps_per_cpu_s_windows"] = rates[answer]
-            results[f"browser_{name}_step"] = windows[answer]
-        results["browser_vector_longest_task_ms"] = longest
-        results["browser_vector_1000_steps_s"] = default_run_s(page)
-        load["vector"] = loadavg()
-        windows, rates, longest = streamed_run(page, browser_cdp, "scalar", 2, args.window, [False])
-        results["browser_scalar_steps_per_s"] = windows[False].pop("steps_per_s")
-        results["browser_scalar_steps_per_s_windows"], results["browser_scalar_steps_per_cpu_s_windows"] = rates[False]
-        results["browser_scalar_step"] = windows[False]
-        results["browser_scalar_longest_task_ms"] = longest
-        load["scalar"] = loadavg()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Performance.enable")
-        worker = WorkerHeap(browser_cdp, page)
-        results.update(run_memory(page, cdp, browser_cdp, worker, memory_steps[-1], memory_steps))
+        if "stream" in only:
+            # The vector run with all panels live, alternating with windows where
+            # the live-model reads are answered on the page: what they cost the run.
+            windows, rates, longest = streamed_run(page, browser_cdp, "vector", 20, args.window / 2, [False, True] * 3)
+            for name, answer in (("vector", False), ("vector_no_reads", True)):
+                results[f"browser_{name}_steps_per_s"] = windows[answer].pop("steps_per_s")
+                results[f"browser_{name}_steps_per_s_windows"], results[f"browser_{name}_steps_per_cpu_s_windows"] = rates[answer]
+                results[f"browser_{name}_step"] = windows[answer]
+            results["browser_vector_longest_task_ms"] = longest
+        if "run" in only:
+            load["run_before"] = loadavg()
+            results["browser_vector_1000_steps_s"], results["browser_vector_1000_steps_runs"] = default_runs(
+                page, browser_cdp, args.runs)
+            load["vector"] = loadavg()
+        if "scalar" in only:
+            windows, rates, longest = streamed_run(page, browser_cdp, "scalar", 2, args.window, [False])
+            results["browser_scalar_steps_per_s"] = windows[False].pop("steps_per_s")
+            results["browser_scalar_steps_per_s_windows"], results["browser_scalar_steps_per_cpu_s_windows"] = rates[False]
+            results["browser_scalar_step"] = windows[False]
+            results["browser_scalar_longest_task_ms"] = longest
+            load["scalar"] = loadavg()
+        if "memory" in only:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            worker = WorkerHeap(browser_cdp, page)
+            results.update(run_memory(page, cdp, browser_cdp, worker, memory_steps[-1], memory_steps))
+        context.close()
+        if "side_by_side" in only:
+            results["browser_side_by_side"] = side_by_side(browser, url, args.window)
         load["end"] = loadavg()
         results["loadavg_1min"] = load
         browser.close()

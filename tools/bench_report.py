@@ -22,7 +22,7 @@ RATIOS = (
     ("vector / scalar, natively", ("native", "vector"), ("native", "scalar"), None),
     ("vector / scalar, in Pyodide", ("node", "vector"), ("node", "scalar"), None),
     ("vector in Pyodide / natively", ("node", "vector"), ("native", "vector"), None),
-    ("the lab (every panel) / the worker in Pyodide, a whole run", ("browser", "vector_run"), ("node", "vector_worker_run"), 0.85),
+    ("the lab (every panel) / the worker in Pyodide, a whole run", ("browser", "vector_run"), ("node", "vector_worker_run"), 0.9),
     ("the lab, a whole run / the original natively", ("browser", "vector_run"), ("native", "original"), 24.0),
 )
 
@@ -47,10 +47,35 @@ def figures(results):
             if windows:
                 cpu = browser.get(f"browser_{engine}_steps_per_cpu_s_windows")
                 out["browser"][engine] = {**spread(windows), **({"cpu": spread(cpu)} if cpu else {})}
-        run_s = browser.get("browser_vector_1000_steps_s")
-        if run_s:
-            out["browser"]["vector_run"] = spread([1000 / run_s])
+        runs = browser.get("browser_vector_1000_steps_runs") or (
+            [{"s": browser["browser_vector_1000_steps_s"]}] if browser.get("browser_vector_1000_steps_s") else [])
+        if runs:
+            out["browser"]["vector_run"] = spread([1000 / run["s"] for run in runs])
+            cpu = [1000 / run["cpu_s"]["worker"] for run in runs if run.get("cpu_s", {}).get("worker")]
+            if cpu:
+                out["browser"]["vector_run"]["cpu"] = spread(cpu)  # per CPU second of the engine worker's thread
     return out
+
+
+# A browser figure is only as good as the CPU the worker had: each reason
+# it may not be trusted, in words (none: trust it).
+CONTENDED = 1.15  # the lab's worker needed this much more CPU per step than the worker under Node
+
+
+def distrust(results, found):
+    reasons = []
+    browser = results.get("browser") or {}
+    cores = results.get("load", {}).get("browser", {}).get("cores") or 1
+    for i, run in enumerate(browser.get("browser_vector_1000_steps_runs", []), 1):
+        if run.get("load_before") is not None and run["load_before"] > cores:
+            reasons.append(f"run {i} started at a 1-minute load of {run['load_before']} on {cores} cores")
+        if run.get("visibility") not in (None, "visible"):
+            reasons.append(f"run {i}: the page was {run['visibility']} (its frames and timers are throttled)")
+    lab, node = found.get("browser", {}).get("vector_run", {}), found.get("node", {}).get("vector_worker_run", {})
+    if "cpu" in lab and "cpu" in node and node["cpu"]["median"] / lab["cpu"]["median"] > CONTENDED:
+        reasons.append(f"the lab's worker needed {node['cpu']['median'] / lab['cpu']['median']:.2f}x the CPU per step "
+                       "of the worker under Node: the cores were shared (another process, a VM neighbour)")
+    return reasons
 
 
 def ratios(found, load):
@@ -71,7 +96,7 @@ def report(results):
     """(summary for the JSON, the table as text)."""
     found = figures(results)
     load = results.get("load", {})
-    summary = {"figures": found, "ratios": ratios(found, load)}
+    summary = {"figures": found, "ratios": ratios(found, load), "browser_distrust": distrust(results, found)}
     lines = [f"bench {results['date']}, {results['machine']}", ""]
     lines.append(f"{'what':<72} {'steps/s':>8} {'range':>15} {'n':>3}   {'per CPU s':>9} {'range':>15}")
     for part, by_figure in found.items():
@@ -102,6 +127,18 @@ def report(results):
         for key in ("browser_vector_1000_steps_s", "browser_vector_longest_task_ms", "browser_scalar_longest_task_ms"):
             if browser.get(key) is not None:
                 lines.append(f"  {key:<60} {browser[key]:7.2f}")
+        for i, run in enumerate(browser.get("browser_vector_1000_steps_runs", []), 1):
+            threads = ", ".join(f"{kind} {cpu_s:.1f}" for kind, cpu_s in run.get("cpu_s", {}).items())
+            lines.append(f"  default run {i}: {run['s']:.2f} s; CPU s by thread: {threads}; "
+                         f"the worker busy {run.get('worker_share') or 0:.0%} of it")
+        side = browser.get("browser_side_by_side")
+        if side:
+            lines.append(f"  two sessions at once, few panels: {' + '.join(f'{r:.1f}' for r in side['together_steps_per_s'])}"
+                         f" steps/s against {side['alone_steps_per_s']:.1f} alone ({side['together_over_alone']:.2f}x);"
+                         f" a second worker: {side['extra_worker_mb'] or 0:.0f} MB more resident memory")
+        reasons = summary["browser_distrust"]
+        lines.append("  the browser figures: " + ("not to be trusted: " + "; ".join(reasons) if reasons else
+                                                  "the worker had its CPU (no reason to distrust them)"))
     lines += ["", "1-minute load average (before / highest during / median during, cores)"]
     for part, l in load.items():
         lines.append(f"  {part:<10} {l['before']} / {l['during_max']} / {l['during_median']}, {l['cores']}"

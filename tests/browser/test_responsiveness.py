@@ -42,8 +42,9 @@ def test_a_run_keeps_the_page_responsive(lab_page, site_url):
 @pytest.mark.alone  # the run must outpace the drawing: a neighbouring test slowed it to 18 step events/s
 def test_a_run_draws_at_most_twenty_frames_a_second(lab_page, site_url):
     """Step events arrive faster than the panels need to redraw: while a run
-    streams, the page draws at most every 50 ms (draw/frame.js), so the
-    browser's own work per frame does not take the engine's CPU. Counted on
+    streams, the page draws at most every 50 ms, and less often when frames
+    cost more (draw/frame.js), so the browser's own work per frame does not
+    take the engine's CPU. Counted on
     the progress bar, which every drawn frame updates, against the step
     events that reached the page in the same seconds. The wait between
     frames ends FRAME_SLACK_MS early so that a 60 Hz display keeps 20 frames

@@ -59,3 +59,26 @@ def test_load_watch_marks_a_part_busy_over_one_per_core(monkeypatch):
     assert watch.summary() == {"before": 0.5, "during_max": 1.9, "during_median": 1.45, "cores": 2, "busy": False}
     watch.during.append(2.5)
     assert watch.summary()["busy"] is True
+
+
+def test_a_browser_figure_says_when_it_is_not_to_be_trusted():
+    results = engine_results(5.0, 6.5)
+    results["node"]["rates"]["vector_worker_run"] = [100.0]
+    results["node"]["cpu_rates"]["vector_worker_run"] = [102.0]
+    run = {"s": 10.5, "cpu_s": {"worker": 10.2, "page": 2.0}, "worker_share": 0.97, "load_before": 0.4,
+           "visibility": "visible"}
+    results["browser"] = {"browser_vector_1000_steps_runs": [run, dict(run, s=10.1)]}
+    results["load"] = {"browser": {"before": 0.4, "during_max": 2.5, "during_median": 2.1, "cores": 2, "busy": False}}
+    summary, table = report(results)
+    assert summary["browser_distrust"] == []
+    assert "no reason to distrust them" in table
+    assert summary["ratios"]["the lab (every panel) / the worker in Pyodide, a whole run"]["target"] == 0.9
+    busy = dict(run, load_before=3.4, cpu_s={"worker": 16.0}, visibility="hidden")
+    results["browser"]["browser_vector_1000_steps_runs"] = [busy]
+    summary, table = report(results)
+    assert summary["browser_distrust"] == [
+        "run 1 started at a 1-minute load of 3.4 on 2 cores",
+        "run 1: the page was hidden (its frames and timers are throttled)",
+        "the lab's worker needed 1.63x the CPU per step of the worker under Node: the cores were shared "
+        "(another process, a VM neighbour)"]
+    assert "not to be trusted: run 1 started" in table

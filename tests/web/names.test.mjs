@@ -1,4 +1,5 @@
-// A session's own name (draw/names.js ownName): cut between characters as a reader counts them, never blank.
+// A session's own name (draw/names.js ownName): cut between characters as a reader counts them, never blank;
+// the name made from its settings (defaultName).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -38,4 +39,13 @@ test("a config without the newer fields has their defaults, so it differs from a
   assert.deepEqual(configDifferences([old, { ...now, optimizer: "sgd", learning_rate: 0.3 }], FIELDS), ["learning_rate", "optimizer"]);
   assert.equal(defaultName({ config: old, dataset_name: "names.txt" }, FIELDS), "names");
   assert.equal(defaultName({ config: { ...old, attention: false }, dataset_name: "names.txt" }, FIELDS), "no attention · names");
+});
+
+test("a name from the settings says what differs from the defaults, and a sweep's setting always", () => {
+  const fields = [{ name: "n_embd", default: 16 }, { name: "learning_rate", default: 0.01 }, { name: "num_steps", default: 1000 }];
+  const named = (config, always) => defaultName({ config, dataset_name: "names.txt" }, fields, always);
+  assert.equal(named({ n_embd: 16, learning_rate: 0.03, num_steps: 500 }), "lr 0.03 · names");
+  assert.equal(named({ n_embd: 16, learning_rate: 0.01, num_steps: 1000 }), "names"); // as the lab's default run
+  assert.equal(named({ n_embd: 16, learning_rate: 0.01, num_steps: 1000 }, ["learning_rate"]), "lr 0.01 · names");
+  assert.equal(named({ n_embd: 8, learning_rate: 0.01, num_steps: 250 }, ["num_steps"]), "n_embd 8 · num_steps 250 · names");
 });

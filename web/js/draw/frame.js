@@ -1,17 +1,25 @@
 // One scheduler for every view's drawing: callers mark a view dirty as often
 // as they like; one animation frame draws every dirty view, once.
 //
-// While a run streams step events, frames come at most every RUN_FRAME_MS.
-// On two cores each frame's browser work (commit, paint, raster and
-// compositing a tall page) takes CPU from the engine worker: drawing at
-// every refresh, the lab trained at 52 steps/s; at 20 frames a second, at
-// 75-84 (README, Performance). A learner's own input between runs is drawn
-// at the next refresh as before.
+// While a run streams step events, frames are paced so that drawing takes
+// at most DRAW_SHARE of the page's main thread, and come at most every
+// RUN_FRAME_MS. Each frame's browser work (style, layout, paint, commit,
+// and with it the raster and compositing threads' work) grows with the area
+// it redraws, and on two cores it takes CPU from the engine worker: with
+// every panel on screen (1280x3600, software compositing in headless
+// Chromium 150) a frame cost the main thread 11-13 ms and the compositing
+// threads as much again, so 20 frames a second took most of a core and the
+// run slowed to 0.4-0.7 of the worker's own speed (README, Performance).
+// A frame's main-thread time is measured from its start until a message
+// posted as it draws is handled (that task runs once the frame's rendering
+// is done). A learner's own input between runs is drawn at the next refresh.
 //
 // A frame draws views until FRAME_BUDGET_MS have passed; the rest draw in
 // the next frame, first, so no frame becomes one long task.
 
 const RUN_FRAME_MS = 50;
+const DRAW_SHARE = 0.15;
+const SLOWEST_RUN_FRAME_MS = 500; // however dear a frame, the panels follow a run twice a second
 const STREAM_QUIET_MS = 250; // no step event for this long: no run is streaming
 const FRAME_SLACK_MS = 8; // the wait ends half a refresh early: the next refresh is the one due
 const FRAME_BUDGET_MS = 25;
@@ -23,9 +31,22 @@ let due = false;
 let lastFrame = -Infinity;
 let lastStep = -Infinity;
 
+// A streamed frame's main-thread time (ms), averaged over the last few.
+let frameCost = 0;
+const afterFrame = new MessageChannel();
+let frameStart = 0;
+afterFrame.port1.onmessage = () => {
+  const cost = performance.now() - frameStart;
+  frameCost = frameCost ? 0.75 * frameCost + 0.25 * cost : cost;
+};
+
+// The time from one streamed frame to the next.
+const runInterval = () => Math.min(SLOWEST_RUN_FRAME_MS, Math.max(RUN_FRAME_MS, frameCost / DRAW_SHARE));
+
 function flush(now) {
   handle = 0;
-  const wait = !due && now - lastStep < STREAM_QUIET_MS ? RUN_FRAME_MS - FRAME_SLACK_MS - (now - lastFrame) : 0;
+  const streaming = now - lastStep < STREAM_QUIET_MS;
+  const wait = !due && streaming ? runInterval() - FRAME_SLACK_MS - (now - lastFrame) : 0;
   due = false;
   if (wait > 0) {
     waiting = setTimeout(() => {
@@ -37,6 +58,10 @@ function flush(now) {
   }
   lastFrame = now;
   const start = performance.now();
+  if (streaming) {
+    frameStart = start;
+    afterFrame.port2.postMessage(0);
+  }
   const views = [...dirty]; // a view that asks again while drawing is drawn next frame
   dirty.clear();
   let drawn = 0;

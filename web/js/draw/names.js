@@ -5,6 +5,7 @@
 // would be the same are told apart by a number, in the order they were made.
 //
 //   const names = sessionNames(list, schema.config); // Map id -> name
+//   defaultName({config, dataset_name}, schema.config, ["learning_rate"]) // "lr 0.01 · names"
 //   const name = ownName(typed);                       // a name the learner typed, as kept (null: none)
 //   withDefaults(config, schema.config)                // every field, the absent ones at their defaults
 //   configDifferences(configs, schema.config)          // the fields whose values are not all the same
@@ -67,12 +68,13 @@ export function configDifferences(configs, fields) {
   return fields.map((field) => field.name).filter((name) => full.some((config) => config[name] !== full[0][name]));
 }
 
-// The name made from a session's settings (its config and dataset_name).
-export function defaultName({ config, dataset_name: datasetName }, fields) {
+// The name made from a session's settings (its config and dataset_name);
+// `always`: fields named even at their default (a sweep's setting).
+export function defaultName({ config, dataset_name: datasetName }, fields, always = []) {
   const full = withDefaults(config, fields);
   const differences = fields
-    .filter((field) => field.name !== "num_steps")
-    .filter((field) => full[field.name] !== field.default)
+    .filter((field) => field.name !== "num_steps" || always.includes(field.name))
+    .filter((field) => full[field.name] !== field.default || always.includes(field.name))
     .map((field) => (SHORT[field.name] ?? ((v) => `${field.name} ${v}`))(full[field.name]));
   const data = dataLabel(datasetName);
   return data === "names" ? [...differences, data].join(" · ") : [data, ...differences].join(" · ");

@@ -37,11 +37,11 @@ export function createRunHistory(stored, type, onChange) {
       if (wanted === key) return;
       key = wanted;
       [session, fields, answers, asked, asking] = [nextSession, nextFields, [], 0, false];
-      if (session && session !== "recording") ask(wanted, -1);
+      if (session) ask(wanted, -1);
     },
     grow(step) {
       const kept = Math.floor(step / CHECKPOINT_EVERY) * CHECKPOINT_EVERY;
-      if (!session || session === "recording" || asking || kept <= asked) return;
+      if (!session || asking || kept <= asked) return;
       const after = asked;
       asked = kept;
       ask(key, after);

@@ -7,6 +7,7 @@
 //   engine.call("run", fields, (message) => ...);   // with its streamed events
 //   engine.interrupt(slot);                      // SIGINT into the run's step (or CONTROL.CONSOLE)
 //   engine.lose("it was terminated");            // fault injection (tests)
+//   engine.close();                              // for good (the pool's idle workers)
 //
 // onMessage receives the worker's boot, ready and fatal messages and
 // {type: "restart", message} when a lost worker is replaced. A worker that
@@ -54,10 +55,15 @@ export class EngineClient {
     if (!worker) return ready; // gave up: the fatal error
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, onEvent, type });
+      this.#pending.set(id, { resolve, reject, onEvent, type, session: fields?.session });
       worker.postMessage(request(id, type, fields));
       if (type === RUN) this.#watchRun();
     });
+  }
+
+  // The types of the requests about `session` not answered yet.
+  pendingFor(session) {
+    return [...this.#pending.values()].filter((entry) => entry.session === session).map((entry) => entry.type);
   }
 
   // Abort the Python call in progress listening to `slot` (a SIGINT needs
@@ -73,6 +79,17 @@ export class EngineClient {
         this.lose(`it sent nothing for ${WATCHDOG_MS / 1000} s after an interrupt`);
       }
     }, WATCHDOG_MS);
+  }
+
+  // Close the worker for good (the pool closes one it no longer needs).
+  close() {
+    const { worker } = this.#current;
+    if (!worker) return;
+    worker.terminate();
+    const closed = new Error("the engine worker was closed");
+    this.#rejectPending(closed);
+    this.#current = { worker: null, ready: Promise.reject(closed) };
+    this.#current.ready.catch(() => {});
   }
 
   // The worker is gone: fail what it was doing, let its users forget what

@@ -125,13 +125,19 @@
 // ---------------------------------------------------------------------------
 // 5. Tab <-> tab: BroadcastChannel(CHANNEL_NAME)
 // ---------------------------------------------------------------------------
-// Each tab has a random `tab` id. Sessions live in the worker of the tab that
-// owns them (a Web Lock named lockName(session)); other tabs watch.
+// Each tab has a random `tab` id. A session lives in the worker of the tab
+// that holds its Web Lock (lockName(session)), which it holds while it
+// trains or shows the session; other tabs watch, and one that shows it waits
+// for the lock (a dead tab's locks are freed) to take the session over.
 //   {type: "hello",  tab}                a tab opened: everyone re-announces.
 //   {type: "watch",  tab, session}       this tab now shows `session` (or null).
 //   {type: "bye",    tab}                the tab is closing.
-//   {type: "status", tab, session, status, step, num_steps}
-//        the owner's view of a session changed (status: SESSION_STATUS).
+//   {type: "status", tab, session, status, step, num_steps, busy, queued}
+//        the owner's view of a session changed (status: SESSION_STATUS;
+//        busy, queued: its action in progress and those waiting, by name).
+//   {type: "release", tab, session}      the tab let go of the session's lock.
+//   {type: "pause",  tab, session}       a watcher's Pause: the tab that holds
+//        the session pauses its run (only that tab writes its record).
 //   {type: "event",  tab, session, event}
 //        a step event of a session owned by `tab` (light: no checkpoint).
 //   {type: "sample", tab, session, result}
@@ -174,18 +180,24 @@ export const BROADCAST = Object.freeze({
   EVENT: "event",
   SAMPLE: "sample",
   LIST: "list",
+  RELEASE: "release",
+  PAUSE: "pause",
 });
 
 export const BOOT_STAGES = Object.freeze(["manifest", "runtime", "packages", "import"]);
 
 export const RUN_REASON = Object.freeze({ DONE: "done", PAUSED: "paused" });
 
-// A session's status as the page shows it.
-//   idle: loaded or stored, not running; running; paused; done (reached
-//   num_steps); error; interrupted: stored as running by a tab that is gone;
+// A session's status as the page shows it (its moves: sessions/lifecycle.js).
+//   idle: loaded or stored, not running; stepping: a Step in flight (never
+//   stored); waiting: a Run waiting for a free worker; running; paused; done
+//   (reached num_steps); error (training diverged: it stays at its last good
+//   step); interrupted: stored as running or waiting by a tab that is gone;
 //   imported: a trace loaded from a file, read-only (no model behind it).
 export const SESSION_STATUS = Object.freeze({
   IDLE: "idle",
+  STEPPING: "stepping",
+  WAITING: "waiting",
   RUNNING: "running",
   PAUSED: "paused",
   DONE: "done",

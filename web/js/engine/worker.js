@@ -199,7 +199,9 @@ class Adapter {
       for (let i = 0; i < steps && !state.pause; i++) {
         if (this.#pauseRequested()) break;
         const now = performance.now();
-        const full = now - lastFull >= full_every_ms;
+        // The run's last step is recorded in full: the panels of a finished
+        // run show it, not the last one a timer happened to pick.
+        const full = now - lastFull >= full_every_ms || i === steps - 1;
         if (full) lastFull = now;
         const event = this.#stepOfRun(session, full ? LEVEL.FULL : LEVEL.LOSS);
         step = event.step;

@@ -163,7 +163,7 @@ function draw(el, dom, state) {
   const { size } = plot;
   const [x0, y0, n] = [40, 24, rows.length];
   const cell = Math.max(4, Math.min(MAX_CELL, Math.floor(Math.min((size.width - x0 - 4) / n, (size.height - y0 - 4) / n))));
-  state.geometry = { x0, y0, cell, n };
+  state.geometry = { x0, y0, cell, n, step: state.event.step }; // step: the one on screen
   drawHeatmap(plot, state, rows, max, colours);
 }
 
@@ -221,12 +221,12 @@ function listen(dom, state, redraw, follow) {
   });
   canvas.addEventListener("click", (event) => {
     const q = rowLabelAt(dom, state, event.clientX, event.clientY);
-    if (q !== null) follow({ position: q });
+    if (q !== null) follow({ position: q, step: state.geometry.step });
   });
   canvas.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && state.cursor) {
       event.preventDefault();
-      follow({ position: state.cursor.q });
+      follow({ position: state.cursor.q, step: state.event.step }); // the cursor is kept within the current event
       return;
     }
     const move = MOVES[event.key];

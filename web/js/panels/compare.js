@@ -343,7 +343,7 @@ export function create(el, { schema, stored }) {
     // The first two sessions shown are ticked, so a second run is compared
     // with the first at once; after that the learner picks.
     reset({ session, travel }) {
-      if (session && session !== "recording" && session !== state.current && travel == null) {
+      if (session && session !== state.current && travel == null) {
         state.current = session;
         if (!state.ticked.includes(session) && state.ticked.length < 2) tick(session, true);
       }
@@ -360,11 +360,12 @@ export function create(el, { schema, stored }) {
       if (changed) renderChoices(dom, state, tick);
       frame.request();
     },
-    // Compare exactly these runs (the model ladder's rungs, trained from one action).
+    // Compare exactly these runs, in this order (the model ladder's rungs, a sweep's sessions).
     compare(ids) {
-      for (const id of state.ticked) if (!ids.includes(id)) runs.close(id);
-      state.ticked = ids.filter((id) => state.sessions.some((s) => s.id === id));
-      for (const id of state.ticked) runs.open(id);
+      const wanted = ids.slice(0, MAX_LINES);
+      for (const id of state.ticked) if (!wanted.includes(id)) runs.close(id);
+      for (const id of wanted) if (!state.ticked.includes(id)) runs.open(id);
+      state.ticked = wanted;
       renderChoices(dom, state, tick);
       frame.request();
     },

@@ -8,8 +8,9 @@
 // a plain sentence, and the lines of microgpt's code that computed it.
 //
 // The numbers are the engine's own (read(model): model.ask("explain",
-// {position}), Session.explain): for the live session's last step, or in
-// time travel for the step shown. While a run goes on, a learner who has
+// {position, step}), Session.explain): for the step the position belongs to
+// (the live session's last step, the step shown in time travel, or the one a
+// panel asked about). While a run goes on, a learner who has
 // walked past the first moment keeps the step they walk through; back at the
 // first moment (Home), the panel follows the newest step again. Buttons, the arrow keys (Home, End) and a
 // play button walk; the token strip, or a click in the attention and
@@ -81,7 +82,8 @@ function renderTokens(dom, shown, label, onPick) {
 export function create(el, { schema, explain = () => {}, requestRead = () => {}, followed = () => {} }) {
   const dom = createDom(el, schema);
   const reads = createReads();
-  const state = { position: 0, moment: 0, answer: null, moments: [], model: null, config: null,
+  // step: the step the followed position belongs to (null: the newest shown).
+  const state = { position: 0, step: null, moment: 0, answer: null, moments: [], model: null, config: null,
                   label: tokenLabels([], schema.bos_label), vocab: [], playing: 0, wanted: null, drawn: null, fresh: true,
                   readAt: 0, readCost: 0, retry: 0,
                   shown: null, recording: false }; // shown: the shown step's {step, doc, tokens}, before it is explained
@@ -115,7 +117,10 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     if (!state.answer) return;
     state.moment = Math.max(0, Math.min(state.moments.length - 1, index));
     if (state.moment === state.moments.length - 1) stop();
-    if (state.moment === 0) requestRead(); // back at the start: the newest step again
+    if (state.moment === 0) { // back at the start: the newest step again
+      state.step = null;
+      requestRead();
+    }
     frame.request();
   }
   function stop() {
@@ -134,6 +139,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   }
   function pick(position) {
     state.position = position;
+    state.step = state.shown ? state.shown.step : null; // a position of the strip's own step
     state.fresh = true;
     requestRead();
   }
@@ -182,21 +188,23 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   }
 
   return {
-    reset({ session, record, steps = [], travel = null }) {
+    reset({ recording, record, steps = [], travel = null }) {
       reads.forget();
       stop();
+      state.step = null;
       state.vocab = record?.vocab ?? [];
       state.config = record?.config ?? null;
       state.model = modelOf(record);
       state.label = tokenLabels(state.vocab, schema.bos_label);
       state.answer = null;
       state.fresh = true;
-      state.recording = session === "recording";
+      state.recording = recording;
       state.drawn = null;
       showStep(steps.findLast((event) => travel === null || event.step <= travel) ?? null);
     },
     show(event) {
       if (event.tokens) showStep(event);
+      if (!(state.moment > 0 || state.playing)) state.step = null; // walking through a step: it is kept
     },
     async read(model) {
       const since = performance.now() - state.readAt;
@@ -210,7 +218,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       if (!state.shown || state.recording) return; // nothing to explain: the panel says why
       state.fresh = false;
       const start = performance.now();
-      const outcome = await reads.ask(model, "explain", { position: state.position });
+      const outcome = await reads.ask(model, "explain", { position: state.position, step: state.step });
       if (!outcome) return;
       state.readAt = performance.now();
       state.readCost = state.readAt - start;
@@ -222,8 +230,9 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       }
     },
     // Another panel asks to follow a position (and to open at a stage).
-    follow({ position = state.position, stage = null }) {
+    follow({ position = state.position, stage = null, step = null }) {
       state.position = position;
+      state.step = step;
       state.wanted = stage;
       state.fresh = true;
       if (stage && state.answer) showAnswer(state.answer);

@@ -53,6 +53,7 @@ function createDom(el, uid) {
   through.setAttribute("aria-label", "Walk this position through the model");
   controls.append(prev, where, next, followLabel, bigramLabel, through);
   const context = Object.assign(document.createElement("p"), { className: "probs-context" });
+  context.setAttribute("role", "group"); // a name is allowed on a group, not on a paragraph (axe, when it is empty)
   context.setAttribute("aria-label", "Document context");
   const plot = createCanvas(el, { label: "Top next-token probabilities at the shown position", height: 7 * ROW + 8 });
   plot.canvas.tabIndex = 0;
@@ -154,6 +155,7 @@ function draw(el, dom, state, bos) {
   const token = entry ? state.event.tokens[state.position] : null;
   const bigram = state.counted.bigram;
   const counted = entry && bigram && dom.bigram.checked ? (next) => bigramPair(bigram, token, next) : null;
+  state.drawnStep = entry ? state.event.step : null;
   publish(el, state, entry, bos, counted);
   dom.prev.disabled = !entry || state.position === 0;
   dom.next.disabled = !entry || state.position === count - 1;
@@ -200,11 +202,12 @@ function listen(el, dom, state, redraw) {
 
 export function create(el, { schema, stored = null, follow = () => {} }) {
   const dom = createDom(el, `probs${nextId++}`);
-  const state = { vocab: [], event: null, position: 0, label: tokenLabels([], schema.bos_label) };
+  const state = { vocab: [], event: null, drawnStep: null, position: 0, label: tokenLabels([], schema.bos_label) };
   const frame = createFrame(() => draw(el, dom, state, schema.bos_label));
   state.counted = shownBigram(stored, () => frame.request());
   listen(el, dom, state, () => frame.request());
-  dom.through.addEventListener("click", () => state.event && follow({ position: state.position }));
+  // The position on screen, of the step on screen (a newer one may be on its way to the next frame).
+  dom.through.addEventListener("click", () => state.drawnStep !== null && follow({ position: state.position, step: state.drawnStep }));
 
   function display(event) {
     state.event = event;

@@ -6,9 +6,13 @@
 //   sessions     key id:                 {id, config, fingerprint, status, step,
 //                                         num_steps, run_to, trace_header,
 //                                         vocab, num_params, num_docs,
-//                                         dataset_name, name?, created, updated}
+//                                         dataset_name, name?, error?, diverged?,
+//                                         created, updated}
 //                                        (name: the user's; none: made
 //                                         from the config, draw/names.js)
+//                                        (error, diverged: why a session in
+//                                         status "error" stopped, the engine's
+//                                         words and data; sessions/runs.js)
 //                                        (status "imported": a trace, no
 //                                         dataset or checkpoint behind it)
 //   datasets     key fingerprint:         {fingerprint, text, name, num_docs}

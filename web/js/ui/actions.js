@@ -4,6 +4,7 @@
 // nothing.
 import { SHARED_DATASETS } from "./config-form.js";
 import { modelOf } from "../draw/model.js";
+import { defaultName } from "../draw/names.js";
 import { safetensors } from "../sessions/safetensors.js";
 import { TraceFileError, readTraceFile } from "../sessions/trace-file.js";
 import { createFormErrors } from "./form-errors.js";
@@ -11,7 +12,7 @@ import { createFormErrors } from "./form-errors.js";
 const NUM_SAMPLES = 10;
 const SHORTCUTS = { n: "new", enter: "new", s: "step", r: "run", p: "pause", c: "sample", "?": "help" };
 
-export function bindActions({ sessions, router, form, fields, dataset, temperature, alert, help, elements }) {
+export function bindActions({ sessions, router, form, fields, dataset, temperature, sweep, alert, help, elements }) {
   const { buttons, formEl, shareLink, traceInput } = elements;
   const problems = createFormErrors({ form, fields, alert, check: (config) => sessions.checkConfig(config) });
 
@@ -43,6 +44,32 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
       }
       form.writeUrl(config, dataset.value);
       await router.select(id);
+    },
+    // One session per value of the sweep's setting, all trained at once and
+    // compared; the first, which trains at once, is shown.
+    async sweep() {
+      const config = readConfig();
+      if (!config) return;
+      const plan = sweep.plan(config);
+      if (plan.error) {
+        problems.show(plan.error);
+        sweep.focus();
+        return;
+      }
+      problems.clear();
+      let ids;
+      try {
+        const data = await dataset.load();
+        // Each named by its value of the swept setting, even the default one ("lr 0.01 · names").
+        const names = plan.configs.map((c) => defaultName({ config: c, dataset_name: data.name }, fields, [plan.field]));
+        ids = await sessions.trainSeveral(plan.configs, data, names);
+      } catch (error) {
+        problems.show(error.message); // the engine names the field and value it refuses
+        return;
+      }
+      await router.select(ids[0]);
+      await router.refreshList();
+      router.compare(ids);
     },
     async step() {
       await backToLive();

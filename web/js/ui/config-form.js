@@ -160,7 +160,8 @@ function listed(names) {
 export const repetition = (name, given) => (given.length > 1
   ? `${name} is given ${given.length.toLocaleString("en")} times; the first is used` : null);
 
-// One raw value of a field: {value} or {problem} (worded after the name).
+// One raw value of a field: {value} or {problem} (worded after the name);
+// the sweep (sweep.js) reads its values with it too.
 // Only plain decimal numbers: Number() would also take " 1e1", "0x10" and
 // "0b10", and round "4503599627370497.5" to a whole number.
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

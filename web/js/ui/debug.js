@@ -16,8 +16,16 @@ export function installDebugHandle({ sessions, router, controls }) {
     steps: (id) => sessions.steps(id ?? router.current),
     samples: (id) => sessions.samples(id ?? router.current),
     trace: (id) => sessions.exportTrace(id ?? router.current),
-    // Fault injection for the reliability tests.
-    debug: Object.freeze({ terminateWorker: () => sessions.terminateWorker() }),
+    // Which engine worker holds which session: [{worker, sessions, running}].
+    workers: () => sessions.workers(),
+    workerLimit: sessions.workerLimit, // how many may train at once (engine/pool.js workerLimit)
+    // What the page shows: {kind: "none" | "recording" | "live" | "travel", session, step} (ui/view-mode.js).
+    get mode() {
+      return { ...router.mode };
+    },
+    // Fault injection for the reliability tests: end the worker holding
+    // session `id` (default: the shown one's).
+    debug: Object.freeze({ terminateWorker: (id) => sessions.terminateWorker(id ?? router.current) }),
   });
   return {
     select({ session, steps }) {

@@ -20,6 +20,7 @@ import * as helpDialog from "./help.js";
 import { playRecording } from "./recording.js";
 import { createRouter } from "./router.js";
 import { createStorageNotice } from "./storage-notice.js";
+import { createSweep } from "./sweep.js";
 import { adoptWaitingVersion, registerServiceWorker } from "./update.js";
 import { createAlert } from "./views/alert.js";
 import { createControls } from "./views/controls.js";
@@ -145,12 +146,13 @@ async function main() {
   const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice"),
                                                              runs: () => shownRuns(sessions, router.current),
                                                              ladderList: $("#ladder"), bigram });
+  const sweep = createSweep($("#sweep"), { fields: schema.config });
   glossary.explain($("#experiments"));
   glossary.explain($("#ladder"));
   bindLadder({ button: $("#btn-ladder"), steps: $("#ladder-steps"), note: $("#ladder-note") },
              { schema, sessions, router, dataset });
   bindActions({
-    sessions, router, schema, form, fields: schema.config, dataset, temperature, alert, help: helpDialog.create(),
+    sessions, router, schema, form, fields: schema.config, dataset, temperature, sweep, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },
   });
   const link = readLink(form, dataset, experiments);

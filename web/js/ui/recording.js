@@ -21,7 +21,7 @@ export function playRecording(replay, { trace, container }) {
   function play(trace) {
     const { steps, samples, ...header } = trace;
     const { config } = header;
-    const record = { id: "recording", config, vocab: header.dataset.vocab, num_steps: config.num_steps, step: 0,
+    const record = { id: null, config, vocab: header.dataset.vocab, num_steps: config.num_steps, step: 0,
                      trace_header: header };
     text.textContent = ` a ${steps.length}-step run of this model, replayed while Python loads. Start a session to train your own.`;
     badge.hidden = false;

@@ -9,6 +9,7 @@ export function createAlert(el) {
     engine(message) {
       if (message.type === "fatal") say(`The engine failed to start (${message.stage}): ${message.error}`);
       if (message.type === "error" && !message.diverged) say(message.error); // a run that blew up: said in the Training card and the loss panel
+      if (message.type === "notice") say(message.message); // an action that waits, and for what
       if (message.type === "restart") say(message.message); // the worker was replaced; runs resume by themselves
     },
   };

@@ -11,7 +11,11 @@ import { sampleProbabilities } from "./sample-probs.js";
 const SHOWN_GROUPS = 4;
 const MAX_OLDER_GROUPS = 40;
 
-const caption = ({ step, temperature }) => `step ${step} · temperature ${temperature}`;
+// A batch at the run's last step is the one microgpt prints after training
+// (a run that reaches it draws it by itself: sessions/runs.js).
+let runEnd = null;
+const caption = ({ step, temperature }) => `step ${step}${step === runEnd ? " (the end of the run, where microgpt " +
+  "prints its names)" : ""} · temperature ${temperature}`;
 const HINT = "Hover or focus a name (the arrow keys go from name to name) to see how likely each of its " +
   "characters was when it was drawn.";
 
@@ -117,8 +121,9 @@ export function create(el) {
   readout.textContent = HINT;
 
   return {
-    reset({ samples, model }) {
+    reset({ samples, model, record }) {
       batches = samples.slice();
+      runEnd = record?.num_steps ?? null;
       asking.model = model;
       readout.textContent = HINT;
       frame.request();

@@ -1,10 +1,14 @@
 // The sessions list: each session's name (click or Enter to switch) with
 // Rename (inline: Enter keeps, Escape cancels) and Delete under it, its
-// steps, status and watchers; Delete all under the list. Names: draw/names.js.
+// steps, status (and, while two or more train side by side, the engine
+// worker each trains in) and watchers; Delete all under the list. Names:
+// draw/names.js.
 import { createFrame } from "../../draw/frame.js";
 import { sessionNames } from "../../draw/names.js";
 
 const COLUMNS = ["Session", "Steps", "Status", "Watchers"];
+// A status in the list's words, where its name alone would not say it.
+const STATUS_SAID = { waiting: "waiting for a worker" };
 
 export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }) {
   const table = document.createElement("table");
@@ -60,7 +64,7 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     input.select();
   }
 
-  function row(session, name) {
+  function row(session, name, sayWorker) {
     const tr = body.insertRow();
     tr.dataset.session = session.id;
     tr.dataset.status = session.status;
@@ -77,7 +81,12 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     tr.insertCell().textContent = `${session.step} / ${session.num_steps}`;
     const status = tr.insertCell();
     status.className = `badge badge-${session.status}`;
-    status.textContent = session.status + (session.owner === "other" ? " (other tab)" : "");
+    status.textContent = (STATUS_SAID[session.status] ?? session.status) + (session.owner === "other" ? " (other tab)" : "");
+    if (session.worker !== null && session.worker !== undefined) {
+      status.dataset.worker = String(session.worker);
+      status.title = `in engine worker ${session.worker + 1} of this tab`;
+      if (sayWorker && session.status === "running") status.textContent += ` in worker ${session.worker + 1}`;
+    }
     tr.insertCell().textContent = String(session.watchers);
     const rename = button("Rename", "small", () => startRename(session.id, nameCell, name));
     rename.dataset.role = "rename";
@@ -94,8 +103,10 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     const active = document.activeElement;
     if (body.contains(active) && active.dataset.role) refocus = [active.closest("tr").dataset.session, active.dataset.role];
     const names = sessionNames(data.sessions, fields);
+    const training = data.sessions.filter((session) => session.status === "running" && session.worker !== null);
+    const sayWorker = new Set(training.map((session) => session.worker)).size > 1;
     body.replaceChildren();
-    for (const session of data.sessions) row(session, names.get(session.id));
+    for (const session of data.sessions) row(session, names.get(session.id), sayWorker);
     empty.hidden = data.sessions.length > 0;
     wrap.hidden = !data.sessions.length;
     deleteAll.hidden = data.sessions.length < 2;
