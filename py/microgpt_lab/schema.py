@@ -16,6 +16,7 @@ from .config import CHOICES, FIELDS, LIMITS, MAX_PARAMS, MIN_INCLUDED, Config
 from .data import BOS_LABEL
 from .glossary import GLOSSARY
 from .instrument import LEVELS
+from .model import DESCRIPTION_VERSION
 from .session import CHECKPOINT_FORMAT, CHECKPOINT_VERSION, HELD_OUT_DOCS, HELD_OUT_EVERY
 from .source import source
 
@@ -36,6 +37,7 @@ def schema():
         "ladder": ladder.as_json(),  # the rungs, in order: id, name, adds (a sentence), config (fields apart from the defaults)
         "trace": {"format": trace.FORMAT, "version": trace.VERSION},
         "checkpoint": {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION},
+        "model": {"version": DESCRIPTION_VERSION},  # model.describe's: a record keeping an older one is described again
         "held_out": {"every": HELD_OUT_EVERY, "docs": HELD_OUT_DOCS},  # when and on how many the loss is measured
         "source": source(),
         "lessons": lessons.schema(),  # the exercises: signature, task, and the lines revealed after a try

@@ -21,7 +21,7 @@ def native_explain(dist_dir, steps, position, **config):
     session = Session.from_text(Config(**config), (dist_dir / "data" / "names.txt").read_text())
     for _ in range(steps):
         session.step()
-    return session.explain(position)
+    return {**session.explain(position), "label": session.tokenizer.label}
 
 
 def shown_number(text):
@@ -69,7 +69,12 @@ def test_a_token_walks_every_stage_forward_backward_and_into_adam(lab_page, site
         values = stage[kind]
         assert page.locator(f"{FOLLOW} .follow-shape").text_content().startswith("Shape: ")
         assert str(len(values)) in page.locator(f"{FOLLOW} .follow-shape").text_content()
-        assert len(page.locator(f"{FOLLOW} .follow-text").text_content()) > 40
+        text = page.locator(f"{FOLLOW} .follow-text").text_content()
+        if kind == "forward":  # which token it reads and which it must predict, as the engine tokenized them
+            assert f"Here: position 0, reading “{native['label'](native['token'])}” to predict “{native['label'](native['target'])}”" in text
+        elif k > len(stages) and stage["stage"] not in ("attn_wq", "attn_wk", "attn_wv"):
+            # its gradient comes back from the stage walked just before (q, k and v's from the attention)
+            assert walk[k - 1][1]["name"] in text, (stage["name"], text)
         highlighted = page.locator(f"{FOLLOW} .source-line.hl").evaluate_all(
             "(lines) => lines.map((line) => line.lastChild.previousSibling.textContent.split('#')[0].trim())")
         assert highlighted == formulas[stage["name"].split(".")[-1]], stage["name"]

@@ -169,7 +169,7 @@ const WHOLE = /^[+-]?\d+(\.0*)?$/;
 // What a field holds as text: a checkbox's "true" or "false", as a link writes it.
 const rawValue = (input) => (input.type === "checkbox" ? String(input.checked) : input.value);
 
-function parse(field, raw) {
+export function parse(field, raw) {
   const text = String(raw);
   if (field.type === "choice") {
     return field.choices.includes(text) ? { value: text } : { problem: `must be one of ${field.choices.join(", ")}` };

@@ -6,8 +6,9 @@
 // weight before the update, its gradient, Adam's m and v (SGD keeps none),
 // the step taken and that step's learning rate.
 // The element publishes data-weights (JSON {rung: the numbers shown}).
+import { element } from "../../draw/dom.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
-import { element, fixed, latestOnly, numberField } from "./common.js";
+import { fixed, latestOnly, numberField } from "./common.js";
 
 const KEYS = ["four-heads", "adam"];
 
@@ -16,21 +17,21 @@ const shown = (value) => (value === null || value === undefined ? "none: SGD kee
 
 export function create(ctx) {
   const { sessions, rungs } = ctx;
-  const el = element("div", "adam-widget");
+  const el = element("div", { className: "adam-widget" });
   const chart = createRungChart(ctx, { keys: KEYS, own: "adam" });
-  const picker = element("div", "check-picker");
+  const picker = element("div", { className: "check-picker" });
   const step = numberField("at step", 50, { min: 1 }); // its bounds: the rungs' steps and a row's size, as read
   const column = numberField("column", 0);
-  const go = Object.assign(element("button", "", "Read this weight"), { type: "button" });
+  const go = element("button", { textContent: "Read this weight", type: "button" });
   picker.append(step.el, column.el, go);
-  const said = element("p", "hint");
+  const said = element("p", { className: "hint" });
   said.setAttribute("aria-live", "polite");
-  const table = element("table", "check-table");
-  const lab = element("p", "hint", "Then see why SGD needs more: ");
-  const slow = element("a", "", "SGD at microgpt's 0.01, in the lab");
+  const table = element("table", { className: "check-table" });
+  const lab = element("p", { className: "hint", textContent: "Then see why SGD needs more: " });
+  const slow = element("a", { textContent: "SGD at microgpt's 0.01, in the lab" });
   slow.href = "./?optimizer=sgd&learning_rate=0.01"; // the lab's share link: the form filled, nothing started
   lab.append(slow, " (the form is filled; New session trains it).");
-  el.append(chart.el, element("h4", "", "One weight, in each rung"), picker, said, table, lab);
+  el.append(chart.el, element("h4", { textContent: "One weight, in each rung" }), picker, said, table, lab);
 
   const show = latestOnly((found) => {
     el.dataset.weights = JSON.stringify(found);
@@ -43,12 +44,12 @@ export function create(ctx) {
     const first = found[keys[0]];
     said.textContent = `wte[${first.row}][${first.col}], the row of BOS, which every name's first position reads, at step ${first.step}:`;
     const head = table.createTHead().insertRow();
-    head.append(element("td"), ...keys.map((key) => Object.assign(element("th", "", rungs.title(key)), { scope: "col" })));
+    head.append(element("td"), ...keys.map((key) => element("th", { textContent: rungs.title(key), scope: "col" })));
     const body = table.createTBody();
     for (const [label, part] of [["weight before", "before"], ["gradient", "grad"], ["m", "m"], ["v", "v"],
                                  ["learning rate", "lr"], ["step taken", "update"]]) {
       const row = body.insertRow();
-      row.append(Object.assign(element("th", "", label), { scope: "row" }));
+      row.append(element("th", { textContent: label, scope: "row" }));
       for (const key of keys) row.insertCell().textContent = shown(found[key][part]);
     }
   }, (error) => {

@@ -5,19 +5,20 @@
 // trains (or a fresh, untrained one before it exists, whose weights are
 // nearly even), and the probability each position gave the next letter.
 // The element publishes data-attention (JSON: the head's rows).
+import { element } from "../../draw/dom.js";
 import { createHeat } from "../../draw/heat.js";
 import { charLabel } from "../../draw/tokens.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
-import { element, fixed, latestOnly, textField } from "./common.js";
+import { fixed, latestOnly, textField } from "./common.js";
 import { rungModel } from "./descent.js";
 
 export function create(ctx) {
-  const el = element("div", "attention-widget");
+  const el = element("div", { className: "attention-widget" });
   const chart = createRungChart(ctx, { keys: ["bigram", "one-head"], own: "one-head" });
   const field = textField("Your name, through the one-head rung", { value: "emma" });
-  const go = Object.assign(element("button", "", "Look at its attention"), { type: "button" });
+  const go = element("button", { textContent: "Look at its attention", type: "button" });
   field.el.append(" ", go);
-  const said = element("p", "hint");
+  const said = element("p", { className: "hint" });
   said.setAttribute("aria-live", "polite");
   const heat = createHeat("attention weights");
   heat.el.hidden = true;

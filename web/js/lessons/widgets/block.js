@@ -2,19 +2,20 @@
 // trained in place beside the one-head rung, and the lab's own "Follow a
 // token" panel on it: one position of its last step through every stage,
 // forward, backward and the update, with the code that ran (Session.explain).
+import { element } from "../../draw/dom.js";
 import * as follow from "../../panels/follow.js";
 import { createRungChart } from "../rung-chart.js";
-import { element, nearestChoice } from "./common.js";
+import { nearestChoice } from "./common.js";
 
 export function create(ctx) {
   const { sessions, rungs, schema, explain, chapter } = ctx;
-  const el = element("div", "block-widget");
+  const el = element("div", { className: "block-widget" });
   const chart = createRungChart(ctx, { keys: ["one-head", "four-heads"], own: "four-heads" });
-  const panelEl = element("section", "panel panel-follow");
+  const panelEl = element("section", { className: "panel panel-follow" });
   panelEl.dataset.panel = "follow";
   panelEl.setAttribute("aria-label", "Follow a token");
-  panelEl.append(element("h3", "", "Follow a token through the four-head rung"));
-  const said = element("p", "hint");
+  panelEl.append(element("h3", { textContent: "Follow a token through the four-head rung" }));
+  const said = element("p", { className: "hint" });
   el.append(chart.el, panelEl);
   let panel = null;
   let model = null;
