@@ -1,8 +1,8 @@
 """The README's pictures, taken from the built lab in headless Chromium.
 
     python3 build.py                          # builds dist/
-    .venv/bin/python docs/pictures.py         # writes docs/*.png
-    .venv/bin/python docs/pictures.py ladder  # only the model ladder's (ladder.png, bigram.png)
+    .venv/bin/python docs/pictures.py                # writes docs/*.png
+    .venv/bin/python docs/pictures.py lesson ladder  # only those: features, lesson, ladder
 
 Trains two short runs on the bundled names (different learning rates), then
 photographs each feature as a learner would see it, and the top of the
@@ -107,14 +107,15 @@ def lesson_picture(browser, url):
 
 
 def main():
+    chosen = sys.argv[1:] or list(PICTURES)
+    if unknown := [name for name in chosen if name not in PICTURES]:
+        sys.exit(f"no such pictures: {', '.join(unknown)} (there are {', '.join(PICTURES)})")
     server = make_server(ROOT / "dist", "127.0.0.1", 0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
-        if sys.argv[1:] != ["ladder"]:
-            features(browser, server.url)
-            lesson_picture(browser, server.url)
-        ladder(browser, server.url)
+        for name in chosen:
+            PICTURES[name](browser, server.url)
         browser.close()
     server.shutdown()
 
@@ -176,6 +177,9 @@ def features(browser, url):
     page.click("#btn-share")
     shoot(page.locator(".setup"), "own-data.png")
     page.close()
+
+
+PICTURES = {"features": features, "lesson": lesson_picture, "ladder": ladder}
 
 
 if __name__ == "__main__":

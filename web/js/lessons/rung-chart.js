@@ -11,6 +11,7 @@
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { RUNS, theme } from "../draw/colours.js";
 import { createFrame } from "../draw/frame.js";
+import { DASH, drawReferenceLabels, drawReferenceLines } from "../draw/references.js";
 import { aligned, createRuns } from "../panels/compare.js";
 
 const format = (loss) => (loss === null || loss === undefined ? "-" : loss.toFixed(3));
@@ -36,25 +37,12 @@ export async function referenceLines(engine) {
   return { uniform: tokens.uniform_loss, bigram: bigram ? bigram.loss : null };
 }
 
-function drawLines(lines, { ctx, y, box }) {
-  const colour = theme().muted;
-  ctx.strokeStyle = colour;
-  ctx.fillStyle = colour;
-  ctx.setLineDash([5, 4]);
-  ctx.lineWidth = 1;
-  ctx.textAlign = "left"; // uPlot leaves its axes' alignment behind
-  for (const [value, label] of [[lines.uniform, "uniform guess"], [lines.bigram, "counting bigram"]]) {
-    if (value === null || value === undefined) continue;
-    ctx.beginPath();
-    ctx.moveTo(box.left, y(value));
-    ctx.lineTo(box.left + box.width, y(value));
-    ctx.stroke();
-    // The label inside the plot: under a line in its upper half, over one in its lower half.
-    const low = y(value) > box.top + box.height / 2;
-    ctx.textBaseline = low ? "bottom" : "top";
-    ctx.fillText(`${label} ${value.toFixed(2)}`, box.left + 6, y(value) + (low ? -3 : 3));
-  }
-  ctx.setLineDash([]);
+// The two lines as the lab's charts draw them (draw/references.js).
+function references(lines) {
+  const colours = theme();
+  return [["uniform", "uniform guess", colours.warn], ["bigram", "counting bigram", colours.ink]]
+    .filter(([kind]) => Number.isFinite(lines[kind]))
+    .map(([kind, text, colour]) => ({ value: lines[kind], label: `${text} ${lines[kind].toFixed(2)}`, colour, dash: DASH[kind] }));
 }
 
 export function createRungChart(ctx, { keys, own = null }) {
@@ -87,7 +75,8 @@ export function createRungChart(ctx, { keys, own = null }) {
       const values = [min, max, lines.uniform, lines.bigram].filter(Number.isFinite);
       return paddedRange(Math.min(...values), Math.max(...values), { minMargin: 0.05, floor: 0, fallback: [2, 3.5] });
     },
-    under: (paint) => drawLines(lines, paint),
+    under: (paint) => drawReferenceLines(paint, references(lines)),
+    over: (paint) => drawReferenceLabels(paint, references(lines), theme().card),
   });
   const frame = createFrame(draw);
   const runs = createRuns({ steps: (id) => sessions.steps(id), samples: async () => [] }, () => frame.request());
