@@ -36,10 +36,11 @@ const $ = (selector) => document.querySelector(selector);
 
 // Storage trouble (no IndexedDB, quota) never stops the lab: the store
 // carries on in memory and the notice says what is not being saved.
-function startSessions() {
+function startSessions(schemaLoaded) {
   const notice = createStorageNotice($("#storage-notice"));
   const store = openStore(undefined, { onProblem: (message) => notice.say(message, store) });
-  const sessions = createSessions({ workerUrl: new URL("../engine/worker.js", import.meta.url), store });
+  const sessions = createSessions({ workerUrl: new URL("../engine/worker.js", import.meta.url), store,
+                                    modelVersion: schemaLoaded.then((schema) => schema.model.version) });
   // The service worker precaches the whole site (20 MB): registered once
   // Python is up, so that its downloads do not compete with the boot.
   sessions.ready.then(registerServiceWorker, registerServiceWorker);
@@ -123,7 +124,7 @@ async function main() {
   recordingTrace.catch(() => {}); // playRecording reports it
   const schemaLoaded = fetchJson("schema.json");
   if (await adoptWaitingVersion()) return;
-  const sessions = startSessions();
+  const sessions = startSessions(schemaLoaded);
   const schema = await schemaLoaded;
   const glossary = createGlossary(schema, { toggle: $("#hints") });
   if (new URLSearchParams(location.search).has("lesson")) { // the path (web/js/lessons), loaded only there
