@@ -23,8 +23,9 @@ export const rungName = (rung, index) => `Rung ${index + 1} · ${rung.name}`;
 
 // Start one session per config on the same data and run them all; their ids
 // in the configs' order. A config the engine refuses refuses them all, before
-// any starts. Today the running sessions share this tab's one worker (their
-// steps interleave); sessions.trainSeveral (a worker per run) replaces this.
+// any starts. Each run gets a worker of its own while the pool has one under
+// its limit (engine/pool.js: the cores but one, at least two); the rest wait
+// their turn.
 async function trainSeveral(sessions, configs, dataset) {
   for (const config of configs) await sessions.checkConfig(config);
   const ids = [];
