@@ -100,8 +100,9 @@
 // ---------------------------------------------------------------------------
 //   {type: "boot",  stage, ms}           a boot stage finished (BOOT_STAGES),
 //                                        ms = its duration.
-//   {type: "ready", timings, isolated, interrupt}
-//        timings: {stage: ms, total: ms}; isolated: self.crossOriginIsolated;
+//   {type: "ready", timings, version, isolated, interrupt}
+//        timings: {stage: ms, total: ms}; version: the site's build (its
+//        manifest's version); isolated: self.crossOriginIsolated;
 //        interrupt: whether the SharedArrayBuffer interrupt is installed.
 //   {type: "fatal", stage, error}        boot failed at `stage`; the worker is
 //                                        unusable.

@@ -19,6 +19,7 @@
 //   follow(target)  a panel asked to follow {position, stage, step} ("Follow a token")
 //   followed(answer) "Follow a token" explained a position (Session.explain)
 //   compare(ids)    overlay exactly these sessions in Compare runs (the model ladder's rungs, a sweep's)
+//   resize()        the panels' area changed size
 //
 // Live events that arrive while a newly shown session's stored steps are
 // read are held, then shown after its reset. A session shown at rest whose
