@@ -306,7 +306,9 @@ def side_by_side(browser, url, window_s):
     workers = min(2, page.evaluate("() => window.lab.workerLimit"))
     page.wait_for_function("(n) => window.lab.workers().filter((w) => w.running.length === 1).length === n",
                            arg=workers, timeout=120_000)
-    pair = [s["id"] for s in page.evaluate("() => window.lab.listSessions()") if s["id"] not in before]
+    pair = until(page, "(before) => window.lab.listSessions().then((list) => "
+                       "list.length === before.length + 2 && list.map((s) => s.id).filter((id) => !before.includes(id)))",
+                 sorted(before), 120)
     until(page, f"(ids) => ({LISTED})(ids).then((listed) => listed.filter((s) => s.status === 'running').length === "
                 f"{workers} && listed.every((s) => s.status !== 'running' || s.step >= 20))", pair, 300)
     time.sleep(1)
