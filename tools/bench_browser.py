@@ -163,7 +163,7 @@ def measure_window(page, window_s, browser_cdp):
     time.sleep(window_s)
     s1, t1, c1 = steps_done(page), time.perf_counter(), chromium_cpu_s(browser_cdp)
     reads1 = page.evaluate("() => ({ ...window.__requests })")
-    time.sleep(0.5)  # the page stores events every 250 ms (lab-client.js FLUSH_MS)
+    time.sleep(0.5)  # the page stores events every 250 ms (sessions/held.js FLUSH_MS)
     rate = (s1 - s0) / (t1 - t0)
     # Reading the split takes every stored step from IndexedDB: a long task of
     # the bench's own, left out of the run's longest (own_tasks).

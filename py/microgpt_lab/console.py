@@ -63,7 +63,13 @@ def copy_of(value):
 
 class _ReadOnly:
     """A view that reads through `_read()` and refuses assignment, deletion and changes in place."""
-    __slots__ = ()
+    __slots__ = ("_read",)
+
+    def __init__(self, read):
+        object.__setattr__(self, "_read", read)
+
+    def __len__(self):
+        return len(self._read())
 
     def __setitem__(self, key, value):
         raise refused(*WEIGHTS)
@@ -94,13 +100,7 @@ class _ReadOnly:
 
 class Numbers(_ReadOnly, Sequence):
     """A list of numbers of the session (a row of a matrix, Adam's m or v), read-only; a slice is a copy."""
-    __slots__ = ("_read",)
-
-    def __init__(self, read):
-        object.__setattr__(self, "_read", read)
-
-    def __len__(self):
-        return len(self._read())
+    __slots__ = ()
 
     def __getitem__(self, index):
         return self._read()[index]
@@ -111,13 +111,7 @@ class Numbers(_ReadOnly, Sequence):
 
 class Matrix(_ReadOnly, Sequence):
     """A matrix of state_dict, read-only: its rows are views too; a slice of rows is a copy."""
-    __slots__ = ("_read",)
-
-    def __init__(self, read):
-        object.__setattr__(self, "_read", read)
-
-    def __len__(self):
-        return len(self._read())
+    __slots__ = ()
 
     def __getitem__(self, index):
         rows = self._read()
@@ -132,10 +126,10 @@ class Matrix(_ReadOnly, Sequence):
 
 class Named(_ReadOnly, Mapping):
     """The session's matrices (state_dict) or lists (Adam's m and v) by name, read-only."""
-    __slots__ = ("_read", "_view")
+    __slots__ = ("_view",)
 
     def __init__(self, read, view):
-        object.__setattr__(self, "_read", read)
+        super().__init__(read)
         object.__setattr__(self, "_view", view)
 
     def __getitem__(self, name):
@@ -143,9 +137,6 @@ class Named(_ReadOnly, Mapping):
         if name not in values:
             raise KeyError(f"{name!r}: no such matrix; the names are {', '.join(values)}")
         return self._view(lambda: self._read()[name])
-
-    def __len__(self):
-        return len(self._read())
 
     def __iter__(self):
         return iter(list(self._read()))

@@ -19,7 +19,9 @@ nothing extra: only the step's document, number and learning rate (LastStep).
      "weights": {"wte": {"row": token, "before", "after", "grad", and with Adam its "m", "v" after the step},
                  "wpe": {"row": p, ...}},
      "update": {"optimizer": config.optimizer, "t": 0-based step, "lr": lr_t,
-                and with Adam "beta1", "beta2", "eps", "bias_correction1", "bias_correction2"}}
+                and with Adam "beta1", "beta2", "eps", "bias_correction1", "bias_correction2"},
+     "sampled": {"temperature": config.temperature, "probs": what Session.sample draws from after these
+                 logits at that temperature}}
 
 The stages are those of the config's model (model.describe): none of attention's without
 config.attention, none of a block's with n_layer 0. With SGD a row's after is exactly
@@ -28,7 +30,7 @@ before - lr * grad.
 from typing import NamedTuple
 
 from . import scalar, vector
-from .model import STAGES, expand
+from .model import STAGES, expand, softmax
 from .optim import rows
 from .tape import Tape
 from .watch import Watch
@@ -66,7 +68,14 @@ def explain(session, position):
         "weights": {"wte": weight_row(optimizer, session.state_dict, "wte", token),
                     "wpe": weight_row(optimizer, session.state_dict, "wpe", position)},
         "update": update(optimizer, last),
+        "sampled": sampled(stages, config.temperature),
     }
+
+
+def sampled(stages, temperature):
+    """The probabilities sampling draws from at the position: Session.sample's softmax of logits * temperature**-1."""
+    logits = next(stage["forward"] for stage in stages if stage["name"] == "lm_head")
+    return {"temperature": temperature, "probs": softmax([l * temperature**-1 for l in logits])}
 
 
 def update(optimizer, last):

@@ -469,7 +469,7 @@ def gradient_check(session, name, row, col, h):
     plus, minus = loss_with(weight + h), loss_with(weight - h)
     return {
         "step": session.step_count, "doc": doc, "tokens": ids, "labels": [session.tokenizer.label(i) for i in ids],
-        "name": name, "row": row, "col": col, "weight": weight, "h": h,
+        "name": name, "shape": [len(matrix), len(matrix[0])], "row": row, "col": col, "weight": weight, "h": h,
         "loss": sum(result.losses) / len(result.losses), "loss_plus": plus, "loss_minus": minus,
         "numerical": (plus - minus) / (2 * h),
         "analytic": result.grads[name][row * len(matrix[0]) + col],

@@ -195,17 +195,22 @@ def fill(text, values):
     return re.sub(r"\{(\w+)\}", lambda match: str(values.get(match[1], match[0])), text)
 
 
+DESCRIPTION_VERSION = 2  # 2: stages say their inputs
+
+
 def describe(config, vocab_size):
     """The model a config builds on a vocabulary, as the page draws it: nothing in the page derives it again.
 
-    {"num_params": int,
+    {"version": DESCRIPTION_VERSION (a record keeping an older description is described again),
+     "num_params": int,
      "matrices": [{"name": "layer0.attn_wq" (state_dict's key), "matrix": "attn_wq", "layer": 0 (None if not
                    per layer), "block", "shape": [rows, cols], "rows_are": "tokens" | "positions" | None,
                    "help": with its sizes filled}, ...] in state_dict's order,
      "stages": [{"name": "layer0.attn_wq" (as graph.ops and explain() name it), "stage": "attn_wq", "layer",
                  "kind", "block", "reads": [state_dict keys], "shape": [numbers per position], "output": the
                  variable of scalar.py that holds them, "formula": microgpt's lines, "help": filled;
-                 attention adds "heads": n_head}, ...] in forward order,
+                 "inputs": the names of the stages it reads (stage_inputs); attention adds "heads": n_head},
+                ...] in forward order,
      "optimizer": {"name", "label", "formula", "help", and Adam's "beta1", "beta2", "eps"}}
     """
     values = sizes(config, vocab_size)
@@ -225,8 +230,37 @@ def describe(config, vocab_size):
         if stage.kind == "attention":
             entry["heads"] = config.n_head
         stages.append(entry)
-    return {"num_params": num_params(config, vocab_size),
+    for entry, inputs in zip(stages, stage_inputs(stages)):
+        entry["inputs"] = inputs
+    return {"version": DESCRIPTION_VERSION, "num_params": num_params(config, vocab_size),
             "matrices": matrices, "stages": stages, "optimizer": OPTIMIZERS[config.optimizer].describe()}
+
+
+def stage_inputs(stages):
+    """The names of the stages whose outputs each stage reads (describe's entries, in forward order), as
+    scalar.gpt passes x along: a residual adds the stage before it and its block's input (what came before
+    the block's rmsnorm); attention reads q, k and v, computed side by side from the block's rmsnorm; every
+    other stage reads the one before it. A stage's gradient is the sum of what its readers send back."""
+    place = [(entry["layer"], entry["block"]) for entry in stages]
+    inputs = []
+    for j, entry in enumerate(stages):
+        first = j  # the block's first stage: its rmsnorm
+        while first > 0 and place[first - 1] == place[j]:
+            first -= 1
+        attention = next((k for k in range(first, len(stages)) if place[k] == place[j]
+                          and stages[k]["kind"] == "attention"), None)
+        if j == 0:
+            read = []
+        elif entry["kind"] == "residual":
+            read = [j - 1, first - 1]
+        elif entry["kind"] == "attention":
+            read = [k for k in range(first + 1, j) if stages[k]["kind"] == "linear"]
+        elif attention is not None and first < j < attention and entry["kind"] == "linear":
+            read = [first]
+        else:
+            read = [j - 1]
+        inputs.append([stages[k]["name"] for k in read])
+    return inputs
 
 
 def init_state_dict(config, vocab_size, rng):

@@ -152,6 +152,14 @@ def bigram(session):
 
 
 @request
+def count_bigram(config, text):
+    """The same counting bigram for a session that is not open here, from its config and data: the documents
+    it trains on are its seed's shuffle of them, less its held-out ones (a stored or imported session, one
+    another tab trains, none of them loaded for it)."""
+    return Session.from_text(Config.from_dict(config), text).bigram()
+
+
+@request
 def reset(session):
     live = get(session)
     live.reset()

@@ -337,6 +337,26 @@ def one_stored_step(page, site_url):
     return kept, stored(page)
 
 
+def forget_config_fields(page, session, names):
+    """Take config fields out of a stored session record behind the page's back, as a lab older than those
+    fields saved it. Reload the page afterwards (the page's store keeps what it read)."""
+    page.evaluate("""([id, names]) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('microgpt-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('sessions', 'readwrite');
+            tx.objectStore('sessions').get(id).onsuccess = (e) => {
+                const record = e.target.result;
+                for (const name of names) delete record.config[name];
+                tx.objectStore('sessions').put(record);
+            };
+            tx.oncomplete = () => { db.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+        };
+    })""", [session, names])
+
+
 # ---- the path (?lesson=<n>) -------------------------------------------------------------
 
 def open_lesson(page, url, n):

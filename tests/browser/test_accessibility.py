@@ -1,13 +1,14 @@
 """Accessibility as a test (#13, problem 10): axe-core (npm, pinned in
 package.json's devDependencies; never shipped in dist/) finds no violation
 on a fresh page, after a short run, with help open, in compare and in time
-travel; the embedding map is usable with the keyboard."""
+travel, with the model ladder trained and its counting bigram shown; the
+embedding map is usable with the keyboard."""
 
 from pathlib import Path
 
 import pytest
 
-from helpers import new_session, open_lab, run_to_end, show_all_panels
+from helpers import new_session, open_lab, run_to_end, show_all_panels, wait_until
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -56,4 +57,18 @@ def test_no_violations_in_compare_and_time_travel(lab):
     assert violations(page) == []
     page.locator("#time-travel").fill("4")
     page.wait_for_function("() => document.querySelector('#timeline-view').dataset.travel === '4'")
+    assert violations(page) == []
+
+
+def test_no_violations_with_the_ladder_trained_and_its_bigram_counted(lab):
+    page = lab
+    page.get_by_text("Build it up").click()
+    page.get_by_label("Steps per rung").fill("5")
+    page.get_by_role("button", name="Train the whole ladder").click()
+    wait_until(page, """async () => {
+        const list = await window.lab.listSessions();
+        return list.length === 5 && list.every((s) => s.status === 'done');
+    }""")
+    page.wait_for_function("() => document.querySelector('[data-panel=compare]').dataset.compared.split(',').length === 5"
+                           " && document.querySelector('[data-panel=bigram]').dataset.counts")
     assert violations(page) == []

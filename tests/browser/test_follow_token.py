@@ -11,6 +11,7 @@ import json
 import pytest
 from helpers import new_session, open_lab, panel, panel_data, show_all_panels, take_steps, wait_data
 from microgpt_lab import Config, Session
+from microgpt_lab.ladder import LADDER
 from microgpt_lab.model import STAGES
 
 FOLLOW = "[data-panel=follow]"
@@ -20,7 +21,7 @@ def native_explain(dist_dir, steps, position, **config):
     session = Session.from_text(Config(**config), (dist_dir / "data" / "names.txt").read_text())
     for _ in range(steps):
         session.step()
-    return session.explain(position)
+    return {**session.explain(position), "label": session.tokenizer.label}
 
 
 def shown_number(text):
@@ -68,7 +69,12 @@ def test_a_token_walks_every_stage_forward_backward_and_into_adam(lab_page, site
         values = stage[kind]
         assert page.locator(f"{FOLLOW} .follow-shape").text_content().startswith("Shape: ")
         assert str(len(values)) in page.locator(f"{FOLLOW} .follow-shape").text_content()
-        assert len(page.locator(f"{FOLLOW} .follow-text").text_content()) > 40
+        text = page.locator(f"{FOLLOW} .follow-text").text_content()
+        if kind == "forward":  # which token it reads and which it must predict, as the engine tokenized them
+            assert f"Here: position 0, reading “{native['label'](native['token'])}” to predict “{native['label'](native['target'])}”" in text
+        elif k > len(stages) and stage["stage"] not in ("attn_wq", "attn_wk", "attn_wv"):
+            # its gradient comes back from the stage walked just before (q, k and v's from the attention)
+            assert walk[k - 1][1]["name"] in text, (stage["name"], text)
         highlighted = page.locator(f"{FOLLOW} .source-line.hl").evaluate_all(
             "(lines) => lines.map((line) => line.lastChild.previousSibling.textContent.split('#')[0].trim())")
         assert highlighted == formulas[stage["name"].split(".")[-1]], stage["name"]
@@ -158,14 +164,13 @@ def test_a_walk_keeps_its_step_while_a_run_goes_on(lab_page, site_url):
     wait_data(page, "follow", "step", "200")  # back at the start: the newest step
 
 
-RUNGS = {  # a rung without attention, with Adam; the learned bigram (no layers), with plain gradient descent
-    "no-attention": {"attention": False},
-    "bigram-sgd": {"n_layer": 0, "optimizer": "sgd", "learning_rate": 0.5},
-}
+# Every rung of the model ladder (ladder.py), and a model without attention trained by Adam, which no rung is.
+RUNGS = {**{rung.id: rung.config for rung in LADDER}, "no-attention-adam": {"attention": False}}
 
 
 @pytest.mark.parametrize("rung", RUNGS.values(), ids=RUNGS.keys())
 def test_a_token_walks_a_rung_through_only_its_stages(lab_page, site_url, dist_dir, rung):
+    """Follow a token, the graph pulse and time travel on the rung: only the stages it has, the engine's numbers."""
     page = lab_page
     open_lab(page, site_url)
     show_all_panels(page)
@@ -174,8 +179,10 @@ def test_a_token_walks_a_rung_through_only_its_stages(lab_page, site_url, dist_d
     wait_data(page, "follow", "step", "2")
     native = native_explain(dist_dir, 2, 0, num_steps=20, **rung)
     stages = [stage["name"] for stage in native["stages"]]
-    assert not [name for name in stages if "attn" in name or "attention" in name]
+    assert bool([name for name in stages if "attn" in name or "attention" in name]) == Config(**rung).has_heads
     assert panel_data(page, "follow")["moments"] == str(2 * len(stages) + 2)
+    wait_data(page, "graph", "step", "2")  # the pulse: the rung's stages, in order, and no others
+    assert page.locator("[data-panel=graph] tbody tr").evaluate_all("(rows) => rows.map((r) => r.dataset.stage)") == stages
 
     # Forward through the rung's stages, back through them, then its optimizer's two row updates.
     page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
@@ -195,8 +202,19 @@ def test_a_token_walks_a_rung_through_only_its_stages(lab_page, site_url, dist_d
     wte = native["weights"]["wte"]
     assert abs(read_last_cell(page) - (wte["after"][-1] - wte["before"][-1])) < 1e-4
 
-    # The other panels show the rung as it is: its matrices, no attention.
+    # The other panels show the rung as it is: its matrices, its attention or none.
     matrices = panel(page, "inspector").locator("select").first.evaluate("(s) => [...s.options].map((o) => o.value)")
     session = Session.from_text(Config(num_steps=20, **rung), (dist_dir / "data" / "names.txt").read_text())
     assert matrices == list(session.state_dict)
-    assert "no attention" in panel(page, "attention").locator(".panel-readout").text_content()
+    readout = panel(page, "attention").locator(".panel-readout").text_content()
+    assert ("no attention" in readout) != Config(**rung).has_heads
+
+    # Time travel to step 1: the walk and the pulse are step 1's, the numbers those of the engine's step 1.
+    page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
+    page.keyboard.press("Home")
+    page.locator("#time-travel").fill("1")
+    wait_data(page, "follow", "step", "1")
+    wait_data(page, "graph", "step", "1")
+    past = native_explain(dist_dir, 1, 0, num_steps=20, **rung)
+    wait_moment(page, "forward", "embedding")
+    assert abs(read_last_cell(page) - past["stages"][0]["forward"][-1]) < 1e-4

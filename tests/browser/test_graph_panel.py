@@ -6,6 +6,8 @@ data (data-* attributes, the stage table and the stage details)."""
 import json
 import math
 
+import pytest
+
 from helpers import new_session, open_lab, stored, wait_steps
 from microgpt_lab.model import STAGES
 
@@ -96,31 +98,40 @@ def test_graph_panel_shows_only_the_stages_a_rung_has(lab_page, site_url):
     assert info.locator(".formula").text_content().endswith("p.data -= lr_t * p.grad")
 
 
-def test_a_session_saved_before_models_were_described_gets_its_description(lab_page, site_url):
-    """A record an older lab stored has no model in its trace header: the engine describes it once, the
-    record keeps it, and the panels draw that model (here a rung without attention: ten stages)."""
+@pytest.mark.parametrize("older", ["none", "version 1"])
+def test_a_session_saved_before_models_were_described_gets_its_description(lab_page, site_url, older):
+    """A record an older lab stored has no model in its trace header, or an older description (version 1:
+    its stages did not say their inputs): the engine describes it once, the record keeps it, and the panels
+    draw that model (here a rung without attention: ten stages)."""
     page = lab_page
     open_lab(page, site_url)
     session = new_session(page, num_steps=20, attention=False)
     page.get_by_role("button", name="Step").click()
     wait_steps(page, 1)
-    page.evaluate("""(id) => new Promise((resolve, reject) => {
+    page.evaluate("""([id, older]) => new Promise((resolve, reject) => {
         const open = indexedDB.open('microgpt-lab');
         open.onsuccess = () => {
             const db = open.result;
             const tx = db.transaction('sessions', 'readwrite');
             tx.objectStore('sessions').get(id).onsuccess = (e) => {
                 const record = e.target.result;
-                delete record.trace_header.model;
+                if (older === 'none') delete record.trace_header.model;
+                else {
+                    const model = record.trace_header.model;
+                    delete model.version;
+                    for (const stage of model.stages) delete stage.inputs;
+                }
                 tx.objectStore('sessions').put(record);
             };
             tx.oncomplete = () => { db.close(); resolve(); };
             tx.onerror = () => reject(tx.error);
         };
-    })""", session)
-    assert "model" not in next(r for r in stored(page)["sessions"] if r["id"] == session)["trace_header"]
+    })""", [session, older])
+    saved = next(r for r in stored(page)["sessions"] if r["id"] == session)["trace_header"]
+    assert "version" not in saved.get("model", {})
     page.reload()
     open_lab(page, site_url)
     page.wait_for_function(f"() => document.querySelector('{GRAPH}').dataset.stages === '10'")
     model = next(r for r in stored(page)["sessions"] if r["id"] == session)["trace_header"]["model"]
     assert [s["name"] for s in model["stages"]][2:4] == ["layer0.mlp_norm", "layer0.mlp_fc1"]
+    assert model["stages"][6]["inputs"] == ["layer0.mlp_fc2", "rmsnorm"]  # the residual's two paths

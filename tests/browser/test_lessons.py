@@ -8,13 +8,16 @@ import math
 
 import pytest
 
-from helpers import (TOL, animation_frames, check_exercise, native_losses, open_lesson, reveal, rung_state, session_done,
-                     train_rung, wait_ready, wait_until)
-from microgpt_lab import Config, Session, lessons
+from helpers import (TOL, animation_frames, check_exercise, native_losses, new_session, open_lab, open_lesson, reveal,
+                     rung_state, session_done, train_rung, wait_ready, wait_until)
+from microgpt_lab import Config, Session, ladder, lessons
 from test_accessibility import AXE, violations
 
 CHAPTERS = 9
 WIDTHS = [1440, 1024, 390]
+# The rungs the chapters train are the engine's ladder's, named as the lab names them.
+TITLE = {rung.id: f"Rung {k} · {rung.name}" for k, rung in enumerate(ladder.LADDER, 1)}
+RUNG = {rung.id: rung for rung in ladder.LADDER}
 LOSS = "import math\n\ndef loss(probs, target):\n    return -math.log(probs[target])\n"
 
 # Everything in the chapter and its list stays inside them, and nothing that
@@ -133,7 +136,7 @@ def test_an_endless_loop_is_stopped_and_the_running_rung_goes_on_exactly(lab_pag
     page = lab_page
     open_lesson(page, site_url, 9)
     assert not page.evaluate("() => self.crossOriginIsolated")  # first visit: the worker is ended, not interrupted
-    page.get_by_role("button", name="Train Rung 4 · microgpt with Adam (lr 0.01)").click()
+    page.get_by_role("button", name=f"Train {TITLE['adam']}").click()
     wait_until(page, "async () => (JSON.parse(document.querySelector('.rung-chart').dataset.rungs || '{}').adam?.step ?? 0) >= 5")
     rung = rung_state(page, "adam")
     page.locator("a[data-chapter='2']").first.click()  # within the page: the run goes on
@@ -174,7 +177,7 @@ def test_offline_stop_interrupts_the_learners_code_where_python_can_be_interrupt
 def test_a_rung_trains_in_place_and_is_a_session_of_the_lab(lab_page, site_url):
     page = lab_page
     open_lesson(page, site_url, 9)
-    page.get_by_role("button", name="Train Rung 4 · microgpt with Adam (lr 0.01)").click()
+    page.get_by_role("button", name=f"Train {TITLE['adam']}").click()
     wait_until(page, "async () => JSON.parse(document.querySelector('.rung-chart').dataset.rungs || '{}').adam?.status === 'done'",
                timeout=240)
     rung = rung_state(page, "adam")
@@ -190,10 +193,28 @@ def test_a_rung_trains_in_place_and_is_a_session_of_the_lab(lab_page, site_url):
     assert page.evaluate("() => location.hash") == "#panel-loss"
     assert page.locator("[data-panel=loss]").evaluate("(el) => el.getBoundingClientRect().top < innerHeight")
     compare = page.locator("[data-panel=compare]")
-    compare.get_by_label("Rung 4 · microgpt with Adam (lr 0.01)").wait_for()
+    compare.get_by_label(TITLE["adam"]).wait_for()
     page.wait_for_function("(id) => document.querySelector('[data-panel=compare]').dataset.compared.includes(id)",
                            arg=rung["id"])
-    assert page.locator("#sessions-view").filter(has_text="Rung 4 · microgpt with Adam (lr 0.01)").count() == 1
+    assert page.locator("#sessions-view").filter(has_text=TITLE["adam"]).count() == 1
+
+
+def test_a_rung_the_lab_trained_is_the_chapters(lab_page, site_url):
+    """The lab's rung (here set up from Build it up, on the bundled names with the ladder's steps) is the
+    one the chapter shows and trains on; one of the same config with other steps is not."""
+    page = lab_page
+    open_lab(page, site_url)
+    page.get_by_text("Build it up").click()
+    page.get_by_role("button", name=f"Set up: {TITLE['bigram']}").click()
+    shorter = new_session(page, num_steps=50)
+    page.get_by_role("button", name=f"Set up: {TITLE['bigram']}").click()
+    rung = new_session(page)
+    open_lesson(page, site_url, 4)
+    page.wait_for_function("(id) => JSON.parse(document.querySelector('.rung-chart').dataset.rungs || '{}').bigram?.id === id",
+                           arg=rung)
+    assert rung_state(page, "bigram")["num_steps"] == 1000 and shorter != rung
+    assert page.get_by_role("button", name=f"Train {TITLE['bigram']}").is_enabled()  # at step 0: trained from here
+    assert len(page.evaluate("() => window.lab.listSessions()")) == 2  # nothing new made
 
 
 def test_the_whole_path_at_390_px_with_the_keyboard(lab_page, site_url):
@@ -235,12 +256,6 @@ def test_the_whole_path_at_390_px_with_the_keyboard(lab_page, site_url):
 
 # ---- the ladder's chapters (3, 4, 6, 7, 8) ------------------------------------------------------------
 
-RUNG_CONFIGS = {  # lessons/rungs.js
-    "bigram": dict(n_layer=0, optimizer="sgd", learning_rate=0.1),
-    "one_head": dict(n_head=1, optimizer="sgd", learning_rate=0.1),
-}
-
-
 def test_counting_and_a_gradient_are_the_engines(lab_page, site_url, dist_dir):
     page = lab_page
     text = (dist_dir / "data" / "names.txt").read_text()
@@ -257,34 +272,37 @@ def test_counting_and_a_gradient_are_the_engines(lab_page, site_url, dist_dir):
     # Chapter 4's gradient, before its rung exists: a fresh model of the rung's config, at step 0.
     open_lesson(page, site_url, 4)
     check = json.loads(wait_until(page, "async () => document.querySelector('.descent-widget').dataset.check"))
-    fresh = Session.from_text(Config(**RUNG_CONFIGS["bigram"]), text)
+    fresh = Session.from_text(ladder.config(RUNG["bigram"]), text)
     native = lessons.gradient_check(fresh, check["name"], check["row"], check["col"], check["h"])
     assert check["doc"] == native["doc"] and check["row"] == native["row"]
     assert check["analytic"] == pytest.approx(native["analytic"], abs=1e-12)
     assert check["numerical"] == pytest.approx(native["numerical"], abs=1e-9)
     assert check["analytic"] == pytest.approx(check["numerical"], rel=1e-5)
+    matrix = fresh.state_dict[check["name"]]  # the fields' bounds are the matrix's shape, as the engine said it
+    bounds = page.locator(".descent-widget .check-picker input[type=number]").evaluate_all("(inputs) => inputs.map((i) => i.max)")
+    assert bounds == [str(len(matrix) - 1), str(len(matrix[0]) - 1)]
 
 
 def test_the_bigram_and_one_head_rungs_train_in_place(lab_page, site_url, dist_dir):
     page = lab_page
     open_lesson(page, site_url, 4)
-    train_rung(page, "Rung 1 · learned bigram (SGD, lr 0.1)")
+    train_rung(page, TITLE["bigram"])
     assert reveal(page, "on or below the counting line")[0] in ("right", "wrong")
     assert violations(page) == []
     page.locator("a[data-chapter='6']").first.click()
     page.locator("article.chapter[data-chapter='6']").wait_for()
-    train_rung(page, "Rung 2 · one attention head (SGD, lr 0.1)")
+    train_rung(page, TITLE["one-head"])
     revealed, said = reveal(page, "less than 0.1")
     assert revealed in ("right", "wrong") and "one head" in said
     rungs = page.evaluate("() => JSON.parse(document.querySelector('.rung-chart').dataset.rungs)")
-    assert rungs["bigram"]["step"] == rungs["one_head"]["step"] == 1000
+    assert rungs["bigram"]["step"] == rungs["one-head"]["step"] == 1000
     # The attention of a typed name, through the trained rung, against the native engine's.
     page.get_by_label("Your name, through the one-head rung").fill("ava")
     page.get_by_role("button", name="Look at its attention").click()
     page.wait_for_function("() => JSON.parse(document.querySelector('.attention-widget').dataset.attention || '[]').length === 4")
     shown = json.loads(page.locator(".attention-widget").get_attribute("data-attention"))
     text = (dist_dir / "data" / "names.txt").read_text()
-    native = Session.from_text(Config(**RUNG_CONFIGS["one_head"]), text)
+    native = Session.from_text(ladder.config(RUNG["one-head"]), text)
     for _ in range(1000):
         native.step("loss")
     expected = lessons.attention_map(native, "ava")["attention"][0][0]
@@ -295,7 +313,7 @@ def test_the_bigram_and_one_head_rungs_train_in_place(lab_page, site_url, dist_d
 def test_the_whole_block_and_adam_against_sgd(lab_page, site_url):
     page = lab_page
     open_lesson(page, site_url, 7)
-    train_rung(page, "Rung 3 · four heads: microgpt with SGD (lr 0.1)")
+    train_rung(page, TITLE["four-heads"])
     follow = page.locator(".block-widget [data-panel=follow]")
     page.wait_for_function("() => document.querySelector('.block-widget [data-panel=follow]').dataset.step === '1000'")
     follow.get_by_role("button", name="Next stage").click()
@@ -305,14 +323,14 @@ def test_the_whole_block_and_adam_against_sgd(lab_page, site_url):
     assert violations(page) == []
     page.locator("a[data-chapter='8']").first.click()
     page.locator("article.chapter[data-chapter='8']").wait_for()
-    train_rung(page, "Rung 4 · microgpt with Adam (lr 0.01)")
+    train_rung(page, TITLE["adam"])
     weights = page.locator(".adam-widget")
     weights.get_by_label("at step").fill("200")
     weights.get_by_role("button", name="Read this weight").click()
     page.wait_for_function("() => JSON.parse(document.querySelector('.adam-widget').dataset.weights || '{}').adam?.step === 200")
     read = json.loads(weights.get_attribute("data-weights"))
-    assert read["four_heads"]["m"] is None and read["adam"]["m"] is not None  # SGD keeps no m or v
-    sgd = read["four_heads"]
+    assert read["four-heads"]["m"] is None and read["adam"]["m"] is not None  # SGD keeps no m or v
+    sgd = read["four-heads"]
     assert sgd["update"] == pytest.approx(-sgd["lr"] * sgd["grad"], abs=1e-15)  # SGD's step: -lr times the gradient
     revealed, said = reveal(page, "Adam's")
     assert revealed in ("right", "wrong") and "Adam" in said

@@ -1,12 +1,15 @@
 """The recording: before Python is ready the panels replay a short run made at
 build time, labelled as such; a real session replaces it."""
 
+import json
+
+import pytest
 from helpers import loss_panel, new_session, wait_points, wait_ready
 
 GRAPH = "[data-panel=graph]"
 
 
-def test_recording_plays_before_ready_and_stops_for_a_session(lab_page, site_url):
+def test_recording_plays_before_ready_and_stops_for_a_session(lab_page, site_url, dist_dir):
     page = lab_page
     page.goto(site_url)
     # The recording is on screen, labelled, with points in the timeline, while Python still loads.
@@ -23,9 +26,12 @@ def test_recording_plays_before_ready_and_stops_for_a_session(lab_page, site_url
 
     # The graph panel shows a recorded step's stage times once a full event has played.
     page.wait_for_function(f"() => document.querySelector('{GRAPH}').dataset.step !== ''")
-    assert int(page.locator(GRAPH).get_attribute("data-stages")) >= 17
+    step = int(page.locator(GRAPH).get_attribute("data-step"))
+    recorded = next(e for e in json.loads((dist_dir / "data" / "recording.json").read_text())["steps"] if e["step"] == step)
+    ops = recorded["graph"]["ops"]
+    assert int(page.locator(GRAPH).get_attribute("data-stages")) == len(ops)
     forward = page.locator(f"{GRAPH} tbody tr[data-stage=embedding] td").nth(1).text_content()
-    assert float(forward) >= 0
+    assert float(forward) == pytest.approx(ops[0]["forward_ms"], abs=0.01)  # the recorded step's own time, as shown
 
     # A real session replaces it: no badge, an empty timeline for the new session.
     wait_ready(page)

@@ -10,19 +10,14 @@ import pytest
 
 from microgpt_lab import Session
 from microgpt_lab.instrument import Stages
+from microgpt_lab.ladder import LADDER
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NAMES = ROOT / "data" / "names.txt"
 DOCS = ["emma", "olivia", "ava", "isabella", "sophia", "charlotte", "mia", "amelia"]
-# The model ladder's rungs (issue 20): microgpt built up a piece at a time, each a config of the one model.
-RUNGS = {
-    "bigram-sgd": {"n_layer": 0, "optimizer": "sgd"},  # embeddings straight to lm_head, plain gradient descent
-    "mlp-no-attention": {"attention": False},
-    "one-head": {"n_head": 1},
-    "four-heads-sgd": {"n_head": 4, "optimizer": "sgd"},
-    "microgpt": {},  # the default: four heads, Adam
-    "two-mlps-no-attention": {"n_layer": 2, "attention": False},
-}
+# The model ladder's rungs (ladder.py, the one table), each a config of the one model, and a deeper model
+# without attention that no rung is (two blocks of MLP only).
+RUNGS = {**{rung.id: rung.config for rung in LADDER}, "two-mlps-no-attention": {"n_layer": 2, "attention": False}}
 
 
 @pytest.fixture(scope="session")

@@ -72,3 +72,14 @@ def test_the_worker_answers_bigram():
     answer = json.loads(worker.call("bigram", json.dumps({"session": "b"})))
     assert answer == json.loads(json.dumps(worker.sessions["b"].bigram()))
     worker.call("close", '{"session": "b"}')
+
+
+def test_a_config_and_its_data_count_as_its_session_does():
+    """count_bigram: the bigram of a session not open in the worker (held-out split and all); an old config
+    without the ladder's fields is the default model's."""
+    text = "emma\nava\nolivia\nmia\nzoe\nisabella\n"
+    config = {"n_embd": 8, "n_head": 2, "held_out": 0.3, "seed": 7}
+    counted = json.loads(worker.call("count_bigram", json.dumps({"config": config, "text": text})))
+    session = Session.from_text(Config(**config), text)
+    assert counted == json.loads(json.dumps(session.bigram())) and counted["held_out"]["num_docs"] == 2
+    assert "error" in json.loads(worker.call("count_bigram", json.dumps({"config": {"n_embd": 0}, "text": text})))

@@ -26,6 +26,20 @@ def stepped(engine, docs, steps=3, **overrides):
     return session, session.step("full"), before
 
 
+@pytest.mark.parametrize("temperature", [1.0, 0.5, 2.0])
+def test_sampled_is_softmax_of_the_logits_over_the_temperature(temperature, docs):
+    """What sampling would draw from at the position: at temperature 1 the step's own probs; at T,
+    p ** (1 / T) renormalised (softmax(logits / T) written through the probabilities)."""
+    session, _, _ = stepped("vector", docs, n_embd=8, n_head=2, temperature=temperature)
+    explained = session.explain(1)
+    probs, sampled = explained["probs"], explained["sampled"]
+    assert sampled["temperature"] == temperature
+    powered = [p ** (1 / temperature) for p in probs]
+    assert sampled["probs"] == pytest.approx([p / sum(powered) for p in powered], rel=1e-9, abs=1e-15)
+    if temperature == 1.0:
+        assert sampled["probs"] == probs
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_loss_and_probs_are_the_steps_own(engine, docs):
     session, event, _ = stepped(engine, docs, n_embd=8, n_head=2)

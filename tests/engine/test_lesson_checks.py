@@ -258,6 +258,7 @@ def test_gradient_check_agrees_and_changes_nothing(engine, docs):
     weights, step = json.dumps(session.state_dict), session.step_count
     for name, row, col in (("wte", 4, 3), ("lm_head", 0, 0), ("layer0.attn_wq", 2, 5)):
         answer = lessons.gradient_check(session, name, row, col, 1e-5)
+        assert answer["shape"] == [len(session.state_dict[name]), len(session.state_dict[name][0])]  # the page's bounds
         assert answer["analytic"] == pytest.approx(answer["numerical"], rel=1e-5, abs=1e-9), name
         assert answer["loss_minus"] < answer["loss"] < answer["loss_plus"] or answer["analytic"] <= 0
         assert answer["doc"] == session.docs[session.step_count % len(session.docs)]

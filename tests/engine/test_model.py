@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from microgpt_lab import Config, Session
+from microgpt_lab import Config, Session, scalar
+from microgpt_lab.explain import OUTPUTS
+from microgpt_lab.watch import Watch
 from microgpt_lab.model import STAGES, describe, init_state_dict, matrix_shapes, softmax, stage_names
 
 
@@ -74,6 +76,49 @@ def test_the_description_is_the_model_that_runs(engine, rung, docs):
     names = [s["name"] for s in model["stages"]]
     assert any("attention" in name for name in names) == (session.config.attention and session.config.n_layer > 0)
     assert any(name.startswith("layer") for name in names) == (session.config.n_layer > 0)
+
+
+@pytest.mark.parametrize("config", [dict(n_layer=2), dict(n_layer=2, attention=False), dict(n_layer=0)],
+                         ids=["two layers", "no attention", "no layer"])
+def test_each_stage_reads_the_stages_the_value_graph_says(config, docs):
+    """A stage's inputs (describe) are the stages whose output Values its own output Values are computed
+    from in microgpt's Value graph (walking back through operations that belong to no stage)."""
+    config = Config(n_embd=8, n_head=2, block_size=6, **config)
+    model = describe(config, 27)
+    tokens = [26, 4, 12, 12, 0, 26]  # BOS e m m a BOS
+    captured = []  # (stage, its output at a position): a list may still grow (attention's x_attn.extend)
+
+    class Laps:
+        name = None
+
+        def lap(self, name, kind):
+            self.name = name
+
+    laps = Laps()
+
+    def output(names, value):
+        captured.append((laps.name, value if isinstance(value, list) else [value]))
+
+    params = scalar.as_values(init_state_dict(config, 27, random.Random(0)))
+    with Watch(scalar.WATCHED, laps, {name: output for name in OUTPUTS}):
+        loss, _ = scalar.forward(params, config, tokens)
+    outputs, of_stage = {}, {}  # id(Value) -> the stage whose output it is; stage -> its Values at every position
+    for name, found in captured:
+        for v in found:
+            outputs.setdefault(id(v), name)
+            of_stage.setdefault(name, []).append(v)
+    for stage in model["stages"]:
+        read, stack, seen = set(), [c for v in of_stage[stage["name"]] for c in v._children], set()
+        while stack:
+            v = stack.pop()
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            if outputs.get(id(v), stage["name"]) != stage["name"]:
+                read.add(outputs[id(v)])
+            else:
+                stack.extend(v._children)
+        assert read == set(stage["inputs"]), stage["name"]
 
 
 def test_the_description_fills_its_texts():

@@ -150,7 +150,7 @@ def test_every_rung_agrees_in_both_engines_and_runtimes(rung_runs, numbers_close
             assert numbers_close(here[key], there[key]), (here["rung"], here["engine"], key)
     for run in native + pyodide:
         assert run["resumed"] == run["continued"], (run["rung"], run["engine"])  # a checkpoint continues exactly
-    bigram = next(run for run in pyodide if run["rung"] == "bigram-sgd")
+    bigram = next(run for run in pyodide if run["rung"] == "bigram")
     assert bigram["ops"] == ["embedding", "rmsnorm", "lm_head", "softmax", "loss"] and bigram["attention"][0] == []
 
 

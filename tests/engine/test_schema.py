@@ -8,7 +8,7 @@ import pytest
 
 from microgpt_lab import Config, scalar
 from microgpt_lab.config import CHOICES, LIMITS, MIN_INCLUDED
-from microgpt_lab.model import STAGES
+from microgpt_lab.model import STAGES, describe
 from microgpt_lab.schema import schema
 
 SCHEMA = schema()
@@ -50,6 +50,7 @@ def test_the_cli_prints_it_and_writes_it(tmp_path, run_cli):
     assert run_cli("schema", "--output", str(out)).returncode == 0
     assert json.loads(out.read_text()) == SCHEMA
     assert SCHEMA["trace"] == {"format": "microgpt-lab-trace", "version": 1} and SCHEMA["levels"] == ["loss", "full"]
+    assert SCHEMA["model"] == {"version": describe(Config(), 27)["version"]}
 
 
 def test_glossary_defines_every_term_the_lab_uses_once():

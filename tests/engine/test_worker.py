@@ -15,8 +15,8 @@ def test_requests_are_the_functions_names():
     assert sorted(worker.requests) == sorted([
         "open", "restore", "step", "sample", "explain", "reset", "checkpoint", "close", "check_config", "check_trace",
         "check_size", "check_trace_size", "check_data",
-        "matrix", "embedding_map", "next_token", "console", "describe", "bigram", "check_exercise", "value_graph",
-        "tokens", "surprise", "gradient_check", "attention_map", "name_probabilities", "bigram_samples"])
+        "matrix", "embedding_map", "next_token", "console", "describe", "bigram", "count_bigram", "check_exercise",
+        "value_graph", "tokens", "surprise", "gradient_check", "attention_map", "name_probabilities", "bigram_samples"])
     assert all(name == function.__name__ for name, function in worker.requests.items())
 
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { NAME_LIMIT, defaultName, ownName } from "../../web/js/draw/names.js";
+import { NAME_LIMIT, configDifferences, defaultName, ownName, withDefaults } from "../../web/js/draw/names.js";
 
 test("a long name is cut after 80 characters, never inside one", () => {
   const family = "👨‍👩‍👧"; // one character to a reader, 8 UTF-16 units
@@ -22,6 +22,23 @@ test("an empty name is none; one of only invisible characters is refused, saying
     assert.throws(() => ownName(invisible), /needs at least one visible character/, JSON.stringify(invisible));
   }
   assert.equal(ownName("\u200bab\u200b"), "\u200bab\u200b"); // visible characters kept as typed
+});
+
+// A config saved before the ladder's fields existed (no attention, no optimizer) ran as their defaults do.
+const FIELDS = [
+  { name: "n_layer", default: 1 }, { name: "attention", default: true }, { name: "learning_rate", default: 0.01 },
+  { name: "optimizer", default: "adam" }, { name: "num_steps", default: 1000 },
+];
+
+test("a config without the newer fields has their defaults, so it differs from a new one in nothing else", () => {
+  const old = { n_layer: 1, learning_rate: 0.01, num_steps: 1000 };
+  const now = { n_layer: 1, attention: true, learning_rate: 0.01, optimizer: "adam", num_steps: 1000 };
+  assert.deepEqual(withDefaults(old, FIELDS), now);
+  assert.deepEqual(configDifferences([old, now], FIELDS), []);
+  assert.deepEqual(configDifferences([now, old], FIELDS), []);
+  assert.deepEqual(configDifferences([old, { ...now, optimizer: "sgd", learning_rate: 0.3 }], FIELDS), ["learning_rate", "optimizer"]);
+  assert.equal(defaultName({ config: old, dataset_name: "names.txt" }, FIELDS), "names");
+  assert.equal(defaultName({ config: { ...old, attention: false }, dataset_name: "names.txt" }, FIELDS), "no attention · names");
 });
 
 test("a name from the settings says what differs from the defaults, and a sweep's setting always", () => {

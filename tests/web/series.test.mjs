@@ -41,3 +41,18 @@ test("columns: one per pixel, each its last step, its lowest and highest loss", 
   const few = series.columns(10000); // wider than the points: every point as it is
   assert.equal(few.steps.length, 5000);
 });
+
+test("the first step below a line is the smoothed loss's, and the last points' mean is theirs", () => {
+  const series = createSeries();
+  [3, 1, 1, 1, 1].forEach((loss, i) => series.push(i + 1, loss));
+  // smoothed: 3, then (0.95 * 0.15 + 0.05) / (1 - 0.95^2) = 1.974..., 1.649..., ...
+  assert.equal(series.firstBelow(2), 2);
+  assert.equal(series.firstBelow(1.5), 4);
+  assert.equal(series.firstBelow(1), null); // the smoothed loss never reaches the losses' 1
+  assert.ok(series.ema()[2] >= 1.5 && series.ema()[3] < 1.5);
+  assert.equal(series.meanOfLast(2), 1);
+  assert.equal(series.meanOfLast(5), 7 / 5);
+  assert.equal(series.meanOfLast(100), 7 / 5);
+  assert.equal(createSeries().meanOfLast(3), null);
+  assert.equal(createSeries().firstBelow(10), null);
+});

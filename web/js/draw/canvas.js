@@ -1,4 +1,5 @@
 // A crisp high-DPI canvas that follows its box.
+import { element } from "./dom.js";
 
 // A canvas sized to its CSS box times devicePixelRatio; draw in CSS pixels.
 // Its height is the pixel height set on its style (by createCanvas or the
@@ -7,14 +8,8 @@
 // frame. fit() sizes the bitmap and clears it; it returns false when the box
 // is empty (hidden panel), so callers can skip drawing.
 export function createCanvas(parent, { label, height = 220 } = {}) {
-  const canvas = document.createElement("canvas");
-  canvas.style.width = "100%";
-  canvas.style.height = `${height}px`;
-  canvas.style.display = "block";
-  if (label) {
-    canvas.setAttribute("role", "img");
-    canvas.setAttribute("aria-label", label);
-  }
+  const canvas = element("canvas", label ? { role: "img", "aria-label": label } : {});
+  Object.assign(canvas.style, { width: "100%", height: `${height}px`, display: "block" });
   parent.append(canvas);
   const ctx = canvas.getContext("2d");
   const size = { width: 0, height: 0 };

@@ -17,6 +17,7 @@
 // of points hands it fewer (see series.js columns()).
 import uPlot from "../../vendor/uplot/uPlot.esm.js";
 import { theme } from "./colours.js";
+import { element } from "./dom.js";
 
 export const FONT = "11px system-ui, sans-serif";
 // x ticks on whole steps only: 1, 2, 5, 10, 20, 50 ...
@@ -146,9 +147,7 @@ export function createChart(parent, options) {
   }, blank(), parent);
   plot.root.setAttribute("role", "img");
   plot.root.setAttribute("aria-label", label);
-  const note = document.createElement("p"); // a sentence over the plot area instead of lines
-  note.className = "chart-message";
-  note.hidden = true;
+  const note = element("p", { className: "chart-message", hidden: true }); // a sentence over the plot area instead of lines
   plot.over.append(note);
 
   // No data still draws the axes: one step without values, where the x range starts.

@@ -9,11 +9,15 @@
 //
 //   const heat = createHeat("q at position 2");
 //   heat.show([[0.1, -0.4, ...]], { name: "q", cols: ["0", "1", ...], rows: null });
+//   heat.show(matrix, { name, cols, rowNames, header: true, say: (r, c) => "a sentence for cell r, c" });
+// header: the column labels over the cells (unless summarised); say: the
+// readout's words for a cell, in place of "name[column] = value"; format: how
+// a number is written (4 decimals, or an exponent, by default).
 import { diverging } from "./colours.js";
 
 const MAX_COLUMNS = 128;
 const MAX_CELLS = 2048;
-const format = (value) => (Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : value.toFixed(4));
+const formatNumber = (value) => (Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : value.toFixed(4));
 
 // Groups of neighbouring columns, [start, end) each, for rows of `count` numbers.
 function groupsOf(count, rows) {
@@ -33,6 +37,10 @@ function largestIn(row, [start, end]) {
 export function createHeat(label) {
   const el = document.createElement("figure");
   el.className = "heat";
+  const head = document.createElement("div");
+  head.className = "heat-row heat-head";
+  head.setAttribute("aria-hidden", "true"); // the readout names each cell's column
+  head.hidden = true;
   const grid = document.createElement("div");
   grid.className = "heat-grid";
   grid.tabIndex = 0;
@@ -42,9 +50,9 @@ export function createHeat(label) {
   const readout = document.createElement("p");
   readout.className = "heat-readout";
   readout.setAttribute("aria-live", "polite");
-  el.append(caption, grid, readout);
+  el.append(caption, head, grid, readout);
   // rows: the numbers; shown: a value per cell (rows themselves, or each group's largest); groups: null or [start, end) per cell
-  const state = { rows: [], shown: [], groups: null, cols: [], rowNames: null, name: "", cursor: [0, 0] };
+  const state = { rows: [], shown: [], groups: null, cols: [], rowNames: null, name: "", say: null, format: formatNumber, cursor: [0, 0] };
 
   function read([r, c]) {
     const value = state.shown[r]?.[c];
@@ -53,8 +61,8 @@ export function createHeat(label) {
     const row = state.rowNames ? `${state.rowNames[r]}, ` : "";
     const group = state.groups?.[c];
     readout.textContent = group
-      ? `${row}${state.name}[${state.cols[group[0]]} to ${state.cols[group[1] - 1]}]: largest in size ${format(value)}, at ${state.cols[largestIn(state.rows[r], group)]}`
-      : `${row}${state.name}[${state.cols[c]}] = ${format(value)}`;
+      ? `${row}${state.name}[${state.cols[group[0]]} to ${state.cols[group[1] - 1]}]: largest in size ${state.format(value)}, at ${state.cols[largestIn(state.rows[r], group)]}`
+      : state.say ? state.say(r, c) : `${row}${state.name}[${state.cols[c]}] = ${state.format(value)}`;
     for (const cell of grid.querySelectorAll(".heat-cell.at")) cell.classList.remove("at");
     grid.children[r]?.children[c + (state.rowNames ? 1 : 0)]?.classList.add("at");
   }
@@ -80,17 +88,20 @@ export function createHeat(label) {
   return {
     el,
     // rows: lists of numbers; cols: a label per column; rowNames: a label per row (null for one vector).
-    show(rows, { name, cols, rowNames = null, title = label }) {
+    show(rows, { name, cols, rowNames = null, title = label, header = false, say = null, format = formatNumber }) {
       const count = Math.max(0, ...rows.map((row) => row.length));
       const groups = groupsOf(count, rows.length);
       const shown = groups ? rows.map((row) => groups.map((group) => row[largestIn(row, group)])) : rows;
-      Object.assign(state, { rows, shown, groups, cols, rowNames, name });
+      Object.assign(state, { rows, shown, groups, cols, rowNames, name, say, format });
       const summary = groups ? ` (${count.toLocaleString("en")} numbers a row: each cell shows the largest in size of a group of ${groups[0][1]})` : "";
       caption.textContent = title + summary;
       grid.setAttribute("aria-label", `${title}: ${rows.length > 1 ? `${rows.length} rows of ` : ""}${count} numbers${summary}; use the arrow keys to read them`);
       let scale = 1e-12;
       for (const row of shown) for (const value of row) scale = Math.max(scale, Math.abs(value));
-      grid.style.setProperty("--cols", String(Math.max(1, ...shown.map((row) => row.length))));
+      el.style.setProperty("--cols", String(Math.max(1, ...shown.map((row) => row.length))));
+      head.hidden = !header || Boolean(groups);
+      head.replaceChildren(...(head.hidden ? [] : [...(rowNames ? [Object.assign(document.createElement("span"), { className: "heat-row-name" })] : []),
+        ...cols.map((text) => Object.assign(document.createElement("span"), { className: "heat-col-name", textContent: text }))]));
       grid.replaceChildren(...shown.map((row, r) => {
         const line = document.createElement("div");
         line.className = "heat-row";

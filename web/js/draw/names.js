@@ -7,6 +7,8 @@
 //   const names = sessionNames(list, schema.config); // Map id -> name
 //   defaultName({config, dataset_name}, schema.config, ["learning_rate"]) // "lr 0.01 · names"
 //   const name = ownName(typed);                       // a name the learner typed, as kept (null: none)
+//   withDefaults(config, schema.config)                // every field, the absent ones at their defaults
+//   configDifferences(configs, schema.config)          // the fields whose values are not all the same
 
 const SHORT = {
   n_embd: (v) => `n_embd ${v}`,
@@ -53,14 +55,27 @@ export function dataLabel(datasetName = "") {
   return "own data";
 }
 
+// A stored config with every field of the schema: a session saved before a
+// field existed (attention, optimizer) ran with its default, so it is
+// compared and named as having it.
+export function withDefaults(config, fields) {
+  return Object.fromEntries(fields.map((field) => [field.name, config?.[field.name] ?? field.default]));
+}
+
+// The fields (in the schema's order) on which the configs are not all the same.
+export function configDifferences(configs, fields) {
+  const full = configs.map((config) => withDefaults(config, fields));
+  return fields.map((field) => field.name).filter((name) => full.some((config) => config[name] !== full[0][name]));
+}
+
 // The name made from a session's settings (its config and dataset_name);
 // `always`: fields named even at their default (a sweep's setting).
 export function defaultName({ config, dataset_name: datasetName }, fields, always = []) {
+  const full = withDefaults(config, fields);
   const differences = fields
     .filter((field) => field.name !== "num_steps" || always.includes(field.name))
-    .filter((field) => config[field.name] !== undefined
-      && (config[field.name] !== field.default || always.includes(field.name)))
-    .map((field) => (SHORT[field.name] ?? ((v) => `${field.name} ${v}`))(config[field.name]));
+    .filter((field) => full[field.name] !== field.default || always.includes(field.name))
+    .map((field) => (SHORT[field.name] ?? ((v) => `${field.name} ${v}`))(full[field.name]));
   const data = dataLabel(datasetName);
   return data === "names" ? [...differences, data].join(" · ") : [data, ...differences].join(" · ");
 }

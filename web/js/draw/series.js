@@ -19,6 +19,20 @@ export function createSeries() {
     lastStep: () => (series.count ? steps[series.count - 1] : 0),
     lastLoss: () => (series.count ? loss[series.count - 1] : null),
     lastEma: () => (series.count ? ema[series.count - 1] : null),
+    // The first step whose smoothed loss is below `value` (a reference line), or null.
+    firstBelow(value) {
+      for (let i = 0; i < series.count; i += 1) if (ema[i] < value) return steps[i];
+      return null;
+    },
+    // The mean loss of the last `n` points (fewer if there are fewer), or null: steadier than the
+    // smoothed loss, which moves with the last few documents.
+    meanOfLast(n) {
+      const from = Math.max(0, series.count - n);
+      if (from === series.count) return null;
+      let sum = 0;
+      for (let i = from; i < series.count; i += 1) sum += loss[i];
+      return sum / (series.count - from);
+    },
     clear() {
       series.count = 0;
       raw = 0;

@@ -7,31 +7,22 @@
 //   code.show("attn_wq")   a stage of the model (its "stage": model.STAGES's name)
 //   code.text(lines)       other code (Adam's lines), all highlighted
 //   listing(fn, marked)    one function as a <pre>, the line numbers in `marked` highlighted
+import { element } from "./dom.js";
 
 export function listing(fn, marked) {
-  const pre = document.createElement("pre");
-  pre.className = "source";
-  pre.setAttribute("tabindex", "0");
-  pre.setAttribute("aria-label", `${fn.name}, lines ${fn.first_line} to ${fn.first_line + fn.lines.length - 1}`);
-  const code = document.createElement("code");
-  fn.lines.forEach((text, k) => {
+  const lines = fn.lines.map((text, k) => {
     const number = fn.first_line + k;
-    const line = document.createElement("span");
-    line.className = marked.has(number) ? "source-line hl" : "source-line";
-    line.dataset.line = String(number);
-    line.append(Object.assign(document.createElement("span"), { className: "source-no", textContent: String(number) }),
-                text.replace(/\s+$/, ""), "\n");
-    code.append(line);
+    return element("span", { className: marked.has(number) ? "source-line hl" : "source-line", dataset: { line: String(number) } },
+                   element("span", { className: "source-no", textContent: String(number) }), text.replace(/\s+$/, ""), "\n");
   });
-  pre.append(code);
-  return pre;
+  return element("pre", { className: "source", tabIndex: 0,
+                          "aria-label": `${fn.name}, lines ${fn.first_line} to ${fn.first_line + fn.lines.length - 1}` },
+                 element("code", {}, ...lines));
 }
 
 export function createSource(source) {
-  const el = document.createElement("div");
-  el.className = "source-view";
-  const note = document.createElement("p");
-  note.className = "source-note";
+  const el = element("div", { className: "source-view" });
+  const note = element("p", { className: "source-note" });
 
   // The highlighted lines in view, all of them: a block taller than the box (attention's
   // bookkeeping, scores, softmax and heads' output) makes the box grow to hold it.

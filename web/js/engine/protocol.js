@@ -33,6 +33,8 @@
 //                                           {rows: [{total, next, counts, probs}] per token id, loss,
 //                                           num_docs, positions, held_out: null | {loss (add-one),
 //                                           unseen, num_docs, positions}} (Session.bigram; bigram.py)
+//   count_bigram(config, text)           -> the same for a session not open in this worker, from its
+//                                           config and data (sessions.bigram: any stored session)
 //   check_size(size)                     -> {size}, or an error: a dataset file's size before it is read
 //   check_trace_size(size)               -> {size}, or an error: a trace file's size before it is read
 //   check_data(text)                     -> {num_docs, vocab, longest, num_bytes}, or an error naming
@@ -46,8 +48,9 @@
 //   explain(session, position)           -> the last step at that position, stage by stage,
 //                                           forward and backward, then the update of its wte and wpe
 //                                           rows: update {optimizer, t, lr, and Adam's beta1, beta2,
-//                                           eps, bias_correction1, bias_correction2} (Session.explain;
-//                                           explain.py)
+//                                           eps, bias_correction1, bias_correction2}, and sampled
+//                                           {temperature, probs}: what sampling draws from there at the
+//                                           session's temperature (Session.explain; explain.py)
 // and the path's (lessons.py; the page's ?lesson=<n>, web/js/lessons/):
 //   tokens(session, text)                -> {text, tokens, labels, vocab, bos, vocab_size, pairs, uniform_loss}
 //   surprise(probability)                -> {probability, loss}

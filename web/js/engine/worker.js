@@ -14,7 +14,7 @@ const SITE = new URL("../../", import.meta.url);
 
 const PYODIDE_URL = new URL("pyodide/", SITE).href;
 
-const SNAPSHOT_URL = new URL("pyodide/snapshot.bin.gz", SITE); // build.py SNAPSHOT
+const SNAPSHOT_URL = new URL("pyodide/snapshot.bin.gz", SITE); // tools/engine_files.py SNAPSHOT
 
 // Started as soon as the worker runs, side by side: Pyodide's module, the
 // snapshot (downloaded and decompressed) and the manifest.
@@ -30,7 +30,7 @@ async function loadPyodide(options = {}) {
   return load({ indexURL: PYODIDE_URL, stdout: () => {}, stderr: (line) => console.warn(line), ...options });
 }
 
-// Python as the build left it, engine imported (build.py make_snapshot): a
+// Python as the build left it, engine imported (tools/engine_files.py make_snapshot): a
 // memory snapshot restores in about 1 s, where starting Python and loading
 // the engine takes about 5. Given as a promise, Pyodide fetches and compiles
 // its WebAssembly while the snapshot downloads.

@@ -6,81 +6,59 @@
 //
 //   const chapter = renderChapter(n, ctx);   // ctx: see index.js
 //   main.append(chapter.el); chapter.hear(message); chapter.destroy();
+import { element } from "../draw/dom.js";
 import { PANELS } from "../panels/index.js";
 import { WIDGETS } from "./chapters.js";
 import { createExercise } from "./exercise.js";
 import { createQuestion } from "./question.js";
 import { CHAPTERS } from "./text.js";
 
-const element = (tag, className, text) => Object.assign(document.createElement(tag), className ? { className } : {},
-                                                           text === undefined ? {} : { textContent: text });
-
 export const chapterHref = (n) => `?lesson=${n}`;
 
-function section(className, heading, ...children) {
-  const el = element("section", className);
-  const title = element("h3", "", heading);
-  el.append(title, ...children);
-  return el;
-}
+const section = (className, heading, ...children) => element("section", { className },
+                                                             element("h3", { textContent: heading }), ...children);
 
 // "In the lab": links to the panels this chapter uses (the lab opens on the
 // newest session: a rung just trained), and to the lab itself.
 function inTheLab(chapter) {
-  const p = element("p", "in-the-lab", "In the lab: ");
+  const p = element("p", { className: "in-the-lab", textContent: "In the lab: " });
   chapter.panels.forEach((name, k) => {
     const panel = PANELS.find((entry) => entry.name === name);
-    const link = element("a", "", panel.title);
-    link.href = `./#panel-${name}`;
-    p.append(k ? " · " : "", link);
+    p.append(k ? " · " : "", element("a", { textContent: panel.title, href: `./#panel-${name}` }));
   });
   p.append(". Every session a chapter trains is listed there, to compare, sample or delete.");
   return p;
 }
 
 function pager(n) {
-  const nav = element("nav", "chapter-pager");
-  nav.setAttribute("aria-label", "Previous and next chapter");
+  const nav = element("nav", { className: "chapter-pager", "aria-label": "Previous and next chapter" });
   for (const [to, rel, arrow] of [[n - 1, "prev", "←"], [n + 1, "next", "→"]]) {
     if (to < 1 || to > CHAPTERS.length) continue;
-    const link = element("a", `pager-${rel}`, rel === "prev" ? `${arrow} ${to}. ${CHAPTERS[to - 1].title}`
-      : `${to}. ${CHAPTERS[to - 1].title} ${arrow}`);
-    link.href = chapterHref(to);
-    link.rel = rel;
-    link.dataset.chapter = String(to);
-    nav.append(link);
+    nav.append(element("a", {
+      className: `pager-${rel}`,
+      textContent: rel === "prev" ? `${arrow} ${to}. ${CHAPTERS[to - 1].title}` : `${to}. ${CHAPTERS[to - 1].title} ${arrow}`,
+      href: chapterHref(to), rel, dataset: { chapter: String(to) },
+    }));
   }
-  if (n === CHAPTERS.length) {
-    const lab = element("a", "pager-next", "Open the lab →");
-    lab.href = "./";
-    nav.append(lab);
-  }
+  if (n === CHAPTERS.length) nav.append(element("a", { className: "pager-next", textContent: "Open the lab →", href: "./" }));
   return nav;
 }
 
 export function renderChapter(n, ctx) {
   const chapter = CHAPTERS[n - 1];
-  const el = element("article", "chapter card");
-  el.setAttribute("aria-labelledby", "chapter-title");
-  el.dataset.chapter = String(n);
-  const kicker = element("p", "chapter-kicker", `Chapter ${n} of ${CHAPTERS.length}`);
-  const title = element("h2", "", chapter.title);
-  title.id = "chapter-title";
-  title.tabIndex = -1; // focused when the chapter opens
-  const known = element("ul");
-  known.append(...chapter.soFar.map((line) => element("li", "", line)));
-  const soFar = section("so-far", "So far", known);
-  const text = element("div", "chapter-text");
-  text.append(...chapter.text.map((paragraph) => element("p", "", paragraph)));
+  const kicker = element("p", { className: "chapter-kicker", textContent: `Chapter ${n} of ${CHAPTERS.length}` });
+  const title = element("h2", { id: "chapter-title", textContent: chapter.title, tabIndex: -1 }); // focused when the chapter opens
+  const soFar = section("so-far", "So far", element("ul", {}, ...chapter.soFar.map((line) => element("li", { textContent: line }))));
+  const text = element("div", { className: "chapter-text" },
+                       ...chapter.text.map((paragraph) => element("p", { textContent: paragraph })));
 
   let question = null;
   const widget = WIDGETS[n - 1]({ ...ctx, chapter, changed: () => question?.refresh() });
   question = createQuestion(n, chapter.question, { progress: ctx.progress, answer: () => widget.answer() });
-  const live = element("section", "widget");
-  live.setAttribute("aria-label", `${chapter.title}: the engine's numbers`);
-  live.append(widget.el);
-  const tryIt = section("try-it", "Try it", element("p", "", chapter.tryIt));
-  el.append(kicker, title, soFar, text, question.el, live, tryIt);
+  const live = element("section", { className: "widget", "aria-label": `${chapter.title}: the engine's numbers` }, widget.el);
+  const tryIt = section("try-it", "Try it", element("p", { textContent: chapter.tryIt }));
+  const el = element("article", { className: "chapter card", "aria-labelledby": "chapter-title", dataset: { chapter: String(n) } },
+                     kicker, title, soFar, text, question.el, live, tryIt);
   if (chapter.exercise) el.append(createExercise(chapter.exercise, ctx).el);
   el.append(inTheLab(chapter), pager(n));
   for (const part of [soFar, text, question.el, tryIt]) ctx.explain(part);

@@ -13,6 +13,7 @@
 //
 //   const editor = createEditor({ label, value, onInput, onRun });
 //   parent.append(editor.el); editor.value; editor.set(text);
+import { element } from "../draw/dom.js";
 
 export const INDENT = "    ";
 
@@ -67,20 +68,15 @@ let nextId = 0;
 
 export function createEditor({ label, value = "", rows = 9, onInput = () => {}, onRun = () => {} }) {
   const id = `editor${nextId++}`;
-  const el = document.createElement("div");
-  el.className = "editor";
-  const caption = Object.assign(document.createElement("label"), { htmlFor: id, textContent: label });
-  const area = Object.assign(document.createElement("textarea"), { id, rows, value, spellcheck: false });
-  area.className = "editor-code";
-  area.setAttribute("autocapitalize", "off");
-  area.setAttribute("autocomplete", "off");
-  area.setAttribute("aria-keyshortcuts", "Control+Enter Meta+Enter");
-  const keys = Object.assign(document.createElement("p"), {
+  const keys = element("p", {
     id: `${id}-keys`, className: "editor-keys",
     textContent: "Tab indents, Shift+Tab dedents; Esc, then Tab, moves on; Ctrl+Enter runs.",
   });
-  area.setAttribute("aria-describedby", keys.id);
-  el.append(caption, area, keys);
+  const area = element("textarea", {
+    id, rows, value, spellcheck: false, className: "editor-code", autocapitalize: "off", autocomplete: "off",
+    "aria-keyshortcuts": "Control+Enter Meta+Enter", "aria-describedby": keys.id,
+  });
+  const el = element("div", { className: "editor" }, element("label", { htmlFor: id, textContent: label }), area, keys);
 
   let escaped = false; // Escape pressed: the next Tab leaves the editor
   area.addEventListener("keydown", (event) => {

@@ -7,6 +7,7 @@
 //
 // The element publishes data-exercise and data-status ("", "pending",
 // "ok", "error", "stopped").
+import { element } from "../draw/dom.js";
 import { listing } from "../draw/source.js";
 import { createEditor } from "./editor.js";
 import { TIME_LIMIT_MS } from "./engine.js";
@@ -15,13 +16,9 @@ const starter = (exercise) => `import math\n\n${exercise.signature}\n    ...\n`;
 
 export function createExercise(name, { schema, engine, progress }) {
   const exercise = schema.lessons.exercises.find((e) => e.name === name);
-  const el = document.createElement("section");
-  el.className = "exercise";
-  el.dataset.exercise = name;
-  el.dataset.status = "";
-  const title = Object.assign(document.createElement("h3"), { textContent: `Exercise: ${name}(${exercise.parameters.join(", ")})` });
-  const task = Object.assign(document.createElement("p"), { textContent: exercise.task });
-  const how = Object.assign(document.createElement("p"), {
+  const title = element("h3", { textContent: `Exercise: ${name}(${exercise.parameters.join(", ")})` });
+  const task = element("p", { textContent: exercise.task });
+  const how = element("p", {
     className: "hint",
     textContent: `The engine runs your function on fixed and random inputs and compares each answer with its own. `
       + `It runs in a worker of its own: an endless loop stops after ${TIME_LIMIT_MS / 1000} s, or with Stop, and no training run is touched.`,
@@ -32,25 +29,21 @@ export function createExercise(name, { schema, engine, progress }) {
     onInput: (text) => progress.setCode(name, text),
     onRun: () => check(),
   });
-  const buttons = document.createElement("div");
-  buttons.className = "exercise-buttons";
-  const run = Object.assign(document.createElement("button"), { type: "button", textContent: "Check" });
-  run.setAttribute("aria-keyshortcuts", "Control+Enter");
-  const stop = Object.assign(document.createElement("button"), { type: "button", textContent: "Stop", disabled: true });
+  const run = element("button", { type: "button", textContent: "Check", "aria-keyshortcuts": "Control+Enter" });
+  const stop = element("button", { type: "button", textContent: "Stop", disabled: true });
   // microgpt's own lines where it has the function (scalar.py), else the lab engine's.
   const whose = exercise.reveal.file.endsWith("scalar.py") ? "microgpt's" : "the engine's";
-  const show = Object.assign(document.createElement("button"), { type: "button", textContent: `Show ${whose} lines` });
-  show.disabled = !progress.passed(name); // after a try
-  show.title = "Try first: the lines are there to compare with yours";
-  show.setAttribute("aria-expanded", "false");
-  buttons.append(run, stop, show);
-  const result = Object.assign(document.createElement("p"), { className: "exercise-result" });
-  result.setAttribute("role", "status");
-  const output = Object.assign(document.createElement("pre"), { className: "exercise-output", hidden: true });
-  const reveal = document.createElement("div");
-  reveal.className = "exercise-reveal";
-  reveal.hidden = true;
-  el.append(title, task, how, editor.el, buttons, result, output, reveal);
+  const show = element("button", {
+    type: "button", textContent: `Show ${whose} lines`,
+    disabled: !progress.passed(name), // after a try
+    title: "Try first: the lines are there to compare with yours", "aria-expanded": "false",
+  });
+  const buttons = element("div", { className: "exercise-buttons" }, run, stop, show);
+  const result = element("p", { className: "exercise-result", role: "status" });
+  const output = element("pre", { className: "exercise-output", hidden: true });
+  const reveal = element("div", { className: "exercise-reveal", hidden: true });
+  const el = element("section", { className: "exercise", dataset: { exercise: name, status: "" } },
+                     title, task, how, editor.el, buttons, result, output, reveal);
 
   if (progress.passed(name)) {
     result.textContent = "Passed before: the engine agreed with your function.";
@@ -87,7 +80,7 @@ export function createExercise(name, { schema, engine, progress }) {
     const open = reveal.hidden;
     if (open && !reveal.childElementCount) {
       const lines = exercise.reveal;
-      const where = Object.assign(document.createElement("p"), { className: "hint",
+      const where = element("p", { className: "hint",
         textContent: `${lines.note} ${lines.name}, ${lines.file} lines ${lines.first_line}-${lines.first_line + lines.lines.length - 1}:` });
       reveal.append(where, listing(lines, new Set(lines.highlight)));
     }

@@ -9,52 +9,37 @@
 // rungs a chapter trains and the trained models it asks; a worker of its
 // own for the learner's code and the questions about the data (engine.js);
 // the glossary; the learner's progress in localStorage (progress.js).
+import { element } from "../draw/dom.js";
 import { renderChapter } from "./chapter.js";
 import { createLessonEngine } from "./engine.js";
 import { createProgress } from "./progress.js";
 import { createRungs } from "./rungs.js";
 import { CHAPTERS, chapterOf } from "./text.js";
 
-const element = (tag, className, text) => Object.assign(document.createElement(tag), className ? { className } : {},
-                                                           text === undefined ? {} : { textContent: text });
-
 // The chapter list with the learner's progress: read, exercise passed, the one shown.
 function renderList(list, progress, shown) {
   list.replaceChildren(...CHAPTERS.map((chapter, k) => {
     const n = k + 1;
-    const item = element("li");
-    const link = element("a", "", `${n}. ${chapter.title}`);
-    link.href = `?lesson=${n}`;
-    link.dataset.chapter = String(n);
+    const link = element("a", { textContent: `${n}. ${chapter.title}`, href: `?lesson=${n}`, dataset: { chapter: String(n) } });
     if (n === shown) link.setAttribute("aria-current", "page");
     const marks = [progress.isRead(n) && "read", chapter.exercise && progress.passed(chapter.exercise) && "exercise passed"]
       .filter(Boolean);
-    item.dataset.read = String(progress.isRead(n));
-    item.append(link);
-    if (marks.length) item.append(element("span", "chapter-marks", ` ${marks.join(" · ")}`));
+    const item = element("li", { dataset: { read: String(progress.isRead(n)) } }, link);
+    if (marks.length) item.append(element("span", { className: "chapter-marks", textContent: ` ${marks.join(" · ")}` }));
     return item;
   }));
 }
 
 function createShell() {
-  const main = element("main", "lessons");
-  main.id = "lessons";
-  const nav = element("nav", "lesson-nav");
-  nav.setAttribute("aria-label", "Chapters");
-  const details = element("details");
-  const summary = element("summary", "", "The path: 9 chapters");
-  const list = element("ol", "lesson-list");
-  const lab = element("p", "lesson-lab");
-  const labLink = element("a", "", "Open the lab");
-  labLink.href = "./";
-  lab.append(labLink, " (the panels, every session, the whole config)");
-  details.append(summary, list, lab);
-  nav.append(details);
-  const notice = element("p", "notice");
-  notice.setAttribute("role", "status");
-  notice.hidden = true;
-  const place = element("div", "chapter-place");
-  main.append(nav, notice, place);
+  const summary = element("summary", { textContent: "The path: 9 chapters" });
+  const list = element("ol", { className: "lesson-list" });
+  const lab = element("p", { className: "lesson-lab" }, element("a", { textContent: "Open the lab", href: "./" }),
+                      " (the panels, every session, the whole config)");
+  const details = element("details", {}, summary, list, lab);
+  const nav = element("nav", { className: "lesson-nav", "aria-label": "Chapters" }, details);
+  const notice = element("p", { className: "notice", role: "status", hidden: true });
+  const place = element("div", { className: "chapter-place" });
+  const main = element("main", { className: "lessons", id: "lessons" }, nav, notice, place);
   // The list stands open beside the chapter on a wide window; on a phone it folds above it.
   const wide = matchMedia("(min-width: 900px)");
   details.open = wide.matches;
@@ -69,8 +54,8 @@ export function startLessons({ sessions, schema, glossary, status }) {
   document.querySelector("[data-action=help]")?.setAttribute("hidden", ""); // the lab's help: its panels and keys
   const learn = document.querySelector("#learn-link"); // the lab's way here is the way back
   if (learn) Object.assign(learn, { textContent: "Open the lab", href: "./" });
-  const skip = element("a", "skip-link", "Skip to the chapter"); // the lab's skip links lead to its own page
-  skip.href = "#chapter-title";
+  // the lab's skip links lead to its own page
+  const skip = element("a", { className: "skip-link", textContent: "Skip to the chapter", href: "#chapter-title" });
   document.querySelector(".skip-links")?.replaceChildren(skip);
   const shell = createShell();
   document.querySelector("header").after(shell.main);

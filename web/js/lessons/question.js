@@ -9,34 +9,21 @@
 //   question.refresh();   // the widget's numbers changed: reveal again if revealed
 //
 // The element publishes data-revealed ("", "waiting", "right", "wrong", "error").
+import { element } from "../draw/dom.js";
 
 let nextId = 0;
 
 export function createQuestion(n, { prompt, choices }, { progress, answer }) {
   const uid = `question${nextId++}`;
-  const el = document.createElement("section");
-  el.className = "question";
-  el.setAttribute("aria-labelledby", `${uid}-title`);
-  const title = Object.assign(document.createElement("h3"), { id: `${uid}-title`, textContent: "Predict first" });
-  const fieldset = document.createElement("fieldset");
-  const legend = Object.assign(document.createElement("legend"), { textContent: prompt });
-  const options = document.createElement("div");
-  options.className = "question-choices";
-  const radios = choices.map(([value, label], k) => {
-    const radio = Object.assign(document.createElement("input"), { type: "radio", name: uid, value, id: `${uid}-${k}` });
-    const caption = Object.assign(document.createElement("label"), { htmlFor: radio.id, textContent: label });
-    const choice = document.createElement("span");
-    choice.className = "question-choice";
-    choice.append(radio, caption);
-    options.append(choice);
-    return radio;
-  });
-  fieldset.append(legend, options);
-  const reveal = Object.assign(document.createElement("button"), { type: "button", textContent: "Reveal the engine's answer" });
-  const said = Object.assign(document.createElement("p"), { className: "question-answer" });
-  said.setAttribute("role", "status");
-  el.append(title, fieldset, reveal, said);
-  el.dataset.revealed = "";
+  const radios = choices.map(([value], k) => element("input", { type: "radio", name: uid, value, id: `${uid}-${k}` }));
+  const labelled = choices.map(([, label], k) => element("span", { className: "question-choice" }, radios[k],
+                                                         element("label", { htmlFor: radios[k].id, textContent: label })));
+  const fieldset = element("fieldset", {}, element("legend", { textContent: prompt }),
+                           element("div", { className: "question-choices" }, ...labelled));
+  const reveal = element("button", { type: "button", textContent: "Reveal the engine's answer" });
+  const said = element("p", { className: "question-answer", role: "status" });
+  const el = element("section", { className: "question", "aria-labelledby": `${uid}-title`, dataset: { revealed: "" } },
+                     element("h3", { id: `${uid}-title`, textContent: "Predict first" }), fieldset, reveal, said);
 
   const labelOf = (value) => choices.find(([v]) => v === value)?.[1] ?? value;
   let shown = false;

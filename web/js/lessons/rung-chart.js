@@ -3,7 +3,7 @@
 // uniform guess and the counting bigram as reference lines, both numbers
 // from the engine. The chapter's own rung has its Train / Pause button.
 //
-//   const chart = createRungChart(ctx, { keys: ["bigram", "one_head"], own: "one_head" });
+//   const chart = createRungChart(ctx, { keys: ["bigram", "one-head"], own: "one-head" });   // the engine's rung ids
 //   parent.append(chart.el); chart.hear(message); chart.final(key) -> {step, num_steps, loss} | null
 //
 // The element publishes data-rungs (JSON {key: {id, step, num_steps,
@@ -11,8 +11,8 @@
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { RUNS, theme } from "../draw/colours.js";
 import { createFrame } from "../draw/frame.js";
+import { DASH, drawReferenceLabels, drawReferenceLines } from "../draw/references.js";
 import { aligned, createRuns } from "../panels/compare.js";
-import { RUNGS } from "./rungs.js";
 
 const format = (loss) => (loss === null || loss === undefined ? "-" : loss.toFixed(3));
 // A rung's loss as the questions read it: the mean of its last LAST_STEPS
@@ -37,25 +37,12 @@ export async function referenceLines(engine) {
   return { uniform: tokens.uniform_loss, bigram: bigram ? bigram.loss : null };
 }
 
-function drawLines(lines, { ctx, y, box }) {
-  const colour = theme().muted;
-  ctx.strokeStyle = colour;
-  ctx.fillStyle = colour;
-  ctx.setLineDash([5, 4]);
-  ctx.lineWidth = 1;
-  ctx.textAlign = "left"; // uPlot leaves its axes' alignment behind
-  for (const [value, label] of [[lines.uniform, "uniform guess"], [lines.bigram, "counting bigram"]]) {
-    if (value === null || value === undefined) continue;
-    ctx.beginPath();
-    ctx.moveTo(box.left, y(value));
-    ctx.lineTo(box.left + box.width, y(value));
-    ctx.stroke();
-    // The label inside the plot: under a line in its upper half, over one in its lower half.
-    const low = y(value) > box.top + box.height / 2;
-    ctx.textBaseline = low ? "bottom" : "top";
-    ctx.fillText(`${label} ${value.toFixed(2)}`, box.left + 6, y(value) + (low ? -3 : 3));
-  }
-  ctx.setLineDash([]);
+// The two lines as the lab's charts draw them (draw/references.js).
+function references(lines) {
+  const colours = theme();
+  return [["uniform", "uniform guess", colours.warn], ["bigram", "counting bigram", colours.ink]]
+    .filter(([kind]) => Number.isFinite(lines[kind]))
+    .map(([kind, text, colour]) => ({ value: lines[kind], label: `${text} ${lines[kind].toFixed(2)}`, colour, dash: DASH[kind] }));
 }
 
 export function createRungChart(ctx, { keys, own = null }) {
@@ -79,7 +66,7 @@ export function createRungChart(ctx, { keys, own = null }) {
   const states = new Map(); // key -> {id, step, num_steps, status}
   let destroyed = false; // the chapter was left: answers still on their way change nothing
   const chart = createChart(plot, {
-    label: `Smoothed loss by step of ${keys.map((key) => RUNGS[key].name).join(" and ")}, with the uniform guess and the counting bigram`,
+    label: `Smoothed loss by step of ${keys.map(rungs.title).join(" and ")}, with the uniform guess and the counting bigram`,
     height: 220,
     yTitle: "smoothed loss",
     series: keys.map((key, k) => ({ stroke: RUNS[k % RUNS.length], width: 2 })),
@@ -88,7 +75,8 @@ export function createRungChart(ctx, { keys, own = null }) {
       const values = [min, max, lines.uniform, lines.bigram].filter(Number.isFinite);
       return paddedRange(Math.min(...values), Math.max(...values), { minMargin: 0.05, floor: 0, fallback: [2, 3.5] });
     },
-    under: (paint) => drawLines(lines, paint),
+    under: (paint) => drawReferenceLines(paint, references(lines)),
+    over: (paint) => drawReferenceLabels(paint, references(lines), theme().card),
   });
   const frame = createFrame(draw);
   const runs = createRuns({ steps: (id) => sessions.steps(id), samples: async () => [] }, () => frame.request());
@@ -110,7 +98,7 @@ export function createRungChart(ctx, { keys, own = null }) {
       const mean = lastMean(series(key));
       const where = !state ? "not trained yet" : `step ${state.step} of ${state.num_steps}, smoothed loss ${format(loss)}`
         + (state.step >= LAST_STEPS ? `, mean of its last ${LAST_STEPS} steps ${format(mean)}` : "");
-      item.append(swatch, `${RUNGS[key].name}: ${where}`);
+      item.append(swatch, `${rungs.title(key)}, ${rungs.learns(key)}: ${where}`);
       return item;
     }));
     el.dataset.rungs = JSON.stringify(Object.fromEntries(keys.map((key) => [key, states.has(key)
@@ -122,13 +110,11 @@ export function createRungChart(ctx, { keys, own = null }) {
 
   function drawButton() {
     const state = states.get(own);
-    const missing = rungs.missing(own);
-    const name = RUNGS[own].name;
-    button.disabled = Boolean(missing) || state?.step >= state?.num_steps;
+    const name = rungs.title(own);
+    button.disabled = state?.step >= state?.num_steps;
     button.textContent = state?.status === "running" ? "Pause"
       : !state || state.step === 0 ? `Train ${name}`
       : state.step >= state.num_steps ? `${name}: trained` : `Go on training ${name}`;
-    if (missing) note.textContent = `${name} needs ${missing.replace("this engine has ", "what this engine lacks: ")}.`;
   }
 
   async function refresh() {
@@ -141,6 +127,7 @@ export function createRungChart(ctx, { keys, own = null }) {
       }
       const { id, step, num_steps: numSteps, status } = found;
       if (states.get(key)?.id !== id) runs.open(id);
+      else if (status !== "running") runs.known(id, step);
       states.set(key, { id, step, num_steps: numSteps, status });
     }
     if (destroyed) return;

@@ -1,67 +1,65 @@
-// The rungs the chapters train: microgpt built up a piece at a time, each an
-// ordinary session (listed, comparable and deletable in the lab) named by
-// its rung, on the bundled names, with the same seed and steps. A chapter
-// trains its rung in place; the learner's progress remembers which session
-// is which rung (progress.js), and a rung deleted in the lab is trained
-// again when asked.
+// The rungs the chapters train: the engine's model ladder (schema.ladder,
+// from py/microgpt_lab/ladder.py, the lab's "Build it up"), each rung by
+// its id. Each is an ordinary session (listed, comparable and deletable in
+// the lab) named by its rung as the lab's "Train the whole ladder" names
+// it, on the bundled names, with the same seed and steps. A chapter trains
+// its rung in place; the learner's progress remembers which session is
+// which rung (progress.js), and a rung deleted in the lab, or one whose
+// config is no longer the ladder's, is trained again when asked. A rung
+// the lab's "Train the whole ladder" trained on the bundled names with the
+// ladder's steps is the chapter's too (a class's rungs trained beforehand).
 //
 //   const rungs = createRungs({ sessions, progress, dataset, schema });
-//   rungs.missing("bigram")        // why this engine cannot train it, or null
+//   rungs.title("bigram")          // "Rung 1 · learned bigram", its session's name
+//   rungs.rung("bigram")           // the engine's rung: {id, name, adds, config}
+//   rungs.learns("bigram")         // "sgd at learning rate 0.3": how it learns
 //   await rungs.find("bigram")     // its stored session's {id, step, num_steps, status} or null
 //   await rungs.train("bigram")    // start it (or go on) and run to its last step; its id
 //   await rungs.pause("bigram")
-
-// Plain gradient descent needs a larger learning rate than Adam: the learned
-// bigram with SGD averages 2.62 over steps 901-1000 at microgpt's 0.01 and
-// 2.40 at 0.1 (README, the model ladder), so the SGD rungs take 0.1.
-export const RUNGS = {
-  bigram: { name: "Rung 1 · learned bigram (SGD, lr 0.1)", config: { n_layer: 0, optimizer: "sgd", learning_rate: 0.1 } },
-  one_head: { name: "Rung 2 · one attention head (SGD, lr 0.1)", config: { n_head: 1, optimizer: "sgd", learning_rate: 0.1 } },
-  four_heads: { name: "Rung 3 · four heads: microgpt with SGD (lr 0.1)", config: { optimizer: "sgd", learning_rate: 0.1 } },
-  adam: { name: "Rung 4 · microgpt with Adam (lr 0.01)", config: {} },
-};
-
-// Why the engine's schema cannot take a config (a field it does not know,
-// a value outside its range or choices), or null.
-export function missingFields(config, fields) {
-  const problems = [];
-  for (const [name, value] of Object.entries(config)) {
-    const field = fields.find((f) => f.name === name);
-    if (!field) problems.push(`no config field ${name}`);
-    else if (field.choices && !field.choices.includes(value)) problems.push(`${name} cannot be ${value}`);
-    else if (!field.choices && (value < field.min || value > field.max)) problems.push(`${name} cannot be ${value}`);
-  }
-  return problems.length ? `this engine has ${problems.join(", ")}` : null;
-}
+import { withDefaults } from "../draw/names.js";
+import { isRung, rungName } from "../ui/ladder.js";
 
 export function createRungs({ sessions, progress, dataset, schema }) {
-  const starting = new Map(); // rung key -> its session being started
+  const starting = new Map(); // rung id -> its session being started
+
+  function rung(key) {
+    const index = schema.ladder.findIndex((entry) => entry.id === key);
+    if (index < 0) throw new Error(`the engine's model ladder has no rung "${key}"`);
+    return { rung: schema.ladder[index], index };
+  }
+
+  const steps = schema.config.find((field) => field.name === "num_steps").default;
+  const isIt = (key, session, data) => isRung(rung(key).rung, session.config, schema.config)
+    && session.num_steps === steps && session.dataset_name === data.name;
 
   async function find(key) {
+    const [listed, data] = await Promise.all([sessions.list(), dataset]);
     const id = progress.rung(key);
-    if (!id) return null;
-    const listed = (await sessions.list()).find((session) => session.id === id);
-    if (!listed) {
-      progress.forgetRung(key); // deleted in the lab: trained again when asked
-      return null;
-    }
-    return listed;
+    const kept = listed.find((session) => session.id === id);
+    if (kept && isIt(key, kept, data)) return kept;
+    if (id) progress.forgetRung(key); // deleted in the lab, or an older ladder's
+    const trained = listed.filter((session) => isIt(key, session, data)).at(-1); // the newest, if the lab trained it
+    if (trained) progress.setRung(key, trained.id);
+    return trained ?? null;
   }
 
   async function start(key) {
     const data = await dataset;
-    const id = await sessions.start(RUNGS[key].config, { text: data.text, name: data.name });
-    await sessions.rename(id, RUNGS[key].name);
+    const id = await sessions.start(rung(key).rung.config, { text: data.text, name: data.name });
+    await sessions.rename(id, rungName(rung(key).rung, rung(key).index));
     progress.setRung(key, id);
     return id;
   }
 
   return {
-    missing: (key) => missingFields(RUNGS[key].config, schema.config),
+    title: (key) => rungName(rung(key).rung, rung(key).index),
+    rung: (key) => rung(key).rung,
+    learns(key) {
+      const { optimizer, learning_rate: rate } = withDefaults(rung(key).rung.config, schema.config);
+      return `${optimizer} at learning rate ${rate}`;
+    },
     find,
     async train(key) {
-      const problem = missingFields(RUNGS[key].config, schema.config);
-      if (problem) throw new Error(`${RUNGS[key].name} cannot be trained here: ${problem}`);
       let id = (await find(key))?.id;
       if (!id) {
         if (!starting.has(key)) starting.set(key, start(key).finally(() => starting.delete(key)));

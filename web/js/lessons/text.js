@@ -1,7 +1,7 @@
 // The path's words: nine short chapters in the order microgpt builds its
 // model, each opening with what is already known ("So far"), then one idea,
 // a question to answer before the engine reveals its answer (predict, then
-// see), a "try it", and the exercise, rung and lab panels it uses. Every
+// see), a "try it", and the exercise and lab panels it uses. Every
 // number a chapter shows comes from the engine (its widget, chapters.js);
 // the words never state a number the engine does not give, but the
 // vocabulary's ids and the config's settings (a learning rate), which the
@@ -9,8 +9,9 @@
 //
 // A chapter: {title, soFar: [short lines], text: [paragraphs], question:
 // {prompt, choices: [[value, label]]}, tryIt, exercise (lessons.py's
-// name) | null, rung (rungs.js's key) | null, panels: [panel names]}.
-// tests/web/text.test.mjs keeps each under WORD_LIMIT words.
+// name) | null, panels: [panel names]}. The rungs a chapter trains are its
+// widget's (widgets/*.js), by the engine's rung ids.
+// tests/web/lessons-text.test.mjs keeps each under WORD_LIMIT words.
 
 export const WORD_LIMIT = 250;
 
@@ -31,7 +32,6 @@ export const CHAPTERS = [
                 choices: [["4", "4"], ["5", "5"], ["6", "6"], ["7", "7"]] },
     tryIt: "Type your own name. Then type one with a capital letter or a space: the names have neither, and the engine says so.",
     exercise: null,
-    rung: null,
     panels: ["probs", "attention"],
   },
   {
@@ -51,7 +51,6 @@ export const CHAPTERS = [
                 choices: [["0", "0"], ["1", "about 1"], ["3.3", "about 3.3"], ["27", "27"]] },
     tryIt: "Drag the probability and read the loss: where does it pass 1 nat? Type another name and count its rounds.",
     exercise: "loss",
-    rung: null,
     panels: ["loss", "probs"],
   },
   {
@@ -72,7 +71,6 @@ export const CHAPTERS = [
                           ["2.2-2.8", "between 2.2 and 2.8"], ["below", "below 2.2"]] },
     tryIt: "Pick a row of the counts: which letters follow q? Sample names from the counts: do they look like names?",
     exercise: null,
-    rung: null,
     panels: ["loss", "probs"],
   },
   {
@@ -93,7 +91,6 @@ export const CHAPTERS = [
                           ["counting", "on or below the counting line"]] },
     tryIt: "Train the rung and watch it fall toward the counting line. Pick another weight, or a larger h: when do the two gradients stop agreeing?",
     exercise: "softmax",
-    rung: "bigram",
     panels: ["loss", "inspector", "compare"],
   },
   {
@@ -114,7 +111,6 @@ export const CHAPTERS = [
                 choices: [["4", "4"], ["8", "8"], ["16", "16"], ["-3", "-3"]] },
     tryIt: "Change a number or the expression; use a twice and watch its gradients add up. Then check them by nudging, with your own numerical_gradient.",
     exercise: "numerical_gradient",
-    rung: null,
     panels: ["graph", "follow"],
   },
   {
@@ -134,7 +130,6 @@ export const CHAPTERS = [
                           ["none", "not lower at all"]] },
     tryIt: "Train the one-head rung, then type a name: which earlier letters does each position look at?",
     exercise: null,
-    rung: "one_head",
     panels: ["attention", "compare"],
   },
   {
@@ -155,7 +150,6 @@ export const CHAPTERS = [
                 choices: [["4", "4"], ["16", "16"], ["27", "27"], ["64", "64"]] },
     tryIt: "Train the four-head rung, then walk a token: where does the residual add x back? What does relu do to the negative numbers?",
     exercise: null,
-    rung: "four_heads",
     panels: ["follow", "graph"],
   },
   {
@@ -164,18 +158,17 @@ export const CHAPTERS = [
             "SGD: every weight moves by the learning rate times its gradient."],
     text: [
       "SGD moves every weight by the same multiple of its gradient. Some weights get large gradients and others tiny "
-        + "ones, so one learning rate is too large for some and too small for others: the SGD rungs take 0.1, ten "
-        + "times microgpt's.",
+        + "ones, so one learning rate is too large for some and too small for others: the SGD rungs take one many "
+        + "times microgpt's (the chart's legend gives each rung's).",
       "Adam, microgpt's optimizer, keeps two running averages per weight: m, of its gradient (the way it has been "
         + "pushed), and v, of its gradient squared (how hard it usually is pushed). Each weight moves by about "
         + "m / sqrt(v) times the learning rate: steps of similar size for every weight, in the direction it keeps "
         + "being pushed.",
     ],
-    question: { prompt: "Adam learns at microgpt's 0.01, a tenth of SGD's rate. After 1,000 steps, which loss is lower?",
+    question: { prompt: "Adam learns at microgpt's 0.01, far below the SGD rung's rate. After 1,000 steps, which loss is lower?",
                 choices: [["adam", "Adam's"], ["sgd", "SGD's"], ["same", "about the same"]] },
     tryIt: "Pick a step and a weight: compare the gradient, m, v and the step each optimizer took there. Then train SGD at 0.01 in the lab, and see why it needs more.",
     exercise: null,
-    rung: "adam",
     panels: ["inspector", "compare"],
   },
   {
@@ -194,7 +187,6 @@ export const CHAPTERS = [
                 choices: [["alike", "more alike"], ["varied", "more varied"], ["same", "no different"]] },
     tryIt: "Sample again and again. Which temperature writes names you would believe?",
     exercise: "sample",
-    rung: "adam",
     panels: ["loss", "probe"],
   },
 ];

@@ -11,6 +11,7 @@
 // data-layer, data-head, data-max.
 import { createCanvas, drawMessage } from "../draw/canvas.js";
 import { theme, viridis } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { tokenLabels } from "../draw/tokens.js";
 
@@ -24,59 +25,40 @@ const HINT = "Hover a cell (or focus the heatmap and use the arrow keys) to read
 
 let nextId = 0;
 
-function labelled(text, control) {
-  const label = document.createElement("label");
-  label.className = "panel-field";
-  const caption = document.createElement("span");
-  caption.textContent = text;
-  label.append(caption, control);
-  return label;
-}
+const labelled = (text, control) => element("label", { className: "panel-field" },
+                                             element("span", { textContent: text }), control);
 
 function setOptions(select, count, prefix) {
   if (select.options.length === count) return;
   const keep = Math.min(Number(select.value) || 0, count - 1);
-  select.replaceChildren();
-  for (let i = 0; i < count; i += 1) {
-    const option = document.createElement("option");
-    option.value = String(i);
-    option.textContent = `${prefix} ${i}`;
-    select.append(option);
-  }
+  select.replaceChildren(...Array.from({ length: count },
+                                       (_, i) => element("option", { value: String(i), textContent: `${prefix} ${i}` })));
   select.value = String(Math.max(0, keep));
 }
 
 function createDom(el, uid) {
-  const controls = document.createElement("div");
-  controls.className = "panel-controls";
-  const layer = Object.assign(document.createElement("select"), { id: `${uid}-layer` });
-  const head = Object.assign(document.createElement("select"), { id: `${uid}-head` });
+  const layer = element("select", { id: `${uid}-layer` });
+  const head = element("select", { id: `${uid}-head` });
   setOptions(layer, 1, "layer");
   setOptions(head, 1, "head");
-  const info = document.createElement("span");
-  info.className = "panel-info";
-  controls.append(labelled("Layer", layer), labelled("Head", head), info);
+  const info = element("span", { className: "panel-info" });
+  const controls = element("div", { className: "panel-controls" }, labelled("Layer", layer), labelled("Head", head), info);
 
-  const wrap = document.createElement("div");
-  wrap.className = "panel-plot";
+  const wrap = element("div", { className: "panel-plot" });
   const plot = createCanvas(wrap, { label: "Attention weights: query position (rows) by key position (columns)", height: HEIGHT });
   plot.canvas.tabIndex = 0;
   plot.canvas.setAttribute("aria-describedby", `${uid}-readout`);
-  const tooltip = Object.assign(document.createElement("div"), { className: "panel-tooltip", hidden: true });
-  tooltip.setAttribute("aria-hidden", "true");
+  const tooltip = element("div", { className: "panel-tooltip", hidden: true, "aria-hidden": "true" });
   wrap.append(tooltip);
 
-  const legend = document.createElement("div");
-  legend.className = "panel-legend";
-  legend.setAttribute("role", "img");
-  const legendBar = Object.assign(document.createElement("div"), { className: "panel-legend-bar" });
+  const legendBar = element("div", { className: "panel-legend-bar" });
   legendBar.style.background = `linear-gradient(to right, ${Array.from({ length: 9 }, (_, i) => viridis(i / 8)).join(", ")})`;
-  const legendHigh = document.createElement("span");
-  legend.append(Object.assign(document.createElement("span"), { textContent: "0" }), legendBar, legendHigh);
+  const legendHigh = element("span");
+  const legend = element("div", { className: "panel-legend", role: "img" },
+                         element("span", { textContent: "0" }), legendBar, legendHigh);
 
-  const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `${uid}-readout` });
-  readout.setAttribute("aria-live", "polite");
-  readout.textContent = HINT;
+  const readout = element("p", { className: "panel-readout", id: `${uid}-readout`, "aria-live": "polite",
+                                 textContent: HINT });
   el.append(controls, wrap, legend, readout);
   return { layer, head, info, wrap, plot, tooltip, legend, legendHigh, readout };
 }

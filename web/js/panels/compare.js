@@ -5,24 +5,38 @@
 // and follows every session's events and samples (all(message)), whichever
 // tab trains them.
 //
+// The chart has the loss panel's two reference lines, for each compared
+// run's data (draw/references.js; one line for runs on the same data): the
+// uniform guess ln(vocab size) and the counting bigram's loss (the engine's
+// Session.bigram, read once per run through stored.bigram), and the table
+// says when each run's smoothed loss first went below that bigram line and
+// its mean loss over its last steps. The rungs of the model ladder, trained
+// from one action, come ticked together (compare(ids)).
+//
 // A run that blew up (status "error") does not set the scale: the chart is
 // scaled to the healthy runs, the diverged one's curve leaves it at the top,
 // and a line under the chart says which run left it and how high it went.
 // aligned() and createRuns() also draw the lessons' rung charts
 // (lessons/rung-chart.js).
 //
+// Configs are compared with every field of the schema: a session saved
+// before a field existed has its default (draw/names.js withDefaults).
+//
 // The element publishes data-compared (ticked ids, comma-separated),
 // data-points (JSON {id: points}), data-differ (differing fields), data-left
-// (the ids of runs that left the chart) and data-y-top (the scale's top).
+// (the ids of runs that left the chart), data-y-top (the scale's top) and
+// data-references (JSON [{kind: "uniform" | "bigram", value, runs: [names]}]).
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
-import { RUNS } from "../draw/colours.js";
+import { RUNS, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
-import { sessionNames } from "../draw/names.js";
+import { configDifferences, sessionNames, withDefaults } from "../draw/names.js";
+import { DASH, distinctLines, drawReferenceLabels, drawReferenceLines, uniformLoss } from "../draw/references.js";
 import { createSeries } from "../draw/series.js";
 
 const MAX_LINES = 12; // runs drawn at once (the palette repeats after six)
 const SAMPLES_SHOWN = 6;
 const RELOAD_MS = 400; // longer than the sessions' write batching (250 ms)
+const TAIL = 100; // the last steps whose mean loss the table gives
 
 // The runs' smoothed losses on one x grid for the chart: every step up to the
 // last one shown, or every `stride`-th when there are more steps than pixel
@@ -49,23 +63,22 @@ export function aligned(runs, columns) {
   return [xs, ...ys];
 }
 
-function configDifferences(records) {
-  const fields = Object.keys(records[0].config || {});
-  return fields.filter((name) => records.some((r) => r.config[name] !== records[0].config[name]));
-}
-
 // The ticked runs' data: each run's loss series and sample batches, read
 // from the store, then followed through live events. changed() asks for a redraw.
 export function createRuns(stored, changed) {
   const runs = new Map(); // id -> {series, samples, loading, pending, reload}
+  const bigrams = new Map(); // id -> {uniform, loss} of its counting bigram (asked once: it never changes)
 
   // Events arriving while the stored steps are read are held and then
   // appended. A running session's newest steps reach the store a little
   // after their events (writes are batched), so a gap between the two
-  // means reading again a moment later.
+  // means reading again a moment later; so does a run that stopped with
+  // its curve behind its step (it ended before its last steps were stored
+  // and read, and no event will come to show the gap: known()).
   async function load(id) {
     const run = { series: createSeries(), samples: [], loading: true, pending: [], reload: 0 };
     runs.set(id, run);
+    if (!bigrams.has(id)) countBigram(id);
     const [steps, samples] = await Promise.all([stored.steps(id), stored.samples(id)]);
     if (runs.get(id) !== run) return;
     for (const event of steps) run.series.push(event.step, event.loss);
@@ -82,6 +95,16 @@ export function createRuns(stored, changed) {
     changed();
   }
 
+  // The run's counting bigram (the same for all its steps): its loss and its vocabulary's uniform guess.
+  function countBigram(id) {
+    bigrams.set(id, { uniform: null, loss: null });
+    stored.bigram?.(id).then((bigram) => {
+      if (bigram) bigrams.set(id, { uniform: uniformLoss(bigram.rows.length), loss: bigram.loss });
+      else bigrams.delete(id);
+      if (runs.has(id)) changed();
+    }, () => bigrams.delete(id)); // compared without its lines; asked again when ticked again
+  }
+
   function reloadSoon(id) {
     const run = runs.get(id);
     if (run.reload) return;
@@ -92,8 +115,14 @@ export function createRuns(stored, changed) {
 
   return {
     get: (id) => runs.get(id),
+    bigram: (id) => bigrams.get(id),
     open(id) {
       if (!runs.has(id)) load(id);
+    },
+    // The run's owner says it has taken `step` steps and is not running.
+    known(id, step) {
+      const run = runs.get(id);
+      if (run && !run.loading && step > run.series.lastStep()) reloadSoon(id);
     },
     close(id) {
       clearTimeout(runs.get(id)?.reload);
@@ -135,23 +164,64 @@ function createDom(el) {
   const left = Object.assign(document.createElement("p"), { className: "hint compare-left" });
   const table = document.createElement("table");
   table.className = "compare-table";
-  el.append(picker, plotBox, left, hint, table);
+  // Many runs make a wide table: it scrolls sideways in its own box (a tab stop, so the keyboard can too).
+  const tableBox = Object.assign(document.createElement("div"), { className: "compare-table-box", tabIndex: 0 });
+  tableBox.setAttribute("role", "region");
+  tableBox.setAttribute("aria-label", "The compared runs side by side");
+  tableBox.append(table);
+  el.append(picker, plotBox, left, hint, tableBox);
   const chart = createChart(plotBox, {
     label: "Smoothed loss of the compared runs by step",
-    height: 220,
+    height: 280, // five rungs overlaid, close together: room to tell them apart
     yTitle: "smoothed loss",
     series: Array.from({ length: MAX_LINES }, (_, k) => ({ stroke: RUNS[k % RUNS.length], width: 2 })),
     xRange: stepRange({ first: 1, minSpan: 9 }),
-    // The healthy runs' range when a diverged run would flatten them (cap: draw()).
+    // The healthy runs' range when a diverged run would flatten them (cap: draw()), and the reference lines.
     yRange: (min, max) => {
-      const range = paddedRange(min, Math.min(max, scale.cap ?? max), { minMargin: 0.05, floor: 0, fallback: [0, 4] });
+      const values = scale.references.map((line) => line.value);
+      const lo = Math.min(min ?? Infinity, ...values);
+      const hi = Math.max(Math.min(max ?? -Infinity, scale.cap ?? Infinity), ...values);
+      const range = paddedRange(lo, hi, { minMargin: 0.05, floor: 0, fallback: [0, 4] });
       scale.top = range[1];
       return range;
     },
+    under: (paint) => drawReferenceLines(paint, scale.references),
+    over: (paint) => drawReferenceLabels(paint, scale.references, theme().card),
   });
-  const scale = { cap: null, top: null };
+  const scale = { cap: null, top: null, references: [] };
   return { choices, hint, left, table, chart, scale };
 }
+
+// The reference lines of the compared runs ({name, uniform, loss}): one per
+// value, so runs on the same data share theirs; when runs differ, each line
+// names its runs.
+function referenceLines(runs) {
+  const colours = theme();
+  const kinds = [
+    ["uniform", "uniform", "uniform guess", colours.warn],
+    ["bigram", "loss", "counting bigram", colours.ink],
+  ];
+  return kinds.flatMap(([kind, key, text, colour]) => {
+    const lines = distinctLines(runs, key);
+    return lines.map((line) => ({
+      kind, value: line.value, runs: line.runs, colour, dash: DASH[kind],
+      label: `${text} ${line.value.toFixed(2)}${lines.length > 1 ? ` (${line.runs.join(", ")})` : ""}`,
+    }));
+  });
+}
+
+// Whether the runs train on the same documents in the same order: the same
+// data, seed and held-out share (the shuffle and the split are the seed's).
+function sameDocuments(records, fields) {
+  const keys = records.map((r) => {
+    const config = withDefaults(r.config, fields);
+    return JSON.stringify([r.dataset_name, config.seed, config.held_out]);
+  });
+  return keys.every((key) => key === keys[0]);
+}
+
+const SAME_DOCUMENTS = "These runs train on the same documents in the same order (the same data and seed): their "
+  + "curves rise and fall together with the documents, and the gaps between the curves are the models' doing.";
 
 // One checkbox per stored session, with its run's colour when ticked.
 function renderChoices({ choices }, { sessions, ticked, names }, onTick) {
@@ -172,12 +242,26 @@ function renderChoices({ choices }, { sessions, ticked, names }, onTick) {
 
 const runColour = (ticked, id) => RUNS[ticked.indexOf(id) % RUNS.length];
 
-function tableRows(records, runs) {
+function tableRows(records, runs, fields) {
   if (records.length < 2) return [];
-  const rows = configDifferences(records).map((name) => [name, records.map((r) => String(r.config[name]))]);
+  const configs = records.map((r) => withDefaults(r.config, fields));
+  const rows = configDifferences(configs, fields).map((name) => [name, configs.map((config) => String(config[name]))]);
   rows.push(["dataset", records.map((r) => r.dataset_name || "-")]);
   rows.push(["steps", records.map((r) => `${r.step} / ${r.num_steps}`)]);
-  rows.push(["smoothed loss", records.map((r) => runs.get(r.id)?.series.lastEma()?.toFixed(4) ?? "-")]);
+  const f4 = (x) => (typeof x === "number" ? x.toFixed(4) : "-");
+  rows.push(["smoothed loss", records.map((r) => f4(runs.get(r.id)?.series.lastEma()))]);
+  rows.push([`mean loss, last ${TAIL} steps`, records.map((r) => {
+    const series = runs.get(r.id)?.series;
+    const mean = f4(series?.meanOfLast(TAIL));
+    return series && series.count < TAIL && series.count ? `${mean} (all ${series.count})` : mean;
+  })]);
+  rows.push(["counting bigram", records.map((r) => f4(runs.bigram(r.id)?.loss))]);
+  rows.push(["smoothed loss first below it", records.map((r) => {
+    const [run, line] = [runs.get(r.id), runs.bigram(r.id)?.loss];
+    if (!run || typeof line !== "number") return "-";
+    const step = run.series.firstBelow(line);
+    return step === null ? "not yet" : `step ${step}`;
+  })]);
   rows.push(["latest samples", records.map((r) => {
     const latest = (runs.get(r.id)?.samples || []).at(-1);
     return latest ? `${latest.samples.slice(0, SAMPLES_SHOWN).join(", ")} (step ${latest.step})` : "none yet";
@@ -207,11 +291,12 @@ function draw(el, dom, state, runs) {
   const records = state.ticked.map((id) => state.sessions.find((s) => s.id === id)).filter(Boolean);
   el.dataset.compared = records.map((r) => r.id).join(",");
   el.dataset.points = JSON.stringify(Object.fromEntries(records.map((r) => [r.id, runs.get(r.id)?.series.count ?? 0])));
-  el.dataset.differ = records.length >= 2 ? configDifferences(records).join(",") : "";
-  dom.hint.textContent = records.length < 2 ? "Tick two or more runs to overlay their smoothed loss." : "";
+  el.dataset.differ = records.length >= 2 ? configDifferences(records.map((r) => r.config), state.fields).join(",") : "";
+  dom.hint.textContent = records.length < 2 ? "Tick two or more runs to overlay their smoothed loss."
+    : sameDocuments(records, state.fields) ? SAME_DOCUMENTS : "";
   // The table is drawn with the curves, up to once per frame during a run:
   // rebuilt only when some text changed.
-  const rows = tableRows(records, runs);
+  const rows = tableRows(records, runs, state.fields);
   const key = JSON.stringify([records.map((r) => [r.id, state.names.get(r.id)]), rows]);
   if (key !== state.shownTable) renderTable(dom.table, records, rows, state);
   state.shownTable = key;
@@ -224,6 +309,8 @@ function draw(el, dom, state, runs) {
   const cap = healthy.length && healthy.length < records.length ? Math.max(...healthy.map(highest)) : null;
   const gone = cap === null ? [] : records.filter((r) => r.status === "error" && highest(line(r)) > cap);
   dom.scale.cap = cap;
+  dom.scale.references = referenceLines(records.map((r) => ({ name: state.names.get(r.id) ?? r.id, ...runs.bigram(r.id) })));
+  el.dataset.references = JSON.stringify(dom.scale.references.map(({ kind, value, runs: names }) => ({ kind, value, runs: names })));
   dom.left.textContent = gone.map((r) => `“${state.names.get(r.id) ?? r.id}” left the chart: it blew up, its smoothed loss `
     + `reaching ${highest(line(r)).toFixed(1)}; the chart is scaled to the other runs.`).join(" ");
   el.dataset.left = gone.map((r) => r.id).join(",");
@@ -234,7 +321,7 @@ function draw(el, dom, state, runs) {
 export function create(el, { schema, stored }) {
   const dom = createDom(el);
   // sessions: the list; names: their names (draw/names.js); ticked: ids in order
-  const state = { sessions: [], names: new Map(), ticked: [], current: null, shownTable: "" };
+  const state = { sessions: [], names: new Map(), ticked: [], current: null, shownTable: "", fields: schema.config };
   const frame = createFrame(() => draw(el, dom, state, runs));
   const runs = createRuns(stored, () => frame.request());
   el.dataset.compared = "";
@@ -269,13 +356,18 @@ export function create(el, { schema, stored }) {
       const changed = key(sessions, names) !== key(state.sessions, state.names);
       Object.assign(state, { sessions, names });
       state.ticked = state.ticked.filter((id) => sessions.some((s) => s.id === id));
+      for (const s of sessions) if (state.ticked.includes(s.id) && s.status !== "running") runs.known(s.id, s.step);
       if (changed) renderChoices(dom, state, tick);
       frame.request();
     },
-    // These runs, and only these, are compared (a sweep's sessions).
+    // Compare exactly these runs, in this order (the model ladder's rungs, a sweep's sessions).
     compare(ids) {
-      for (const id of [...state.ticked]) if (!ids.includes(id)) tick(id, false);
-      for (const id of ids.slice(0, MAX_LINES)) if (!state.ticked.includes(id)) tick(id, true);
+      const wanted = ids.slice(0, MAX_LINES);
+      for (const id of state.ticked) if (!wanted.includes(id)) runs.close(id);
+      for (const id of wanted) if (!state.ticked.includes(id)) runs.open(id);
+      state.ticked = wanted;
+      renderChoices(dom, state, tick);
+      frame.request();
     },
     all(message) {
       if (message.type === "event") runs.event(message.session, message.event);

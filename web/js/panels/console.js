@@ -17,6 +17,7 @@
 // entry carries data-status ("ok" | "error" | "pending"). Stop (and the time
 // limit) interrupts the command in progress only: a run's Pause never does,
 // and Stop never touches a run.
+import { element } from "../draw/dom.js";
 import { TIME_LIMIT_MS, runCode } from "../ui/run-code.js";
 
 const LOG_ENTRIES = 200; // entries kept
@@ -30,30 +31,23 @@ const NO_MODEL = "Start a session first: the console runs against a live model."
 let nextId = 0;
 
 function createDom(el, uid) {
-  const note = document.createElement("p");
-  note.className = "console-note";
-  note.setAttribute("role", "note");
-  note.textContent = "Runs locally in your browser, in the engine's worker, between training steps. "
-    + "Names: session, state_dict, config, vocab, math (they read the session; training changes it). "
-    + "Up and down arrows: history.";
-  const log = document.createElement("div");
-  log.className = "console-log";
-  log.setAttribute("role", "log");
-  log.setAttribute("aria-label", "Console output");
-  log.tabIndex = 0;
-  const form = document.createElement("form");
-  form.className = "console-form";
-  const label = document.createElement("label");
-  label.htmlFor = `${uid}-code`;
-  label.textContent = "Python";
-  const code = Object.assign(document.createElement("textarea"), {
-    id: `${uid}-code`, rows: 2, spellcheck: false, placeholder: "state_dict['wte'][0][:4]",
+  const note = element("p", {
+    className: "console-note", role: "note",
+    textContent: "Runs locally in your browser, in the engine's worker, between training steps. "
+      + "Names: session, state_dict, config, vocab, math (they read the session; training changes it). "
+      + "Up and down arrows: history.",
   });
-  code.setAttribute("aria-keyshortcuts", "Enter Shift+Enter ArrowUp ArrowDown");
-  const run = Object.assign(document.createElement("button"), { type: "submit", textContent: "Evaluate" });
-  const stop = Object.assign(document.createElement("button"), { type: "button", textContent: "Stop", disabled: true });
-  stop.title = `Interrupt the command in progress (one still going after ${TIME_LIMIT_MS / 1000} s stops by itself)`;
-  form.append(label, code, run, stop);
+  const log = element("div", { className: "console-log", role: "log", "aria-label": "Console output", tabIndex: 0 });
+  const code = element("textarea", {
+    id: `${uid}-code`, rows: 2, spellcheck: false, placeholder: "state_dict['wte'][0][:4]",
+    "aria-keyshortcuts": "Enter Shift+Enter ArrowUp ArrowDown",
+  });
+  const stop = element("button", {
+    type: "button", textContent: "Stop", disabled: true,
+    title: `Interrupt the command in progress (one still going after ${TIME_LIMIT_MS / 1000} s stops by itself)`,
+  });
+  const form = element("form", { className: "console-form" }, element("label", { htmlFor: code.id, textContent: "Python" }),
+                       code, element("button", { type: "submit", textContent: "Evaluate" }), stop);
   el.append(note, log, form);
   return { log, form, code, stop };
 }
@@ -78,19 +72,13 @@ function createLog(log) {
     log.scrollTop = log.scrollHeight;
   };
   const pre = (item, text, className) => {
-    const element = document.createElement("pre");
-    element.className = className;
-    element.textContent = text;
-    item.append(element);
+    item.append(element("pre", { className, textContent: text }));
     grow(item, text);
   };
   return {
     // An entry echoing `text`, pending until its answer.
     add(text) {
-      const item = document.createElement("div");
-      item.className = "console-entry";
-      item.dataset.status = "pending";
-      item.dataset.characters = "0";
+      const item = element("div", { className: "console-entry", dataset: { status: "pending", characters: "0" } });
       log.append(item);
       pre(item, cut(text, ECHO_LIMIT, "code"), "console-code");
       return item;

@@ -14,6 +14,7 @@
 // tokens lie nearest it on the map.
 import { createCanvas, drawMessage } from "../draw/canvas.js";
 import { theme } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createLegend } from "../draw/legend.js";
 import { createReads } from "../draw/reads.js";
@@ -183,10 +184,8 @@ let nextId = 0;
 export function create(el) {
   const legend = createLegend([["vowel", "vowels"], ["consonant", "consonants"], ["other", "other (BOS, digits, signs)"]]);
   const plot = createCanvas(el, { label: "Token embeddings on their first two principal components", height: 280 });
-  const note = document.createElement("p");
-  note.className = "panel-readout";
-  const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `emb${nextId++}-readout` });
-  readout.setAttribute("aria-live", "polite");
+  const note = element("p", { className: "panel-readout" });
+  const readout = element("p", { className: "panel-readout", id: `emb${nextId++}-readout`, "aria-live": "polite" });
   el.append(legend, plot.canvas, note, readout);
   // from/to: {points, bounds}; the drawing interpolates between them.
   // selected: the index of the token chosen with the keys, or null.

@@ -5,6 +5,7 @@
 // strips of its numbers and the code that computed them. Everything named
 // here comes from the engine: its description of the model (draw/model.js:
 // each stage's kind, block, output variable, help) and its explain() answer.
+import { element } from "../draw/dom.js";
 import { createHeat } from "../draw/heat.js";
 import { backwardText, num } from "./follow-words.js";
 
@@ -28,16 +29,6 @@ function columns(values, state) {
   return values.length === vocabSize ? values.map((_, id) => `“${state.label(id)}”`) : values.map((_, j) => String(j));
 }
 
-// The probabilities sampling draws from at temperature t: softmax(logits / t), as Session.sample computes them.
-function tempered(logits, t) {
-  const scaled = logits.map((logit) => logit * t ** -1); // the sampler's own arithmetic: l * t**-1
-  const top = Math.max(...scaled);
-  const exps = scaled.map((x) => Math.exp(x - top));
-  const total = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / total);
-}
-const logitsOf = (moment, answer) => answer.stages[moment.index - 1].forward; // softmax reads the stage before it
-
 function stageText(moment, answer, state) {
   const { stage } = moment;
   const here = `Here: position ${answer.position}, reading “${state.label(answer.token)}” to predict “${state.label(answer.target)}”.`;
@@ -48,8 +39,8 @@ function stageText(moment, answer, state) {
       extra = " wpe is there because attention alone takes no account of order: without it the same letter at different places would look identical.";
     }
     if (stage.kind === "softmax") {
-      const t = state.config?.temperature ?? 1;
-      const sampled = tempered(logitsOf(moment, answer), t)[answer.target];
+      const { temperature: t, probs } = answer.sampled;
+      const sampled = probs[answer.target];
       extra = ` It gives the true next token “${state.label(answer.target)}” probability ${num(answer.probs[answer.target])}. `
         + `When sampling, temperature divides the logits before softmax: below 1 sharpens the probabilities, above 1 flattens them. `
         + `At this session's temperature, ${t}, “${state.label(answer.target)}” would get ${num(sampled)} (the second strip).`;
@@ -82,10 +73,10 @@ function stageHeats(moment, answer, state) {
   heat.show([values], { name: label, cols: columns(values, state), title: `${label} at position ${answer.position}` });
   heats.push(heat);
   if (moment.kind === "forward" && moment.stage.kind === "softmax") {
-    const t = state.config?.temperature ?? 1;
+    const { temperature: t, probs } = answer.sampled; // the engine's: what Session.sample draws from
     const sampled = createHeat("tempered");
-    sampled.show([tempered(logitsOf(moment, answer), t)], { name: `probs at temperature ${t}`, cols: columns(values, state),
-                                                            title: `probs at temperature ${t}: softmax(logits / ${t}), what sampling draws from` });
+    sampled.show([probs], { name: `probs at temperature ${t}`, cols: columns(values, state),
+                            title: `probs at temperature ${t}: softmax(logits / ${t}), what sampling draws from` });
     heats.push(sampled);
   }
   const positions = answer.position + 1;
@@ -135,14 +126,11 @@ function showUpdateCode(source, optimizer) {
 }
 
 export function createMomentView(source) {
-  const el = document.createElement("div");
-  el.className = "follow-moment";
-  const title = document.createElement("h3");
-  const shape = Object.assign(document.createElement("p"), { className: "follow-shape" });
-  const text = Object.assign(document.createElement("p"), { className: "follow-text" });
-  const heats = Object.assign(document.createElement("div"), { className: "follow-heats" });
-  el.append(title, shape, text, heats, source.el);
-  el.hidden = true;
+  const title = element("h3");
+  const shape = element("p", { className: "follow-shape" });
+  const text = element("p", { className: "follow-text" });
+  const heats = element("div", { className: "follow-heats" });
+  const el = element("div", { className: "follow-moment", hidden: true }, title, shape, text, heats, source.el);
   return {
     el,
     show(moment, answer, state) {

@@ -5,37 +5,21 @@
 // own numbers. Each sentence is true of scalar.gpt(), the code that ran:
 // a stage's gradient is the sum of what its readers send back.
 //
-// Which stage reads which is read off the stages' kinds and blocks (the
-// engine's description of the model, draw/model.js): a residual reads the stage before it and its block's input;
-// an attention stage reads the linear stages between its block's rmsnorm and
-// itself (q, k and v), which all read that rmsnorm; every other stage reads
-// the one before it.
+// Which stage reads which is the engine's to say: each stage of its
+// description (draw/model.js) names the stages it reads (model.describe's
+// inputs, checked against microgpt's Value graph).
 
 export const num = (x) => (Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4));
 const largest = (values) => values.reduce((most, x) => Math.max(most, Math.abs(x)), 0);
 const times = (a, b) => (b === 0 ? "" : `${(a / b).toPrecision(2)} times`);
 const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-// For each stage (forward order: the description's {name, kind, block, layer}), the indices of the stages it reads.
-export function inputsOf(stages) {
-  return stages.map(({ kind, block, layer }, j) => {
-    const inBlock = (k) => stages[k] && stages[k].layer === layer && stages[k].block === block;
-    let first = j;
-    while (first > 0 && inBlock(first - 1)) first -= 1; // the block's rmsnorm
-    let attention = first;
-    while (inBlock(attention) && stages[attention].kind !== "attention") attention += 1;
-    const sideBySide = (k) => k > first && k < attention && inBlock(attention) && stages[k].kind === "linear";
-    if (j === 0) return [];
-    if (kind === "residual") return [j - 1, first - 1];
-    if (kind === "attention") return stages.map((_, k) => k).filter(sideBySide);
-    if (sideBySide(j)) return [first];
-    return [j - 1];
-  });
-}
-
+// For each stage (forward order), the indices of the stages that read its output.
 export function readersOf(stages) {
-  const inputs = inputsOf(stages);
-  return stages.map((_, i) => inputs.flatMap((list, j) => (list.includes(i) ? [j] : [])));
+  const index = new Map(stages.map((stage, i) => [stage.name, i]));
+  const readers = stages.map(() => []);
+  stages.forEach((stage, j) => stage.inputs.forEach((name) => readers[index.get(name)].push(j)));
+  return readers;
 }
 
 // The stage's matrix for a reader of kind linear, as state_dict names it: "layer0.mlp_fc1".

@@ -17,6 +17,7 @@
 // below the diagram).
 import { createCanvas } from "../draw/canvas.js";
 import { theme } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createLegend } from "../draw/legend.js";
 import { modelOf, shapeText } from "../draw/model.js";
@@ -26,12 +27,6 @@ const PULSE_MS = 900;
 const reduceMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 const WAITING = "Waiting for a step with full instrumentation.";
 const TABLE_HEAD = ["stage", "kind", "forward ms", "backward ms", "Value nodes"];
-
-function element(tag, props = {}, ...children) {
-  const el = Object.assign(document.createElement(tag), props);
-  el.append(...children);
-  return el;
-}
 
 // The stage-timing table: one row per op, its name a button that selects it.
 function createTable(onSelect) {
@@ -53,9 +48,7 @@ function createTable(onSelect) {
         const cells = [0, 1, 2, 3].map(() => element("td"));
         cells[0].textContent = op.kind;
         rows.set(op.name, cells);
-        const tr = element("tr", {}, element("th", { scope: "row" }, button), ...cells);
-        tr.dataset.stage = op.name;
-        return tr;
+        return element("tr", { dataset: { stage: op.name } }, element("th", { scope: "row" }, button), ...cells);
       }));
     },
     fill(ops) {
@@ -87,8 +80,7 @@ function createDom(el) {
     weights: element("p"),
     times: element("p"),
   };
-  const infoBox = element("div", { className: "stage-info" }, ...Object.values(info));
-  infoBox.setAttribute("aria-live", "polite");
+  const infoBox = element("div", { className: "stage-info", "aria-live": "polite" }, ...Object.values(info));
   el.append(legend, canvas, totals, infoBox);
   return { surface, canvas, totals, info };
 }

@@ -8,6 +8,7 @@
 // with class "panel panel-<name>", data-panel="<name>" and a heading of its
 // title) and is its only caller. `help` is one sentence for the help dialog.
 import * as attention from "./attention.js";
+import * as bigram from "./bigram.js";
 import * as compare from "./compare.js";
 import * as consolePanel from "./console.js";
 import * as embeddings from "./embeddings.js";
@@ -20,7 +21,7 @@ import * as probs from "./probs.js";
 
 export const PANELS = [
   { name: "loss", title: "Loss", create: loss.create,
-    help: "every step's loss in nats, its EMA-smoothed curve, and the uniform guess ln(vocab size): the loss of a model that knows nothing." },
+    help: "every step's loss in nats, its EMA-smoothed curve, and two lines to beat: the uniform guess ln(vocab size), the loss of a model that knows nothing, and the counting bigram's, the loss of counting which character follows which." },
   { name: "attention", title: "Attention", create: attention.create,
     help: "the attention weights: how much each position of the current name takes from each earlier one, per head (rows sum to 1); the blank cells are the future, masked." },
   { name: "graph", title: "Graph pulse", create: graph.create,
@@ -28,7 +29,9 @@ export const PANELS = [
   { name: "follow", title: "Follow a token", create: follow.create,
     help: "one position of the step's document through every stage: its values forward, its gradients backward, then the optimizer's update of its embedding rows, with the code that ran. Positions count from 0, as microgpt's pos_id does, in every panel." },
   { name: "probs", title: "Next-token probabilities", create: probs.create,
-    help: "the softmax of the logits at one position: the model's top guesses for the next token; the true one is highlighted." },
+    help: "the softmax of the logits at one position: the model's top guesses for the next token, the true one highlighted, and the counting bigram's guess for the same tokens." },
+  { name: "bigram", title: "Counting bigram", create: bigram.create,
+    help: "what counting alone knows: how often each character (a row) is followed by each next one (a column) in the training documents, and its loss, the loss chart's bigram line." },
   { name: "inspector", title: "Parameters and gradients", create: inspector.create,
     help: "every matrix of state_dict: its weights, last gradients or last update; click a cell for its history." },
   { name: "embeddings", title: "Embedding map", create: embeddings.create,

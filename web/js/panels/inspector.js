@@ -19,6 +19,7 @@
 import { createCanvas, drawMessage } from "../draw/canvas.js";
 import { createChart, paddedRange } from "../draw/chart.js";
 import { diverging, divergingRgb, theme } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
 import { modelOf } from "../draw/model.js";
@@ -41,60 +42,34 @@ let nextId = 0;
 const format = (x) => (x === null || x === undefined ? "–" : Number(x).toPrecision(4));
 
 function createControls(uid) {
-  const controls = document.createElement("div");
-  controls.className = "panel-controls";
-  const field = document.createElement("span");
-  field.className = "panel-field";
-  const label = document.createElement("label");
-  label.htmlFor = `${uid}-matrix`;
-  label.textContent = "Matrix";
-  const select = document.createElement("select");
-  select.id = `${uid}-matrix`;
-  field.append(label, select);
-  const group = document.createElement("div");
-  group.className = "inspector-views";
-  group.setAttribute("role", "radiogroup");
-  group.setAttribute("aria-label", "Show");
-  const radios = VIEWS.map(([value, text], i) => {
-    const option = document.createElement("label");
-    const input = Object.assign(document.createElement("input"), { type: "radio", name: `${uid}-view`, value, checked: i === 0 });
-    option.append(input, ` ${text}`);
-    group.append(option);
-    return input;
-  });
-  const info = document.createElement("span");
-  info.className = "panel-info";
-  controls.append(field, group, info);
+  const select = element("select", { id: `${uid}-matrix` });
+  const field = element("span", { className: "panel-field" }, element("label", { htmlFor: select.id, textContent: "Matrix" }), select);
+  const radios = VIEWS.map(([value], i) => element("input", { type: "radio", name: `${uid}-view`, value, checked: i === 0 }));
+  const group = element("div", { className: "inspector-views", role: "radiogroup", "aria-label": "Show" },
+                        ...VIEWS.map(([, text], i) => element("label", {}, radios[i], ` ${text}`)));
+  const info = element("span", { className: "panel-info" });
+  const controls = element("div", { className: "panel-controls" }, field, group, info);
   return { controls, select, radios, info };
 }
 
 function createScale() {
-  const legend = document.createElement("div");
-  legend.className = "panel-legend";
-  const low = document.createElement("span");
-  const bar = document.createElement("span");
-  bar.className = "panel-legend-bar";
+  const low = element("span");
+  const bar = element("span", { className: "panel-legend-bar" });
   bar.style.background = `linear-gradient(to right, ${diverging(-1)}, ${diverging(0)}, ${diverging(1)})`;
-  const high = document.createElement("span");
-  legend.append(low, bar, high);
+  const high = element("span");
+  const legend = element("div", { className: "panel-legend" }, low, bar, high);
   return { legend, low, high };
 }
 
 function createDom(el, uid) {
   const { controls, select, radios, info } = createControls(uid);
-  const about = document.createElement("p");
-  about.className = "hint inspector-about";
+  const about = element("p", { className: "hint inspector-about" });
   const plot = createCanvas(el, { label: "Heatmap of the selected matrix", height: 200 });
   plot.canvas.tabIndex = 0;
   plot.canvas.setAttribute("aria-describedby", `${uid}-cell`);
   const scale = createScale();
-  const detail = document.createElement("div");
-  detail.className = "inspector-detail";
-  const cellText = document.createElement("p");
-  cellText.className = "panel-readout";
-  cellText.id = `${uid}-cell`;
-  cellText.setAttribute("aria-live", "polite");
-  detail.append(cellText);
+  const cellText = element("p", { className: "panel-readout", id: `${uid}-cell`, "aria-live": "polite" });
+  const detail = element("div", { className: "inspector-detail" }, cellText);
   el.append(controls, about, plot.canvas, scale.legend, detail);
   const history = createChart(detail, {
     label: "History of the selected parameter over the run",
@@ -140,7 +115,7 @@ function setMatrices(state, select, schema, summary) {
   state.matrices = modelOf(summary)?.matrices ?? [];
   state.label = tokenLabels(summary?.vocab ?? [], schema.bos_label);
   const names = state.matrices.map((m) => m.name);
-  select.replaceChildren(...names.map((name) => Object.assign(document.createElement("option"), { value: name, textContent: name })));
+  select.replaceChildren(...names.map((name) => element("option", { value: name, textContent: name })));
   if (!names.includes(state.matrix)) state.matrix = names[0] ?? "";
   select.value = state.matrix;
 }
@@ -188,8 +163,7 @@ function heatImage(shown, rows, cols, maxAbs) {
     pixels[4 * i + 2] = level[2];
     pixels[4 * i + 3] = 255;
   }
-  const canvas = document.createElement("canvas");
-  Object.assign(canvas, { width: cols, height: rows });
+  const canvas = element("canvas", { width: cols, height: rows });
   canvas.getContext("2d").putImageData(image, 0, 0);
   return canvas;
 }

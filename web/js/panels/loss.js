@@ -1,29 +1,37 @@
 // Loss timeline: every step's loss, its smoothed curve, the range of the
-// latest steps and the uniform-guess reference ln(vocab_size), the loss of a
-// model that has learned nothing. The full series is kept (typed arrays that
+// latest steps and two reference lines (draw/references.js): the uniform
+// guess ln(vocab_size), the loss of a model that has learned nothing, and
+// the counting bigram's loss (the engine's Session.bigram of the session's
+// training documents, read once per session through stored.bigram), the
+// line a trained model has to get below. The full series is kept (typed arrays that
 // grow); the chart draws it decimated to one min-max stroke per pixel
 // column, so a 20,000-step run costs little more to draw than a 500-step one.
 //
 // A session that keeps documents out of training (config held_out) also
 // gets their loss now and then (held_out_loss): drawn as a second line of
-// dots, so overfitting shows as the two lines parting.
+// dots, so overfitting shows as the two lines parting; and the counting
+// bigram's loss on those documents (add-one smoothed) as a third reference.
 //
 // A step that blew up (the engine's error event with `diverged`) is said
 // above the chart: at which step, why, and what to try (draw/diverged.js).
 //
 // The element publishes data-points, data-last-step, data-latest-loss,
-// data-held-out-points, data-latest-held-out and data-diverged (its step).
+// data-held-out-points, data-latest-held-out, data-diverged (its step),
+// data-uniform, data-bigram and data-held-out-bigram (the reference lines' values, "" when none).
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { defaultRateOf, divergedText } from "../draw/diverged.js";
 import { RUNS, theme } from "../draw/colours.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
+import { shownBigram } from "../draw/bigram.js";
 import { createLegend } from "../draw/legend.js";
+import { DASH, drawReferenceLabels, drawReferenceLines, uniformLoss } from "../draw/references.js";
 import { EMA_BETA, createSeries } from "../draw/series.js";
 
 const WINDOW = 100; // steps in the rolling min/max
 const MIN_X_SPAN = 9; // the x axis shows at least steps 1..10
 const LABEL_GAP = 12; // px between the right-hand labels
 const HELD_OUT = RUNS[4];
+const f4 = (x) => x.toFixed(4);
 
 // A <dl> of labelled values: {key: label} -> {readout, fields: {key: <dd>}}.
 function createReadout(labels) {
@@ -57,9 +65,10 @@ function windowStats(series) {
 }
 
 // Under the lines: the rolling window as a band over its steps, from its
-// min to its max loss, and the uniform-guess line with its label.
-function drawWindowAndReference(panel, { ctx, x, y, box }) {
+// min to its max loss, and the reference lines (their labels go over the lines).
+function drawWindowAndReferences(panel, paint) {
   const colours = theme();
+  const { ctx, x, y } = paint;
   const { stats, series } = panel;
   if (stats) {
     ctx.fillStyle = colours.good;
@@ -68,20 +77,23 @@ function drawWindowAndReference(panel, { ctx, x, y, box }) {
     ctx.fillRect(left, y(stats.max), Math.max(2, x(series.lastStep()) - left), y(stats.min) - y(stats.max));
     ctx.globalAlpha = 1;
   }
-  const ref = reference(panel);
-  if (ref === null) return;
-  ctx.strokeStyle = colours.warn;
-  ctx.setLineDash([6, 4]);
-  ctx.lineWidth = 1.5;
-  ctx.beginPath();
-  ctx.moveTo(box.left, y(ref));
-  ctx.lineTo(box.left + box.width, y(ref));
-  ctx.stroke();
-  ctx.setLineDash([]);
-  ctx.fillStyle = colours.warn;
-  ctx.textAlign = "left";
-  ctx.textBaseline = "bottom";
-  ctx.fillText(`uniform guess ln(${panel.vocabSize}) = ${ref.toFixed(2)}`, box.left + 6, y(ref) - 2);
+  drawReferenceLines(paint, references(panel, colours));
+}
+
+// The reference lines there are: the uniform guess, the counting bigram, and its held-out loss.
+function references({ vocabSize, counted }, colours) {
+  const { bigram } = counted;
+  const lines = [];
+  const uniform = uniformLoss(vocabSize);
+  if (uniform !== null) {
+    lines.push({ value: uniform, label: `uniform guess ln(${vocabSize}) = ${uniform.toFixed(2)}`, colour: colours.warn, dash: DASH.uniform });
+  }
+  if (bigram) lines.push({ value: bigram.loss, label: `counting bigram ${bigram.loss.toFixed(2)}`, colour: colours.ink, dash: DASH.bigram });
+  if (bigram?.held_out) {
+    lines.push({ value: bigram.held_out.loss, label: `counting bigram, held-out ${bigram.held_out.loss.toFixed(2)}`,
+                 colour: HELD_OUT, dash: DASH.bigram });
+  }
+  return lines;
 }
 
 // Above the lines: the latest point, and on the right its loss and the
@@ -128,9 +140,6 @@ function drawHeldOut({ heldOut }, { ctx, x, y }) {
   }
 }
 
-// The uniform guess ln(vocab_size), or null without a vocabulary.
-const reference = ({ vocabSize }) => (vocabSize > 1 ? Math.log(vocabSize) : null);
-
 function createLossChart(parent, panel) {
   return createChart(parent, {
     label: "Loss per training step",
@@ -147,12 +156,14 @@ function createLossChart(parent, panel) {
     bands: [{ series: [2, 1], fill: () => `color-mix(in srgb, ${theme().muted} 55%, transparent)` }],
     xRange: stepRange({ first: 1, minSpan: MIN_X_SPAN }),
     yRange(min, max) {
-      const ref = reference(panel);
-      const [lo, hi] = ref === null ? [min, max] : [Math.min(min ?? ref, ref), Math.max(max ?? ref, ref)];
+      const values = references(panel, theme()).map((line) => line.value);
+      const [lo, hi] = values.length ? [Math.min(min ?? Infinity, ...values), Math.max(max ?? -Infinity, ...values)] : [min, max];
       return paddedRange(lo, hi, { minMargin: 0.05, floor: 0, fallback: [0, 4] });
     },
-    under: (paint) => drawWindowAndReference(panel, paint),
+    under: (paint) => drawWindowAndReferences(panel, paint),
     over(paint) {
+      const colours = theme();
+      drawReferenceLabels(paint, references(panel, colours), colours.card);
       drawHeldOut(panel, paint);
       drawLatest(panel, paint);
     },
@@ -163,7 +174,8 @@ function draw(panel) {
   const { el, series, readout } = panel;
   const n = series.count;
   const last = series.lastLoss();
-  const ref = reference(panel);
+  const uniform = uniformLoss(panel.vocabSize);
+  const { bigram } = panel.counted;
   const stats = panel.stats = windowStats(series);
   el.dataset.points = String(n);
   el.dataset.lastStep = String(series.lastStep());
@@ -171,7 +183,12 @@ function draw(panel) {
   readout.latest.textContent = last === null ? "-" : `${last.toFixed(4)} (step ${series.lastStep()})`;
   readout.smoothed.textContent = n ? series.lastEma().toFixed(4) : "-";
   readout.window.textContent = stats ? `${stats.min.toFixed(3)} - ${stats.max.toFixed(3)}` : "-";
-  readout.reference.textContent = ref === null ? "-" : `ln(${panel.vocabSize}) = ${ref.toFixed(3)}`;
+  readout.reference.textContent = uniform === null ? "-" : `ln(${panel.vocabSize}) = ${uniform.toFixed(3)}`;
+  readout.bigram.textContent = bigram ? f4(bigram.loss) : "-";
+  readout.heldOutBigram.textContent = bigram?.held_out ? f4(bigram.held_out.loss) : "-";
+  readout.heldOutBigram.parentElement.hidden = panel.heldOutBigramLegend.hidden = !bigram?.held_out;
+  Object.assign(el.dataset, { uniform: uniform === null ? "" : String(uniform), bigram: bigram ? String(bigram.loss) : "",
+                              heldOutBigram: bigram?.held_out ? String(bigram.held_out.loss) : "" });
   const held = panel.heldOut.at(-1);
   el.dataset.heldOutPoints = String(panel.heldOut.length);
   el.dataset.latestHeldOut = held ? String(held[1]) : "";
@@ -181,23 +198,28 @@ function draw(panel) {
   panel.chart.set([steps, low, high, ema]);
 }
 
-export function create(el, { schema }) {
+export function create(el, { schema, stored = null }) {
   const legend = createLegend([
     ["raw", "loss per step"],
     ["ema", `smoothed (EMA ${EMA_BETA})`],
     ["window", `min-max of the last ${WINDOW} steps`],
     ["ref", "uniform guess ln(vocab size)"],
+    ["bigram", "counting bigram: how often each character follows each other one"],
     ["held-out", "held-out loss (documents kept out of training)"],
+    ["held-out-bigram", "counting bigram on the held-out documents (add-one)"],
   ]);
   const { readout, fields } = createReadout({
-    latest: "latest", smoothed: "smoothed", window: `last ${WINDOW} steps`, reference: "uniform guess", heldOut: "held-out loss",
+    latest: "latest", smoothed: "smoothed", window: `last ${WINDOW} steps`, reference: "uniform guess",
+    bigram: "counting bigram", heldOut: "held-out loss", heldOutBigram: "bigram, held-out",
   });
   const plot = document.createElement("div");
   const diverged = Object.assign(document.createElement("p"), { className: "notice diverged", hidden: true });
   diverged.setAttribute("role", "status");
   el.append(diverged, plot, legend, readout);
+  const items = legend.children;
   const panel = { el, series: createSeries(), vocabSize: 0, stats: null, readout: fields, heldOut: [],
-                  heldOutLegend: legend.lastElementChild };
+                  heldOutLegend: items[5], heldOutBigramLegend: items[6] };
+  panel.counted = shownBigram(stored, () => frame.request()); // the chart's range reads it from the start
   panel.chart = createLossChart(plot, panel);
   const frame = createFrame(() => draw(panel));
   frame.request();
@@ -219,6 +241,7 @@ export function create(el, { schema }) {
     reset({ session, record, steps }) {
       if (session !== shown || record?.status !== "error") sayDiverged(null);
       shown = session;
+      panel.counted.show(session);
       panel.vocabSize = record?.vocab ? record.vocab.length + 1 : 0;
       panel.series.clear();
       panel.heldOut = [];

@@ -16,6 +16,7 @@
 // data-error.
 import { createChart } from "../draw/chart.js";
 import { OKABE_ITO, theme } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { legendItem } from "../draw/legend.js";
 import { createReads } from "../draw/reads.js";
@@ -28,21 +29,15 @@ const LIMIT = 2000; // points kept; older ones are dropped
 let nextId = 0;
 
 function createForm(uid, bos) {
-  const form = document.createElement("form");
-  form.className = "panel-controls probe-form";
-  const label = document.createElement("label");
-  label.className = "panel-field";
-  label.htmlFor = `${uid}-context`;
-  label.textContent = `Context after ${bos} (empty: the first letter)`;
-  const input = Object.assign(document.createElement("input"), {
+  const input = element("input", {
     id: `${uid}-context`, type: "text", spellcheck: false, autocomplete: "off",
-    placeholder: "e.g. em",
+    placeholder: "e.g. em", "aria-describedby": `${uid}-error`,
   });
-  input.setAttribute("aria-describedby", `${uid}-error`);
-  const pin = Object.assign(document.createElement("button"), { type: "submit", textContent: "Pin" });
-  const error = Object.assign(document.createElement("span"), { className: "probe-error", id: `${uid}-error` });
-  error.setAttribute("aria-live", "polite");
-  form.append(label, input, pin, error);
+  const error = element("span", { className: "probe-error", id: `${uid}-error`, "aria-live": "polite" });
+  const form = element("form", { className: "panel-controls probe-form" },
+                       element("label", { className: "panel-field", htmlFor: input.id,
+                                          textContent: `Context after ${bos} (empty: the first letter)` }),
+                       input, element("button", { type: "submit", textContent: "Pin" }), error);
   return { form, input, error };
 }
 
@@ -112,9 +107,8 @@ function add(points, { step, probs }) {
 
 export function create(el, { schema, stored, requestRead }) {
   const form = createForm(`probe${nextId++}`, schema.bos_label);
-  const legend = document.createElement("ul");
-  legend.className = "legend probe-legend";
-  const plotBox = document.createElement("div");
+  const legend = element("ul", { className: "legend probe-legend" });
+  const plotBox = element("div");
   el.append(form.form, legend, plotBox);
   const state = { context: "", points: [], error: "", idle: "", label: tokenLabels([], schema.bos_label),
                   session: null, upTo: Infinity };

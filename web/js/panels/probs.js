@@ -10,9 +10,18 @@
 // For tests and the curious, the panel element carries what is shown:
 // data-position, data-positions, data-step, data-doc, data-context (the
 // document's characters before the target), data-target-char ("BOS" for the
-// end of the document), data-target-prob, data-target-rank (1 = most likely).
+// end of the document), data-target-prob, data-target-rank (1 = most likely)
+// and data-bigram-prob (the counting bigram's probability of the target, ""
+// when it is not shown).
+//
+// Beside the model's guess, the counting bigram's (the engine's
+// Session.bigram of the session's documents, read once per session through
+// stored.bigram): under each bar, a thin one for the probability counting
+// gives the same token after the same character, so a learner sees where
+// the model already knows more than pairs of characters.
 import { createCanvas, drawMessage } from "../draw/canvas.js";
 import { theme } from "../draw/colours.js";
+import { bigramPair, shownBigram } from "../draw/bigram.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { tokenLabels } from "../draw/tokens.js";
 
@@ -37,9 +46,12 @@ function createDom(el, uid) {
   const followLabel = Object.assign(document.createElement("label"), { className: "panel-check" });
   const follow = Object.assign(document.createElement("input"), { type: "checkbox", checked: true });
   followLabel.append(follow, " Follow the latest token");
+  const bigramLabel = Object.assign(document.createElement("label"), { className: "panel-check" });
+  const bigram = Object.assign(document.createElement("input"), { type: "checkbox", checked: true });
+  bigramLabel.append(bigram, " Counting bigram beside");
   const through = Object.assign(document.createElement("button"), { type: "button", textContent: "Through the model ▸" });
   through.setAttribute("aria-label", "Walk this position through the model");
-  controls.append(prev, where, next, followLabel, through);
+  controls.append(prev, where, next, followLabel, bigramLabel, through);
   const context = Object.assign(document.createElement("p"), { className: "probs-context" });
   context.setAttribute("role", "group"); // a name is allowed on a group, not on a paragraph (axe, when it is empty)
   context.setAttribute("aria-label", "Document context");
@@ -49,7 +61,7 @@ function createDom(el, uid) {
   const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `${uid}-readout` });
   readout.setAttribute("aria-live", "polite");
   el.append(controls, context, plot.canvas, readout);
-  return { prev, next, where, follow, through, context, plot, readout };
+  return { prev, next, where, follow, bigram, through, context, plot, readout };
 }
 
 // The document up to the target: the position's token, an arrow, the target.
@@ -66,7 +78,7 @@ function renderContext(context, tokens, position, label) {
   });
 }
 
-function publish(el, { event, position, vocab }, entry, bos) {
+function publish(el, { event, position, vocab }, entry, bos, counted) {
   Object.assign(el.dataset, {
     position: entry ? String(position) : "",
     positions: String(event ? event.topk.length : 0),
@@ -76,6 +88,7 @@ function publish(el, { event, position, vocab }, entry, bos) {
     targetChar: entry ? (entry.target === vocab.length ? bos : vocab[entry.target]) : "",
     targetProb: entry ? String(entry.target_prob) : "",
     targetRank: entry ? String(entry.target_rank + 1) : "",
+    bigramProb: entry && counted ? String(counted(entry.target).prob) : "",
   });
 }
 
@@ -94,8 +107,9 @@ function drawUniform({ ctx, size }, x, colours) {
   ctx.fillText("uniform", x + 4, size.height - 7);
 }
 
-// The top-k as bars, and the target under a rule when it is outside them.
-function drawBars(plot, entry, state, colours) {
+// The top-k as bars, and the target under a rule when it is outside them;
+// counted(id): the counting bigram's pair for that next token (null: not shown).
+function drawBars(plot, entry, state, colours, counted) {
   const { ctx, size } = plot;
   const rows = entry.ids.map((id, i) => ({ id, prob: entry.probs[i], rank: i }));
   const outside = entry.target_rank >= rows.length;
@@ -123,6 +137,10 @@ function drawBars(plot, entry, state, colours) {
     ctx.fillStyle = isTarget ? colours.accent : colours.muted;
     ctx.fillRect(x0, y + 2, bar, ROW - 8);
     ctx.globalAlpha = 1;
+    if (counted) {
+      ctx.fillStyle = colours.ink;
+      ctx.fillRect(x0, y + ROW - 5, Math.max(1, counted(row.id).prob * width), 2);
+    }
     ctx.fillStyle = isTarget ? colours.accent : colours.ink;
     ctx.font = `${isTarget ? "bold " : ""}12px ${colours.mono}`;
     ctx.textAlign = "left";
@@ -134,8 +152,11 @@ function draw(el, dom, state, bos) {
   const count = state.event ? state.event.topk.length : 0;
   if (count && dom.follow.checked) state.position = count - 1;
   const entry = count ? state.event.topk[Math.min(state.position, count - 1)] : null;
+  const token = entry ? state.event.tokens[state.position] : null;
+  const bigram = state.counted.bigram;
+  const counted = entry && bigram && dom.bigram.checked ? (next) => bigramPair(bigram, token, next) : null;
   state.drawnStep = entry ? state.event.step : null;
-  publish(el, state, entry, bos);
+  publish(el, state, entry, bos, counted);
   dom.prev.disabled = !entry || state.position === 0;
   dom.next.disabled = !entry || state.position === count - 1;
   dom.through.disabled = !entry;
@@ -145,10 +166,12 @@ function draw(el, dom, state, bos) {
   if (entry) renderContext(dom.context, event.tokens, position, state.label);
   else dom.context.replaceChildren();
   const after = position === 0 ? `the start (${bos})` : `“${el.dataset.context}”`;
+  const countedText = counted ? ` Counting pairs gives it ${counted(entry.target).prob.toFixed(3)} after `
+    + `“${state.label(token)}” (the thin bars: the counting bigram's probability of each token).` : "";
   dom.readout.textContent = entry ? `After ${after} the target is “${state.label(entry.target)}”: `
-    + `probability ${entry.target_prob.toFixed(3)}, rank ${entry.target_rank + 1} of ${state.vocab.length + 1}.` : "";
+    + `probability ${entry.target_prob.toFixed(3)}, rank ${entry.target_rank + 1} of ${state.vocab.length + 1}.${countedText}` : "";
   if (!dom.plot.fit()) return;
-  if (entry) drawBars(dom.plot, entry, state, theme());
+  if (entry) drawBars(dom.plot, entry, state, theme(), counted);
   else drawMessage(dom.plot, "Probabilities appear after the first step.", theme());
 }
 
@@ -166,6 +189,7 @@ function listen(el, dom, state, redraw) {
   dom.prev.addEventListener("click", () => go(state.position - 1));
   dom.next.addEventListener("click", () => go(state.position + 1));
   dom.follow.addEventListener("change", redraw);
+  dom.bigram.addEventListener("change", redraw);
   el.addEventListener("keydown", (event) => {
     if (event.target.closest("select, input:not([type=checkbox])") || !state.event) return;
     const targets = { Home: 0, End: state.event.topk.length - 1 };
@@ -176,10 +200,11 @@ function listen(el, dom, state, redraw) {
   });
 }
 
-export function create(el, { schema, follow = () => {} }) {
+export function create(el, { schema, stored = null, follow = () => {} }) {
   const dom = createDom(el, `probs${nextId++}`);
   const state = { vocab: [], event: null, drawnStep: null, position: 0, label: tokenLabels([], schema.bos_label) };
   const frame = createFrame(() => draw(el, dom, state, schema.bos_label));
+  state.counted = shownBigram(stored, () => frame.request());
   listen(el, dom, state, () => frame.request());
   // The position on screen, of the step on screen (a newer one may be on its way to the next frame).
   dom.through.addEventListener("click", () => state.drawnStep !== null && follow({ position: state.position, step: state.drawnStep }));
@@ -192,7 +217,8 @@ export function create(el, { schema, follow = () => {} }) {
 
   return {
     // A session shown: its newest step with probabilities (the full ones).
-    reset({ record, steps }) {
+    reset({ session, record, steps }) {
+      state.counted.show(session);
       state.vocab = record?.vocab ?? [];
       state.label = tokenLabels(state.vocab, schema.bos_label);
       display((steps || []).findLast((step) => step.topk) ?? null);

@@ -2,7 +2,7 @@
 // engine workers (engine/pool.js), the store (store.js) and the other tabs
 // (tabs.js). The contract: /docs/architecture.md, "sessions".
 //
-//   const sessions = createSessions({ workerUrl, store });
+//   const sessions = createSessions({ workerUrl, store, modelVersion }); // modelVersion: a promise of schema.model.version
 //   sessions.subscribe((message) => ...);     // the one stream (below)
 //   const id = await sessions.start(config, { text, name });
 //   const ids = await sessions.trainSeveral(configs, { text, name }, names); // one session per config (and name), all running
@@ -14,6 +14,7 @@
 //   const model = await sessions.model(id, step); // {step, ask(type, fields)} | {missing}
 //   const checkpoint = await sessions.weights(id);  // its latest weights (engine checkpoint; .saved: stored)
 //   await sessions.history(id, "next_token", {context}); // [{step, ...}] at step 0 and each kept checkpoint
+//   await sessions.bigram(id);                // its counting bigram (Session.bigram), null without its data
 //   sessions.workers();                       // [{worker, sessions, running}]
 //
 // The stream: {type: "boot" | "ready" | "fatal" | "restart", ...} from the
@@ -44,7 +45,7 @@ import { Tabs } from "./tabs.js";
 
 const newId = (prefix) => `${prefix}${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
 
-export function createSessions({ workerUrl, store }) {
+export function createSessions({ workerUrl, store, modelVersion }) {
   const bus = createBus();
   const pool = new WorkerPool(workerUrl, {
     onMessage: bus.emit,
@@ -57,7 +58,7 @@ export function createSessions({ workerUrl, store }) {
   const held = new HeldSessions({ pool, store, tabs, bus, onIdle: (id) => letGoUnlessShown(id) });
   const past = createPast({ engine: pool, store, bus });
   const shown = { id: null, waiting: null }; // the session this tab shows; the wait for its lock
-  const ctx = { pool, store, tabs, held, past, bus, afterRun: (id) => letGoUnlessShown(id) };
+  const ctx = { pool, store, tabs, held, past, bus, modelVersion, afterRun: (id) => letGoUnlessShown(id) };
   const runs = createRuns(ctx);
   const history = createHistory({ engine: pool, store });
 
@@ -145,6 +146,7 @@ export function createSessions({ workerUrl, store }) {
     exportTrace: (id) => store.exportTrace(id),
     weights: (id) => weights(ctx, id),
     history: (id, type, fields, after) => history.ask(id, type, fields, after),
+    bigram: (id) => bigram(ctx, id),
     // The console's Stop and time limit: the command about `id` ends, even
     // if the session was deleted or moved since it started.
     stopConsole: (id) => pool.stopConsole(id),
@@ -278,11 +280,11 @@ function importTrace(ctx, text, name) {
 
 // A session's record with the engine's description of its model in its
 // trace header (model.describe: the panels draw its stages and matrices from
-// it). A record saved before the engine described models gets it once, from
-// the engine, and keeps it.
-async function described({ pool, store }, id) {
+// it). A record saved with an older description than the engine gives
+// (schema.model.version), or none, gets the engine's, once, and keeps it.
+async function described({ pool, store, modelVersion }, id) {
   const record = await store.getSession(id);
-  if (!record || record.trace_header?.model) return record;
+  if (!record || record.trace_header?.model?.version === await modelVersion) return record;
   try {
     await pool.ready;
     const model = await pool.call("describe", { config: record.config, vocab: record.vocab });
@@ -376,6 +378,18 @@ async function model({ pool, store, held, past }, id, step) {
   } catch (error) {
     return { missing: error.lost ? "The engine worker restarts: the model comes back in a moment." : `${error.message}.` };
   }
+}
+
+// The counting bigram of a session's training documents (Session.bigram),
+// counted by the engine from its stored config and data, without loading
+// the session (nor holding it, so another tab may train it); null when its
+// data is not here (an imported trace's, when this browser lacks it).
+async function bigram({ pool, store }, id) {
+  const record = await store.getSession(id);
+  const dataset = record && await store.getDataset(record.fingerprint);
+  if (!dataset) return null;
+  await pool.ready;
+  return pool.call("count_bigram", { config: record.config, text: dataset.text });
 }
 
 // The session's latest weights: from the worker that holds it (a running

@@ -14,6 +14,7 @@
 // this tab's sessionStorage, so a reload keeps the form as it was; a file too
 // large for it is said to need choosing again.
 
+import { element } from "../draw/dom.js";
 import { createDatasets } from "../sessions/datasets.js";
 
 const MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt";
@@ -107,7 +108,7 @@ export function createDatasetChoice({ radios, fileInput, pasteInput, info, previ
       preview.append(
         `${docs.toLocaleString("en")} documents · longest line ${longest.chars} characters (line ${longest.line}) · ` +
         `vocabulary ${vocab.length} characters + BOS: `,
-        Object.assign(document.createElement("code"), { className: "vocab", textContent: vocab.join("") }),
+        element("code", { className: "vocab", textContent: vocab.join("") }),
       );
     } catch (error) {
       preview.dataset.state = "error";

@@ -9,13 +9,18 @@
 // link that changes the experiment's settings is said to, naming each
 // change, as its question is about the settings it was made for.
 //
-//   const experiments = createExperiments(listEl, { form, dataset, schema, notice, runs });
+// The model ladder's rungs (ui/ladder.js) are experiments too, listed apart
+// (ladderList): their answers also read the run's counting bigram (bigram(id)).
+//
+//   const experiments = createExperiments(listEl, { form, dataset, schema, notice, runs, ladderList, bigram });
 //   runs(): the shown run {record, steps, samples} and the others' [{record, steps, defaults}]
 //   const { experiment, preset, problems } = experiments.fromLink(location.search);
 //   experiments.show(experiment, values, dataset)   the link's own values and dataset over its preset
 
+import { withDefaults } from "../draw/names.js";
 import { createSeries } from "../draw/series.js";
 import { repetition, shown } from "./config-form.js";
+import { rungExperiments } from "./ladder.js";
 
 // The numbers an answer quotes, from a run's stored steps: {last (step), smoothed (the loss
 // panel's smoothed curve at the end), first, highest, uniform (ln vocab size)}.
@@ -159,7 +164,8 @@ export const EXPERIMENTS = [
 
 const LINK_PARAM = "experiment";
 
-function card(experiment, onSetUp, link) {
+// One experiment: its title, Set up, its link, and `says` (a rung's sentence) under them.
+function card(experiment, onSetUp, link, says = "") {
   const item = document.createElement("li");
   item.className = "experiment";
   item.dataset.experiment = experiment.id;
@@ -171,11 +177,15 @@ function card(experiment, onSetUp, link) {
   const anchor = Object.assign(document.createElement("a"), { href: link(experiment), textContent: "link" });
   anchor.setAttribute("aria-label", `Link to the experiment: ${experiment.title}`);
   item.append(title, button, anchor);
+  if (says) item.append(Object.assign(document.createElement("p"), { className: "experiment-says", textContent: says }));
   return item;
 }
 
-export function createExperiments(list, { form, dataset, schema, notice, runs = async () => null }) {
+export function createExperiments(list, { form, dataset, schema, notice, runs = async () => null, ladderList = null,
+                                          bigram = async () => null }) {
   const defaults = Object.fromEntries(schema.config.map((field) => [field.name, field.default]));
+  const rungs = rungExperiments(schema.ladder, schema.config);
+  const all = [...EXPERIMENTS, ...rungs];
   const configOf = (experiment) => ({ ...defaults, ...experiment.config });
   const search = (experiment) => {
     const url = new URL(form.link(configOf(experiment), "default"));
@@ -185,9 +195,14 @@ export function createExperiments(list, { form, dataset, schema, notice, runs = 
 
   // The experiment's own settings (but num_steps) are the run's; a run to compare has the defaults there.
   const own = (experiment) => Object.keys(experiment.config).filter((name) => name !== "num_steps");
-  const isRun = (experiment, config) => own(experiment).every((name) => config[name] === experiment.config[name]);
-  const isDefaultsOf = (experiment, config, run) => Object.keys(defaults).every((name) => name === "num_steps"
-    || config[name] === (own(experiment).includes(name) ? defaults[name] : run[name]));
+  // (Configs saved before a field existed have its default: withDefaults.)
+  const isRun = (experiment, config) => (experiment.matches ? experiment.matches(config)
+    : own(experiment).every((name) => withDefaults(config, schema.config)[name] === experiment.config[name]));
+  const isDefaultsOf = (experiment, config, run) => {
+    const [other, its] = [withDefaults(config, schema.config), withDefaults(run, schema.config)];
+    return Object.keys(defaults).every((name) => name === "num_steps"
+      || other[name] === (own(experiment).includes(name) ? defaults[name] : its[name]));
+  };
 
   async function reveal(experiment, out) {
     const shown = await runs();
@@ -199,6 +214,7 @@ export function createExperiments(list, { form, dataset, schema, notice, runs = 
     } else {
       const others = shown.others.filter((other) => other.steps.length)
         .map((other) => ({ ...other, defaults: isDefaultsOf(experiment, other.record.config, run.record.config) }));
+      if (experiment.rung) run.bigram = await bigram(run.record.id).catch(() => null);
       out.textContent = experiment.answer(run, others);
     }
   }
@@ -233,12 +249,13 @@ export function createExperiments(list, { form, dataset, schema, notice, runs = 
   }
 
   list.replaceChildren(...EXPERIMENTS.map((experiment) => card(experiment, setUp, search)));
+  ladderList?.replaceChildren(...rungs.map((experiment) => card(experiment, setUp, search, experiment.adds)));
 
   return {
     // A link's experiment, its settings (preset over the defaults) and its problems; nothing shown yet.
     fromLink(query) {
       const ids = new URLSearchParams(query).getAll(LINK_PARAM);
-      const experiment = EXPERIMENTS.find((e) => e.id === ids[0]) ?? null;
+      const experiment = all.find((e) => e.id === ids[0]) ?? null;
       const problems = [repetition(LINK_PARAM, ids)];
       if (ids.length && !experiment) problems.push(`${LINK_PARAM}=${shown(ids[0])}: no such experiment; ignored`);
       return { experiment, preset: experiment && configOf(experiment), problems: problems.filter(Boolean) };

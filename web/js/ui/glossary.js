@@ -11,6 +11,7 @@
 //
 //   const glossary = createGlossary(schema, { toggle: checkbox });
 //   glossary.explain(element);   // after its text is written
+import { element } from "../draw/dom.js";
 
 const STORAGE_KEY = "microgpt-lab.hints";
 const SKIP = "button, code, pre, input, textarea, select, option, h1, h2, h3, kbd, .term, [data-no-terms]";
@@ -24,11 +25,7 @@ function matcher(glossary) {
 }
 
 function createTip() {
-  const tip = document.createElement("div");
-  tip.id = "term-tip";
-  tip.className = "term-tip";
-  tip.setAttribute("role", "tooltip");
-  tip.hidden = true;
+  const tip = element("div", { id: "term-tip", className: "term-tip", role: "tooltip", hidden: true });
   document.body.append(tip);
   return tip;
 }
@@ -102,9 +99,8 @@ export function createGlossary(schema, { toggle = null } = {}) {
       const entry = byWord.get(word);
       if (seen.has(entry.term)) continue;
       seen.add(entry.term);
-      const term = Object.assign(document.createElement("span"), { className: "term", textContent: match[0], tabIndex: -1 });
-      term.dataset.word = word;
-      term.setAttribute("aria-describedby", tip.id);
+      const term = element("span", { className: "term", textContent: match[0], tabIndex: -1, dataset: { word },
+                                     "aria-describedby": tip.id });
       parts.push(text.slice(last, match.index), term);
       last = match.index + match[0].length;
     }

@@ -1,6 +1,7 @@
 // The one-screen help: the keyboard shortcuts and what the panels show, in a
 // modal <dialog>. open() remembers the focused element and gives focus back
 // when the dialog closes (Esc, the Close button or a click on the backdrop).
+import { element } from "../draw/dom.js";
 import { PANELS } from "../panels/index.js";
 
 const SHORTCUTS = [
@@ -24,51 +25,17 @@ const PAGE = [
 ];
 
 export function create({ parent = document.body } = {}) {
-  const dialog = document.createElement("dialog");
-  dialog.className = "help";
-  dialog.id = "help";
-  dialog.setAttribute("aria-labelledby", "help-title");
-
-  const header = document.createElement("div");
-  header.className = "help-head";
-  const title = document.createElement("h2");
-  title.id = "help-title";
-  title.textContent = "Help";
-  const close = document.createElement("button");
-  close.type = "button";
-  close.textContent = "Close";
-  close.setAttribute("aria-keyshortcuts", "Escape");
-  header.append(title, close);
-
-  const keysTitle = document.createElement("h3");
-  keysTitle.id = "help-keys-title";
-  keysTitle.textContent = "Keyboard shortcuts";
-  const keys = document.createElement("dl");
-  keys.className = "help-keys";
-  keys.setAttribute("aria-labelledby", "help-keys-title");
-  for (const [key, what] of SHORTCUTS) {
-    const dt = document.createElement("dt");
-    const kbd = document.createElement("kbd");
-    kbd.textContent = key;
-    dt.append(kbd);
-    const dd = document.createElement("dd");
-    dd.textContent = what;
-    keys.append(dt, dd);
-  }
-
-  const panelsTitle = document.createElement("h3");
-  panelsTitle.textContent = "The panels";
-  const panels = document.createElement("ul");
-  panels.className = "help-panels";
-  for (const [name, what] of [...PANELS.map((panel) => [panel.title, panel.help]), ...PAGE]) {
-    const item = document.createElement("li");
-    const strong = document.createElement("strong");
-    strong.textContent = name;
-    item.append(strong, `: ${what}`);
-    panels.append(item);
-  }
-
-  dialog.append(header, keysTitle, keys, panelsTitle, panels);
+  const close = element("button", { type: "button", textContent: "Close", "aria-keyshortcuts": "Escape" });
+  const header = element("div", { className: "help-head" }, element("h2", { id: "help-title", textContent: "Help" }), close);
+  const keys = element("dl", { className: "help-keys", "aria-labelledby": "help-keys-title" },
+                       ...SHORTCUTS.flatMap(([key, what]) => [element("dt", {}, element("kbd", { textContent: key })),
+                                                              element("dd", { textContent: what })]));
+  const topics = [...PANELS.map((panel) => [panel.title, panel.help]), ...PAGE];
+  const panels = element("ul", { className: "help-panels" },
+                         ...topics.map(([name, what]) => element("li", {}, element("strong", { textContent: name }), `: ${what}`)));
+  const dialog = element("dialog", { className: "help", id: "help", "aria-labelledby": "help-title" },
+                         header, element("h3", { id: "help-keys-title", textContent: "Keyboard shortcuts" }), keys,
+                         element("h3", { textContent: "The panels" }), panels);
   parent.append(dialog);
 
   let returnFocus = null;

@@ -6,12 +6,14 @@ import { createSessions } from "../sessions/index.js";
 import { openStore } from "../sessions/store.js";
 import { PANELS } from "../panels/index.js";
 import { bindActions } from "./actions.js";
+import { createBigrams } from "./bigrams.js";
 import { createConfigForm } from "./config-form.js";
 import { createDatasetChoice } from "./dataset-choice.js";
 import { createDrawGuard } from "./draw-guard.js";
 import { createExperiments } from "./experiments.js";
 import { installDebugHandle } from "./debug.js";
 import { createGlossary } from "./glossary.js";
+import { bindLadder } from "./ladder.js";
 import { checkLink, noteLink, readLink } from "./link.js";
 import { manageSessions } from "./manage.js";
 import * as helpDialog from "./help.js";
@@ -34,10 +36,11 @@ const $ = (selector) => document.querySelector(selector);
 
 // Storage trouble (no IndexedDB, quota) never stops the lab: the store
 // carries on in memory and the notice says what is not being saved.
-function startSessions() {
+function startSessions(schemaLoaded) {
   const notice = createStorageNotice($("#storage-notice"));
   const store = openStore(undefined, { onProblem: (message) => notice.say(message, store) });
-  const sessions = createSessions({ workerUrl: new URL("../engine/worker.js", import.meta.url), store });
+  const sessions = createSessions({ workerUrl: new URL("../engine/worker.js", import.meta.url), store,
+                                    modelVersion: schemaLoaded.then((schema) => schema.model.version) });
   // The service worker precaches the whole site (20 MB): registered once
   // Python is up, so that its downloads do not compete with the boot.
   sessions.ready.then(registerServiceWorker, registerServiceWorker);
@@ -53,11 +56,12 @@ async function fetchJson(path) {
 
 // Each panel gets a <section> of its own in #panels: its heading, a caption
 // saying what it shows (its words explained by the glossary), its body.
-function createPanels(container, { schema, sessions, glossary, requestRead, follow, followed }) {
+function createPanels(container, { schema, sessions, bigram, glossary, requestRead, follow, followed }) {
   const stored = Object.freeze({
     steps: (id) => sessions.steps(id),
     samples: (id) => sessions.samples(id),
     history: (id, type, fields, after) => sessions.history(id, type, fields, after),
+    bigram,
   });
   return PANELS.map(({ name, title, help, create }) => {
     const el = document.createElement("section");
@@ -81,13 +85,13 @@ function createPanels(container, { schema, sessions, glossary, requestRead, foll
 
 // Every view the router feeds: the small views, the panels and, last, the
 // debug handle; the recording plays through the router until a session is shown.
-function createPage(schema, sessions, { glossary, settings, guard, recordingTrace }) {
+function createPage(schema, sessions, { bigram, glossary, settings, guard, recordingTrace }) {
   const buttons = Object.fromEntries([...document.querySelectorAll("[data-action]")].map((b) => [b.dataset.action, b]));
   const controls = createControls({ statusEl: $("#status"), buttons, noteEl: $("#controls-note") });
   const alert = createAlert($("#form-error"));
   const temperature = temperatureView.create($("#sample-controls"));
   let router = null;
-  const panels = createPanels($("#panels"), { schema, sessions, glossary, requestRead: (panel) => router.requestRead(panel),
+  const panels = createPanels($("#panels"), { schema, sessions, bigram, glossary, requestRead: (panel) => router.requestRead(panel),
                                               follow: (target) => router.follow(target),
                                               followed: (answer) => router.followed(answer) });
   const views = [
@@ -120,7 +124,7 @@ async function main() {
   recordingTrace.catch(() => {}); // playRecording reports it
   const schemaLoaded = fetchJson("schema.json");
   if (await adoptWaitingVersion()) return;
-  const sessions = startSessions();
+  const sessions = startSessions(schemaLoaded);
   const schema = await schemaLoaded;
   const glossary = createGlossary(schema, { toggle: $("#hints") });
   if (new URLSearchParams(location.search).has("lesson")) { // the path (web/js/lessons), loaded only there
@@ -135,14 +139,19 @@ async function main() {
     pasteInput: $("#dataset-text"), info: $("#dataset-info"), preview: $("#dataset-preview"), engine: sessions,
   });
   const settings = { copy: (record) => copySettings(record, { form, dataset, sessions }) };
-  const { router, buttons, alert, temperature } = createPage(schema, sessions, { glossary, settings, guard, recordingTrace });
+  const bigram = createBigrams((id) => sessions.bigram(id)); // each session's counting bigram, asked once
+  const { router, buttons, alert, temperature } = createPage(schema, sessions, { bigram, glossary, settings, guard, recordingTrace });
   // The session to open: the newest, or the one a resumed run belongs to,
   // unless the last page died drawing it.
   const open = (id) => (id === guard.suspect ? alert.say(guard.notice) : router.select(id));
   const experiments = createExperiments($("#experiments"), { form, dataset, schema, notice: $("#experiment-notice"),
-                                                             runs: () => shownRuns(sessions, router.current) });
+                                                             runs: () => shownRuns(sessions, router.current),
+                                                             ladderList: $("#ladder"), bigram });
   const sweep = createSweep($("#sweep"), { fields: schema.config });
   glossary.explain($("#experiments"));
+  glossary.explain($("#ladder"));
+  bindLadder({ button: $("#btn-ladder"), steps: $("#ladder-steps"), note: $("#ladder-note") },
+             { schema, sessions, router, dataset });
   bindActions({
     sessions, router, schema, form, fields: schema.config, dataset, temperature, sweep, alert, help: helpDialog.create(),
     elements: { buttons, formEl: $("#config-form"), shareLink: $("#share-link"), traceInput: $("#trace-file") },

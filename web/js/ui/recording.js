@@ -3,19 +3,16 @@
 // the panels (the router's replay) while Python loads, so a first-time
 // visitor sees a GPT learn at once. It is labelled as a recording and stops
 // for good when the page shows a real session (stop()).
+import { element } from "../draw/dom.js";
+
 const STEP_MS = 60; // replay pace: about 16 steps per second
 
 // trace: a promise of the recording's trace, fetched as the page's code
 // starts (ui/main.js), so that it is in hand when the panels exist.
 export function playRecording(replay, { trace, container }) {
-  const badge = document.createElement("p");
-  badge.className = "recording-badge";
-  badge.setAttribute("role", "note");
-  badge.hidden = true;
-  const label = document.createElement("strong");
-  label.textContent = "Recording";
-  const text = document.createElement("span");
-  badge.append(label, text);
+  const text = element("span");
+  const badge = element("p", { className: "recording-badge", role: "note", hidden: true },
+                        element("strong", { textContent: "Recording" }), text);
   container.prepend(badge);
 
   let timer = 0;

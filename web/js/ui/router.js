@@ -18,7 +18,7 @@
 //   all(message)    every session's event and sample messages (compare)
 //   follow(target)  a panel asked to follow {position, stage, step} ("Follow a token")
 //   followed(answer) "Follow a token" explained a position (Session.explain)
-//   compare(ids)    these sessions are to be compared (a sweep)
+//   compare(ids)    overlay exactly these sessions in Compare runs (the model ladder's rungs, a sweep's)
 //
 // Live events that arrive while a newly shown session's stored steps are
 // read are held, then shown after its reset. A session shown at rest whose

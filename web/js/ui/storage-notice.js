@@ -1,11 +1,11 @@
 // The storage notice: what the store says went wrong with IndexedDB, in
 // words, and, when the sessions went on in memory after the database was
 // cleared or deleted, a button that writes them back to storage.
+import { element } from "../draw/dom.js";
+
 export function createStorageNotice(el) {
-  const text = document.createElement("span");
-  const button = Object.assign(document.createElement("button"), {
-    type: "button", textContent: "Save these sessions to storage again", hidden: true,
-  });
+  const text = element("span");
+  const button = element("button", { type: "button", textContent: "Save these sessions to storage again", hidden: true });
   el.append(text, " ", button);
   let store = null;
   button.addEventListener("click", async () => {

@@ -5,19 +5,20 @@
 // trains (or a fresh, untrained one before it exists, whose weights are
 // nearly even), and the probability each position gave the next letter.
 // The element publishes data-attention (JSON: the head's rows).
+import { element } from "../../draw/dom.js";
 import { createHeat } from "../../draw/heat.js";
 import { charLabel } from "../../draw/tokens.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
-import { element, fixed, latestOnly, textField } from "./common.js";
+import { fixed, latestOnly, textField } from "./common.js";
 import { rungModel } from "./descent.js";
 
 export function create(ctx) {
-  const el = element("div", "attention-widget");
-  const chart = createRungChart(ctx, { keys: ["bigram", "one_head"], own: "one_head" });
+  const el = element("div", { className: "attention-widget" });
+  const chart = createRungChart(ctx, { keys: ["bigram", "one-head"], own: "one-head" });
   const field = textField("Your name, through the one-head rung", { value: "emma" });
-  const go = Object.assign(element("button", "", "Look at its attention"), { type: "button" });
+  const go = element("button", { textContent: "Look at its attention", type: "button" });
   field.el.append(" ", go);
-  const said = element("p", "hint");
+  const said = element("p", { className: "hint" });
   said.setAttribute("aria-live", "polite");
   const heat = createHeat("attention weights");
   heat.el.hidden = true;
@@ -43,7 +44,7 @@ export function create(ctx) {
     heat.el.hidden = true;
   });
   const look = () => show(async () => {
-    const model = await rungModel(ctx, "one_head");
+    const model = await rungModel(ctx, "one-head");
     return { answer: await model.ask("attention_map", { text: field.input.value }), where: model.where };
   });
   go.addEventListener("click", look);
@@ -56,7 +57,7 @@ export function create(ctx) {
     el,
     hear: (message) => chart.hear(message),
     async answer() {
-      const [bigram, head] = ["bigram", "one_head"].map((key) => chart.final(key));
+      const [bigram, head] = ["bigram", "one-head"].map((key) => chart.final(key));
       if (![bigram, head].every((final) => final && final.step >= final.num_steps && final.mean !== null)) {
         return { waiting: "Train both rungs to their last step (the learned bigram in chapter 4): the answer is on the chart." };
       }

@@ -5,33 +5,30 @@
 // names sampled from the counts (lessons.bigram_samples). Its loss is the
 // question's answer, so the widget leaves it to the reveal.
 // The element publishes data-loss and data-samples.
+import { element } from "../../draw/dom.js";
 import { createHeat } from "../../draw/heat.js";
 import { charLabel } from "../../draw/tokens.js";
-import { element, fixed, latestOnly } from "./common.js";
+import { fixed, latestOnly } from "./common.js";
 
 const TOP = 6;
 const SAMPLES = 10;
 
 export function create({ engine }) {
-  const el = element("div", "bigram-widget");
-  const said = element("p", "hint");
-  said.setAttribute("aria-live", "polite");
+  const said = element("p", { className: "hint", "aria-live": "polite" });
   const heat = createHeat("bigram probabilities");
-  const rowLabel = element("label", "lesson-field inline", "After ");
   const row = element("select");
-  rowLabel.append(row, " the counts say:");
-  const next = element("ol", "next-tokens");
-  const go = Object.assign(element("button", "", `Sample ${SAMPLES} names from the counts`), { type: "button" });
-  const samples = element("p", "bigram-samples");
-  samples.setAttribute("aria-live", "polite");
-  el.append(said, heat.el, rowLabel, next, go, samples);
+  const rowLabel = element("label", { className: "lesson-field inline" }, "After ", row, " the counts say:");
+  const next = element("ol", { className: "next-tokens" });
+  const go = element("button", { type: "button", textContent: `Sample ${SAMPLES} names from the counts` });
+  const samples = element("p", { className: "bigram-samples", "aria-live": "polite" });
+  const el = element("div", { className: "bigram-widget" }, said, heat.el, rowLabel, next, go, samples);
   let bigram = null;
   let labels = [];
 
   function showRow() {
     const { next: ids, counts, probs, total } = bigram.rows[Number(row.value)];
     const order = ids.map((id, k) => k).sort((a, b) => counts[b] - counts[a]).slice(0, TOP);
-    next.replaceChildren(...order.map((k) => element("li", "", `${labels[ids[k]]}: ${fixed(probs[k], 3)} (${counts[k]} of ${total})`)));
+    next.replaceChildren(...order.map((k) => element("li", { textContent: `${labels[ids[k]]}: ${fixed(probs[k], 3)} (${counts[k]} of ${total})` })));
   }
 
   const load = latestOnly(([answer, tokens]) => {
@@ -48,7 +45,7 @@ export function create({ engine }) {
       return dense;
     });
     heat.show(grid, { name: "p", cols: labels, rowNames: labels, title: "p(next token | token), by counting: a row per token, a column per next token (a to z, then BOS)" });
-    row.replaceChildren(...labels.map((label, k) => Object.assign(element("option", "", label), { value: String(k) })));
+    row.replaceChildren(...labels.map((label, k) => element("option", { textContent: label, value: String(k) })));
     row.value = String(Math.max(0, labels.indexOf("q")));
     showRow();
   }, (error) => {

@@ -2,19 +2,20 @@
 // trained in place beside the one-head rung, and the lab's own "Follow a
 // token" panel on it: one position of its last step through every stage,
 // forward, backward and the update, with the code that ran (Session.explain).
+import { element } from "../../draw/dom.js";
 import * as follow from "../../panels/follow.js";
 import { createRungChart } from "../rung-chart.js";
-import { element, nearestChoice } from "./common.js";
+import { nearestChoice } from "./common.js";
 
 export function create(ctx) {
   const { sessions, rungs, schema, explain, chapter } = ctx;
-  const el = element("div", "block-widget");
-  const chart = createRungChart(ctx, { keys: ["one_head", "four_heads"], own: "four_heads" });
-  const panelEl = element("section", "panel panel-follow");
+  const el = element("div", { className: "block-widget" });
+  const chart = createRungChart(ctx, { keys: ["one-head", "four-heads"], own: "four-heads" });
+  const panelEl = element("section", { className: "panel panel-follow" });
   panelEl.dataset.panel = "follow";
   panelEl.setAttribute("aria-label", "Follow a token");
-  panelEl.append(element("h3", "", "Follow a token through the four-head rung"));
-  const said = element("p", "hint");
+  panelEl.append(element("h3", { textContent: "Follow a token through the four-head rung" }));
+  const said = element("p", { className: "hint" });
   el.append(chart.el, panelEl);
   let panel = null;
   let model = null;
@@ -28,7 +29,7 @@ export function create(ctx) {
 
   // The panel follows the rung's session: its record, then its live model.
   async function attach() {
-    const found = await rungs.find("four_heads");
+    const found = await rungs.find("four-heads");
     if (!found || found.step === 0) {
       said.textContent = "Train the rung (one step is enough) to follow a token through it.";
       return;
@@ -55,7 +56,7 @@ export function create(ctx) {
       if (message.type === "status" || message.type === "list") attach();
     },
     async answer() {
-      const found = await rungs.find("four_heads");
+      const found = await rungs.find("four-heads");
       const live = found && found.step > 0 ? await sessions.model(found.id) : null;
       if (!live || live.missing) return { waiting: "Train the rung a step or more: the answer is in its numbers." };
       const explained = await live.ask("explain", { position: 0 });

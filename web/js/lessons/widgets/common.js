@@ -1,29 +1,24 @@
-// What the chapters' widgets share: making elements, asking the engine
+// What the chapters' widgets share: the labelled fields, asking the engine
 // with only the latest answer kept, and the token strip.
+import { element } from "../../draw/dom.js";
 import { charLabel } from "../../draw/tokens.js";
-
-export const element = (tag, className, text) => Object.assign(document.createElement(tag), className ? { className } : {},
-                                                                  text === undefined ? {} : { textContent: text });
 
 // A labelled text input.
 let nextId = 0;
 export function textField(label, { value = "", placeholder = "", maxLength = 64 } = {}) {
   const id = `field${nextId++}`;
-  const el = element("p", "lesson-field");
-  const caption = Object.assign(element("label", "", label), { htmlFor: id });
-  const input = Object.assign(element("input"), { id, type: "text", value, placeholder, maxLength, spellcheck: false });
-  input.setAttribute("autocapitalize", "off");
-  input.setAttribute("autocomplete", "off");
-  el.append(caption, input);
+  const input = element("input", { id, type: "text", value, placeholder, maxLength, spellcheck: false,
+                                   autocapitalize: "off", autocomplete: "off" });
+  const el = element("p", { className: "lesson-field" }, element("label", { htmlFor: id, textContent: label }), input);
   return { el, input };
 }
 
-// A labelled whole-number input, inline: {el, input}.
-export function numberField(label, value, { min = 0, max }) {
-  const el = element("label", "lesson-field inline", `${label} `);
-  const input = Object.assign(element("input"), { type: "number", min: String(min), max: String(max), step: "1",
-                                                  value: String(value) });
-  el.append(input);
+// A labelled whole-number input, inline: {el, input}. Without a max, the
+// engine's answer sets it (a matrix's size is the engine's to say).
+export function numberField(label, value, { min = 0, max } = {}) {
+  const input = element("input", { type: "number", min: String(min), step: "1", value: String(value) });
+  if (max !== undefined) input.max = String(max);
+  const el = element("label", { className: "lesson-field inline" }, `${label} `, input);
   return { el, input };
 }
 
@@ -51,18 +46,13 @@ export function nearestChoice(choices, value) {
 
 // A row of tokens: each its label over its id, as the engine gave them.
 export function tokenStrip(labels, ids, { caption }) {
-  const figure = element("figure", "token-strip");
-  const list = element("ol", "tokens");
-  list.setAttribute("aria-label", caption);
-  labels.forEach((label, k) => {
-    const item = element("li", label === "BOS" ? "token bos" : "token");
-    item.append(element("span", "token-label", label === "BOS" ? label : charLabel(label)),
-                element("span", "token-id", String(ids[k])));
-    item.setAttribute("aria-label", `${label}: id ${ids[k]}`);
-    list.append(item);
-  });
-  figure.append(element("figcaption", "", caption), list);
-  return figure;
+  const items = labels.map((label, k) => element(
+    "li", { className: label === "BOS" ? "token bos" : "token", "aria-label": `${label}: id ${ids[k]}` },
+    element("span", { className: "token-label", textContent: label === "BOS" ? label : charLabel(label) }),
+    element("span", { className: "token-id", textContent: String(ids[k]) }),
+  ));
+  return element("figure", { className: "token-strip" }, element("figcaption", { textContent: caption }),
+                 element("ol", { className: "tokens", "aria-label": caption }, ...items));
 }
 
 export const fixed = (value, digits = 4) => (Number.isFinite(value) ? value.toFixed(digits) : String(value));

@@ -5,9 +5,9 @@
 // measuring the loss again (lessons.gradient_check). The weights are the
 // rung's as it trains, or a fresh model of its config before it exists.
 // The element publishes data-check (JSON of the engine's answer).
-import { RUNGS } from "../rungs.js";
+import { element } from "../../draw/dom.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
-import { element, fixed, latestOnly, numberField } from "./common.js";
+import { fixed, latestOnly, numberField } from "./common.js";
 
 const MATRICES = ["wte", "wpe", "lm_head"]; // every config has them
 const STEPS = [0.1, 0.01, 0.001, 1e-5, 1e-7];
@@ -18,14 +18,14 @@ export async function rungModel({ rungs, sessions, engine }, key) {
   const found = await rungs.find(key);
   if (found) {
     const model = await sessions.model(found.id);
-    if (!model.missing) return { where: `${RUNGS[key].name} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
+    if (!model.missing) return { where: `${rungs.title(key)} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
   }
-  return { where: `a fresh ${RUNGS[key].name.split(" · ")[1]} at step 0 (not trained yet)`,
-           ask: (type, fields) => engine.askData(type, fields, RUNGS[key].config) };
+  return { where: `a fresh ${rungs.rung(key).name} at step 0 (not trained yet)`,
+           ask: (type, fields) => engine.askData(type, fields, rungs.rung(key).config) };
 }
 
 function checkTable(answer) {
-  const table = element("table", "check-table");
+  const table = element("table", { className: "check-table" });
   const rows = [
     [`${answer.name}[${answer.row}][${answer.col}]`, fixed(answer.weight, 6)],
     [`loss with it + h (h = ${answer.h})`, fixed(answer.loss_plus, 9)],
@@ -36,39 +36,40 @@ function checkTable(answer) {
   ];
   for (const [label, value] of rows) {
     const row = table.insertRow();
-    row.append(Object.assign(element("th", "", label), { scope: "row" }));
+    row.append(element("th", { textContent: label, scope: "row" }));
     row.insertCell().textContent = value;
   }
   return table;
 }
 
 export function create(ctx) {
-  const el = element("div", "descent-widget");
+  const el = element("div", { className: "descent-widget" });
   const chart = createRungChart(ctx, { keys: ["bigram"], own: "bigram" });
-  const section = element("section", "gradient-check");
+  const section = element("section", { className: "gradient-check" });
   section.setAttribute("aria-label", "One weight's gradient, two ways");
-  const picker = element("div", "check-picker");
-  const matrixLabel = element("label", "lesson-field inline", "matrix ");
+  const picker = element("div", { className: "check-picker" });
+  const matrixLabel = element("label", { className: "lesson-field inline", textContent: "matrix " });
   const matrix = element("select");
-  matrix.append(...MATRICES.map((name) => Object.assign(element("option", "", name), { value: name })));
+  matrix.append(...MATRICES.map((name) => element("option", { textContent: name, value: name })));
   matrixLabel.append(matrix);
-  const row = numberField("row", 0, { max: 26 });
-  const col = numberField("column", 0, { max: 15 });
-  const hLabel = element("label", "lesson-field inline", "h ");
+  const row = numberField("row", 0); // their bounds: the matrix's shape, from the engine's answer
+  const col = numberField("column", 0);
+  const hLabel = element("label", { className: "lesson-field inline", textContent: "h " });
   const h = element("select");
-  h.append(...STEPS.map((step) => Object.assign(element("option", "", String(step)), { value: String(step), selected: step === 1e-5 })));
+  h.append(...STEPS.map((step) => element("option", { textContent: String(step), value: String(step), selected: step === 1e-5 })));
   hLabel.append(h);
-  const go = Object.assign(element("button", "", "Nudge it and compare"), { type: "button" });
+  const go = element("button", { textContent: "Nudge it and compare", type: "button" });
   picker.append(matrixLabel, row.el, col.el, hLabel, go);
-  const said = element("p", "hint");
+  const said = element("p", { className: "hint" });
   said.setAttribute("aria-live", "polite");
-  const out = element("div", "check-out");
-  section.append(element("h4", "", "One weight's gradient, two ways"), picker, said, out);
+  const out = element("div", { className: "check-out" });
+  section.append(element("h4", { textContent: "One weight's gradient, two ways" }), picker, said, out);
   el.append(chart.el, section);
 
   const show = latestOnly(({ answer, where }) => {
     el.dataset.check = JSON.stringify(answer);
     row.input.value = String(answer.row);
+    [row.input.max, col.input.max] = answer.shape.map((size) => String(size - 1));
     said.textContent = `On ${where}, its next document "${answer.doc}" (loss ${fixed(answer.loss)}); `
       + `its tokens ${answer.labels.map((label, k) => `${label} ${answer.tokens[k]}`).join(", ")} `
       + "are the rows of wte (and lm_head) it reads:";

@@ -2,32 +2,27 @@
 // (context, then the token to guess), from the engine; a slider gives the
 // right token a probability and the engine says the loss, -log p.
 // The element publishes data-rounds, data-probability and data-loss.
-import { element, fixed, latestOnly, nearestChoice, textField } from "./common.js";
+import { element } from "../../draw/dom.js";
+import { fixed, latestOnly, nearestChoice, textField } from "./common.js";
 
 export function create({ engine, chapter, explain }) {
-  const el = element("div", "prediction-widget");
   const field = textField("A name", { value: "emma" });
-  const problem = element("p", "error");
-  const rounds = element("ol", "rounds");
-  rounds.setAttribute("aria-label", "The rounds of the game: the context, then the token to guess");
+  const problem = element("p", { className: "error" });
+  const rounds = element("ol", { className: "rounds", "aria-label": "The rounds of the game: the context, then the token to guess" });
   const sliderId = "surprise-probability";
-  const slider = element("p", "lesson-field surprise");
-  const sliderLabel = Object.assign(element("label", "", "Probability the model gave the token that came next"), { htmlFor: sliderId });
-  const range = Object.assign(element("input"), { id: sliderId, type: "range", min: "0.01", max: "1", step: "0.01", value: "0.5" });
-  const readout = element("output", "surprise-readout");
-  readout.htmlFor = sliderId;
-  slider.append(sliderLabel, range, readout);
-  el.append(field.el, problem, rounds, slider);
+  const range = element("input", { id: sliderId, type: "range", min: "0.01", max: "1", step: "0.01", value: "0.5" });
+  const readout = element("output", { className: "surprise-readout", htmlFor: sliderId });
+  const slider = element("p", { className: "lesson-field surprise" },
+                         element("label", { htmlFor: sliderId, textContent: "Probability the model gave the token that came next" }),
+                         range, readout);
+  const el = element("div", { className: "prediction-widget" }, field.el, problem, rounds, slider);
 
   const askRounds = latestOnly((answer) => {
     problem.textContent = "";
     const label = (id) => (id === answer.bos ? "BOS" : answer.vocab[id]);
-    rounds.replaceChildren(...answer.pairs.map(({ context, target }) => {
-      const item = element("li");
-      item.append(element("span", "round-context", context.map(label).join(" ")), " → ",
-                  element("strong", "round-target", label(target)));
-      return item;
-    }));
+    rounds.replaceChildren(...answer.pairs.map(({ context, target }) => element(
+      "li", {}, element("span", { className: "round-context", textContent: context.map(label).join(" ") }), " → ",
+      element("strong", { className: "round-target", textContent: label(target) }))));
     el.dataset.rounds = String(answer.pairs.length);
   }, (error) => {
     problem.textContent = error.message;

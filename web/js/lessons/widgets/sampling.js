@@ -3,37 +3,35 @@
 // Sample does), each letter, and the end, shown with the probability the
 // model gave it when it was drawn (lessons.name_probabilities).
 // The element publishes data-samples (JSON {temperature: [names]}).
+import { element } from "../../draw/dom.js";
 import { createRungChart } from "../rung-chart.js";
-import { element, fixed } from "./common.js";
+import { fixed } from "./common.js";
 
 export const TEMPERATURES = [0.5, 1.0, 1.5];
 const PER_TEMPERATURE = 8;
 
 function nameView(parts) {
-  const item = element("li", "sampled-name");
-  const text = parts.map((part) => `${part.char} ${fixed(part.p, 2)}`).join(", ");
-  item.setAttribute("aria-label", text);
-  for (const part of parts) {
-    const letter = element("span", "sampled-letter");
+  const letters = parts.map((part) => {
+    const title = `${part.char === "end" ? "the end (BOS)" : part.char}: probability ${fixed(part.p, 3)}`;
+    const letter = element("span", { className: "sampled-letter", title },
+                           element("span", { className: "letter", textContent: part.char === "end" ? "·" : part.char }),
+                           element("span", { className: "letter-p", textContent: fixed(part.p, 2) }));
     letter.style.setProperty("--p", String(part.p));
-    letter.append(element("span", "letter", part.char === "end" ? "·" : part.char), element("span", "letter-p", fixed(part.p, 2)));
-    letter.title = `${part.char === "end" ? "the end (BOS)" : part.char}: probability ${fixed(part.p, 3)}`;
-    item.append(letter);
-  }
-  return item;
+    return letter;
+  });
+  const text = parts.map((part) => `${part.char} ${fixed(part.p, 2)}`).join(", ");
+  return element("li", { className: "sampled-name", "aria-label": text }, ...letters);
 }
 
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
 export function create(ctx) {
   const { sessions, rungs } = ctx;
-  const el = element("div", "sampling-widget");
   const chart = createRungChart(ctx, { keys: ["adam"], own: "adam" });
-  const go = Object.assign(element("button", "", `Write ${PER_TEMPERATURE} names at each temperature`), { type: "button" });
-  const said = element("p", "hint");
-  said.setAttribute("aria-live", "polite");
-  const columns = element("div", "sample-columns");
-  el.append(chart.el, go, said, columns);
+  const go = element("button", { type: "button", textContent: `Write ${PER_TEMPERATURE} names at each temperature` });
+  const said = element("p", { className: "hint", "aria-live": "polite" });
+  const columns = element("div", { className: "sample-columns" });
+  const el = element("div", { className: "sampling-widget" }, chart.el, go, said, columns);
   const drawn = new Map(); // temperature -> [{name, parts}]
 
   async function sample() {
@@ -61,12 +59,9 @@ export function create(ctx) {
           names.push({ name, parts });
         }
         drawn.set(temperature, names);
-        const column = element("section", "sample-column");
-        column.setAttribute("aria-label", `temperature ${temperature}`);
-        const list = element("ol", "sampled-names");
-        list.append(...names.map(({ parts }) => nameView(parts)));
-        column.append(element("h4", "", `temperature ${temperature}`), list);
-        columns.append(column);
+        columns.append(element("section", { className: "sample-column", "aria-label": `temperature ${temperature}` },
+                               element("h4", { textContent: `temperature ${temperature}` }),
+                               element("ol", { className: "sampled-names" }, ...names.map(({ parts }) => nameView(parts)))));
       }
       el.dataset.samples = JSON.stringify(Object.fromEntries([...drawn].map(([t, names]) => [t, names.map((n) => n.name)])));
       said.textContent = `Your model at step ${found.step}: each letter with the probability it had when it was drawn (· is the end).`;

@@ -1,41 +1,35 @@
 // Chapter 1: a name as the engine's tokenizer reads it (the bundled names'
 // vocabulary): its token ids with BOS at both ends, and the vocabulary.
 // The element publishes data-text and data-tokens (the ids, JSON).
-import { element, latestOnly, textField, tokenStrip } from "./common.js";
+import { element } from "../../draw/dom.js";
+import { latestOnly, textField, tokenStrip } from "./common.js";
 
 const QUESTION_TEXT = "emma";
 
 export function create({ engine, explain }) {
-  const el = element("div", "tokens-widget");
   const field = textField("Type a name", { placeholder: "your name" });
-  const out = element("div", "tokens-out");
-  out.setAttribute("aria-live", "polite");
-  const problem = element("p", "error");
-  const vocabulary = element("details", "vocabulary");
-  const vocabularySummary = element("summary", "", "The whole vocabulary");
-  const vocabularyList = element("ol", "vocabulary-list");
-  vocabulary.append(vocabularySummary, vocabularyList);
-  el.append(field.el, problem, out, vocabulary);
-  el.dataset.text = "";
-  el.dataset.tokens = "";
+  const out = element("div", { className: "tokens-out", "aria-live": "polite" });
+  const problem = element("p", { className: "error" });
+  const vocabularySummary = element("summary", { textContent: "The whole vocabulary" });
+  const vocabularyList = element("ol", { className: "vocabulary-list" });
+  const vocabulary = element("details", { className: "vocabulary" }, vocabularySummary, vocabularyList);
+  const el = element("div", { className: "tokens-widget", dataset: { text: "", tokens: "" } }, field.el, problem, out, vocabulary);
 
   const ask = latestOnly((answer) => {
     problem.textContent = "";
     el.dataset.text = answer.text;
     el.dataset.tokens = JSON.stringify(answer.tokens);
     const caption = `"${answer.text}" is ${answer.tokens.length} tokens:`;
-    const note = element("p", "hint", answer.text
+    const note = element("p", { className: "hint", textContent: answer.text
       ? `${answer.text.length} characters, and BOS (id ${answer.bos}) at both ends.`
-      : "Nothing typed: a document with no characters is still BOS, then BOS.");
+      : "Nothing typed: a document with no characters is still BOS, then BOS." });
     out.replaceChildren(tokenStrip(answer.labels, answer.tokens, { caption }), note);
     explain(note);
     if (!vocabularyList.childElementCount) {
       vocabularySummary.textContent = `The whole vocabulary: ${answer.vocab_size} tokens`;
-      vocabularyList.append(...[...answer.vocab, "BOS"].map((label, id) => {
-        const item = element("li");
-        item.append(element("span", "token-label", label), element("span", "token-id", String(id)));
-        return item;
-      }));
+      vocabularyList.append(...[...answer.vocab, "BOS"].map((label, id) => element(
+        "li", {}, element("span", { className: "token-label", textContent: label }),
+        element("span", { className: "token-id", textContent: String(id) }))));
     }
   }, (error) => {
     problem.textContent = error.message;

@@ -4,9 +4,10 @@
 // what made it, its data and its gradient. The code is the learner's, so
 // it runs under the exercises' limits (Stop, the time limit).
 // The element publishes data-status and data-graph (JSON of the nodes).
+import { element } from "../../draw/dom.js";
 import { listing } from "../../draw/source.js";
 import { createEditor } from "../editor.js";
-import { element, nearestChoice } from "./common.js";
+import { nearestChoice } from "./common.js";
 
 export const QUESTION_CODE = "a = Value(2.0)\nb = Value(-3.0)\nc = Value(10.0)\nd = a * b + c\nL = d * d\n";
 
@@ -71,40 +72,30 @@ function graphPicture({ nodes, output }) {
 }
 
 function graphTable({ nodes, output }) {
-  const table = element("table", "value-table");
-  table.append(element("caption", "", `${nodes.length} Values, each after the Values it was made from; `
-    + `the gradient is of ${nameOf(nodes[output], output)}`));
-  const head = table.createTHead().insertRow();
-  for (const title of ["Value", "made by", "data", "grad"]) head.append(Object.assign(element("th", "", title), { scope: "col" }));
-  const body = table.createTBody();
-  nodes.forEach((node, k) => {
-    const row = body.insertRow();
-    if (k === output) row.className = "value-output";
-    row.append(Object.assign(element("th", "", nameOf(node, k)), { scope: "row" }));
-    row.insertCell().textContent = madeBy(node, nodes);
-    row.insertCell().textContent = number(node.data);
-    row.insertCell().textContent = number(node.grad);
-  });
-  return table;
+  const caption = `${nodes.length} Values, each after the Values it was made from; `
+    + `the gradient is of ${nameOf(nodes[output], output)}`;
+  const head = ["Value", "made by", "data", "grad"].map((title) => element("th", { scope: "col", textContent: title }));
+  const rows = nodes.map((node, k) => element(
+    "tr", k === output ? { className: "value-output" } : {},
+    element("th", { scope: "row", textContent: nameOf(node, k) }),
+    ...[madeBy(node, nodes), number(node.data), number(node.grad)].map((text) => element("td", { textContent: text })),
+  ));
+  return element("table", { className: "value-table" }, element("caption", { textContent: caption }),
+                 element("thead", {}, element("tr", {}, ...head)), element("tbody", {}, ...rows));
 }
 
 export function create({ engine, schema, chapter }) {
-  const el = element("div", "value-widget");
   const editor = createEditor({ label: "Python with microgpt's Value (the last line names the Value to backpropagate)",
                                 value: QUESTION_CODE, rows: 6, onRun: () => run() });
-  const buttons = element("div", "exercise-buttons");
-  const go = element("button", "", "Run forward and backward");
-  go.type = "button";
-  const stop = Object.assign(element("button", "", "Stop"), { type: "button", disabled: true });
-  buttons.append(go, stop);
-  const said = element("p", "value-said");
-  said.setAttribute("role", "status");
-  const out = element("div", "value-out");
-  const source = element("details", "value-source");
+  const go = element("button", { type: "button", textContent: "Run forward and backward" });
+  const stop = element("button", { type: "button", textContent: "Stop", disabled: true });
+  const said = element("p", { className: "value-said", role: "status" });
+  const out = element("div", { className: "value-out" });
   const value = schema.source.functions.find((fn) => fn.name === "Value");
-  source.append(element("summary", "", "microgpt's Value class, as the engine runs it"), listing(value, new Set()));
-  el.append(editor.el, buttons, said, out, source);
-  el.dataset.status = "";
+  const source = element("details", { className: "value-source" },
+                         element("summary", { textContent: "microgpt's Value class, as the engine runs it" }), listing(value, new Set()));
+  const el = element("div", { className: "value-widget", dataset: { status: "" } },
+                     editor.el, element("div", { className: "exercise-buttons" }, go, stop), said, out, source);
 
   async function run() {
     if (engine.running) return;

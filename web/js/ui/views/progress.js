@@ -1,6 +1,7 @@
 // Progress of the current session: a progressbar (steps done / run total),
 // the latest loss, the steps left and, while it runs (only then), the
 // training speed and an estimate of the time left from it.
+import { element } from "../../draw/dom.js";
 import { createFrame } from "../../draw/frame.js";
 import { SESSION_STATUS } from "../../engine/protocol.js";
 
@@ -15,18 +16,10 @@ export function aboutTime(seconds) {
 }
 
 function createStats() {
-  const stats = document.createElement("dl");
-  stats.className = "stats";
+  const stats = element("dl", { className: "stats" });
   const field = (label, id, title) => {
-    const pair = document.createElement("div");
-    const dt = document.createElement("dt");
-    dt.textContent = label;
-    dt.title = title;
-    const dd = document.createElement("dd");
-    dd.id = id;
-    dd.textContent = "-";
-    pair.append(dt, dd);
-    stats.append(pair);
+    const dd = element("dd", { id, textContent: "-" });
+    stats.append(element("div", {}, element("dt", { textContent: label, title }), dd));
     return dd;
   };
   return {
@@ -39,15 +32,9 @@ function createStats() {
 }
 
 export function create(el) {
-  const bar = document.createElement("div");
-  bar.className = "progress";
-  bar.id = "progress";
-  bar.setAttribute("role", "progressbar");
-  bar.setAttribute("aria-label", "Training progress");
-  bar.setAttribute("aria-valuemin", "0");
-  const fill = document.createElement("div");
-  fill.className = "progress-fill";
-  bar.append(fill);
+  const fill = element("div", { className: "progress-fill" });
+  const bar = element("div", { className: "progress", id: "progress", role: "progressbar", "aria-label": "Training progress",
+                               "aria-valuemin": "0" }, fill);
   const { stats, stepEl, lossEl, leftEl, speedEl } = createStats();
   el.append(bar, stats);
 

@@ -52,7 +52,7 @@ function explainer(readout, current) {
   let asked = 0;
   return async (batch, text) => {
     const ticket = ++asked;
-    const { model, vocab } = current();
+    const { model } = current();
     const head = `“${text}” (step ${batch.step}, temperature ${batch.temperature})`;
     if (!model || !model.ask) {
       readout.textContent = `${head}: ${model?.missing ?? "no model to ask"}`;
@@ -60,7 +60,7 @@ function explainer(readout, current) {
     }
     readout.textContent = `${head}: asking the model as it was then…`;
     try {
-      const parts = await sampleProbabilities(model, batch, text, vocab);
+      const parts = await sampleProbabilities(model, batch, text);
       if (ticket !== asked) return;
       readout.textContent = `${head}: ${parts.map(({ char, p }) => `${char} ${p.toFixed(3)}`).join(" · ")}`;
     } catch (error) {
@@ -103,7 +103,7 @@ export function create(el) {
 
   let batches = [];
   let newest = [];
-  const asking = { model: null, vocab: [] };
+  const asking = { model: null };
   const frame = createFrame(() => {
     newest = [...batches].reverse();
     shown.replaceChildren(...newest.slice(0, SHOWN_GROUPS).map(group));
@@ -124,7 +124,7 @@ export function create(el) {
     reset({ samples, model, record }) {
       batches = samples.slice();
       runEnd = record?.num_steps ?? null;
-      Object.assign(asking, { model, vocab: record?.vocab ?? [] });
+      asking.model = model;
       readout.textContent = HINT;
       frame.request();
     },

@@ -2,8 +2,10 @@
 // the run on screen: its data, vocabulary and size on one line, then every
 // config field (those that differ from the defaults marked), and "Reuse
 // these settings", which puts them in the form for a new session; and the
-// command that trains the same run natively, to copy.
+// command that trains the same run natively, to copy. A session saved before
+// a field existed shows (and reuses) its default (draw/names.js withDefaults).
 import { SESSION_STATUS } from "../../engine/protocol.js";
+import { withDefaults } from "../../draw/names.js";
 
 // The command line's flag of a config field (py/microgpt_lab/cli.py: FLAGS,
 // then --field-name).
@@ -67,7 +69,7 @@ export function createSessionInfo(el, { fields, onCopy }) {
   copy.textContent = "Reuse these settings";
   copy.hidden = true;
   let shown = null;
-  copy.addEventListener("click", () => shown && onCopy(shown));
+  copy.addEventListener("click", () => shown && onCopy({ ...shown, config: withDefaults(shown.config, fields) }));
   const command = createCommand();
   el.append(line, list, copy, command.box);
 
@@ -80,9 +82,9 @@ export function createSessionInfo(el, { fields, onCopy }) {
       if (record.status === SESSION_STATUS.IMPORTED) parts.push("read-only");
       line.textContent = parts.join(" · ");
       list.replaceChildren();
+      const config = withDefaults(record.config, fields);
       for (const field of fields) {
-        const value = record.config[field.name];
-        if (value === undefined) continue;
+        const value = config[field.name];
         const term = document.createElement("dt");
         term.textContent = field.label;
         term.title = field.name;

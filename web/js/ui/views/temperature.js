@@ -3,6 +3,8 @@
 // Selecting a session resets it to that session's config temperature. The
 // samples themselves (with the step they were drawn at, newest first) are the
 // page's one samples list (samples.js); this adds only the control.
+import { element } from "../../draw/dom.js";
+
 const MIN = 0.1;
 const MAX = 2.0;
 const STEP = 0.1;
@@ -14,25 +16,11 @@ const clamp = (t) => Math.min(MAX, Math.max(MIN, Math.round(t / STEP) * STEP));
 export function create(el, { temperature = 0.5 } = {}) {
   const id = `sample-temperature${nextId ? `-${nextId}` : ""}`;
   nextId += 1;
-  const row = document.createElement("div");
-  row.className = "temperature";
-  const label = document.createElement("label");
-  label.htmlFor = id;
-  label.textContent = "Temperature";
-  const slider = document.createElement("input");
-  slider.type = "range";
-  slider.id = id;
-  slider.min = String(MIN);
-  slider.max = String(MAX);
-  slider.step = String(STEP);
-  const output = document.createElement("output");
-  output.htmlFor = id;
-  output.className = "temperature-value";
-  const hint = document.createElement("span");
-  hint.className = "hint temperature-hint";
-  hint.textContent = "low: safe, common names · high: adventurous";
-  row.append(label, slider, output, hint);
-  el.append(row);
+  const slider = element("input", { type: "range", id, min: String(MIN), max: String(MAX), step: String(STEP) });
+  const output = element("output", { htmlFor: id, className: "temperature-value" });
+  el.append(element("div", { className: "temperature" },
+                    element("label", { htmlFor: id, textContent: "Temperature" }), slider, output,
+                    element("span", { className: "hint temperature-hint", textContent: "low: safe, common names · high: adventurous" })));
 
   const show = () => {
     output.textContent = Number(slider.value).toFixed(1);

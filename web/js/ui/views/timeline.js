@@ -5,28 +5,14 @@
 // live); detail, the step whose attention, probabilities and graph timings
 // are shown (the last one at or before `at` recorded with full
 // instrumentation; during a run that is every 100 ms or so).
+import { element } from "../../draw/dom.js";
 import { createFrame } from "../../draw/frame.js";
 
 export function create(el, { onTravel }) {
-  const label = document.createElement("label");
-  label.className = "timeline";
-  const caption = document.createElement("span");
-  caption.textContent = "Time travel";
-  const range = document.createElement("input");
-  range.type = "range";
-  range.id = "time-travel";
-  range.min = "1";
-  range.step = "1";
-  label.append(caption, range);
-  const live = document.createElement("button");
-  live.type = "button";
-  live.id = "btn-live";
-  live.textContent = "Live";
-  const note = document.createElement("output");
-  note.id = "time-travel-note";
-  note.className = "hint";
-  note.htmlFor = "time-travel";
-  el.append(label, live, note);
+  const range = element("input", { type: "range", id: "time-travel", min: "1", step: "1" });
+  const live = element("button", { type: "button", id: "btn-live", textContent: "Live" });
+  const note = element("output", { id: "time-travel-note", className: "hint", htmlFor: range.id });
+  el.append(element("label", { className: "timeline" }, element("span", { textContent: "Time travel" }), range), live, note);
 
   let data = { latest: 0, at: null, detail: null };
   const frame = createFrame(() => {

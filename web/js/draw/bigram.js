@@ -1,0 +1,67 @@
+// The counting bigram as the engine gives it (Session.bigram: a row per
+// token id, BOS last, listing only the next tokens seen after it, with their
+// counts and probabilities), read for drawing: a full table of counts and
+// probabilities, and one pair's numbers. Nothing is counted here.
+//
+//   const table = bigramTable(bigram);   // {counts: [[...]], probs: [[...]]}, size x size, 0 where unseen
+//   bigramPair(bigram, token, next)     // {count, total, prob} of that pair (0 when never seen)
+//
+// A panel follows the shown session's bigram with shownBigram(stored, changed):
+//   const counted = shownBigram(stored, () => frame.request());
+//   counted.show(session);  // in reset(): a newly shown session's bigram is asked (stored.bigram, once per session)
+//   counted.bigram          // the engine's answer, or null; counted.state: "none", "asking", "counted", "missing", "failed"
+//   counted.error           // what failed, when it did
+
+export function bigramTable({ rows }) {
+  const size = rows.length;
+  const counts = rows.map(() => new Array(size).fill(0));
+  const probs = rows.map(() => new Array(size).fill(0));
+  rows.forEach((row, token) => {
+    row.next.forEach((next, i) => {
+      counts[token][next] = row.counts[i];
+      probs[token][next] = row.probs[i];
+    });
+  });
+  return { counts, probs };
+}
+
+export function bigramPair({ rows }, token, next) {
+  const row = rows[token];
+  const i = row ? row.next.indexOf(next) : -1;
+  return { count: i < 0 ? 0 : row.counts[i], total: row?.total ?? 0, prob: i < 0 ? 0 : row.probs[i] };
+}
+
+// The shown session's counting bigram for a panel; `changed` is called
+// whenever it changes. None for the recording (no session) or without
+// stored.bigram; "missing" when the engine has no data for the session.
+export function shownBigram(stored, changed) {
+  const shown = { session: undefined, bigram: null, state: "none", error: "" };
+  const set = (values) => {
+    Object.assign(shown, values);
+    changed();
+  };
+  return {
+    get bigram() {
+      return shown.bigram;
+    },
+    get state() {
+      return shown.state;
+    },
+    get error() {
+      return shown.error;
+    },
+    show(session) {
+      if (session === shown.session) return;
+      shown.session = session;
+      if (!stored?.bigram || !session || session === "recording") {
+        set({ bigram: null, state: "none", error: "" });
+        return;
+      }
+      set({ bigram: null, state: "asking", error: "" });
+      stored.bigram(session).then(
+        (bigram) => shown.session === session && set({ bigram, state: bigram ? "counted" : "missing" }),
+        (error) => shown.session === session && set({ state: "failed", error: error.message }),
+      );
+    },
+  };
+}

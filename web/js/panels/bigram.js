@@ -1,0 +1,90 @@
+// Counting bigram: what the model that only counts knows, as the engine
+// counted it (Session.bigram of the shown session's training documents,
+// read once per session through stored.bigram): for each token (a row), how
+// often each next token (a column) follows it at the positions a training
+// step scores, or those counts divided by the row's total, the
+// probabilities it predicts with. Each cell is readable on hover and
+// keyboard focus (draw/heat.js); the line above it gives its loss, the loss
+// chart's bigram line.
+//
+// The element publishes data-session, data-show ("counts" or "probs"),
+// data-loss, data-labels (JSON, the rows' and columns' tokens) and
+// data-counts (JSON, the table of counts, row by row).
+import { bigramPair, bigramTable, shownBigram } from "../draw/bigram.js";
+import { createHeat } from "../draw/heat.js";
+import { uniformLoss } from "../draw/references.js";
+import { tokenLabels } from "../draw/tokens.js";
+
+const SHOWS = { counts: "counts", probs: "probabilities (each row sums to 1)" };
+const NOT_COUNTED = {
+  none: "The counting bigram shows once a session is open: the engine counts its documents.",
+  asking: "Counting…",
+  missing: "This session's documents are not in this browser (an imported trace): there is nothing to count.",
+};
+
+function createDom(el) {
+  const controls = document.createElement("div");
+  controls.className = "panel-controls";
+  const label = Object.assign(document.createElement("label"), { className: "panel-field", textContent: "Show " });
+  const show = document.createElement("select");
+  for (const [value, text] of Object.entries(SHOWS)) show.append(new Option(text, value));
+  label.append(show);
+  controls.append(label);
+  const summary = Object.assign(document.createElement("p"), { className: "panel-readout bigram-summary" });
+  const heat = createHeat("Which token follows which");
+  heat.el.classList.add("bigram-heat");
+  el.append(controls, summary, heat.el);
+  return { show, summary, heat };
+}
+
+const count = (n) => n.toLocaleString("en");
+
+export function create(el, { schema, stored = null, explain = () => {} }) {
+  const dom = createDom(el);
+  const state = { session: null, record: null, table: null };
+  const counted = shownBigram(stored, () => {
+    state.table = counted.bigram && bigramTable(counted.bigram);
+    draw();
+  });
+
+  function draw() {
+    const { bigram } = counted;
+    el.dataset.session = state.session ?? "";
+    el.dataset.show = dom.show.value;
+    el.dataset.loss = bigram ? String(bigram.loss) : "";
+    dom.heat.el.hidden = !bigram;
+    if (!bigram) {
+      dom.summary.textContent = NOT_COUNTED[counted.state] ?? `The counting bigram could not be counted: ${counted.error}`;
+      delete el.dataset.counts;
+      return;
+    }
+    const label = tokenLabels(state.record?.vocab ?? [], schema.bos_label);
+    const labels = bigram.rows.map((_, id) => label(id));
+    Object.assign(el.dataset, { labels: JSON.stringify(labels), counts: JSON.stringify(state.table.counts) });
+    dom.summary.textContent = `Counted over ${count(bigram.positions)} positions of ${count(bigram.num_docs)} training `
+      + `documents. Its loss is ${bigram.loss.toFixed(4)} nats (the uniform guess: ${uniformLoss(labels.length).toFixed(4)}): `
+      + "the counting bigram line of the Loss panel, which a trained model has to get below.";
+    explain(dom.summary);
+    const probs = dom.show.value === "probs";
+    dom.heat.show(probs ? state.table.probs : state.table.counts, {
+      name: probs ? "p" : "count", cols: labels, rowNames: labels, header: true,
+      format: probs ? (p) => p.toFixed(3) : count,
+      title: `Rows: a token; columns: the token after it. ${probs ? "The probability" : "How often"}: the redder, the more.`,
+      say(r, c) {
+        const pair = bigramPair(bigram, r, c);
+        return `${labels[r]} → ${labels[c]}: ${count(pair.count)} of the ${count(pair.total)} pairs after ${labels[r]}, `
+          + `probability ${pair.prob.toFixed(3)}`;
+      },
+    });
+  }
+
+  dom.show.addEventListener("change", draw);
+  draw();
+  return {
+    reset({ session, record }) {
+      state.record = record ?? null;
+      state.session = session;
+      counted.show(session);
+    },
+  };
+}
