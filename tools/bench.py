@@ -6,6 +6,7 @@ The engines and the original program run natively and in Pyodide under Node
 writes everything to bench-results.json.
 
     python3 build.py bench [--part native,node,browser] [--rounds 5] [--passes 2] [--long] [--window 10]
+                           [--cores N] [--only side_by_side,...]
 
 The native and Node parts alternate (`--passes` times, `--rounds` interleaved
 rounds each), so a neighbour's load falls on both. The 1-minute load average
@@ -123,6 +124,9 @@ def parse(args):
     parser.add_argument("--passes", type=int, default=2, help="alternations of the native and Node parts")
     parser.add_argument("--long", action="store_true", help="browser: memory over 10,000 steps, not 2,000")
     parser.add_argument("--window", type=float, default=10.0, help="browser: seconds per steps/s window")
+    parser.add_argument("--cores", type=int, default=0,
+                        help="browser: Chromium on the first N cores only (how the lab scales with cores)")
+    parser.add_argument("--only", default="", help="browser: some of its parts (tools/bench_browser.py --only)")
     options = parser.parse_args(args)
     options.parts = options.part.split(",")
     unknown = [p for p in options.parts if p not in PARTS]
@@ -143,6 +147,8 @@ def run_bench(args: list, prepare_browser) -> int:
     if "browser" in options.parts:
         python, chromium = prepare_browser()
         browser_args = ["--window", str(options.window)] + (["--long"] if options.long else [])
+        browser_args += (["--cores", str(options.cores)] if options.cores else []) + (
+            ["--only", options.only] if options.only else [])
         with watches["browser"]:
             results["browser"] = in_browser(python, chromium, browser_args)
     results["load"] = {part: watch.summary() for part, watch in watches.items()}

@@ -260,11 +260,28 @@ def default_runs(page, browser_cdp, runs):
 LISTED_STEPS = "(ids) => window.lab.listSessions().then((list) => ids.map((id) => list.find((s) => s.id === id).step))"
 
 
+LISTED = "(ids) => window.lab.listSessions().then((list) => list.filter((s) => ids.includes(s.id)))"
+
+
+def until(page, expression, arg, timeout_s):
+    """Poll the (async) page function until it returns something truthy (wait_for_function
+    would take the Promise it returns as truthy at once)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        time.sleep(0.25)
+    raise TimeoutError(f"waited {timeout_s} s for {expression}")
+
+
 def side_by_side(browser, url, window_s):
     """A worker per running session: steps per second of one session alone,
     then the sum of two trained at once (a sweep of two seeds), with few
     panels on screen (1440x900, as a learner's laptop shows the page); and
-    the renderer's resident memory during each (what the second worker costs)."""
+    the renderer's resident memory during each (what the second worker costs).
+    With one core (--cores 1) the lab has one worker: the second session
+    waits for it, and the sum is the first's alone."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     open_until_ready(page, url)
@@ -286,11 +303,14 @@ def side_by_side(browser, url, window_s):
     page.select_option("#sweep-field", "seed")
     page.fill("#sweep-values", "1, 2")
     page.locator("#btn-sweep").click()
-    page.wait_for_function("() => window.lab.workers().filter((w) => w.running.length === 1).length === 2",
-                           timeout=120_000)
-    pair = [s["id"] for s in page.evaluate("() => window.lab.listSessions()") if s["id"] not in before]
-    page.wait_for_function(f"(ids) => ({LISTED_STEPS})(ids).then((steps) => steps.every((n) => n >= 20))", arg=pair,
-                           timeout=300_000)
+    workers = min(2, page.evaluate("() => window.lab.workerLimit"))
+    page.wait_for_function("(n) => window.lab.workers().filter((w) => w.running.length === 1).length === n",
+                           arg=workers, timeout=120_000)
+    pair = until(page, "(before) => window.lab.listSessions().then((list) => "
+                       "list.length === before.length + 2 && list.map((s) => s.id).filter((id) => !before.includes(id)))",
+                 sorted(before), 120)
+    until(page, f"(ids) => ({LISTED})(ids).then((listed) => listed.filter((s) => s.status === 'running').length === "
+                f"{workers} && listed.every((s) => s.status !== 'running' || s.step >= 20))", pair, 300)
     time.sleep(1)
     steps0, t0 = page.evaluate(LISTED_STEPS, pair), time.perf_counter()
     time.sleep(window_s)
@@ -298,10 +318,10 @@ def side_by_side(browser, url, window_s):
     together = [(b - a) / (t1 - t0) for a, b in zip(steps0, steps1)]
     rss_two = renderer_rss_mb(browser_cdp)
     context.close()
-    return rounded({"alone_steps_per_s": alone, "together_steps_per_s": together,
+    return rounded({"workers": workers, "alone_steps_per_s": alone, "together_steps_per_s": together,
                     "together_over_alone": sum(together) / alone, "renderer_rss_mb_one_worker": rss_one,
                     "renderer_rss_mb_two_workers": rss_two,
-                    "extra_worker_mb": rss_two - rss_one if rss_one and rss_two else None})
+                    "extra_worker_mb": rss_two - rss_one if workers == 2 and rss_one and rss_two else None})
 
 
 def median(values):
@@ -400,13 +420,17 @@ def main():
     parser.add_argument("--opens", type=int, default=5, help="cold and warm page opens for the start-up figures")
     parser.add_argument("--runs", type=int, default=3, help="default 1,000-step runs, every panel on screen")
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}")
+    parser.add_argument("--cores", type=int, default=0,
+                        help="run Chromium on the first N cores only (its processes inherit this one's affinity)")
     args = parser.parse_args()
     only = args.only.split(",")
+    if args.cores:
+        os.sched_setaffinity(0, set(range(args.cores)))
     memory_steps = (200, 2000, 5000, 10_000) if args.long else (200, 2000)
     server = make_server(DIST, port=0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = server.url
-    results = {}
+    results = {"cores": len(os.sched_getaffinity(0))}  # the cores Chromium may use
     load = {"start": loadavg()}
     with sync_playwright() as p:
         chromium = os.environ.get("CHROMIUM") or None

@@ -118,3 +118,24 @@ def test_a_sweep_trains_one_session_per_value_and_compares_them(lab_page, site_u
         expected = [native.step(level="loss")["loss"] for _ in range(num_steps)]
         got = [s["loss"] for s in page.evaluate("(id) => window.lab.steps(id)", session)]
         assert len(got) == num_steps and max(abs(a - b) for a, b in zip(got, expected)) < TOL
+
+
+def test_a_sweep_from_the_keyboard(lab_page, site_url):
+    """The sweep with the keyboard alone: open it, pick the setting, type the values, Train."""
+    page = lab_page
+    open_lab(page, site_url)
+    page.fill("#cfg-num_steps", "5")
+    sweep = page.locator("details.sweep summary")
+    sweep.focus()
+    page.keyboard.press("Enter")  # opens it
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "sweep-field"
+    page.keyboard.type("seed")  # picks it in the list
+    page.keyboard.press("Tab")
+    page.keyboard.type("7 8")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Train the sweep"
+    page.keyboard.press("Enter")
+    names = wait_until(page, """() => window.lab.listSessions().then((list) => list.length === 2
+        && list.every((s) => s.status === 'done') && list.map((s) => s.name).sort())""")
+    assert names == ["seed 7 · names", "seed 8 · names"]

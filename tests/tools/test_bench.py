@@ -82,3 +82,16 @@ def test_a_browser_figure_says_when_it_is_not_to_be_trusted():
         "the lab's worker needed 1.63x the CPU per step of the worker under Node: the cores were shared "
         "(another process, a VM neighbour)"]
     assert "not to be trusted: run 1 started" in table
+
+
+def test_two_sessions_side_by_side_are_judged_against_the_target_and_the_cores_said():
+    results = {"date": "2026-12-07", "machine": "2 cores", "load": {}}
+    side = {"alone_steps_per_s": 100.0, "together_steps_per_s": [80.0, 75.0], "together_over_alone": 1.55,
+            "extra_worker_mb": 60.0}
+    results["browser"] = {"cores": 2, "browser_side_by_side": side}
+    _, table = report(results)
+    assert "Chromium ran on 2 cores" in table
+    assert "80.0 + 75.0 steps/s against 100.0 alone (1.55x; target >= 1.5 on 2 cores: met)" in table
+    results["browser"] = {"cores": 1, "browser_side_by_side": dict(side, together_over_alone=0.98, extra_worker_mb=None)}
+    _, table = report(results)
+    assert "Chromium ran on 1 core\n" in table and "(0.98x; target >= 1.5 on 2 cores: missed); one worker" in table

@@ -54,7 +54,7 @@ test("a panel follows the shown session's bigram, and drops the answer of one no
   const stored = { bigram: (id) => new Promise((resolve, reject) => { answers[id] = { resolve, reject }; }) };
   const seen = [];
   const counted = shownBigram(stored, () => seen.push(counted.state));
-  counted.show("recording");
+  counted.show(null); // the recording: no session
   assert.equal(counted.state, "none");
   counted.show("s1");
   counted.show("s2"); // s1's answer comes too late

@@ -53,7 +53,7 @@ export function shownBigram(stored, changed) {
     show(session) {
       if (session === shown.session) return;
       shown.session = session;
-      if (!stored?.bigram || !session || session === "recording") {
+      if (!stored?.bigram || !session) { // the recording has no session
         set({ bigram: null, state: "none", error: "" });
         return;
       }
