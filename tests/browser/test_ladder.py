@@ -135,6 +135,9 @@ def test_the_loss_chart_probabilities_and_counts_show_the_engines_bigram(lab_pag
     # Readable with the keyboard alone: the grid's cursor moves with the arrow keys, the readout says the pair.
     grid = panel(page, "bigram").locator(".heat-grid")
     grid.focus()
+    grid.press("Home")  # the cursor may be where a hover left it: first to row 0, column 0
+    for _ in range(len(labels)):
+        grid.press("ArrowUp")
     grid.press("ArrowRight")
     grid.press("ArrowDown")
     a, b = labels[1], labels[1]  # row 1, column 1: b after b

@@ -65,7 +65,10 @@ def test_each_why_is_said_where_the_thing_appears(lab_page, site_url, dist_dir):
     heatmap.focus()
     page.keyboard.press("ArrowUp")  # from the last row to the one above it: its last cell is blank
     page.keyboard.press("ArrowRight")
-    readout = panel(page, "attention").locator(".panel-readout").text_content()
+    readout = page.wait_for_function("""() => {  // the readout is drawn in the panel's next frame
+        const text = document.querySelector('[data-panel=attention] .panel-readout').textContent;
+        return text.includes('cannot attend to key') && text;
+    }""").json_value()
     assert "cannot attend to key" in readout and "must not see the character it is trying to predict" in readout, readout
 
     # Several heads: the glossary's head, on the attention panel's caption.
