@@ -5,7 +5,7 @@
 //   await engine.ready;                          // the current worker booted
 //   await engine.call("step", { session, level });  // protocol.js, section 1
 //   engine.call("run", fields, (message) => ...);   // with its streamed events
-//   engine.interrupt(slot);                      // SIGINT into the run's step (or CONTROL.CONSOLE)
+//   engine.interrupt(CONTROL.PAUSE);             // SIGINT into a run's step (CONTROL.STOP: a learner's code)
 //   engine.lose("it was terminated");            // fault injection (tests)
 //   engine.close();                              // for good (the pool's idle workers)
 //
@@ -18,12 +18,12 @@
 // fail again; neither is one lost more than MAX_RESTARTS times within
 // RESTART_WINDOW_MS (a crash loop), which ends with a fatal message. A
 // worker that sends nothing within WATCHDOG_MS of an interrupt is lost too
-// (unless the interrupt was a Pause waiting for a console command, which
+// (unless the interrupt was a Pause waiting for a learner's code, which
 // has its own Stop and time limit), and so is one that sends nothing for
 // RUN_SILENCE_MS while a run is going (a step never takes that long).
 
 import {
-  CONSOLE, CONTROL, CONTROL_BYTES, MESSAGE, RUN, RUN_SILENCE_MS, SIGINT, WATCHDOG_MS, lastLine, request,
+  CONTROL, CONTROL_BYTES, LEARNER_CODE, MESSAGE, RUN, RUN_SILENCE_MS, SIGINT, WATCHDOG_MS, lastLine, request,
 } from "./protocol.js";
 
 const MAX_RESTARTS = 3;
@@ -68,10 +68,10 @@ export class EngineClient {
 
   // Abort the Python call in progress listening to `slot` (a SIGINT needs
   // cross-origin isolation; the watchdog does not).
-  interrupt(slot = CONTROL.INTERRUPT) {
+  interrupt(slot) {
     if (this.#control) Atomics.store(this.#control, slot, SIGINT);
-    const consoleRuns = [...this.#pending.values()].some((entry) => entry.type === CONSOLE);
-    if (slot === CONTROL.INTERRUPT && consoleRuns) return;
+    const learnerCode = [...this.#pending.values()].some((entry) => LEARNER_CODE.includes(entry.type));
+    if (slot === CONTROL.PAUSE && learnerCode) return;
     const watched = this.#current;
     const heard = watched.heard;
     setTimeout(() => {
@@ -147,7 +147,7 @@ export class EngineClient {
     started.ready.catch(() => {});
     if (this.#control) {
       // A SIGINT meant for a lost worker must not hit the new one.
-      Atomics.store(this.#control, CONTROL.INTERRUPT, 0);
+      this.#control.fill(0);
       worker.postMessage({ type: MESSAGE.CONTROL, buffer: this.#control.buffer });
     }
     worker.onmessage = ({ data }) => {
@@ -171,6 +171,7 @@ export class EngineClient {
         const entry = this.#pending.get(data.id);
         if (!entry) return;
         this.#pending.delete(data.id);
+        if (entry.type === RUN) this.#runEnded();
         if ("error" in data) entry.reject(Object.assign(new Error(data.error), { dropped: data.dropped, diverged: data.diverged }));
         else entry.resolve(data.result);
         return;
@@ -190,6 +191,13 @@ export class EngineClient {
       default:
         this.onMessage(data); // boot stages
     }
+  }
+
+  // A Pause's SIGINT written after the worker ended the run (before its
+  // reply came) must not pause the next run.
+  #runEnded() {
+    const running = [...this.#pending.values()].some((entry) => entry.type === RUN);
+    if (this.#control && !running) Atomics.store(this.#control, CONTROL.PAUSE, 0);
   }
 
   // The engine is unusable: fail its start-up and every call waiting on it.

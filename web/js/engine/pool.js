@@ -103,7 +103,7 @@ export class WorkerPool {
   // session may have left its worker meanwhile: deleted, moved).
   stopConsole(session) {
     for (const { client } of this.#workers) {
-      if (client.pendingFor(session).includes(CONSOLE)) client.interrupt(CONTROL.CONSOLE);
+      if (client.pendingFor(session).includes(CONSOLE)) client.interrupt(CONTROL.STOP);
     }
   }
 

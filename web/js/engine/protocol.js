@@ -113,15 +113,19 @@
 // 4. Page -> worker: the control buffer (only when crossOriginIsolated)
 // ---------------------------------------------------------------------------
 //   {type: "control", buffer}            a SharedArrayBuffer of CONTROL_BYTES.
-//        Int32 slot CONTROL.INTERRUPT is given to pyodide.setInterruptBuffer:
-//        writing SIGINT (2) there raises KeyboardInterrupt inside the running
-//        Python call. The page does so when a pause has not taken effect
-//        within PAUSE_GRACE_MS (a step longer than that); the interrupted run
-//        replies with `dropped` (see 2.); a SIGINT found between two steps
-//        pauses the run there instead. The worker clears the slot whenever
-//        no run is going. Slot CONTROL.CONSOLE is the interrupt buffer while
-//        a console command runs (its Stop button and time limit), so a Pause
-//        never stops a console command nor a Stop a run. Not a request: no reply.
+//        Two Int32 slots, each given to pyodide.setInterruptBuffer only
+//        while the Python calls it is meant for run: writing SIGINT (2)
+//        there raises KeyboardInterrupt inside the call. CONTROL.PAUSE is
+//        heard by a run's steps: the page writes it when a pause has not
+//        taken effect within PAUSE_GRACE_MS (a step longer than that); the
+//        interrupted run replies with `dropped` (see 2.); a SIGINT found
+//        before a step (written while the worker answered something else)
+//        pauses the run there instead. The worker clears the slot when a run
+//        ends, the page when it hears the run's reply. CONTROL.STOP is heard
+//        by a learner's code (LEARNER_CODE: a console command, an exercise,
+//        a Value graph): its Stop button and time limit. So a Pause never
+//        stops a learner's code nor a Stop a run, and no other request is
+//        ever interrupted. Not a request: no reply.
 //
 // ---------------------------------------------------------------------------
 // 5. Tab <-> tab: BroadcastChannel(CHANNEL_NAME)
@@ -212,7 +216,9 @@ export const LEVEL = Object.freeze({ LOSS: "loss", FULL: "full" });
 export const CHANNEL_NAME = "microgpt-lab";
 export const lockName = (session) => `microgpt-lab-session:${session}`;
 
-export const CONTROL = Object.freeze({ INTERRUPT: 0, CONSOLE: 1 });
+export const CONTROL = Object.freeze({ PAUSE: 0, STOP: 1 });
+// The requests that run a learner's code: they hear CONTROL.STOP.
+export const LEARNER_CODE = Object.freeze([CONSOLE, "check_exercise", "value_graph"]);
 export const CONTROL_BYTES = 8;
 export const SIGINT = 2;
 export const PAUSE_GRACE_MS = 1000;

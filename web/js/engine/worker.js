@@ -4,7 +4,7 @@
 // answers JSON strings; they are parsed once.
 
 import {
-  BOOT_STAGES, CONSOLE, CONTROL, LEVEL, MESSAGE, PAUSE, REFUSED_WHILE_RUNNING, RUN, RUN_REASON,
+  BOOT_STAGES, CONTROL, LEARNER_CODE, LEVEL, MESSAGE, PAUSE, REFUSED_WHILE_RUNNING, RUN, RUN_REASON,
   lastLine, reply, replyError,
 } from "./protocol.js";
 
@@ -111,12 +111,19 @@ class Adapter {
 
   setControl(buffer) {
     this.#control = new Int32Array(buffer);
-    this.#listenTo(CONTROL.INTERRUPT);
   }
 
-  // pyodide reads index 0 of the array it is given: the slot `slot`.
-  #listenTo(slot) {
-    if (this.#control) this.booted.pyodide.setInterruptBuffer(new Int32Array(this.#control.buffer, slot * 4, 1));
+  // fn() with Python hearing the interrupt slot `slot` (pyodide reads index
+  // 0 of the array it is given), and no slot after: a SIGINT meant for one
+  // kind of call never lands in another (protocol.js, section 4).
+  #listening(slot, fn) {
+    const { pyodide } = this.booted;
+    if (this.#control) pyodide.setInterruptBuffer(new Int32Array(this.#control.buffer, slot * 4, 1));
+    try {
+      return fn();
+    } finally {
+      pyodide.setInterruptBuffer(undefined);
+    }
   }
 
   async handle(message) {
@@ -138,21 +145,15 @@ class Adapter {
     }
     if (type === RUN) return this.#run(id, fields);
     if (type === PAUSE) return this.#pause(fields);
-    if (type === CONSOLE) return this.#console(fields);
-    this.#clearInterrupt();
+    if (LEARNER_CODE.includes(type)) return this.#learnerCode(type, fields);
     return this.#call(type, fields);
   }
 
-  // A console command listens to its own slot: the console's Stop, not a
-  // Pause meant for a run (which waits for the next step boundary).
-  #console(fields) {
-    if (this.#control) Atomics.store(this.#control, CONTROL.CONSOLE, 0);
-    this.#listenTo(CONTROL.CONSOLE);
-    try {
-      return this.#call(CONSOLE, fields);
-    } finally {
-      this.#listenTo(CONTROL.INTERRUPT);
-    }
+  // A learner's code hears its own Stop (a SIGINT left from an earlier one
+  // is forgotten), not a Pause meant for a run.
+  #learnerCode(type, fields) {
+    if (this.#control) Atomics.store(this.#control, CONTROL.STOP, 0);
+    return this.#listening(CONTROL.STOP, () => this.#call(type, fields));
   }
 
   // One Python request: microgpt_lab.worker.call(type, fields as JSON)
@@ -171,10 +172,10 @@ class Adapter {
     return value;
   }
 
-  // A SIGINT written after the run it was meant for has ended must not hit
-  // the next call.
-  #clearInterrupt() {
-    if (this.#control && this.#runs.size === 0) Atomics.store(this.#control, CONTROL.INTERRUPT, 0);
+  // A Pause's SIGINT written after the runs it was meant for ended must not
+  // pause the next one.
+  #clearPause() {
+    if (this.#control && this.#runs.size === 0) Atomics.store(this.#control, CONTROL.PAUSE, 0);
   }
 
   // An interrupt (the page wrote SIGINT to pause a long step) may land
@@ -182,7 +183,7 @@ class Adapter {
   // and says so (`dropped`), so the page restores it from its last checkpoint.
   #stepOfRun(session, level) {
     try {
-      return this.#call("step", { session, level });
+      return this.#listening(CONTROL.PAUSE, () => this.#call("step", { session, level }));
     } catch (error) {
       if (!error.interrupted) throw error;
       this.#call("close", { session });
@@ -215,18 +216,19 @@ class Adapter {
       }
     } finally {
       this.#runs.delete(session);
-      this.#clearInterrupt();
+      this.#clearPause();
     }
     const checkpoint = this.#call("checkpoint", { session });
     const reason = state.pause ? RUN_REASON.PAUSED : RUN_REASON.DONE;
     return { session, step: checkpoint.step ?? step, reason, checkpoint };
   }
 
-  // A SIGINT written while the worker did something else (a console
-  // command) is a Pause that came late: the run stops here, between steps.
+  // A SIGINT written while the worker did something else (loaded the
+  // session, answered a panel) is a Pause that came before the step it was
+  // meant to cut short: the run stops here, between steps.
   #pauseRequested() {
-    if (!this.#control || Atomics.load(this.#control, CONTROL.INTERRUPT) === 0) return false;
-    Atomics.store(this.#control, CONTROL.INTERRUPT, 0);
+    if (!this.#control || Atomics.load(this.#control, CONTROL.PAUSE) === 0) return false;
+    Atomics.store(this.#control, CONTROL.PAUSE, 0);
     for (const state of this.#runs.values()) state.pause = true;
     return true;
   }

@@ -22,6 +22,7 @@
 // worker is touched. A worker ended too often in a minute (the client's
 // restart budget) is replaced by a new client on the next request.
 import { EngineClient } from "../engine/client.js";
+import { CONTROL } from "../engine/protocol.js";
 
 export const TIME_LIMIT_MS = 10_000;
 
@@ -115,7 +116,7 @@ export function createLessonEngine({ workerUrl, dataset, onMessage = () => {} })
     const interrupt = running && !running.stopped;
     for (const job of jobs) job.stopped = true;
     if (!interrupt) return;
-    if (client.isolated) client.interrupt();
+    if (client.isolated) client.interrupt(CONTROL.STOP);
     else client.lose("the learner's code was stopped");
   }
 

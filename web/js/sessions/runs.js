@@ -9,7 +9,7 @@
 // Every function takes the same context first: {pool, store, tabs, held, bus}.
 
 import {
-  BROADCAST, CHECKPOINT_EVERY, FULL_EVERY_MS, LEVEL, PAUSE_GRACE_MS, RUN_REASON, SESSION_STATUS as STATUS,
+  BROADCAST, CHECKPOINT_EVERY, CONTROL, FULL_EVERY_MS, LEVEL, PAUSE_GRACE_MS, RUN_REASON, SESSION_STATUS as STATUS,
 } from "../engine/protocol.js";
 import { wantsToRun } from "./lifecycle.js";
 
@@ -278,7 +278,7 @@ async function pause(ctx, id) {
   const late = new Promise((resolve) => {
     grace = setTimeout(resolve, PAUSE_GRACE_MS, "late");
   });
-  if ((await Promise.race([running, late])) === "late") pool.interrupt(id);
+  if ((await Promise.race([running, late])) === "late") pool.interrupt(id, CONTROL.PAUSE);
   clearTimeout(grace);
   await Promise.all([paused, running]);
   return { session: id, step: life.step, was_running: true };
