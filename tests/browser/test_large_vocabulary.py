@@ -2,7 +2,8 @@
 the panels draw a summary past what a strip, a heatmap or a map can show, so
 walking Follow a token through every moment stays light: a heat strip has at
 most 128 cells a row (each the largest in size of its group, its readout naming
-the group), the inspector's heatmap at most 1,200 px of rows, the embedding
+the group), the inspector's heatmap at most 1,200 px of rows, the counting
+bigram's table at most 64 rows of blocks, the embedding
 map dots without 5,000 labels, and no main-thread task during the walk is long."""
 
 import pytest
@@ -50,9 +51,10 @@ def test_a_large_vocabulary_draws_summaries_and_stays_light(lab_page, site_url):
     assert most_cells <= 128
     longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", start)
     print(f"\nlongest main-thread task walking Follow a token at vocabulary {VOCAB + 1}: {longest:.0f} ms")
-    # Main took 7.8 s in one task here (1,061 ms in the issue); 170-240 ms under a load of 10 on 2 cores:
-    # a busy runner stretches ordinary tasks (test_responsiveness), the goal itself is 50 ms.
-    assert longest < 250
+    # Main took 7.8 s in one task here (1,061 ms in the issue), then 250-280 ms on a quiet 2-core machine
+    # while the bigram panel drew 50,000 cells; 69-125 ms now (a frame's paint of the whole page as Follow a
+    # token grows, or a collection), the goal 50 ms.
+    assert longest < 200
 
     # The inspector's wte (5,001 rows) and the embedding map, summarised.
     inspector = panel(page, "inspector")
@@ -63,3 +65,18 @@ def test_a_large_vocabulary_draws_summaries_and_stays_light(lab_page, site_url):
     embeddings.scroll_into_view_if_needed()
     wait_data(page, "embeddings", "points", str(VOCAB + 1))
     assert "drawn as dots" in embeddings.text_content()
+
+    # The counting bigram's 5,001 x 5,001 table, in blocks: a grid of at most 64 rows, each cell read by the keyboard.
+    bigram = panel(page, "bigram")
+    bigram.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('[data-panel=bigram]').dataset.counts")
+    grid = bigram.locator(".heat-grid")
+    rows = grid.locator(".heat-row").count()
+    assert 0 < rows <= 64 and grid.locator(".heat-cell").count() <= 2048
+    assert f"{VOCAB + 1:,} rows of {VOCAB + 1:,} numbers" in bigram.locator("figcaption").text_content()
+    grid.focus()
+    page.keyboard.press("Home")
+    readout = bigram.locator(".heat-readout").text_content()
+    assert " to " in readout and ("largest in size" in readout or readout.endswith("all 0")), readout
+    # The vocabulary is named in a line, not as 5,000 characters.
+    assert "and 4,800 more" in page.locator("#session-info").text_content()

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { bigramPair, bigramTable, shownBigram } from "../../web/js/draw/bigram.js";
+import { bigramPair, bigramRows, shownBigram } from "../../web/js/draw/bigram.js";
 import { distinctLines, uniformLoss } from "../../web/js/draw/references.js";
 import { createBigrams } from "../../web/js/ui/bigrams.js";
 
@@ -18,10 +18,10 @@ const BIGRAM = {
   loss: 0.5, num_docs: 3, positions: 8, held_out: null,
 };
 
-test("the table has every pair, 0 where it was never seen", () => {
-  const { counts, probs } = bigramTable(BIGRAM);
-  assert.deepEqual(counts, [[0, 2, 1], [0, 0, 2], [3, 0, 0]]);
-  assert.deepEqual(probs, [[0, 2 / 3, 1 / 3], [0, 0, 1], [1, 0, 0]]);
+test("a row per token lists the pairs seen; a pair never seen counts 0", () => {
+  assert.deepEqual(bigramRows(BIGRAM, "counts"), [
+    { length: 3, at: [1, 2], values: [2, 1] }, { length: 3, at: [2], values: [2] }, { length: 3, at: [0], values: [3] }]);
+  assert.deepEqual(bigramRows(BIGRAM, "probs")[0], { length: 3, at: [1, 2], values: [2 / 3, 1 / 3] });
   assert.deepEqual(bigramPair(BIGRAM, 0, 1), { count: 2, total: 3, prob: 2 / 3 });
   assert.deepEqual(bigramPair(BIGRAM, 1, 0), { count: 0, total: 2, prob: 0 });
 });

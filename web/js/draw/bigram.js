@@ -1,9 +1,9 @@
 // The counting bigram as the engine gives it (Session.bigram: a row per
 // token id, BOS last, listing only the next tokens seen after it, with their
-// counts and probabilities), read for drawing: a full table of counts and
-// probabilities, and one pair's numbers. Nothing is counted here.
+// counts and probabilities), read for drawing: its rows for a heat map, and
+// one pair's numbers. Nothing is counted here.
 //
-//   const table = bigramTable(bigram);   // {counts: [[...]], probs: [[...]]}, size x size, 0 where unseen
+//   bigramRows(bigram, "counts")        // a row per token for draw/heat.js: {length, at: the next tokens seen, values: their counts (or "probs")}
 //   bigramPair(bigram, token, next)     // {count, total, prob} of that pair (0 when never seen)
 //
 // A panel follows the shown session's bigram with shownBigram(stored, changed):
@@ -12,17 +12,9 @@
 //   counted.bigram          // the engine's answer, or null; counted.state: "none", "asking", "counted", "missing", "failed"
 //   counted.error           // what failed, when it did
 
-export function bigramTable({ rows }) {
-  const size = rows.length;
-  const counts = rows.map(() => new Array(size).fill(0));
-  const probs = rows.map(() => new Array(size).fill(0));
-  rows.forEach((row, token) => {
-    row.next.forEach((next, i) => {
-      counts[token][next] = row.counts[i];
-      probs[token][next] = row.probs[i];
-    });
-  });
-  return { counts, probs };
+// Sparse: a vocabulary of thousands has millions of pairs, few of them seen.
+export function bigramRows({ rows }, key) {
+  return rows.map((row) => ({ length: rows.length, at: row.next, values: row[key] }));
 }
 
 export function bigramPair({ rows }, token, next) {

@@ -3,36 +3,22 @@
 // size shown. The exact number of a cell shows in the readout under it on
 // hover, and on keyboard focus: the strip is one tab stop, and the arrow
 // keys (Home, End) move a cursor over its cells. Past what a strip can show
-// (MAX_COLUMNS cells a row, MAX_CELLS in all) it draws a summary: each cell
-// stands for a group of neighbouring numbers and shows the largest in size,
-// and its readout names the group, so a vocabulary of thousands stays cheap.
+// it draws a summary (draw/summary.js): each cell stands for a block of
+// neighbouring numbers and shows the largest in size, and its readout names
+// the block, so a vocabulary of thousands (a row of logits, a bigram table)
+// stays a few thousand cells.
 //
 //   const heat = createHeat("q at position 2");
 //   heat.show([[0.1, -0.4, ...]], { name: "q", cols: ["0", "1", ...], rows: null });
 //   heat.show(matrix, { name, cols, rowNames, header: true, say: (r, c) => "a sentence for cell r, c" });
-// header: the column labels over the cells (unless summarised); say: the
-// readout's words for a cell, in place of "name[column] = value"; format: how
-// a number is written (4 decimals, or an exponent, by default).
+// A row is a list of numbers, or a sparse row (draw/summary.js). header: the column labels over the cells (unless
+// summarised); say: the readout's words for a number (row r, column c), in
+// place of "name[column] = value"; format: how a number is written (4
+// decimals, or an exponent, by default).
 import { diverging } from "./colours.js";
+import { summarize } from "./summary.js";
 
-const MAX_COLUMNS = 128;
-const MAX_CELLS = 2048;
 const formatNumber = (value) => (Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : value.toFixed(4));
-
-// Groups of neighbouring columns, [start, end) each, for rows of `count` numbers.
-function groupsOf(count, rows) {
-  const columns = Math.min(MAX_COLUMNS, Math.max(8, Math.floor(MAX_CELLS / Math.max(1, rows))));
-  if (count <= columns) return null;
-  const size = Math.ceil(count / columns);
-  return Array.from({ length: Math.ceil(count / size) }, (_, g) => [g * size, Math.min(count, (g + 1) * size)]);
-}
-
-// The number of largest size in row[start..end), and where it is.
-function largestIn(row, [start, end]) {
-  let at = start;
-  for (let j = start; j < end; j += 1) if (Math.abs(row[j]) > Math.abs(row[at])) at = j;
-  return at;
-}
 
 export function createHeat(label) {
   const el = document.createElement("figure");
@@ -51,18 +37,28 @@ export function createHeat(label) {
   readout.className = "heat-readout";
   readout.setAttribute("aria-live", "polite");
   el.append(caption, head, grid, readout);
-  // rows: the numbers; shown: a value per cell (rows themselves, or each group's largest); groups: null or [start, end) per cell
-  const state = { rows: [], shown: [], groups: null, cols: [], rowNames: null, name: "", say: null, format: formatNumber, cursor: [0, 0] };
+  // summary: what summarize() made of the rows; the rest: show()'s options
+  const state = { summary: { shown: [] }, cols: [], rowNames: null, name: "", say: null, format: formatNumber, cursor: [0, 0] };
+
+  // The words for cell [r, c]: its number, or the block it summarises.
+  function words([r, c]) {
+    const { shown, where, rowGroups, colGroups } = state.summary;
+    const { cols, rowNames, name, say, format } = state;
+    if (!where) return say ? say(r, c) : `${rowNames ? `${rowNames[r]}, ` : ""}${name}[${cols[c]}] = ${format(shown[r][c])}`;
+    const rowName = (i) => (rowNames ? rowNames[i] : `row ${i}`);
+    const rowsOf = rowGroups ? `${rowName(rowGroups[r][0])} to ${rowName(rowGroups[r][1] - 1)}, ` : rowNames ? `${rowNames[r]}, ` : "";
+    const colsOf = colGroups ? `${cols[colGroups[c][0]]} to ${cols[colGroups[c][1] - 1]}` : cols[c];
+    const at = where[r][c];
+    if (!at) return `${rowsOf}${name}[${colsOf}]: all 0`;
+    const [row, col] = at;
+    const place = say ? say(row, col) : rowGroups ? `${rowName(row)}, ${cols[col]}` : cols[col];
+    return `${rowsOf}${name}[${colsOf}]: largest in size ${format(shown[r][c])}, at ${place}`;
+  }
 
   function read([r, c]) {
-    const value = state.shown[r]?.[c];
-    if (value === undefined) return;
+    if (state.summary.shown[r]?.[c] === undefined) return;
     state.cursor = [r, c];
-    const row = state.rowNames ? `${state.rowNames[r]}, ` : "";
-    const group = state.groups?.[c];
-    readout.textContent = group
-      ? `${row}${state.name}[${state.cols[group[0]]} to ${state.cols[group[1] - 1]}]: largest in size ${state.format(value)}, at ${state.cols[largestIn(state.rows[r], group)]}`
-      : state.say ? state.say(r, c) : `${row}${state.name}[${state.cols[c]}] = ${state.format(value)}`;
+    readout.textContent = words([r, c]);
     for (const cell of grid.querySelectorAll(".heat-cell.at")) cell.classList.remove("at");
     grid.children[r]?.children[c + (state.rowNames ? 1 : 0)]?.classList.add("at");
   }
@@ -73,39 +69,49 @@ export function createHeat(label) {
   });
   grid.addEventListener("focus", () => read(state.cursor));
   grid.addEventListener("keydown", (event) => {
+    const { shown } = state.summary;
     const [r, c] = state.cursor;
-    const last = (state.shown[r]?.length ?? 1) - 1;
+    const last = (shown[r]?.length ?? 1) - 1;
     const moves = { ArrowLeft: [r, c - 1], ArrowRight: [r, c + 1], ArrowUp: [r - 1, c], ArrowDown: [r + 1, c],
                     Home: [r, 0], End: [r, last] };
     if (!(event.key in moves)) return;
     event.preventDefault();
     event.stopPropagation(); // the panel's own arrow keys walk its stages
     const [nr, nc] = moves[event.key];
-    const row = Math.max(0, Math.min(state.shown.length - 1, nr));
-    read([row, Math.max(0, Math.min(state.shown[row].length - 1, nc))]);
+    const row = Math.max(0, Math.min(shown.length - 1, nr));
+    read([row, Math.max(0, Math.min(shown[row].length - 1, nc))]);
   });
+
+  // What the caption adds when the cells summarise the numbers.
+  function summaryWords({ rowGroups, colGroups, count }, rows) {
+    if (rowGroups) {
+      return ` (${rows.toLocaleString("en")} rows of ${count.toLocaleString("en")} numbers: each cell shows the largest `
+        + `in size of a block of ${rowGroups[0][1]} rows by ${colGroups ? colGroups[0][1] : 1} columns)`;
+    }
+    return colGroups ? ` (${count.toLocaleString("en")} numbers a row: each cell shows the largest in size of a group of ${colGroups[0][1]})` : "";
+  }
 
   return {
     el,
-    // rows: lists of numbers; cols: a label per column; rowNames: a label per row (null for one vector).
+    // rows: lists of numbers (or sparse rows); cols: a label per column; rowNames: a label per row (null for one vector).
     show(rows, { name, cols, rowNames = null, title = label, header = false, say = null, format = formatNumber }) {
-      const count = Math.max(0, ...rows.map((row) => row.length));
-      const groups = groupsOf(count, rows.length);
-      const shown = groups ? rows.map((row) => groups.map((group) => row[largestIn(row, group)])) : rows;
-      Object.assign(state, { rows, shown, groups, cols, rowNames, name, say, format });
-      const summary = groups ? ` (${count.toLocaleString("en")} numbers a row: each cell shows the largest in size of a group of ${groups[0][1]})` : "";
-      caption.textContent = title + summary;
-      grid.setAttribute("aria-label", `${title}: ${rows.length > 1 ? `${rows.length} rows of ` : ""}${count} numbers${summary}; use the arrow keys to read them`);
+      const summary = summarize(rows);
+      const { shown, rowGroups, colGroups, count } = summary;
+      Object.assign(state, { summary, cols, rowNames, name, say, format });
+      const summarised = summaryWords(summary, rows.length);
+      caption.textContent = title + summarised;
+      grid.setAttribute("aria-label", `${title}: ${rows.length > 1 ? `${rows.length} rows of ` : ""}${count} numbers${summarised}; use the arrow keys to read them`);
       let scale = 1e-12;
       for (const row of shown) for (const value of row) scale = Math.max(scale, Math.abs(value));
       el.style.setProperty("--cols", String(Math.max(1, ...shown.map((row) => row.length))));
-      head.hidden = !header || Boolean(groups);
+      head.hidden = !header || Boolean(colGroups);
       head.replaceChildren(...(head.hidden ? [] : [...(rowNames ? [Object.assign(document.createElement("span"), { className: "heat-row-name" })] : []),
         ...cols.map((text) => Object.assign(document.createElement("span"), { className: "heat-col-name", textContent: text }))]));
+      const rowName = (r) => (rowGroups ? `${rowNames[rowGroups[r][0]]}…` : rowNames[r]);
       grid.replaceChildren(...shown.map((row, r) => {
         const line = document.createElement("div");
         line.className = "heat-row";
-        if (rowNames) line.append(Object.assign(document.createElement("span"), { className: "heat-row-name", textContent: rowNames[r] }));
+        if (rowNames) line.append(Object.assign(document.createElement("span"), { className: "heat-row-name", textContent: rowName(r) }));
         row.forEach((value, c) => {
           const cell = document.createElement("span");
           cell.className = "heat-cell";
@@ -115,7 +121,7 @@ export function createHeat(label) {
         });
         return line;
       }));
-      state.cursor = [Math.max(0, Math.min(state.cursor[0], rows.length - 1)), 0];
+      state.cursor = [Math.max(0, Math.min(state.cursor[0], shown.length - 1)), 0];
       readout.textContent = `largest size ${format(scale)}; hover or focus for each number`;
     },
   };

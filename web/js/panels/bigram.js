@@ -9,8 +9,8 @@
 //
 // The element publishes data-session, data-show ("counts" or "probs"),
 // data-loss, data-labels (JSON, the rows' and columns' tokens) and
-// data-counts (JSON, the table of counts, row by row).
-import { bigramPair, bigramTable, shownBigram } from "../draw/bigram.js";
+// data-counts (JSON, each token's row as the engine counted it: {next, counts}).
+import { bigramPair, bigramRows, shownBigram } from "../draw/bigram.js";
 import { createHeat } from "../draw/heat.js";
 import { uniformLoss } from "../draw/references.js";
 import { tokenLabels } from "../draw/tokens.js";
@@ -41,11 +41,8 @@ const count = (n) => n.toLocaleString("en");
 
 export function create(el, { schema, stored = null, explain = () => {} }) {
   const dom = createDom(el);
-  const state = { session: null, record: null, table: null };
-  const counted = shownBigram(stored, () => {
-    state.table = counted.bigram && bigramTable(counted.bigram);
-    draw();
-  });
+  const state = { session: null, record: null };
+  const counted = shownBigram(stored, draw);
 
   function draw() {
     const { bigram } = counted;
@@ -60,13 +57,14 @@ export function create(el, { schema, stored = null, explain = () => {} }) {
     }
     const label = tokenLabels(state.record?.vocab ?? [], schema.bos_label);
     const labels = bigram.rows.map((_, id) => label(id));
-    Object.assign(el.dataset, { labels: JSON.stringify(labels), counts: JSON.stringify(state.table.counts) });
+    const counts = bigram.rows.map(({ next, counts: seen }) => ({ next, counts: seen }));
+    Object.assign(el.dataset, { labels: JSON.stringify(labels), counts: JSON.stringify(counts) });
     dom.summary.textContent = `Counted over ${count(bigram.positions)} positions of ${count(bigram.num_docs)} training `
       + `documents. Its loss is ${bigram.loss.toFixed(4)} nats (the uniform guess: ${uniformLoss(labels.length).toFixed(4)}): `
       + "the counting bigram line of the Loss panel, which a trained model has to get below.";
     explain(dom.summary);
     const probs = dom.show.value === "probs";
-    dom.heat.show(probs ? state.table.probs : state.table.counts, {
+    dom.heat.show(bigramRows(bigram, probs ? "probs" : "counts"), {
       name: probs ? "p" : "count", cols: labels, rowNames: labels, header: true,
       format: probs ? (p) => p.toFixed(3) : count,
       title: `Rows: a token; columns: the token after it. ${probs ? "The probability" : "How often"}: the redder, the more.`,

@@ -15,6 +15,7 @@
 // large for it is said to need choosing again.
 
 import { element } from "../draw/dom.js";
+import { vocabularyLine } from "../draw/tokens.js";
 import { createDatasets } from "../sessions/datasets.js";
 
 const MAKEMORE_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt";
@@ -108,7 +109,7 @@ export function createDatasetChoice({ radios, fileInput, pasteInput, info, previ
       preview.append(
         `${docs.toLocaleString("en")} documents · longest line ${longest.chars} characters (line ${longest.line}) · ` +
         `vocabulary ${vocab.length} characters + BOS: `,
-        element("code", { className: "vocab", textContent: vocab.join("") }),
+        element("code", { className: "vocab", textContent: vocabularyLine(vocab) }),
       );
     } catch (error) {
       preview.dataset.state = "error";

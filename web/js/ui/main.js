@@ -83,6 +83,25 @@ function createPanels(container, { schema, sessions, bigram, glossary, requestRe
   });
 }
 
+// The panels redraw when the width of their area or of one of them changes
+// (the window, the layout, a panel shown): not when one grows taller (Follow
+// a token's next moment), which moves the others without changing them;
+// redrawing every panel then was most of a moment's time at a vocabulary of
+// thousands.
+function redrawOnNewWidths(elements, resize) {
+  if (typeof ResizeObserver !== "function") return;
+  const widths = new WeakMap();
+  const observer = new ResizeObserver((entries) => {
+    let changed = false;
+    for (const { target, contentRect } of entries) {
+      changed ||= widths.get(target) !== contentRect.width;
+      widths.set(target, contentRect.width);
+    }
+    if (changed) resize();
+  });
+  for (const el of elements) observer.observe(el);
+}
+
 // Every view the router feeds: the small views, the panels and, last, the
 // debug handle; the recording plays through the router until a session is shown.
 function createPage(schema, sessions, { bigram, glossary, settings, guard, recordingTrace }) {
@@ -113,7 +132,7 @@ function createPage(schema, sessions, { bigram, glossary, settings, guard, recor
   router = createRouter({ sessions, views, guard, onSelect: () => recording?.stop() });
   views.push(installDebugHandle({ sessions, router, controls }));
   recording = playRecording(router.replay, { trace: recordingTrace, container: $("#panels") });
-  if (typeof ResizeObserver === "function") new ResizeObserver(() => router.resize()).observe($("#panels"));
+  redrawOnNewWidths([$("#panels"), ...panels.map((panel) => panel.el)], () => router.resize());
   if (location.hash.startsWith("#panel-")) document.getElementById(location.hash.slice(1))?.scrollIntoView();
   addEventListener("resize", () => router.resize());
   return { router, buttons, alert, temperature };

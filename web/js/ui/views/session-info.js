@@ -6,6 +6,7 @@
 // a field existed shows (and reuses) its default (draw/names.js withDefaults).
 import { SESSION_STATUS } from "../../engine/protocol.js";
 import { withDefaults } from "../../draw/names.js";
+import { vocabularyLine } from "../../draw/tokens.js";
 
 // The command line's flag of a config field (py/microgpt_lab/cli.py: FLAGS,
 // then --field-name).
@@ -77,7 +78,7 @@ export function createSessionInfo(el, { fields, onCopy }) {
     select({ record }) {
       shown = record;
       const parts = [record.dataset_name || "dataset", `${(record.num_docs ?? 0).toLocaleString("en")} documents`];
-      if (record.vocab) parts.push(`vocabulary ${record.vocab.length} + BOS: ${record.vocab.join("")}`);
+      if (record.vocab) parts.push(`vocabulary ${record.vocab.length} + BOS: ${vocabularyLine(record.vocab)}`);
       if (record.num_params) parts.push(`${record.num_params.toLocaleString("en")} parameters`);
       if (record.status === SESSION_STATUS.IMPORTED) parts.push("read-only");
       line.textContent = parts.join(" · ");
