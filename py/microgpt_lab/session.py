@@ -51,6 +51,11 @@ def microgpt_step(engine, optimizer, state_dict, config, tokens, step, stages):
     return result, lr_t
 
 
+class NoStepHere(SessionError):
+    """explain asked of a session that has taken no step since it was opened, reset or restored (a
+    worker keeps only the last step's graph): the page then asks time travel's rebuild of the step."""
+
+
 class Diverged(SessionError):
     """A step whose numbers left what a float holds: the weights stay as they were. `data` says it as
     data for the page to word: {"step": the step that failed (1-based), "cause": a word of CAUSES,
@@ -168,7 +173,7 @@ class Session:
         wte and wpe rows it read, as JSON-ready data (the fields: explain.py)."""
         last = self.last_step
         if last is None:
-            raise SessionError(
+            raise NoStepHere(
                 "explain needs a step taken in this worker: this session has not taken one since it was opened, "
                 "reset or restored; take a step first"
             )

@@ -17,7 +17,7 @@ from . import data, lessons, model, probes, trace
 from .config import Config
 from .console import CappedText, Console, Kept, put_back
 from .data import split_docs
-from .session import Diverged, Session, SessionError
+from .session import Diverged, NoStepHere, Session, SessionError
 
 sessions = {}
 consoles = {}  # session id -> its Console (the variables typed code keeps)
@@ -37,6 +37,8 @@ def call(name, fields_json):
         return as_json(name, function(**read_fields(function, fields_json)))
     except Diverged as error:  # and what happened, as data for the page to word
         return json.dumps({"error": str(error), "diverged": error.data})
+    except NoStepHere as error:  # the page asks time travel's rebuild of the step instead
+        return json.dumps({"error": str(error), "no_step": True})
     except ValueError as error:  # ConfigError, DataError, SessionError, TraceError, RequestError, bad JSON
         return json.dumps({"error": str(error)})
     except TypeError as error:  # a field of the wrong type, e.g. a number for a text

@@ -92,7 +92,9 @@ def test_probes_and_console():
 
 def test_explain_answers_for_the_last_step():
     ask("open", session="e1", config={"n_embd": 8, "n_head": 2, "num_steps": 5}, text=NAMES)
-    assert "explain needs a step taken in this worker" in ask("explain", session="e1", position=0)["error"]
+    refused = ask("explain", session="e1", position=0)
+    # As data (the page then asks time travel's rebuild of the step), and in words.
+    assert refused["no_step"] is True and "explain needs a step taken in this worker" in refused["error"]
     event = ask("step", session="e1")
     explained = ask("explain", session="e1", position=1)
     assert explained["loss"] == event["losses"][1] and explained["stages"][0]["name"] == "embedding"

@@ -23,7 +23,8 @@
 // RUN_SILENCE_MS while a run is going (a step never takes that long).
 
 import {
-  CONTROL, CONTROL_BYTES, LEARNER_CODE, MESSAGE, RUN, RUN_SILENCE_MS, SIGINT, WATCHDOG_MS, lastLine, request,
+  CONTROL, CONTROL_BYTES, ERROR_FIELDS, LEARNER_CODE, MESSAGE, RUN, RUN_SILENCE_MS, SIGINT, WATCHDOG_MS, lastLine, pick,
+  request,
 } from "./protocol.js";
 
 const MAX_RESTARTS = 3;
@@ -172,7 +173,7 @@ export class EngineClient {
         if (!entry) return;
         this.#pending.delete(data.id);
         if (entry.type === RUN) this.#runEnded();
-        if ("error" in data) entry.reject(Object.assign(new Error(data.error), { dropped: data.dropped, diverged: data.diverged }));
+        if ("error" in data) entry.reject(Object.assign(new Error(data.error), pick(data, ERROR_FIELDS)));
         else entry.resolve(data.result);
         return;
       }

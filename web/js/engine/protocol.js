@@ -82,7 +82,7 @@
 // 2. Worker -> page: replies
 // ---------------------------------------------------------------------------
 //   {type: "reply", id, result}          success
-//   {type: "reply", id, error, dropped?, diverged?} failure, as data: error is a one-line
+//   {type: "reply", id, error, ...ERROR_FIELDS} failure, as data: error is a one-line
 //                                        message (engine {"error": ...}, the
 //                                        last line of a Python exception, or a
 //                                        protocol problem such as a session
@@ -93,7 +93,10 @@
 //                                        page restores it from a checkpoint.
 //                                        diverged: {step, cause, learning_rate}
 //                                        when a step's numbers blew up (the
-//                                        engine's Diverged.data).
+//                                        engine's Diverged.data). no_step:
+//                                        true when explain was asked of a
+//                                        session that has taken no step in
+//                                        this worker (the engine's NoStepHere).
 //
 // ---------------------------------------------------------------------------
 // 3. Worker -> page: unsolicited messages
@@ -216,6 +219,10 @@ export const LEVEL = Object.freeze({ LOSS: "loss", FULL: "full" });
 export const CHANNEL_NAME = "microgpt-lab";
 export const lockName = (session) => `microgpt-lab-session:${session}`;
 
+// What a failed reply may say besides its message (section 2); the page
+// reads them on the Error it rejects with.
+export const ERROR_FIELDS = Object.freeze(["dropped", "diverged", "no_step"]);
+
 export const CONTROL = Object.freeze({ PAUSE: 0, STOP: 1 });
 // The requests that run a learner's code: they hear CONTROL.STOP.
 export const LEARNER_CODE = Object.freeze([CONSOLE, "check_exercise", "value_graph"]);
@@ -245,6 +252,11 @@ export function replyError(id, error) {
 
 // The last non-empty line of an error message (Python tracebacks end with
 // "ExceptionType: message").
+// The fields of `object` named in `names` that it has (and are not undefined).
+export function pick(object, names) {
+  return Object.fromEntries(names.filter((name) => object[name] !== undefined).map((name) => [name, object[name]]));
+}
+
 export function lastLine(message) {
   const lines = String(message).split("\n").map((l) => l.trim()).filter(Boolean);
   return lines.length ? lines[lines.length - 1] : "unknown error";

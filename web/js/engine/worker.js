@@ -4,8 +4,8 @@
 // answers JSON strings; they are parsed once.
 
 import {
-  BOOT_STAGES, CONTROL, LEARNER_CODE, LEVEL, MESSAGE, PAUSE, REFUSED_WHILE_RUNNING, RUN, RUN_REASON,
-  lastLine, reply, replyError,
+  BOOT_STAGES, CONTROL, ERROR_FIELDS, LEARNER_CODE, LEVEL, MESSAGE, PAUSE, REFUSED_WHILE_RUNNING, RUN, RUN_REASON,
+  lastLine, pick, reply, replyError,
 } from "./protocol.js";
 
 const SITE = new URL("../../", import.meta.url);
@@ -131,8 +131,7 @@ class Adapter {
       this.post(reply(message.id, await this.#answer(message)));
     } catch (error) {
       const failure = replyError(message.id, error && error.message ? error.message : error);
-      if (error && error.dropped) failure.dropped = error.dropped;
-      if (error && error.diverged) failure.diverged = error.diverged;
+      for (const field of ERROR_FIELDS) if (error?.[field]) failure[field] = error[field];
       this.post(failure);
     }
   }
@@ -167,7 +166,8 @@ class Adapter {
     }
     const value = JSON.parse(text);
     if (value && typeof value === "object" && !Array.isArray(value) && typeof value.error === "string") {
-      throw Object.assign(new Error(value.error), value.diverged ? { diverged: value.diverged } : {});
+      const { error, ...fields } = value;
+      throw Object.assign(new Error(error), pick(fields, ERROR_FIELDS));
     }
     return value;
   }

@@ -326,11 +326,11 @@ async function list({ store, tabs, held, pool }) {
 
 // Explaining a position asks the model of the step that position belongs
 // to (fields.step; none: the model's own last step). A model explains
-// only its last step, and only one taken in its worker (Session.explain):
+// only its last step, and only one taken in its worker (Session.explain;
+// a reply with no_step says it has none):
 // for any other step, or a model restored from a checkpoint, time travel's
 // rebuild of that step answers. So a position is always checked against
 // its own step's document.
-const NO_STEP_HERE = "explain needs a step taken in this worker";
 function explainable(model, rebuildAt, pool) {
   const askRebuilt = async (step, fields, error) => {
     const built = await rebuildAt(step);
@@ -345,7 +345,7 @@ function explainable(model, rebuildAt, pool) {
       try {
         return await model.ask(type, fields);
       } catch (error) {
-        if (!model.step || !error.message.startsWith(NO_STEP_HERE)) throw error;
+        if (!model.step || !error.no_step) throw error;
         return askRebuilt(model.step, fields, error);
       }
     },
