@@ -17,6 +17,7 @@
 
 import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
 import { Lifecycle } from "./lifecycle.js";
+import { reopen } from "./reopen.js";
 
 const FLUSH_MS = 250;
 // A session read by nobody any more is offered back (onIdle) after this
@@ -140,9 +141,7 @@ export class HeldSessions {
     if (!dataset) throw new Error(`the dataset of session ${id} is missing`);
     const saved = await store.getCheckpoint(id);
     pool.place(id, worker);
-    const summary = saved
-      ? await pool.call("restore", { session: id, checkpoint: saved.checkpoint, text: dataset.text })
-      : await pool.call("open", { session: id, config: state.config, text: dataset.text });
+    const summary = await reopen(pool, id, { checkpoint: saved?.checkpoint, config: state.config, text: dataset.text });
     state.loaded = true;
     if (summary.step !== state.life.step) {
       // Steps after the checkpoint are dropped (a run that was cut short

@@ -11,6 +11,7 @@
 //   await history.ask(id, "next_token", { context: "em" }, 100)  // only the steps after 100
 
 import { SESSION_STATUS } from "../engine/protocol.js";
+import { reopen } from "./reopen.js";
 
 const MAX_POINTS = 60;
 
@@ -50,11 +51,11 @@ export function createHistory({ engine, store }) {
         await engine.call("close", { session: scratch }).catch(() => {});
       }
     };
-    if (after < 0) await askAt(await engine.call("open", { session: scratch, config: record.config, text: dataset.text }));
+    if (after < 0) await askAt(await reopen(engine, scratch, { config: record.config, text: dataset.text }));
     for (const step of kept) {
       const row = await store.getCheckpointAt(id, step);
       if (type === "matrix") answers.push({ ...matrixOf(row.checkpoint, fields), step: row.step });
-      else await askAt(await engine.call("restore", { session: scratch, checkpoint: row.checkpoint, text: dataset.text }));
+      else await askAt(await reopen(engine, scratch, { checkpoint: row.checkpoint, text: dataset.text }));
     }
     return answers;
   }

@@ -16,6 +16,7 @@
 //   past.forget()             the worker was lost, and the model with it
 
 import { LEVEL } from "../engine/protocol.js";
+import { reopen } from "./reopen.js";
 
 export function createPast({ engine, store, bus }) {
   const built = { id: null, key: null, event: null };
@@ -28,9 +29,7 @@ export function createPast({ engine, store, bus }) {
     if (!dataset) return null;
     const scratch = `${id}@${step}`;
     const kept = await store.getCheckpointAt(id, step - 1);
-    const summary = kept
-      ? await engine.call("restore", { session: scratch, checkpoint: kept.checkpoint, text: dataset.text })
-      : await engine.call("open", { session: scratch, config: record.config, text: dataset.text });
+    const summary = await reopen(engine, scratch, { checkpoint: kept?.checkpoint, config: record.config, text: dataset.text });
     if (step - 1 > summary.step) {
       await engine.call("run", { session: scratch, steps: step - 1 - summary.step, checkpoint_every: 0,
                                  full_every_ms: Infinity });
