@@ -32,6 +32,7 @@ import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { configDifferences, sessionNames, withDefaults } from "../draw/names.js";
 import { DASH, distinctLines, drawReferenceLabels, drawReferenceLines, uniformLoss } from "../draw/references.js";
 import { createSeries } from "../draw/series.js";
+import { datasetOf, datasetTitle } from "../sessions/dataset-kind.js";
 
 const MAX_LINES = 12; // runs drawn at once (the palette repeats after six)
 const SAMPLES_SHOWN = 6;
@@ -182,13 +183,13 @@ function createDom(el) {
       const lo = Math.min(min ?? Infinity, ...values);
       const hi = Math.max(Math.min(max ?? -Infinity, scale.cap ?? Infinity), ...values);
       const range = paddedRange(lo, hi, { minMargin: 0.05, floor: 0, fallback: [0, 4] });
-      scale.top = range[1];
+      el.dataset.yTop = String(range[1]); // when the chart computes it, which may be after draw() has set the data
       return range;
     },
     under: (paint) => drawReferenceLines(paint, scale.references),
     over: (paint) => drawReferenceLabels(paint, scale.references, theme().card),
   });
-  const scale = { cap: null, top: null, references: [] };
+  const scale = { cap: null, references: [] };
   return { choices, hint, left, table, chart, scale };
 }
 
@@ -215,7 +216,8 @@ function referenceLines(runs) {
 function sameDocuments(records, fields) {
   const keys = records.map((r) => {
     const config = withDefaults(r.config, fields);
-    return JSON.stringify([r.dataset_name, config.seed, config.held_out]);
+    const { kind, name } = datasetOf(r);
+    return JSON.stringify([kind, name, config.seed, config.held_out]);
   });
   return keys.every((key) => key === keys[0]);
 }
@@ -246,7 +248,7 @@ function tableRows(records, runs, fields) {
   if (records.length < 2) return [];
   const configs = records.map((r) => withDefaults(r.config, fields));
   const rows = configDifferences(configs, fields).map((name) => [name, configs.map((config) => String(config[name]))]);
-  rows.push(["dataset", records.map((r) => r.dataset_name || "-")]);
+  rows.push(["dataset", records.map((r) => datasetTitle(datasetOf(r)) || "-")]);
   rows.push(["steps", records.map((r) => `${r.step} / ${r.num_steps}`)]);
   const f4 = (x) => (typeof x === "number" ? x.toFixed(4) : "-");
   rows.push(["smoothed loss", records.map((r) => f4(runs.get(r.id)?.series.lastEma()))]);
@@ -315,7 +317,6 @@ function draw(el, dom, state, runs) {
     + `reaching ${highest(line(r)).toFixed(1)}; the chart is scaled to the other runs.`).join(" ");
   el.dataset.left = gone.map((r) => r.id).join(",");
   dom.chart.set(data);
-  el.dataset.yTop = String(dom.scale.top);
 }
 
 export function create(el, { schema, stored }) {
