@@ -26,10 +26,10 @@ function storedSessions() {
   let made = 0;
   return {
     records,
-    async start(config, { name: datasetName } = { name: "names.txt" }) {
+    async start(config, { kind, name } = { kind: "default", name: "names.txt" }) {
       const id = `s${(made += 1)}`;
       records.set(id, { id, config, step: 0, num_steps: config.num_steps ?? 1000, status: "paused", name: null,
-                        dataset_name: datasetName });
+                        dataset: { kind, name } });
       return id;
     },
     async rename(id, name) {
@@ -52,7 +52,7 @@ function memoryStorage() {
 const setUp = () => {
   const sessions = storedSessions();
   const progress = createProgress(memoryStorage());
-  const rungs = createRungs({ sessions, progress, dataset: Promise.resolve({ text: "ab\n", name: "names.txt" }), schema: SCHEMA });
+  const rungs = createRungs({ sessions, progress, dataset: Promise.resolve({ text: "ab\n", kind: "default", name: "names.txt" }), schema: SCHEMA });
   return { sessions, progress, rungs };
 };
 
@@ -94,7 +94,7 @@ test("a rung the lab's ladder trained on the bundled names, with the ladder's st
   const { sessions, progress, rungs } = setUp();
   const head = { n_head: 1, n_layer: 1, learning_rate: 0.3, optimizer: "sgd", num_steps: 1000, seed: 42 }; // as the lab stores it
   await sessions.start({ ...head, num_steps: 50 }); // a shorter ladder: not the chapter's 1,000 steps
-  await sessions.start(head, { name: "own data" }); // other data
+  await sessions.start(head, { kind: "file", name: "names.txt" }); // other data: a file of the learner's of that name
   assert.equal(await rungs.find("one-head"), null);
   const first = await sessions.start(head);
   const newest = await sessions.start(head);

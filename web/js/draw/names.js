@@ -5,10 +5,12 @@
 // would be the same are told apart by a number, in the order they were made.
 //
 //   const names = sessionNames(list, schema.config); // Map id -> name
-//   defaultName({config, dataset_name}, schema.config, ["learning_rate"]) // "lr 0.01 · names"
+//   defaultName({config, dataset}, schema.config, ["learning_rate"]) // "lr 0.01 · names" (dataset: {kind, name})
 //   const name = ownName(typed);                       // a name the learner typed, as kept (null: none)
 //   withDefaults(config, schema.config)                // every field, the absent ones at their defaults
 //   configDifferences(configs, schema.config)          // the fields whose values are not all the same
+
+import { DATASET_KINDS, datasetOf } from "../sessions/dataset-kind.js";
 
 const SHORT = {
   n_embd: (v) => `n_embd ${v}`,
@@ -47,14 +49,6 @@ export function ownName(typed) {
   return kept.trim();
 }
 
-// What a session's data is called in its name.
-export function dataLabel(datasetName = "") {
-  if (datasetName.startsWith("imported")) return "imported";
-  if (datasetName === "names.txt") return "names";
-  if (datasetName === "makemore names.txt") return "makemore names";
-  return "own data";
-}
-
 // A stored config with every field of the schema: a session saved before a
 // field existed (attention, optimizer) ran with its default, so it is
 // compared and named as having it.
@@ -68,15 +62,17 @@ export function configDifferences(configs, fields) {
   return fields.map((field) => field.name).filter((name) => full.some((config) => config[name] !== full[0][name]));
 }
 
-// The name made from a session's settings (its config and dataset_name);
-// `always`: fields named even at their default (a sweep's setting).
-export function defaultName({ config, dataset_name: datasetName }, fields, always = []) {
+// The name made from a session's settings (its config and its data:
+// sessions/dataset-kind.js); `always`: fields named even at their default
+// (a sweep's setting).
+export function defaultName(record, fields, always = []) {
+  const { config } = record;
   const full = withDefaults(config, fields);
   const differences = fields
     .filter((field) => field.name !== "num_steps" || always.includes(field.name))
     .filter((field) => full[field.name] !== field.default || always.includes(field.name))
     .map((field) => (SHORT[field.name] ?? ((v) => `${field.name} ${v}`))(full[field.name]));
-  const data = dataLabel(datasetName);
+  const data = DATASET_KINDS[datasetOf(record).kind].label;
   return data === "names" ? [...differences, data].join(" · ") : [data, ...differences].join(" · ");
 }
 

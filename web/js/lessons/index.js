@@ -131,7 +131,7 @@ export function startLessons({ sessions, schema, glossary, status }) {
 async function bundledNames() {
   const response = await fetch(new URL("../../data/names.txt", import.meta.url));
   if (!response.ok) throw new Error(`data/names.txt: HTTP ${response.status}`);
-  return { text: await response.text(), name: "names.txt" };
+  return { text: await response.text(), kind: "default", name: "names.txt" };
 }
 
 function say(status, text, state) {

@@ -17,6 +17,7 @@
 //   await rungs.train("bigram")    // start it (or go on) and run to its last step; its id
 //   await rungs.pause("bigram")
 import { withDefaults } from "../draw/names.js";
+import { datasetOf, sameDataset } from "../sessions/dataset-kind.js";
 import { isRung, rungName } from "../ui/ladder.js";
 
 export function createRungs({ sessions, progress, dataset, schema }) {
@@ -30,7 +31,7 @@ export function createRungs({ sessions, progress, dataset, schema }) {
 
   const steps = schema.config.find((field) => field.name === "num_steps").default;
   const isIt = (key, session, data) => isRung(rung(key).rung, session.config, schema.config)
-    && session.num_steps === steps && session.dataset_name === data.name;
+    && session.num_steps === steps && sameDataset(datasetOf(session), data);
 
   async function find(key) {
     const [listed, data] = await Promise.all([sessions.list(), dataset]);
@@ -44,8 +45,7 @@ export function createRungs({ sessions, progress, dataset, schema }) {
   }
 
   async function start(key) {
-    const data = await dataset;
-    const id = await sessions.start(rung(key).rung.config, { text: data.text, name: data.name });
+    const id = await sessions.start(rung(key).rung.config, await dataset);
     await sessions.rename(id, rungName(rung(key).rung, rung(key).index));
     progress.setRung(key, id);
     return id;

@@ -35,6 +35,7 @@
 
 import { WorkerPool } from "../engine/pool.js";
 import { BROADCAST, SESSION_STATUS } from "../engine/protocol.js";
+import { DATASET_KINDS, datasetOf } from "./dataset-kind.js";
 import { HeldSessions } from "./held.js";
 import { createHistory } from "./history.js";
 import { wantsToRun } from "./lifecycle.js";
@@ -201,10 +202,15 @@ function listChanged({ tabs, bus }) {
   tabs.broadcast({ type: BROADCAST.LIST });
 }
 
-// name: the session's own (null: made from its settings, draw/names.js).
+// dataset: {text, kind, name} (sessions/dataset-kind.js); name: the
+// session's own (null: made from its settings, draw/names.js).
 function start(ctx, config, dataset, name = null) {
   const { pool, store, held, bus } = ctx;
   return bus.guard(null, async () => {
+    const trainable = Object.keys(DATASET_KINDS).filter((kind) => kind !== "imported");
+    if (!trainable.includes(dataset.kind)) {
+      throw new Error(`a session's data must be of a kind it can train on (${trainable.join(", ")}), not ${JSON.stringify(dataset.kind)}`);
+    }
     await pool.ready;
     const id = newId("s");
     const worker = pool.choose();
@@ -221,10 +227,10 @@ function start(ctx, config, dataset, name = null) {
       id, config: summary.config, fingerprint: summary.fingerprint, status: SESSION_STATUS.IDLE,
       step: summary.step, num_steps: summary.config.num_steps, run_to: null,
       trace_header: summary.trace_header, vocab: summary.vocab, num_params: summary.num_params,
-      num_docs: summary.num_docs, dataset_name: dataset.name, created: now, updated: now, name,
+      num_docs: summary.num_docs, dataset: { kind: dataset.kind, name: dataset.name }, created: now, updated: now, name,
     };
     await held.persist(() => store.createSession(record, {
-      fingerprint: summary.fingerprint, text: dataset.text, name: dataset.name, num_docs: summary.num_docs,
+      fingerprint: summary.fingerprint, text: dataset.text, kind: dataset.kind, name: dataset.name, num_docs: summary.num_docs,
     }));
     const state = await held.adoptNew(record);
     state.loaded = true;
@@ -270,7 +276,7 @@ function importTrace(ctx, text, name) {
       id: newId("i"), config, fingerprint: header.dataset.fingerprint, status: SESSION_STATUS.IMPORTED,
       step: steps.length ? steps[steps.length - 1].step : 0, num_steps: config.num_steps, run_to: null,
       trace_header: { ...header, model }, vocab: header.dataset.vocab, num_params: model.num_params,
-      num_docs: header.dataset.num_docs, dataset_name: `imported from ${name}`, created: now, updated: now,
+      num_docs: header.dataset.num_docs, dataset: { kind: "imported", name }, created: now, updated: now,
     };
     await store.importSession(record, steps, samples);
     listChanged(ctx);
@@ -320,7 +326,7 @@ async function list({ store, tabs, held, pool }) {
     const worker = state ? pool.workerOf(record.id)?.index ?? null : null;
     return { id: record.id, step, num_steps: record.num_steps, status, watchers: tabs.watchers(record.id), owner, worker,
              error: record.error ?? null, config: record.config, created: record.created,
-             dataset_name: record.dataset_name, name: record.name ?? null };
+             dataset: datasetOf(record), name: record.name ?? null };
   });
 }
 

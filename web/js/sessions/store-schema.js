@@ -6,8 +6,11 @@
 //   sessions     key id:                 {id, config, fingerprint, status, step,
 //                                         num_steps, run_to, trace_header,
 //                                         vocab, num_params, num_docs,
-//                                         dataset_name, name?, error?, diverged?,
-//                                         created, updated}
+//                                         dataset: {kind, name}, name?, error?,
+//                                         diverged?, created, updated}
+//                                        (dataset: what it trained on,
+//                                         sessions/dataset-kind.js; older
+//                                         records have dataset_name instead)
 //                                        (name: the user's; none: made
 //                                         from the config, draw/names.js)
 //                                        (error, diverged: why a session in
@@ -15,7 +18,7 @@
 //                                         words and data; sessions/runs.js)
 //                                        (status "imported": a trace, no
 //                                         dataset or checkpoint behind it)
-//   datasets     key fingerprint:         {fingerprint, text, name, num_docs}
+//   datasets     key fingerprint:         {fingerprint, text, kind, name, num_docs}
 //   checkpoints  key session:             {session, step, checkpoint} (the latest)
 //   history      key [session, step]:     {session, step, checkpoint} every
 //                                         CHECKPOINT_EVERY steps (time travel

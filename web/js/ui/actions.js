@@ -61,7 +61,7 @@ export function bindActions({ sessions, router, form, fields, dataset, temperatu
       try {
         const data = await dataset.load();
         // Each named by its value of the swept setting, even the default one ("lr 0.01 · names").
-        const names = plan.configs.map((c) => defaultName({ config: c, dataset_name: data.name }, fields, [plan.field]));
+        const names = plan.configs.map((c) => defaultName({ config: c, dataset: { kind: data.kind, name: data.name } }, fields, [plan.field]));
         ids = await sessions.trainSeveral(plan.configs, data, names);
       } catch (error) {
         problems.show(error.message); // the engine names the field and value it refuses

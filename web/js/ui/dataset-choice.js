@@ -6,7 +6,7 @@
 //   choice.value                 "default" | "makemore" | "file" | "paste"
 //   choice.set("makemore")       (a shared link's choice)
 //   choice.paste(text)           pasted text, chosen
-//   await choice.load()          {text, name, num_docs, vocab, longest}, or
+//   await choice.load()          {text, kind, name, num_docs, vocab, longest}, or
 //                                throws a DatasetError naming the problem
 //
 // The engine judges every text (sessions/datasets.js). The choice and your
@@ -67,8 +67,13 @@ export function createDatasetChoice({ radios, fileInput, pasteInput, info, previ
     return files.get(file);
   }
 
+  // The chosen data, judged by the engine, with its kind (sessions/dataset-kind.js): the choice.
   async function load() {
     const choice = current();
+    return { ...(await loadChosen(choice)), kind: choice };
+  }
+
+  async function loadChosen(choice) {
     if (choice === "file") {
       const file = fileInput.files[0];
       if (file) return fromFile(file);

@@ -13,6 +13,7 @@
 
 import { withDefaults } from "../draw/names.js";
 import { createSeries } from "../draw/series.js";
+import { datasetOf, sameDataset } from "../sessions/dataset-kind.js";
 
 const TAIL = 100; // the last steps whose mean loss an answer quotes (steadier than the smoothed loss)
 // Fields that change neither the numbers a run trains to nor its documents: a rung's run may differ in them.
@@ -68,7 +69,7 @@ function answer(ladder, index, fields) {
     }
     if (index === 0) return `${text} Each rung above adds one thing to this one.`;
     const below = others.find((other) => isRung(ladder[index - 1], other.record.config, fields)
-      && other.record.config.seed === run.record.config.seed && other.record.dataset_name === run.record.dataset_name);
+      && other.record.config.seed === run.record.config.seed && sameDataset(datasetOf(other.record), datasetOf(run.record)));
     if (!below) return `${text} Train ${rungName(ladder[index - 1], index - 1)} too (or the whole ladder) to see what this rung adds.`;
     const end = Math.min(last, below.steps.at(-1)?.step ?? 0);
     const start = Math.max(1, end - TAIL + 1);

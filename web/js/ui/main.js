@@ -2,6 +2,7 @@
 // starts first (Python boots while the page builds); then the views and
 // panels, the router that feeds them, the actions, and the session to show.
 import { SESSION_STATUS } from "../engine/protocol.js";
+import { datasetOf } from "../sessions/dataset-kind.js";
 import { createSessions } from "../sessions/index.js";
 import { openStore } from "../sessions/store.js";
 import { PANELS } from "../panels/index.js";
@@ -208,8 +209,8 @@ async function copySettings(record, { form, dataset, sessions }) {
   form.write(record.config);
   const stored = await sessions.dataset(record.id);
   const imported = record.status === SESSION_STATUS.IMPORTED;
-  const choice = { "names.txt": "default", "makemore names.txt": "makemore" }[imported ? stored?.name : record.dataset_name];
-  if (choice) dataset.set(choice);
+  const data = imported ? stored && datasetOf(stored) : datasetOf(record); // a trace's: the data this browser holds for it
+  if (data?.kind === "default" || data?.kind === "makemore") dataset.set(data.kind);
   else if (stored && !imported) dataset.paste(stored.text);
   noteLink([]);
   $("#btn-new").focus();

@@ -7,19 +7,19 @@
 import { SESSION_STATUS } from "../../engine/protocol.js";
 import { withDefaults } from "../../draw/names.js";
 import { vocabularyLine } from "../../draw/tokens.js";
+import { datasetFile, datasetOf, datasetTitle } from "../../sessions/dataset-kind.js";
 
 // The command line's flag of a config field (py/microgpt_lab/cli.py: FLAGS,
 // then --field-name).
 const flag = (name) => (name === "num_steps" ? "--steps" : `--${name.replace(/_/g, "-")}`);
 // A field with its value on the command line: `--n-embd 8`; a switch is `--attention` or `--no-attention`.
 const option = (field, value) => (field.type === "bool" ? flag(value ? field.name : `no_${field.name}`) : `${flag(field.name)} ${value}`);
-const DATA_FILES = { "names.txt": "data/names.txt", "makemore names.txt": "names.txt" };
 
 // `python -m microgpt_lab train ...` for the session, word by word (each
 // flag with its value): its data file and the fields that differ from the
 // defaults (the same numbers, step for step).
 function commandParts(record, fields) {
-  const data = DATA_FILES[record.dataset_name] ?? (record.dataset_name === "pasted text" ? "pasted.txt" : record.dataset_name);
+  const data = datasetFile(datasetOf(record));
   const quote = (text) => (/^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
   const parts = ["python -m microgpt_lab train", `--data ${quote(data)}`];
   for (const field of fields) {
@@ -77,7 +77,7 @@ export function createSessionInfo(el, { fields, onCopy }) {
   return {
     select({ record }) {
       shown = record;
-      const parts = [record.dataset_name || "dataset", `${(record.num_docs ?? 0).toLocaleString("en")} documents`];
+      const parts = [datasetTitle(datasetOf(record)) || "dataset", `${(record.num_docs ?? 0).toLocaleString("en")} documents`];
       if (record.vocab) parts.push(`vocabulary ${record.vocab.length} + BOS: ${vocabularyLine(record.vocab)}`);
       if (record.num_params) parts.push(`${record.num_params.toLocaleString("en")} parameters`);
       if (record.status === SESSION_STATUS.IMPORTED) parts.push("read-only");
