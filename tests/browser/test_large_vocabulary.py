@@ -52,9 +52,10 @@ def test_a_large_vocabulary_draws_summaries_and_stays_light(lab_page, site_url):
     longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", start)
     print(f"\nlongest main-thread task walking Follow a token at vocabulary {VOCAB + 1}: {longest:.0f} ms")
     # Main took 7.8 s in one task here (1,061 ms in the issue), then 250-280 ms on a quiet 2-core machine
-    # while the bigram panel drew 50,000 cells; 69-125 ms now (a frame's paint of the whole page as Follow a
-    # token grows, or a collection), the goal 50 ms.
-    assert longest < 200
+    # while the bigram panel drew 50,000 cells (the counts below catch that for certain); 69-125 ms now quiet,
+    # 174 beside another browser suite (a frame's paint of the whole page as Follow a token grows, or a
+    # collection). The goal is 50 ms; the bound leaves room for a runner at half speed.
+    assert longest < 250
 
     # The inspector's wte (5,001 rows) and the embedding map, summarised.
     inspector = panel(page, "inspector")

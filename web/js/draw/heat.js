@@ -16,27 +16,18 @@
 // place of "name[column] = value"; format: how a number is written (4
 // decimals, or an exponent, by default).
 import { diverging } from "./colours.js";
+import { element } from "./dom.js";
 import { summarize } from "./summary.js";
 
 const formatNumber = (value) => (Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : value.toFixed(4));
 
 export function createHeat(label) {
-  const el = document.createElement("figure");
-  el.className = "heat";
-  const head = document.createElement("div");
-  head.className = "heat-row heat-head";
-  head.setAttribute("aria-hidden", "true"); // the readout names each cell's column
-  head.hidden = true;
-  const grid = document.createElement("div");
-  grid.className = "heat-grid";
-  grid.tabIndex = 0;
-  grid.setAttribute("role", "group");
-  grid.setAttribute("aria-roledescription", "heat strip");
-  const caption = document.createElement("figcaption");
-  const readout = document.createElement("p");
-  readout.className = "heat-readout";
-  readout.setAttribute("aria-live", "polite");
-  el.append(caption, head, grid, readout);
+  // The column labels: the readout names each cell's column.
+  const head = element("div", { className: "heat-row heat-head", "aria-hidden": "true", hidden: true });
+  const grid = element("div", { className: "heat-grid", tabIndex: 0, role: "group", "aria-roledescription": "heat strip" });
+  const caption = element("figcaption");
+  const readout = element("p", { className: "heat-readout", "aria-live": "polite" });
+  const el = element("figure", { className: "heat" }, caption, head, grid, readout);
   // summary: what summarize() made of the rows; the rest: show()'s options
   const state = { summary: { shown: [] }, cols: [], rowNames: null, name: "", say: null, format: formatNumber, cursor: [0, 0] };
 
@@ -105,18 +96,15 @@ export function createHeat(label) {
       for (const row of shown) for (const value of row) scale = Math.max(scale, Math.abs(value));
       el.style.setProperty("--cols", String(Math.max(1, ...shown.map((row) => row.length))));
       head.hidden = !header || Boolean(colGroups);
-      head.replaceChildren(...(head.hidden ? [] : [...(rowNames ? [Object.assign(document.createElement("span"), { className: "heat-row-name" })] : []),
-        ...cols.map((text) => Object.assign(document.createElement("span"), { className: "heat-col-name", textContent: text }))]));
+      head.replaceChildren(...(head.hidden ? [] : [...(rowNames ? [element("span", { className: "heat-row-name" })] : []),
+        ...cols.map((text) => element("span", { className: "heat-col-name", textContent: text }))]));
       const rowName = (r) => (rowGroups ? `${rowNames[rowGroups[r][0]]}…` : rowNames[r]);
       grid.replaceChildren(...shown.map((row, r) => {
-        const line = document.createElement("div");
-        line.className = "heat-row";
-        if (rowNames) line.append(Object.assign(document.createElement("span"), { className: "heat-row-name", textContent: rowName(r) }));
+        const line = element("div", { className: "heat-row" });
+        if (rowNames) line.append(element("span", { className: "heat-row-name", textContent: rowName(r) }));
         row.forEach((value, c) => {
-          const cell = document.createElement("span");
-          cell.className = "heat-cell";
+          const cell = element("span", { className: "heat-cell", dataset: { row: String(r), col: String(c) } });
           cell.style.background = diverging(value / scale);
-          Object.assign(cell.dataset, { row: String(r), col: String(c) });
           line.append(cell);
         });
         return line;

@@ -11,6 +11,7 @@
 // data-loss, data-labels (JSON, the rows' and columns' tokens) and
 // data-counts (JSON, each token's row as the engine counted it: {next, counts}).
 import { bigramPair, bigramRows, shownBigram } from "../draw/bigram.js";
+import { element } from "../draw/dom.js";
 import { createHeat } from "../draw/heat.js";
 import { uniformLoss } from "../draw/references.js";
 import { tokenLabels } from "../draw/tokens.js";
@@ -23,14 +24,9 @@ const NOT_COUNTED = {
 };
 
 function createDom(el) {
-  const controls = document.createElement("div");
-  controls.className = "panel-controls";
-  const label = Object.assign(document.createElement("label"), { className: "panel-field", textContent: "Show " });
-  const show = document.createElement("select");
-  for (const [value, text] of Object.entries(SHOWS)) show.append(new Option(text, value));
-  label.append(show);
-  controls.append(label);
-  const summary = Object.assign(document.createElement("p"), { className: "panel-readout bigram-summary" });
+  const show = element("select", {}, ...Object.entries(SHOWS).map(([value, text]) => new Option(text, value)));
+  const controls = element("div", { className: "panel-controls" }, element("label", { className: "panel-field" }, "Show ", show));
+  const summary = element("p", { className: "panel-readout bigram-summary" });
   const heat = createHeat("Which token follows which");
   heat.el.classList.add("bigram-heat");
   el.append(controls, summary, heat.el);
