@@ -19,9 +19,10 @@ that read the live session at each access, so they follow training, and
 refuse every change with a ReadOnlyError saying what to do instead: the
 weights change only by training, which the page records. Python has no
 walls, though: code that imports the engine's modules can reach the session
-itself. So the worker keeps the session as it was (Kept) and, if the code
-changed it anyway, puts it back and says so (worker.unharmed). What that
-cannot undo is a change to the engine's code itself (a function replaced).
+itself. So the worker keeps the session as it was (Kept) and the engine's
+code as it was (KeptCode: a method or function replaced would change every
+session of the worker), and, if the code changed either anyway, puts it
+back and says so (worker.unharmed).
 """
 import ast
 import contextlib
@@ -30,6 +31,7 @@ import json
 import linecache
 import math
 import random
+import sys
 import traceback
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -283,13 +285,51 @@ class Kept:
         return session
 
 
+class KeptCode:
+    """The engine's code as it was before console code ran: the namespace of every microgpt_lab module and
+    of the standard modules it computes with, and of every class those modules define. put_back() undoes
+    any name the code replaced, added or deleted there (`Session.step = ...`, `math.exp = ...`) and answers
+    what it undid. The engine never rebinds these names itself (no `global`), so anything changed is the
+    code's doing."""
+
+    STANDARD = ("math", "random", "json")
+    MISSING = object()
+
+    def __init__(self):
+        self.kept = [(owner, dict(vars(owner))) for owner in self.owners()]
+
+    @classmethod
+    def owners(cls):
+        modules = [module for name, module in list(sys.modules.items()) if module is not None
+                   and (name.split(".")[0] == "microgpt_lab" or name in cls.STANDARD)]
+        classes = {value for module in modules for value in vars(module).values()
+                   if isinstance(value, type) and value.__module__.split(".")[0] == "microgpt_lab"}
+        return modules + sorted(classes, key=lambda c: (c.__module__, c.__qualname__))
+
+    def put_back(self):
+        undone = []
+        for owner, before in self.kept:
+            now = vars(owner)
+            for name in [name for name in now if name not in before]:
+                delattr(owner, name)
+                undone.append(f"{owner.__name__}.{name}")
+            for name, value in before.items():
+                if now.get(name, self.MISSING) is not value:
+                    setattr(owner, name, value)
+                    undone.append(f"{owner.__name__}.{name}")
+        return undone
+
+
 PUT_BACK = ("This code changed the session itself, reaching past the console's names (which only read it): "
             "the session was put back as it was before the code ran.")
 
 
-def put_back(answer):
-    """The answer of code whose change to the session was undone, saying so."""
-    return {**answer, "error_in_code": "\n\n".join(filter(None, [answer.get("error_in_code"), PUT_BACK])),
+def put_back(answer, code=()):
+    """The answer of code whose change to the session (or to the engine's code: the names in `code`) was
+    undone, saying so."""
+    said = [PUT_BACK] if not code else [f"This code changed the engine's own code ({', '.join(code)}), which every "
+                                         "session of this worker runs: it was put back as it was before the code ran."]
+    return {**answer, "error_in_code": "\n\n".join(filter(None, [answer.get("error_in_code"), *said])),
             "put_back": True}
 
 

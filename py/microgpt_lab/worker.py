@@ -15,7 +15,7 @@ import math
 
 from . import data, lessons, model, probes, trace
 from .config import Config
-from .console import CappedText, Console, Kept, put_back
+from .console import CappedText, Console, Kept, KeptCode, put_back
 from .data import split_docs
 from .session import Diverged, NoStepHere, Session, SessionError
 
@@ -205,13 +205,17 @@ def console(session, code):
 def unharmed(session_id, learner_code):
     """learner_code(live session) -> its answer; if the code changed the session all the same (it can reach
     past the read-only views), the session is put back as it was and the answer says so. Any code a learner
-    types runs this way, so it can never harm a session."""
-    kept = Kept(get(session_id))
+    types runs this way, so it can never harm a session. Code that replaced part of the engine's code (a
+    method of Session, a function of math) is undone too: it would change every session of the worker."""
+    kept, code = Kept(get(session_id)), KeptCode()
     answer = learner_code(kept.live)
-    if kept.intact(sessions.get(session_id)):
-        return answer
-    sessions[session_id] = kept.session()
-    return put_back(answer)
+    undone = code.put_back()
+    if undone:
+        answer = put_back(answer, undone)
+    if not kept.intact(sessions.get(session_id)):
+        sessions[session_id] = kept.session()
+        answer = put_back(answer)
+    return answer
 
 
 @request
@@ -219,23 +223,28 @@ def check_exercise(exercise, code):
     """A learner's exercise, checked against the engine's function (lessons.check), with what it printed
     (cut to the console's limit). The page sends it to a worker of its own (no session there to harm): its
     Stop and time limit interrupt it, or end that worker."""
-    output = CappedText()
+    output, engine_code = CappedText(), KeptCode()
     try:
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             result = lessons.check(exercise, code)
     except KeyboardInterrupt:  # the page's Stop or time limit
         return {"ok": False, "message": "stopped before it finished", "output": output.getvalue(), "stopped": True}
+    finally:
+        engine_code.put_back()  # the worker's own sessions answer the chapters' widgets
     return {**result, "output": output.getvalue()}
 
 
 @request
 def value_graph(code):
     """A learner's few lines with microgpt's Value: the graph they built, backpropagated (lessons.value_graph)."""
+    engine_code = KeptCode()
     try:
         with contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()):
             return lessons.value_graph(code)
     except KeyboardInterrupt:
         return {"ok": False, "message": "stopped before it finished", "stopped": True}
+    finally:
+        engine_code.put_back()
 
 
 @request

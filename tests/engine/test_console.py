@@ -172,6 +172,27 @@ def test_code_that_reaches_past_the_views_is_undone():
     ask("close", session="c")
 
 
+def test_code_that_replaces_the_engines_code_is_undone():
+    """A method or function replaced changes every session of the worker: it is put back, and said."""
+    ask("open", session="k", config=CONFIG.to_dict(), text=NAMES)
+    untouched = Session.from_text(CONFIG, NAMES)
+    for code, named in [
+        ("import microgpt_lab.session as s\ns.Session.step = lambda self, *a, **k: None", "Session.step"),
+        ("import math\nmath.exp = lambda x: 0.0", "math.exp"),
+        ("import microgpt_lab.vector as v\nv.NEW_NAME = 1", "vector.NEW_NAME"),
+        ("import microgpt_lab.session as s\ndel s.Session.sample", "Session.sample"),
+    ]:
+        answer = console("k", code)
+        assert answer["put_back"] and named in answer["error_in_code"] and "every session" in answer["error_in_code"], code
+    assert ask("step", session="k", level="loss")["loss"] == untouched.step("loss")["loss"]
+    assert ask("sample", session="k", num_samples=3, temperature=0.5)["samples"] == untouched.sample(3, 0.5)
+    assert "put_back" not in console("k", "import math\nx = math.exp(1)")  # using the code is not a change
+    # An exercise's code, in the lessons' worker (whose sessions answer the chapters' widgets), is undone too.
+    ask("check_exercise", exercise="softmax", code="import math\nmath.exp = lambda x: 1.0\ndef softmax(l): return l")
+    assert math.exp(1) == math.e
+    ask("close", session="k")
+
+
 def test_a_number_json_cannot_carry_is_named_where_it_is():
     with pytest.raises(ValueError, match=r"step: its answer holds nan at answer\['params'\]\['wte'\]\['grad_norm'\], "
                                          "which is not a number"):
