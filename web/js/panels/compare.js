@@ -28,6 +28,7 @@
 // data-references (JSON [{kind: "uniform" | "bigram", value, runs: [names]}]).
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { RUNS, theme } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { configDifferences, sessionNames, withDefaults } from "../draw/names.js";
 import { DASH, distinctLines, drawReferenceLabels, drawReferenceLines, uniformLoss } from "../draw/references.js";
@@ -152,24 +153,15 @@ export function createRuns(stored, changed) {
 }
 
 function createDom(el) {
-  const picker = document.createElement("fieldset");
-  picker.className = "compare-picker";
-  const legend = document.createElement("legend");
-  legend.textContent = "Runs to compare";
-  const choices = document.createElement("div");
-  choices.className = "compare-choices";
-  picker.append(legend, choices);
-  const plotBox = document.createElement("div");
-  const hint = document.createElement("p");
-  hint.className = "hint";
-  const left = Object.assign(document.createElement("p"), { className: "hint compare-left" });
-  const table = document.createElement("table");
-  table.className = "compare-table";
+  const choices = element("div", { className: "compare-choices" });
+  const picker = element("fieldset", { className: "compare-picker" }, element("legend", {}, "Runs to compare"), choices);
+  const plotBox = element("div");
+  const hint = element("p", { className: "hint" });
+  const left = element("p", { className: "hint compare-left" });
+  const table = element("table", { className: "compare-table" });
   // Many runs make a wide table: it scrolls sideways in its own box (a tab stop, so the keyboard can too).
-  const tableBox = Object.assign(document.createElement("div"), { className: "compare-table-box", tabIndex: 0 });
-  tableBox.setAttribute("role", "region");
-  tableBox.setAttribute("aria-label", "The compared runs side by side");
-  tableBox.append(table);
+  const tableBox = element("div", { className: "compare-table-box", tabIndex: 0, role: "region",
+                                    "aria-label": "The compared runs side by side" }, table);
   el.append(picker, plotBox, left, hint, tableBox);
   const chart = createChart(plotBox, {
     label: "Smoothed loss of the compared runs by step",
@@ -228,16 +220,11 @@ const SAME_DOCUMENTS = "These runs train on the same documents in the same order
 // One checkbox per stored session, with its run's colour when ticked.
 function renderChoices({ choices }, { sessions, ticked, names }, onTick) {
   choices.replaceChildren(...sessions.map((session) => {
-    const label = document.createElement("label");
-    label.className = "compare-choice";
-    const box = Object.assign(document.createElement("input"), { type: "checkbox", value: session.id });
-    box.checked = ticked.includes(session.id);
+    const box = element("input", { type: "checkbox", value: session.id, checked: ticked.includes(session.id) });
     box.addEventListener("change", () => onTick(session.id, box.checked));
-    const swatch = document.createElement("span");
-    swatch.className = "compare-swatch";
+    const swatch = element("span", { className: "compare-swatch" });
     swatch.style.background = box.checked ? runColour(ticked, session.id) : "transparent";
-    label.append(box, swatch, names.get(session.id) ?? session.id);
-    return label;
+    return element("label", { className: "compare-choice" }, box, swatch, names.get(session.id) ?? session.id);
   }));
   if (!sessions.length) choices.textContent = "No sessions yet.";
 }
@@ -275,16 +262,16 @@ function renderTable(table, records, rows, { ticked, names }) {
   table.replaceChildren();
   if (!rows.length) return;
   const head = table.createTHead().insertRow();
-  head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: "Run" }));
+  head.append(element("th", { scope: "col", textContent: "Run" }));
   for (const record of records) {
-    const th = Object.assign(document.createElement("th"), { scope: "col", textContent: names.get(record.id) ?? record.id });
+    const th = element("th", { scope: "col", textContent: names.get(record.id) ?? record.id });
     th.style.borderBottomColor = runColour(ticked, record.id);
     head.append(th);
   }
   const body = table.createTBody();
   for (const [label, cells] of rows) {
     const tr = body.insertRow();
-    tr.append(Object.assign(document.createElement("th"), { scope: "row", textContent: label }));
+    tr.append(element("th", { scope: "row", textContent: label }));
     for (const cell of cells) tr.insertCell().textContent = cell;
   }
 }

@@ -22,6 +22,7 @@
 //
 // The element publishes data-step, data-position, data-moment ("forward",
 // "backward" or "update"), data-stage and data-moments (how many).
+import { element } from "../draw/dom.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { createReads } from "../draw/reads.js";
 import { modelOf } from "../draw/model.js";
@@ -37,30 +38,16 @@ const READ_SHARE = 0.1;
 const NO_STEP = "No step to follow yet: press Step (S) or Run (R), then pick a position here.";
 const RECORDING = "This is the recorded run that plays while Python starts: once the lab is ready, start a session and follow one of its tokens.";
 
-function button(text, label, keys) {
-  const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
-  b.setAttribute("aria-label", label);
-  if (keys) b.setAttribute("aria-keyshortcuts", keys);
-  return b;
-}
-
 function createDom(el, schema) {
-  const tokens = document.createElement("div");
-  tokens.className = "follow-tokens";
-  tokens.setAttribute("role", "group");
-  tokens.setAttribute("aria-label", "Position to follow");
-  const controls = document.createElement("div");
-  controls.className = "panel-controls follow-controls";
-  const prev = button("◀", "Previous stage", "ArrowLeft");
-  const next = button("▶", "Next stage", "ArrowRight");
-  const play = button("Play", "");
-  play.removeAttribute("aria-label"); // its name is what it shows (Play, Hold): a toggle, aria-pressed
-  play.title = "Step through the stages by themselves";
-  play.setAttribute("aria-pressed", "false");
-  const where = Object.assign(document.createElement("span"), { className: "panel-info" });
-  where.setAttribute("aria-live", "polite");
-  controls.append(prev, next, play, where);
-  const message = Object.assign(document.createElement("p"), { className: "panel-readout follow-message", textContent: NO_STEP });
+  const tokens = element("div", { className: "follow-tokens", role: "group", "aria-label": "Position to follow" });
+  const stageButton = (text, label, keys) => element("button", { type: "button", textContent: text, "aria-label": label, "aria-keyshortcuts": keys });
+  const prev = stageButton("◀", "Previous stage", "ArrowLeft");
+  const next = stageButton("▶", "Next stage", "ArrowRight");
+  // Play's name is what it shows (Play, Hold): a toggle, aria-pressed.
+  const play = element("button", { type: "button", textContent: "Play", title: "Step through the stages by themselves", "aria-pressed": "false" });
+  const where = element("span", { className: "panel-info", "aria-live": "polite" });
+  const controls = element("div", { className: "panel-controls follow-controls" }, prev, next, play, where);
+  const message = element("p", { className: "panel-readout follow-message", textContent: NO_STEP });
   const view = createMomentView(createSource(schema.source));
   el.append(tokens, controls, message, view.el);
   return { tokens, prev, next, play, where, message, view };
@@ -71,9 +58,9 @@ function createDom(el, schema) {
 function renderTokens(dom, shown, label, onPick) {
   const n = shown ? shown.tokens.length - 1 : 0;
   dom.tokens.replaceChildren(...Array.from({ length: n }, (_, p) => {
-    const b = button(label(shown.tokens[p]), `position ${p}: ${label(shown.tokens[p])} predicts ${label(shown.tokens[p + 1])}`);
-    b.className = "tok";
-    b.setAttribute("aria-pressed", String(p === shown.position));
+    const b = element("button", { type: "button", className: "tok", textContent: label(shown.tokens[p]),
+                                  "aria-label": `position ${p}: ${label(shown.tokens[p])} predicts ${label(shown.tokens[p + 1])}`,
+                                  "aria-pressed": String(p === shown.position) });
     b.addEventListener("click", () => onPick(p));
     return b;
   }));

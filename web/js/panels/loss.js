@@ -21,6 +21,7 @@
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { defaultRateOf, divergedText } from "../draw/diverged.js";
 import { RUNS, theme } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { shownBigram } from "../draw/bigram.js";
 import { createLegend } from "../draw/legend.js";
@@ -35,18 +36,9 @@ const f4 = (x) => x.toFixed(4);
 
 // A <dl> of labelled values: {key: label} -> {readout, fields: {key: <dd>}}.
 function createReadout(labels) {
-  const readout = document.createElement("dl");
-  readout.className = "readout";
-  const fields = {};
-  for (const [key, label] of Object.entries(labels)) {
-    const dt = document.createElement("dt");
-    dt.textContent = label;
-    const dd = fields[key] = document.createElement("dd");
-    dd.textContent = "-";
-    const pair = document.createElement("div");
-    pair.append(dt, dd);
-    readout.append(pair);
-  }
+  const fields = Object.fromEntries(Object.keys(labels).map((key) => [key, element("dd", {}, "-")]));
+  const readout = element("dl", { className: "readout" },
+    ...Object.entries(labels).map(([key, label]) => element("div", {}, element("dt", {}, label), fields[key])));
   return { readout, fields };
 }
 
@@ -212,9 +204,8 @@ export function create(el, { schema, stored = null }) {
     latest: "latest", smoothed: "smoothed", window: `last ${WINDOW} steps`, reference: "uniform guess",
     bigram: "counting bigram", heldOut: "held-out loss", heldOutBigram: "bigram, held-out",
   });
-  const plot = document.createElement("div");
-  const diverged = Object.assign(document.createElement("p"), { className: "notice diverged", hidden: true });
-  diverged.setAttribute("role", "status");
+  const plot = element("div");
+  const diverged = element("p", { className: "notice diverged", hidden: true, role: "status" });
   el.append(diverged, plot, legend, readout);
   const items = legend.children;
   const panel = { el, series: createSeries(), vocabSize: 0, stats: null, readout: fields, heldOut: [],

@@ -21,6 +21,7 @@
 // the model already knows more than pairs of characters.
 import { createCanvas, drawMessage } from "../draw/canvas.js";
 import { theme } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { bigramPair, shownBigram } from "../draw/bigram.js";
 import { createFrame, frameLifecycle } from "../draw/frame.js";
 import { tokenLabels } from "../draw/tokens.js";
@@ -32,34 +33,22 @@ const VALUE_WIDTH = 56;
 let nextId = 0;
 
 function createDom(el, uid) {
-  const controls = document.createElement("div");
-  controls.className = "panel-controls";
-  const button = (text, name) => {
-    const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
-    b.setAttribute("aria-label", name);
-    b.setAttribute("aria-keyshortcuts", name.startsWith("Prev") ? "ArrowLeft" : "ArrowRight");
-    return b;
-  };
-  const prev = button("◀", "Previous position");
-  const next = button("▶", "Next position");
-  const where = Object.assign(document.createElement("span"), { className: "panel-info", id: `${uid}-position` });
-  const followLabel = Object.assign(document.createElement("label"), { className: "panel-check" });
-  const follow = Object.assign(document.createElement("input"), { type: "checkbox", checked: true });
-  followLabel.append(follow, " Follow the latest token");
-  const bigramLabel = Object.assign(document.createElement("label"), { className: "panel-check" });
-  const bigram = Object.assign(document.createElement("input"), { type: "checkbox", checked: true });
-  bigramLabel.append(bigram, " Counting bigram beside");
-  const through = Object.assign(document.createElement("button"), { type: "button", textContent: "Through the model ▸" });
-  through.setAttribute("aria-label", "Walk this position through the model");
-  controls.append(prev, where, next, followLabel, bigramLabel, through);
-  const context = Object.assign(document.createElement("p"), { className: "probs-context" });
-  context.setAttribute("role", "group"); // a name is allowed on a group, not on a paragraph (axe, when it is empty)
-  context.setAttribute("aria-label", "Document context");
+  const positionButton = (text, name, key) => element("button", { type: "button", textContent: text, "aria-label": name, "aria-keyshortcuts": key });
+  const prev = positionButton("◀", "Previous position", "ArrowLeft");
+  const next = positionButton("▶", "Next position", "ArrowRight");
+  const where = element("span", { className: "panel-info", id: `${uid}-position` });
+  const follow = element("input", { type: "checkbox", checked: true });
+  const bigram = element("input", { type: "checkbox", checked: true });
+  const through = element("button", { type: "button", textContent: "Through the model ▸", "aria-label": "Walk this position through the model" });
+  const controls = element("div", { className: "panel-controls" }, prev, where, next,
+    element("label", { className: "panel-check" }, follow, " Follow the latest token"),
+    element("label", { className: "panel-check" }, bigram, " Counting bigram beside"), through);
+  // A name is allowed on a group, not on a paragraph (axe, when it is empty).
+  const context = element("p", { className: "probs-context", role: "group", "aria-label": "Document context" });
   const plot = createCanvas(el, { label: "Top next-token probabilities at the shown position", height: 7 * ROW + 8 });
   plot.canvas.tabIndex = 0;
   plot.canvas.setAttribute("aria-describedby", `${uid}-readout`);
-  const readout = Object.assign(document.createElement("p"), { className: "panel-readout", id: `${uid}-readout` });
-  readout.setAttribute("aria-live", "polite");
+  const readout = element("p", { className: "panel-readout", id: `${uid}-readout`, "aria-live": "polite" });
   el.append(controls, context, plot.canvas, readout);
   return { prev, next, where, follow, bigram, through, context, plot, readout };
 }
@@ -69,12 +58,10 @@ function renderContext(context, tokens, position, label) {
   context.replaceChildren();
   tokens.slice(0, position + 2).forEach((id, p) => {
     if (p === position + 1) {
-      const arrow = Object.assign(document.createElement("span"), { className: "tok-arrow", textContent: "→" });
-      arrow.setAttribute("aria-hidden", "true");
-      context.append(arrow);
+      context.append(element("span", { className: "tok-arrow", textContent: "→", "aria-hidden": "true" }));
     }
     const className = p === position ? "tok tok-current" : p === position + 1 ? "tok tok-target" : "tok";
-    context.append(Object.assign(document.createElement("span"), { className, textContent: label(id) }));
+    context.append(element("span", { className, textContent: label(id) }));
   });
 }
 

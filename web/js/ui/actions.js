@@ -3,6 +3,7 @@
 // failing action says why in the alert; a disabled button's action does
 // nothing.
 import { SHARED_DATASETS } from "./config-form.js";
+import { element } from "../draw/dom.js";
 import { modelOf } from "../draw/model.js";
 import { defaultName } from "../draw/names.js";
 import { safetensors } from "../sessions/safetensors.js";
@@ -150,9 +151,7 @@ async function importTrace(input, { sessions, router, alert }) {
 }
 
 function download(blob, name) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = name;
+  const link = element("a", { href: URL.createObjectURL(blob), download: name });
   document.body.append(link);
   link.click();
   link.remove();

@@ -17,6 +17,7 @@
 //   const { experiment, preset, problems } = experiments.fromLink(location.search);
 //   experiments.show(experiment, values, dataset)   the link's own values and dataset over its preset
 
+import { element } from "../draw/dom.js";
 import { withDefaults } from "../draw/names.js";
 import { createSeries } from "../draw/series.js";
 import { repetition, shown } from "./config-form.js";
@@ -166,19 +167,13 @@ const LINK_PARAM = "experiment";
 
 // One experiment: its title, Set up, its link, and `says` (a rung's sentence) under them.
 function card(experiment, onSetUp, link, says = "") {
-  const item = document.createElement("li");
-  item.className = "experiment";
-  item.dataset.experiment = experiment.id;
-  const title = Object.assign(document.createElement("span"), { className: "experiment-title", textContent: experiment.title });
-  title.title = experiment.question;
-  const button = Object.assign(document.createElement("button"), { type: "button", textContent: "Set up" });
-  button.setAttribute("aria-label", `Set up: ${experiment.title}`);
+  const button = element("button", { type: "button", textContent: "Set up", "aria-label": `Set up: ${experiment.title}` });
   button.addEventListener("click", () => onSetUp(experiment));
-  const anchor = Object.assign(document.createElement("a"), { href: link(experiment), textContent: "link" });
-  anchor.setAttribute("aria-label", `Link to the experiment: ${experiment.title}`);
-  item.append(title, button, anchor);
-  if (says) item.append(Object.assign(document.createElement("p"), { className: "experiment-says", textContent: says }));
-  return item;
+  return element("li", { className: "experiment", dataset: { experiment: experiment.id } },
+    element("span", { className: "experiment-title", textContent: experiment.title, title: experiment.question }),
+    button,
+    element("a", { href: link(experiment), textContent: "link", "aria-label": `Link to the experiment: ${experiment.title}` }),
+    ...(says ? [element("p", { className: "experiment-says", textContent: says })] : []));
 }
 
 export function createExperiments(list, { form, dataset, schema, notice, runs = async () => null, ladderList = null,
@@ -222,16 +217,16 @@ export function createExperiments(list, { form, dataset, schema, notice, runs = 
   // The experiment's notice, with its answer on request; `changes` ([[name, value, the experiment's]])
   // are a link's, whose question may then not hold.
   function show(experiment, changes = []) {
-    const title = Object.assign(document.createElement("strong"), { textContent: `Experiment: ${experiment.title}. ` });
+    const title = element("strong", {}, `Experiment: ${experiment.title}. `);
     if (changes.length) {
       const listed = changes.map(([name, value, its]) => `${name} ${value} (the experiment's: ${its})`).join(", ");
       notice.replaceChildren(title, `This link changes its settings: ${listed}. Its question is about its own ` +
         `settings, so it may not hold here: "${experiment.question}" Set it up from Guided experiments for the ` +
         "settings it was made for.");
     } else {
-      const ask = Object.assign(document.createElement("button"), { type: "button", textContent: "What happened?" });
-      ask.title = "After the run: a short answer from the shown run's own numbers";
-      const out = Object.assign(document.createElement("span"), { className: "experiment-answer" });
+      const ask = element("button", { type: "button", textContent: "What happened?",
+                                      title: "After the run: a short answer from the shown run's own numbers" });
+      const out = element("span", { className: "experiment-answer" });
       ask.addEventListener("click", () => reveal(experiment, out));
       notice.replaceChildren(title, `${experiment.question} Look at ${experiment.look} Press New session, then Run. `,
                              ask, out);

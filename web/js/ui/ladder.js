@@ -11,6 +11,7 @@
 //   rungName(rung, index)                           "Rung 1 · learned bigram", its sessions' name
 //   isRung(rung, config, schema.config)             whether a session's config is the rung's (but for its steps)
 
+import { element } from "../draw/dom.js";
 import { withDefaults } from "../draw/names.js";
 import { createSeries } from "../draw/series.js";
 import { datasetOf, sameDataset } from "../sessions/dataset-kind.js";
@@ -122,7 +123,7 @@ export function bindLadder({ button, steps, note }, { schema, sessions, router, 
     await router.select(ids.at(-1));
     await router.refreshList();
     router.compare(ids);
-    const go = Object.assign(document.createElement("button"), { type: "button", className: "small", textContent: "Go to Compare runs" });
+    const go = element("button", { type: "button", className: "small", textContent: "Go to Compare runs" });
     go.addEventListener("click", () => {
       const panel = document.querySelector("[data-panel=compare]");
       panel.scrollIntoView({ block: "start" });

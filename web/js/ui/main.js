@@ -1,6 +1,7 @@
 // The page's entry module: start-up in named steps. The engine worker
 // starts first (Python boots while the page builds); then the views and
 // panels, the router that feeds them, the actions, and the session to show.
+import { element } from "../draw/dom.js";
 import { SESSION_STATUS } from "../engine/protocol.js";
 import { datasetOf } from "../sessions/dataset-kind.js";
 import { createSessions } from "../sessions/index.js";
@@ -65,17 +66,9 @@ function createPanels(container, { schema, sessions, bigram, glossary, requestRe
     bigram,
   });
   return PANELS.map(({ name, title, help, create }) => {
-    const el = document.createElement("section");
-    el.className = `panel panel-${name}`;
-    el.dataset.panel = name;
-    el.id = `panel-${name}`; // the lessons link to the panels they use
-    el.setAttribute("aria-label", title);
-    const heading = document.createElement("h2");
-    heading.textContent = title;
-    const caption = document.createElement("p");
-    caption.className = "panel-caption";
-    caption.textContent = help.replace(/^./, (c) => c.toUpperCase());
-    el.append(heading, caption);
+    // id: the lessons link to the panels they use.
+    const el = element("section", { className: `panel panel-${name}`, dataset: { panel: name }, id: `panel-${name}`, "aria-label": title },
+      element("h2", {}, title), element("p", { className: "panel-caption" }, help.replace(/^./, (c) => c.toUpperCase())));
     container.append(el);
     const panel = { el, ...create(el, { schema, stored, explain: glossary.explain, follow, followed,
                                         requestRead: () => requestRead(panel) }) };

@@ -7,6 +7,7 @@
 //   sweep.plan(config)   // {field, configs: [config per value]} | {error}
 //   sweepConfigs(config, field, "0.003, 0.01 0.03")  // the same, pure (tested under Node)
 //   suggestedValues(field)                           // "0.003, 0.01, 0.03": what an empty list means
+import { element } from "../draw/dom.js";
 import { parse } from "./config-form.js";
 
 export const MAX_RUNS = 8;
@@ -45,22 +46,17 @@ export function sweepConfigs(config, field, text) {
 }
 
 export function createSweep(el, { fields }) {
-  const choose = Object.assign(document.createElement("select"), { id: "sweep-field" });
+  const choose = element("select", { id: "sweep-field" });
   for (const field of fields) choose.append(new Option(field.name, field.name)); // microgpt's names: short, as in the form
   choose.value = "learning_rate";
-  const values = Object.assign(document.createElement("input"), { id: "sweep-values", type: "text", spellcheck: false });
-  values.autocomplete = "off";
+  const values = element("input", { id: "sweep-values", type: "text", spellcheck: false, autocomplete: "off" });
   const byName = new Map(fields.map((field) => [field.name, field]));
   const suggest = () => {
     values.placeholder = suggestedValues(byName.get(choose.value));
   };
   suggest();
   choose.addEventListener("change", suggest);
-  const labelled = (text, input) => {
-    const label = Object.assign(document.createElement("label"), { className: "field" });
-    label.append(Object.assign(document.createElement("span"), { textContent: text }), input);
-    return label;
-  };
+  const labelled = (text, input) => element("label", { className: "field" }, element("span", {}, text), input);
   el.append(labelled("Setting", choose), labelled("Values (empty: those shown)", values));
   return {
     plan: (config) => sweepConfigs(config, byName.get(choose.value), values.value || suggestedValues(byName.get(choose.value))),

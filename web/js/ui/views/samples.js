@@ -5,6 +5,7 @@
 // cutting a row in half); older ones wait behind "Older samples".
 // Hovering or focusing a name (the arrow keys go from name to name) says
 // how likely each of its characters was when it was drawn (sample-probs.js).
+import { element } from "../../draw/dom.js";
 import { createFrame } from "../../draw/frame.js";
 import { sampleProbabilities } from "./sample-probs.js";
 
@@ -20,31 +21,13 @@ const HINT = "Hover or focus a name (the arrow keys go from name to name) to see
   "characters was when it was drawn.";
 
 function group(batch, index) {
-  const section = document.createElement("section");
-  section.className = "sample-group";
-  section.dataset.step = String(batch.step);
-  section.dataset.temperature = String(batch.temperature);
-  const heading = document.createElement("h3");
-  heading.className = "sample-heading";
-  heading.textContent = caption(batch);
-  const list = document.createElement("ul");
-  list.className = "sample-list";
-  list.setAttribute("aria-label", `Samples at ${caption(batch)}`);
-  for (const text of batch.samples) {
-    const item = document.createElement("li");
-    item.className = "sample";
-    const name = document.createElement("span");
-    name.className = "sample-text";
-    name.textContent = text;
-    name.title = text;
-    name.tabIndex = -1;
-    name.dataset.batch = String(index);
-    name.setAttribute("aria-describedby", "sample-readout");
-    item.append(name);
-    list.append(item);
-  }
-  section.append(heading, list);
-  return section;
+  const names = batch.samples.map((text) => element("li", { className: "sample" }, element("span", {
+    className: "sample-text", textContent: text, title: text, tabIndex: -1, dataset: { batch: String(index) },
+    "aria-describedby": "sample-readout",
+  })));
+  return element("section", { className: "sample-group", dataset: { step: String(batch.step), temperature: String(batch.temperature) } },
+    element("h3", { className: "sample-heading", textContent: caption(batch) }),
+    element("ul", { className: "sample-list", "aria-label": `Samples at ${caption(batch)}` }, ...names));
 }
 
 // The readout of one name, the latest asked winning.
@@ -86,19 +69,12 @@ function listen(el, explain) {
 }
 
 export function create(el) {
-  const shown = document.createElement("div");
-  shown.className = "sample-groups";
-  shown.id = "samples";
-  const older = document.createElement("details");
-  older.className = "sample-older";
-  const olderSummary = document.createElement("summary");
-  const olderGroups = Object.assign(document.createElement("div"), { className: "sample-groups" });
-  older.append(olderSummary, olderGroups);
-  const empty = document.createElement("p");
-  empty.className = "hint";
-  empty.textContent = "Press Sample to draw names from the model.";
-  const readout = Object.assign(document.createElement("p"), { className: "hint sample-readout", id: "sample-readout" });
-  readout.setAttribute("aria-live", "polite");
+  const shown = element("div", { className: "sample-groups", id: "samples" });
+  const olderSummary = element("summary");
+  const olderGroups = element("div", { className: "sample-groups" });
+  const older = element("details", { className: "sample-older" }, olderSummary, olderGroups);
+  const empty = element("p", { className: "hint" }, "Press Sample to draw names from the model.");
+  const readout = element("p", { className: "hint sample-readout", id: "sample-readout", "aria-live": "polite" });
   el.append(shown, older, readout, empty);
 
   let batches = [];

@@ -5,6 +5,7 @@
 // command that trains the same run natively, to copy. A session saved before
 // a field existed shows (and reuses) its default (draw/names.js withDefaults).
 import { SESSION_STATUS } from "../../engine/protocol.js";
+import { element } from "../../draw/dom.js";
 import { withDefaults } from "../../draw/names.js";
 import { vocabularyLine } from "../../draw/tokens.js";
 import { datasetFile, datasetOf, datasetTitle } from "../../sessions/dataset-kind.js";
@@ -30,14 +31,9 @@ function commandParts(record, fields) {
 }
 
 function createCommand() {
-  const box = document.createElement("div");
-  box.className = "train-command";
-  const label = Object.assign(document.createElement("span"), { textContent: "Reproduce it natively:" });
-  const code = Object.assign(document.createElement("code"), { id: "train-command" });
-  const copy = Object.assign(document.createElement("button"), { type: "button", className: "small", textContent: "Copy" });
-  copy.setAttribute("aria-label", "Copy the command");
-  const said = Object.assign(document.createElement("span"), { className: "hint" });
-  said.setAttribute("aria-live", "polite");
+  const code = element("code", { id: "train-command" });
+  const copy = element("button", { type: "button", className: "small", textContent: "Copy", "aria-label": "Copy the command" });
+  const said = element("span", { className: "hint", "aria-live": "polite" });
   copy.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(code.textContent);
@@ -47,28 +43,21 @@ function createCommand() {
       said.textContent = "selected: copy it with your keys";
     }
   });
-  box.append(label, code, copy, said);
-  box.hidden = true; // no command before a session is shown
+  // Hidden: no command before a session is shown.
+  const box = element("div", { className: "train-command", hidden: true }, element("span", {}, "Reproduce it natively:"), code, copy, said);
   // Each word its own unbreakable span, so the command wraps between flags only.
   const show = (parts) => {
     code.replaceChildren();
-    parts.forEach((part, i) => code.append(...(i ? [" "] : []), Object.assign(document.createElement("span"), { textContent: part })));
+    parts.forEach((part, i) => code.append(...(i ? [" "] : []), element("span", {}, part)));
     said.textContent = "";
   };
   return { box, show };
 }
 
 export function createSessionInfo(el, { fields, onCopy }) {
-  const line = document.createElement("p");
-  line.className = "hint session-line";
-  const list = document.createElement("dl");
-  list.className = "session-config";
-  list.setAttribute("aria-label", "The shown session's settings");
-  const copy = document.createElement("button");
-  copy.type = "button";
-  copy.id = "btn-copy-settings";
-  copy.textContent = "Reuse these settings";
-  copy.hidden = true;
+  const line = element("p", { className: "hint session-line" });
+  const list = element("dl", { className: "session-config", "aria-label": "The shown session's settings" });
+  const copy = element("button", { type: "button", id: "btn-copy-settings", textContent: "Reuse these settings", hidden: true });
   let shown = null;
   copy.addEventListener("click", () => shown && onCopy({ ...shown, config: withDefaults(shown.config, fields) }));
   const command = createCommand();
@@ -86,19 +75,12 @@ export function createSessionInfo(el, { fields, onCopy }) {
       const config = withDefaults(record.config, fields);
       for (const field of fields) {
         const value = config[field.name];
-        const term = document.createElement("dt");
-        term.textContent = field.label;
-        term.title = field.name;
-        const detail = document.createElement("dd");
-        detail.dataset.field = field.name;
-        detail.textContent = String(value);
+        const detail = element("dd", { dataset: { field: field.name } }, String(value));
         if (value !== field.default) {
           detail.className = "differs";
-          detail.append(Object.assign(document.createElement("small"), { textContent: ` (default ${field.default})` }));
+          detail.append(element("small", {}, ` (default ${field.default})`));
         }
-        const pair = document.createElement("div");
-        pair.append(term, detail);
-        list.append(pair);
+        list.append(element("div", {}, element("dt", { textContent: field.label, title: field.name }), detail));
       }
       copy.hidden = false;
       command.box.hidden = record.status === SESSION_STATUS.IMPORTED; // its data is not here

@@ -3,6 +3,7 @@
 // steps, status (and, while two or more train side by side, the engine
 // worker each trains in) and watchers; Delete all under the list. Names:
 // draw/names.js.
+import { element } from "../../draw/dom.js";
 import { createFrame } from "../../draw/frame.js";
 import { sessionNames } from "../../draw/names.js";
 
@@ -11,26 +12,12 @@ const COLUMNS = ["Session", "Steps", "Status", "Watchers"];
 const STATUS_SAID = { waiting: "waiting for a worker" };
 
 export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }) {
-  const table = document.createElement("table");
-  table.className = "session-table";
-  table.id = "sessions";
-  table.setAttribute("aria-label", "Sessions");
-  const head = table.createTHead().insertRow();
-  for (const label of COLUMNS) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = label;
-    head.append(th);
-  }
+  const table = element("table", { className: "session-table", id: "sessions", "aria-label": "Sessions" });
+  table.createTHead().insertRow().append(...COLUMNS.map((label) => element("th", { scope: "col", textContent: label })));
   const body = table.createTBody();
-  const empty = document.createElement("p");
-  empty.className = "hint";
-  empty.textContent = "No sessions yet: press New session.";
-  const deleteAll = button("Delete all sessions", "small danger", () => onDeleteAll());
-  deleteAll.id = "btn-delete-all";
-  const wrap = document.createElement("div");
-  wrap.className = "table-scroll";
-  wrap.append(table);
+  const empty = element("p", { className: "hint" }, "No sessions yet: press New session.");
+  const deleteAll = button("Delete all sessions", { className: "small danger", id: "btn-delete-all" }, () => onDeleteAll());
+  const wrap = element("div", { className: "table-scroll" }, table);
   el.append(wrap, empty, deleteAll);
 
   let data = { sessions: [], current: null };
@@ -47,11 +34,8 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
 
   function startRename(id, cell, name) {
     editing = id;
-    const input = document.createElement("input");
-    input.type = "text";
-    input.className = "rename";
-    input.value = name;
-    input.setAttribute("aria-label", `New name for session ${name} (Enter keeps it, Escape cancels; empty: its settings)`);
+    const input = element("input", { type: "text", className: "rename", value: name,
+                                     "aria-label": `New name for session ${name} (Enter keeps it, Escape cancels; empty: its settings)` });
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === "Escape") {
         event.preventDefault();
@@ -71,12 +55,9 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
     if (session.id === data.current) tr.setAttribute("aria-current", "true");
     const nameCell = tr.insertCell();
     nameCell.className = "session-name";
-    const link = button(name, "link", () => onSelect(session.id));
-    link.dataset.role = "name";
-    link.title = session.id;
-    link.setAttribute("aria-label", `Switch to session ${name}`);
-    const actions = document.createElement("div");
-    actions.className = "session-actions";
+    const link = button(name, { className: "link", title: session.id, dataset: { role: "name" }, "aria-label": `Switch to session ${name}` },
+                        () => onSelect(session.id));
+    const actions = element("div", { className: "session-actions" });
     nameCell.append(link, actions);
     tr.insertCell().textContent = `${session.step} / ${session.num_steps}`;
     const status = tr.insertCell();
@@ -88,13 +69,12 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
       if (sayWorker && session.status === "running") status.textContent += ` in worker ${session.worker + 1}`;
     }
     tr.insertCell().textContent = String(session.watchers);
-    const rename = button("Rename", "small", () => startRename(session.id, nameCell, name));
-    rename.dataset.role = "rename";
-    rename.setAttribute("aria-label", `Rename session ${name}`);
-    const remove = button("Delete", "small danger", () => onDelete(session.id, name));
-    remove.dataset.role = "delete";
-    remove.setAttribute("aria-label", `Delete session ${name}`);
-    actions.append(rename, remove);
+    actions.append(
+      button("Rename", { className: "small", dataset: { role: "rename" }, "aria-label": `Rename session ${name}` },
+             () => startRename(session.id, nameCell, name)),
+      button("Delete", { className: "small danger", dataset: { role: "delete" }, "aria-label": `Delete session ${name}` },
+             () => onDelete(session.id, name)),
+    );
   }
 
   const frame = createFrame(() => {
@@ -129,11 +109,9 @@ export function create(el, { fields, onSelect, onRename, onDelete, onDeleteAll }
   };
 }
 
-function button(text, className, onClick) {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = className;
-  element.textContent = text;
-  element.addEventListener("click", onClick);
-  return element;
+// A button (draw/dom.js's element) that does onClick.
+function button(text, props, onClick) {
+  const made = element("button", { type: "button", textContent: text, ...props });
+  made.addEventListener("click", onClick);
+  return made;
 }
