@@ -289,8 +289,8 @@ class KeptCode:
     """The engine's code as it was before console code ran: the namespace of every microgpt_lab module and
     of the standard modules it computes with, and of every class those modules define. put_back() undoes
     any name the code replaced, added or deleted there (`Session.step = ...`, `math.exp = ...`) and answers
-    what it undid. The engine never rebinds these names itself (no `global`), so anything changed is the
-    code's doing."""
+    what it undid; `with KeptCode():` puts back whatever the block did, however it ends. The engine never
+    rebinds these names itself (no `global`), so anything changed is the code's doing."""
 
     STANDARD = ("math", "random", "json")
     MISSING = object()
@@ -318,6 +318,12 @@ class KeptCode:
                     setattr(owner, name, value)
                     undone.append(f"{owner.__name__}.{name}")
         return undone
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.put_back()
 
 
 PUT_BACK = ("This code changed the session itself, reaching past the console's names (which only read it): "

@@ -223,28 +223,23 @@ def check_exercise(exercise, code):
     """A learner's exercise, checked against the engine's function (lessons.check), with what it printed
     (cut to the console's limit). The page sends it to a worker of its own (no session there to harm): its
     Stop and time limit interrupt it, or end that worker."""
-    output, engine_code = CappedText(), KeptCode()
-    try:
-        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+    output = CappedText()
+    try:  # KeptCode: the worker's own sessions answer the chapters' widgets
+        with KeptCode(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             result = lessons.check(exercise, code)
     except KeyboardInterrupt:  # the page's Stop or time limit
         return {"ok": False, "message": "stopped before it finished", "output": output.getvalue(), "stopped": True}
-    finally:
-        engine_code.put_back()  # the worker's own sessions answer the chapters' widgets
     return {**result, "output": output.getvalue()}
 
 
 @request
 def value_graph(code):
     """A learner's few lines with microgpt's Value: the graph they built, backpropagated (lessons.value_graph)."""
-    engine_code = KeptCode()
     try:
-        with contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()):
+        with KeptCode(), contextlib.redirect_stdout(CappedText()), contextlib.redirect_stderr(CappedText()):
             return lessons.value_graph(code)
     except KeyboardInterrupt:
         return {"ok": False, "message": "stopped before it finished", "stopped": True}
-    finally:
-        engine_code.put_back()
 
 
 @request
