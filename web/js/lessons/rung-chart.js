@@ -10,6 +10,7 @@
 // status, loss, mean}}), data-uniform and data-bigram, which the tests read.
 import { createChart, paddedRange, stepRange } from "../draw/chart.js";
 import { RUNS, theme } from "../draw/colours.js";
+import { element } from "../draw/dom.js";
 import { createFrame } from "../draw/frame.js";
 import { DASH, drawReferenceLabels, drawReferenceLines } from "../draw/references.js";
 import { aligned, createRuns } from "../panels/compare.js";
@@ -47,20 +48,12 @@ function references(lines) {
 
 export function createRungChart(ctx, { keys, own = null }) {
   const { sessions, rungs, engine } = ctx;
-  const el = document.createElement("div");
-  el.className = "rung-chart";
-  const controls = document.createElement("div");
-  controls.className = "rung-controls";
-  const button = Object.assign(document.createElement("button"), { type: "button" });
-  const note = Object.assign(document.createElement("p"), { className: "rung-note" });
-  note.setAttribute("aria-live", "polite");
-  if (own) controls.append(button);
-  controls.append(note);
-  const plot = document.createElement("div");
-  plot.className = "rung-plot";
-  const legend = document.createElement("ul");
-  legend.className = "rung-legend";
-  el.append(controls, plot, legend);
+  const button = element("button", { type: "button" });
+  const note = element("p", { className: "rung-note", "aria-live": "polite" });
+  const controls = element("div", { className: "rung-controls" }, ...(own ? [button] : []), note);
+  const plot = element("div", { className: "rung-plot" });
+  const legend = element("ul", { className: "rung-legend" });
+  const el = element("div", { className: "rung-chart" }, controls, plot, legend);
 
   const lines = { uniform: null, bigram: null };
   const states = new Map(); // key -> {id, step, num_steps, status}
@@ -90,16 +83,14 @@ export function createRungChart(ctx, { keys, own = null }) {
     if (destroyed) return;
     chart.set(aligned(keys.map(series), chart.plotWidth()));
     legend.replaceChildren(...keys.map((key, k) => {
-      const item = document.createElement("li");
-      const swatch = Object.assign(document.createElement("span"), { className: "rung-swatch" });
+      const swatch = element("span", { className: "rung-swatch" });
       swatch.style.background = RUNS[k % RUNS.length];
       const state = states.get(key);
       const loss = series(key)?.lastEma();
       const mean = lastMean(series(key));
       const where = !state ? "not trained yet" : `step ${state.step} of ${state.num_steps}, smoothed loss ${format(loss)}`
         + (state.step >= LAST_STEPS ? `, mean of its last ${LAST_STEPS} steps ${format(mean)}` : "");
-      item.append(swatch, `${rungs.title(key)}, ${rungs.learns(key)}: ${where}`);
-      return item;
+      return element("li", {}, swatch, `${rungs.title(key)}, ${rungs.learns(key)}: ${where}`);
     }));
     el.dataset.rungs = JSON.stringify(Object.fromEntries(keys.map((key) => [key, states.has(key)
       ? { ...states.get(key), loss: series(key)?.lastEma() ?? null, mean: lastMean(series(key)) } : null])));

@@ -3,6 +3,8 @@
 // page URL (a shared link) both read and write it. A field's type is "int",
 // "float", "choice" (a select) or "bool" (a checkbox; true or false in a link).
 
+import { element } from "../draw/dom.js";
+
 export function createConfigForm(container, schema) {
   const fields = schema.config;
   const byName = new Map(fields.map((field) => [field.name, field]));
@@ -96,35 +98,29 @@ export function createConfigForm(container, schema) {
 // One field: its label ("Embedding size (n_embd)"), its input, and its
 // plain sentence of help under it.
 function fieldElement(field) {
-  const label = document.createElement("label");
-  label.className = "field";
-  const caption = document.createElement("span");
-  caption.textContent = field.label === field.name ? field.name : `${field.label} (${field.name})`;
-  caption.dataset.noTerms = ""; // a term inside a label would take the click meant for its input
-  const help = document.createElement("small");
-  help.className = "field-help";
-  help.id = `cfg-${field.name}-help`;
-  help.textContent = field.help;
+  const caption = element("span", {
+    textContent: field.label === field.name ? field.name : `${field.label} (${field.name})`,
+    dataset: { noTerms: "" }, // a term inside a label would take the click meant for its input
+  });
+  const help = element("small", { className: "field-help", id: `cfg-${field.name}-help`, textContent: field.help });
+  const common = { name: field.name, id: `cfg-${field.name}`, "aria-describedby": help.id };
   let input;
   if (field.type === "choice") {
-    input = document.createElement("select");
-    for (const choice of field.choices) input.append(new Option(choice, choice));
+    input = element("select", common, ...field.choices.map((choice) => new Option(choice, choice)));
   } else if (field.type === "bool") {
-    input = Object.assign(document.createElement("input"), { type: "checkbox", checked: field.default === true });
-    label.classList.add("field-switch");
+    input = element("input", { ...common, type: "checkbox", checked: field.default === true });
   } else {
-    input = document.createElement("input");
-    input.type = "number";
-    input.step = field.type === "int" ? "1" : "any";
+    input = element("input", {
+      ...common,
+      type: "number",
+      step: field.type === "int" ? "1" : "any",
+      inputMode: field.type === "int" ? "numeric" : "decimal",
+    });
     if (field.min !== undefined && !field.min_exclusive) input.min = String(field.min);
     if (field.max !== undefined) input.max = String(field.max);
-    input.inputMode = field.type === "int" ? "numeric" : "decimal";
   }
-  input.name = field.name;
-  input.id = `cfg-${field.name}`;
   if (field.type !== "bool") input.value = String(field.default);
-  input.setAttribute("aria-describedby", help.id);
-  label.append(caption, input, help);
+  const label = element("label", { className: field.type === "bool" ? "field field-switch" : "field" }, caption, input, help);
   return { label, input };
 }
 
