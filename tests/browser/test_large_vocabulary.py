@@ -31,9 +31,10 @@ def test_a_large_vocabulary_draws_summaries_and_stays_light(lab_page, site_url):
     wait_data(page, "follow", "step", "2")
     follow.get_by_role("button", name="Next stage").focus()
     page.keyboard.press("Home")
-    start = page.evaluate("() => performance.now()")
+    starts = {}  # moment -> the page's clock as it was asked for
     most_cells = 0
     for k in range(2, int(follow.get_attribute("data-moments")) + 1):
+        starts[k] = page.evaluate("() => performance.now()")
         page.keyboard.press("ArrowRight")
         page.wait_for_function("(k) => document.querySelector('[data-panel=follow] .panel-info').textContent"
                                ".includes(` ${k} of `)", arg=k)
@@ -49,13 +50,19 @@ def test_a_large_vocabulary_draws_summaries_and_stays_light(lab_page, site_url):
             assert " to " in readout and "largest in size" in readout, readout
             follow.get_by_role("button", name="Next stage").focus()
     assert most_cells <= 128
-    longest = page.evaluate("(t) => Math.max(0, ...window.__longTasks.filter(([s]) => s >= t).map(([, d]) => d))", start)
-    print(f"\nlongest main-thread task walking Follow a token at vocabulary {VOCAB + 1}: {longest:.0f} ms")
-    # Main took 7.8 s in one task here (1,061 ms in the issue), then 250-280 ms on a quiet 2-core machine
-    # while the bigram panel drew 50,000 cells (the counts below catch that for certain); 69-125 ms now quiet,
-    # 174 beside another browser suite (a frame's paint of the whole page as Follow a token grows, or a
-    # collection). The goal is 50 ms; the bound leaves room for a runner at half speed.
-    assert longest < 250
+    tasks = page.evaluate("(t) => window.__longTasks.filter(([s]) => s >= t)", starts[2])
+    long = {}  # moment -> its longest task over 50 ms
+    for start, duration in tasks:
+        moment = max(k for k, t in starts.items() if t <= start)
+        long[moment] = max(long.get(moment, 0), round(duration))
+    longest = max(long.values(), default=0)
+    print(f"\nmain-thread tasks over 50 ms walking Follow a token at vocabulary {VOCAB + 1}, by moment: {long}")
+    # The goal is no task over 50 ms. Main took 7.8 s in one task here (1,061 ms in the issue), then 250-280 ms
+    # while the bigram panel drew 50,000 cells (the counts below catch that for certain), then a task over 50 ms
+    # at 18 of 35 moments (up to 181 ms) on a slow 2-core machine: each moment moved the panels below Follow a
+    # token and Chromium painted the whole page again. Now none in 12 walks of 14 there, at most 87 ms in the others
+    # (a minor collection on a slow runner): two moments may go over, none three times over.
+    assert len(long) <= 2 and longest < 150, long
 
     # The inspector's wte (5,001 rows) and the embedding map, summarised.
     inspector = panel(page, "inspector")

@@ -50,7 +50,33 @@ function createDom(el, schema) {
   const message = element("p", { className: "panel-readout follow-message", textContent: NO_STEP });
   const view = createMomentView(createSource(schema.source));
   el.append(tokens, controls, message, view.el);
-  return { tokens, prev, next, play, where, message, view };
+  return { tokens, prev, next, play, where, message, view, steady: steadyHeight(view.el) };
+}
+
+// While one explanation is walked, the moments' view keeps the tallest
+// height it had (at its width): the panels below stay where they are
+// instead of moving, and being laid out again, at each moment.
+function steadyHeight(el) {
+  let walked = null;
+  let width = 0;
+  let tallest = 0;
+  new ResizeObserver(([entry]) => {
+    const { inlineSize, blockSize } = entry.borderBoxSize[0];
+    if (inlineSize !== width) { // at another width the moments have other heights
+      width = inlineSize;
+      tallest = 0;
+      el.style.minHeight = "";
+    }
+    tallest = Math.max(tallest, blockSize);
+  }).observe(el);
+  return {
+    // walk: what is walked (null: nothing); another walk starts from its own height.
+    hold(walk) {
+      if (walk !== walked) tallest = 0;
+      walked = walk;
+      el.style.minHeight = walk && tallest ? `${tallest}px` : "";
+    },
+  };
 }
 
 // The token strip of a document ({tokens, position}: the followed one, or -1):
@@ -95,6 +121,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       moment: moment ? moment.kind : "", stage: moment?.stage ? moment.stage.name : "", moments: String(moments.length),
     });
     dom.where.textContent = moment ? `step ${answer.step} · position ${answer.position} · ${state.moment + 1} of ${moments.length}: ${moment.title}` : "";
+    dom.steady.hold(answer && `${answer.step} ${answer.position} ${answer.doc}`);
     dom.view.show(moment, answer, state);
     if (moment) explain(dom.view.el);
   }

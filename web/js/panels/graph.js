@@ -32,8 +32,10 @@ const TABLE_HEAD = ["stage", "kind", "forward ms", "backward ms", "Value nodes"]
 function createTable(onSelect) {
   const head = element("tr", {}, ...TABLE_HEAD.map((text) => element("th", { scope: "col", textContent: text })));
   const tbody = element("tbody");
-  const details = element("details", { className: "graph-table" }, element("summary", { textContent: "Stage timings (table)" }),
-                          element("table", {}, element("thead", {}, head), tbody));
+  // On a phone the table is wider than the panel: it scrolls sideways in its own box (a tab stop, for the keyboard).
+  const box = element("div", { className: "table-scroll", tabIndex: 0, role: "region", "aria-label": "Stage timings" },
+                      element("table", {}, element("thead", {}, head), tbody));
+  const details = element("details", { className: "graph-table" }, element("summary", { textContent: "Stage timings (table)" }), box);
   const rows = new Map(); // stage name -> its four cells
   let names = "";
   return {
