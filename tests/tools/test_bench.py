@@ -4,6 +4,7 @@ import pathlib
 import subprocess
 import sys
 
+from tools import bench
 from tools.bench import LoadWatch
 from tools.bench_report import report
 
@@ -59,6 +60,22 @@ def test_load_watch_marks_a_part_busy_over_one_per_core(monkeypatch):
     assert watch.summary() == {"before": 0.5, "during_max": 1.9, "during_median": 1.45, "cores": 2, "busy": False}
     watch.during.append(2.5)
     assert watch.summary()["busy"] is True
+
+
+def test_settle_waits_for_the_load_to_fall_and_no_longer_than_its_limit(monkeypatch):
+    """After its own build, the bench waits for the 1-minute load to fall to one per core before the browser part."""
+    clock = [0.0]
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(bench.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(bench.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s))
+    loads = iter([4.0, 3.1, 2.4, 1.9, 1.9])
+    monkeypatch.setattr(bench, "loadavg", lambda: next(loads))
+    bench.settle()
+    assert clock[0] == 15  # three waits of 5 s: 4.0, 3.1, 2.4, then 1.9 is one per core or less
+    clock[0] = 0.0
+    monkeypatch.setattr(bench, "loadavg", lambda: 3.0)  # a neighbour that never stops
+    bench.settle(most_s=30)
+    assert clock[0] == 30
 
 
 def test_a_browser_figure_says_when_it_is_not_to_be_trusted():
