@@ -79,6 +79,9 @@ function steadyHeight(el) {
   };
 }
 
+// Which walk an explanation is: its step, position and document (a new one starts the walk anew).
+const walkOf = (answer) => `${answer.step} ${answer.position} ${answer.doc}`;
+
 // The token strip of a document ({tokens, position}: the followed one, or -1):
 // position p (pos_id) reads tokens[p] and predicts tokens[p + 1].
 function renderTokens(dom, shown, label, onPick) {
@@ -112,7 +115,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
     dom.play.disabled = !answer;
     const moment = answer ? moments[Math.min(state.moment, moments.length - 1)] : null;
     // Only a new answer or moment rebuilds the view (a resize must not take the focus away).
-    const key = answer ? `${answer.step} ${answer.position} ${answer.doc} ${state.moment}` : `${state.shown?.step} ${state.shown?.doc}`;
+    const key = answer ? `${walkOf(answer)} ${state.moment}` : `${state.shown?.step} ${state.shown?.doc}`;
     if (key === state.drawn) return;
     state.drawn = key;
     renderTokens(dom, answer ?? (state.shown && { tokens: state.shown.tokens, position: -1 }), state.label, pick);
@@ -121,7 +124,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
       moment: moment ? moment.kind : "", stage: moment?.stage ? moment.stage.name : "", moments: String(moments.length),
     });
     dom.where.textContent = moment ? `step ${answer.step} · position ${answer.position} · ${state.moment + 1} of ${moments.length}: ${moment.title}` : "";
-    dom.steady.hold(answer && `${answer.step} ${answer.position} ${answer.doc}`);
+    dom.steady.hold(answer && walkOf(answer));
     dom.view.show(moment, answer, state);
     if (moment) explain(dom.view.el);
   }
@@ -171,7 +174,7 @@ export function create(el, { schema, explain = () => {}, requestRead = () => {},
   });
 
   function showAnswer(answer) {
-    const same = state.answer && ["step", "position", "doc"].every((key) => state.answer[key] === answer[key]);
+    const same = state.answer && walkOf(state.answer) === walkOf(answer);
     if (same && state.wanted === null) return; // the same explanation again: keep what the learner reads and focuses
     state.answer = answer;
     state.position = answer.position;
