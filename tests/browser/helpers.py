@@ -274,6 +274,13 @@ def wait_data(page, name, key, value):
         arg=[name, key, value])
 
 
+def travel_to(page, step):
+    """Move the time-travel scrubber to `step`, once it reaches that far: it is drawn a frame after the
+    steps arrive, and a range input clamps a value past its end (a run just done may not be drawn yet)."""
+    page.wait_for_function("(step) => Number(document.querySelector('#time-travel').max) >= step", arg=step)
+    page.locator("#time-travel").fill(str(step))
+
+
 def wait_points(page, count):
     """Wait until the loss timeline holds `count` points."""
     wait_data(page, "loss", "points", str(count))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import new_session, open_lab, run_to_end, show_all_panels, wait_until
+from helpers import new_session, open_lab, run_to_end, show_all_panels, travel_to, wait_until
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -55,7 +55,7 @@ def test_no_violations_in_compare_and_time_travel(lab):
     run_to_end(page, second)
     page.locator("[data-panel=compare] .compare-table th").first.wait_for()
     assert violations(page) == []
-    page.locator("#time-travel").fill("4")
+    travel_to(page, 4)
     page.wait_for_function("() => document.querySelector('#timeline-view').dataset.travel === '4'")
     assert violations(page) == []
 

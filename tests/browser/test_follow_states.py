@@ -3,7 +3,7 @@ do; once a step is shown its token strip is there to pick from (live and in
 time travel); a followed position past the shown step's document is clamped to
 it, as it is live; and the panel speaks in its own words, never the engine's."""
 
-from helpers import new_session, open_lab, panel, show_all_panels, take_steps, wait_data
+from helpers import new_session, open_lab, panel, show_all_panels, take_steps, travel_to, wait_data
 
 FOLLOW = "[data-panel=follow]"
 ENGINE_WORDS = ("explain needs", "position must be", "got ")
@@ -51,13 +51,13 @@ def test_time_travel_clamps_the_position_to_the_shown_document(lab_page, site_ur
     late = max(range(2, 13), key=lambda s: lengths[s])
     early = min(range(1, late), key=lambda s: lengths[s])
     assert lengths[early] < lengths[late]
-    page.locator("#time-travel").fill(str(late))
+    travel_to(page, late)
     wait_data(page, "follow", "step", str(late))
     last = lengths[late] - 1
     panel(page, "follow").locator(".tok").nth(last).click()
     wait_data(page, "follow", "position", str(last))
 
-    page.locator("#time-travel").fill(str(early))
+    travel_to(page, early)
     wait_data(page, "follow", "step", str(early))
     wait_data(page, "follow", "position", str(lengths[early] - 1))
     assert panel(page, "follow").locator(".tok").count() == lengths[early]

@@ -9,7 +9,7 @@ reload explain the step shown."""
 import json
 
 import pytest
-from helpers import new_session, open_lab, panel, panel_data, show_all_panels, take_steps, wait_data
+from helpers import new_session, open_lab, panel, panel_data, show_all_panels, take_steps, travel_to, wait_data
 from microgpt_lab import Config, Session
 from microgpt_lab.ladder import LADDER
 from microgpt_lab.model import STAGES
@@ -135,7 +135,7 @@ def test_positions_from_the_panels_time_travel_and_reload(lab_page, site_url, di
     assert "64 numbers" in page.locator(f"{FOLLOW} .follow-shape").text_content()
 
     # Time travel to step 2: the walk is step 2's.
-    page.locator("#time-travel").fill("2")
+    travel_to(page, 2)
     wait_data(page, "follow", "step", "2")
 
     # After a reload the session's model comes back from its checkpoint and the last step is rebuilt.
@@ -212,7 +212,7 @@ def test_a_token_walks_a_rung_through_only_its_stages(lab_page, site_url, dist_d
     # Time travel to step 1: the walk and the pulse are step 1's, the numbers those of the engine's step 1.
     page.locator(FOLLOW).get_by_role("button", name="Next stage").focus()
     page.keyboard.press("Home")
-    page.locator("#time-travel").fill("1")
+    travel_to(page, 1)
     wait_data(page, "follow", "step", "1")
     wait_data(page, "graph", "step", "1")
     past = native_explain(dist_dir, 1, 0, num_steps=20, **rung)

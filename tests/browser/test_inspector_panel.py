@@ -3,7 +3,7 @@ engine: weights, the last step's gradients and Adam's state of any matrix of
 state_dict, by cell, with its history, the same numbers the console reads; and
 the live-model panels read the model only while on screen."""
 
-from helpers import new_session, open_lab, panel, run_console, run_to_end, show_all_panels, wait_data
+from helpers import new_session, open_lab, panel, run_console, run_to_end, show_all_panels, travel_to, wait_data
 
 
 def test_inspector_gradients_and_the_console_agree(lab_page, site_url):
@@ -104,6 +104,6 @@ def test_a_cells_history_covers_the_whole_run(lab_page, site_url):
     wait_data(page, "inspector", "step", "120")
     wait_data(page, "inspector", "history", "4")  # steps 0, 50, 100 (kept) and 120 (read)
     show_all_panels(page)
-    page.locator("#time-travel").fill("60")
+    travel_to(page, 60)
     wait_data(page, "inspector", "step", "60")
     wait_data(page, "inspector", "history", "3")  # 0, 50 and 60

@@ -2,7 +2,7 @@
 context is charted across a run, one point per read, each distribution
 summing to 1."""
 
-from helpers import new_session, open_lab, panel, run_to_end, show_all_panels, wait_data
+from helpers import new_session, open_lab, panel, run_to_end, show_all_panels, travel_to, wait_data
 
 
 def test_probe_a_context_across_a_run(lab_page, site_url):
@@ -51,5 +51,5 @@ def test_the_probe_charts_the_whole_run_whatever_was_on_screen(lab_page, site_ur
     assert all(abs(s - 1) < 1e-9 for s in sums), sums
 
     show_all_panels(page)  # the probe stays on screen while the scrubber is used
-    page.locator("#time-travel").fill("60")
+    travel_to(page, 60)
     wait_data(page, "probe", "steps", "0,50,60")

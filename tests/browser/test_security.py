@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import quote
 
-from helpers import native_trace, new_session, open_lab, run_console, run_to_end, wait_ready
+from helpers import native_trace, new_session, open_lab, run_console, run_to_end, travel_to, wait_ready
 
 CRAFTED = '<img src=x onerror="window.__pwned = 1">'
 
@@ -25,7 +25,7 @@ def test_crafted_strings_render_as_text(lab_page, site_url, tmp_path):
     page.locator("#trace-file").set_input_files(str(path))
     page.wait_for_function("() => window.lab.state.current")
     page.get_by_role("list", name="Samples").get_by_text(CRAFTED).wait_for()
-    page.locator("#time-travel").fill("1")
+    travel_to(page, 1)
     page.wait_for_function("() => document.querySelector('[data-panel=attention]').dataset.step === '1'")
     assert page.locator("[data-panel=attention]").get_attribute("data-doc") == CRAFTED
     page.get_by_label("Pasted text").check()

@@ -3,14 +3,10 @@ live-model panels read the model rebuilt at that step (the native engine's
 numbers), and the panels hold while a run goes on underneath until Live."""
 
 from helpers import (TOL, native_losses, new_session, open_lab, panel, session_done, show_all_panels, take_steps,
-                     wait_data, wait_steps)
+                     travel_to, wait_data, wait_steps)
 
 from microgpt_lab.config import Config
 from microgpt_lab.session import Session
-
-
-def travel_to(page, step):
-    page.locator("#time-travel").fill(str(step))
 
 
 def test_time_travel_redraws_the_panels_at_a_step(lab_page, site_url, dist_dir):

@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 
 from helpers import (alert_says, clear_alert, native_trace, new_session, one_stored_step, open_lab, panel, stored,
-                     wait_steps)
+                     travel_to, wait_steps)
 from microgpt_lab import trace as engine_trace
 
 
@@ -59,7 +59,7 @@ def test_imported_trace_renders_read_only(lab_page, site_url, tmp_path):
     assert "read-only" in page.locator("#session-info").text_content()
     assert page.get_by_role("list", name="Samples").get_by_role("listitem").count() == 5
     # Time travel works on it too, and it exports back to the same trace.
-    page.locator("#time-travel").fill("5")
+    travel_to(page, 5)
     page.wait_for_function("() => document.querySelector('[data-panel=attention]').dataset.step === '4'")
     again = page.evaluate("(id) => window.lab.trace(id)", session)
     assert again["steps"] == data["steps"] and again["samples"] == data["samples"]
