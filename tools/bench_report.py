@@ -61,8 +61,11 @@ def figures(results):
 SIDE_BY_SIDE = 1.5
 
 # A browser figure is only as good as the CPU the worker had: each reason
-# it may not be trusted, in words (none: trust it).
+# it may not be trusted, in words (none: trust it). The load average before a
+# run does not say it: it still counts the bench's own Chromium of the part
+# before. The worker's CPU time over the run's wall time does.
 CONTENDED = 1.15  # the lab's worker needed this much more CPU per step than the worker under Node
+WORKER_SHARE = 0.9  # the worker busy less of the run than this: something else had its core
 
 
 def distrust(results, found):
@@ -70,8 +73,9 @@ def distrust(results, found):
     browser = results.get("browser") or {}
     cores = results.get("load", {}).get("browser", {}).get("cores") or 1
     for i, run in enumerate(browser.get("browser_vector_1000_steps_runs", []), 1):
-        if run.get("load_before") is not None and run["load_before"] > cores:
-            reasons.append(f"run {i} started at a 1-minute load of {run['load_before']} on {cores} cores")
+        if run.get("worker_share") is not None and run["worker_share"] < WORKER_SHARE:
+            reasons.append(f"run {i}: the worker was busy {run['worker_share']:.0%} of it (on {cores} cores): "
+                           "something else had its core")
         if run.get("visibility") not in (None, "visible"):
             reasons.append(f"run {i}: the page was {run['visibility']} (its frames and timers are throttled)")
     lab, node = found.get("browser", {}).get("vector_run", {}), found.get("node", {}).get("vector_worker_run", {})
