@@ -1,6 +1,8 @@
 """The model ladder (ladder.py): one table of rungs, each a config the engine trains, carried by the schema."""
 from dataclasses import fields
 
+import pytest
+
 from microgpt_lab import Config, Session, ladder
 from microgpt_lab.ladder import LADDER, SGD_LEARNING_RATE
 from microgpt_lab.model import describe
@@ -36,6 +38,7 @@ def test_the_schema_carries_the_ladder():
     assert schema()["ladder"] == [{"id": r.id, "name": r.name, "adds": r.adds, "config": r.config} for r in LADDER]
 
 
+@pytest.mark.slow  # two whole 1,000-step runs
 def test_plain_gradient_descent_learns_at_the_ladders_rate(names_text):
     """The learned bigram's mean loss over steps 901-1000 of the names: at the ladder's SGD rate it learns, at
     microgpt's 0.01 (Adam's rate) it barely does (measured: 2.39 against 2.62)."""
