@@ -144,11 +144,13 @@ def report(results):
             lines.append(f"  Chromium ran on {browser['cores']} core{'s' if browser['cores'] > 1 else ''}")
         side = browser.get("browser_side_by_side")
         if side:
-            verdict = "met" if side["together_over_alone"] >= SIDE_BY_SIDE else "missed"
+            cores = browser.get("cores")
+            verdict = (("met" if side["together_over_alone"] >= SIDE_BY_SIDE else "missed") if cores == 2
+                       else f"no verdict on {cores} core{'s' if cores != 1 else ''}")
             memory = (f"a second worker: {side['extra_worker_mb']:.0f} MB more resident memory"
                       if side.get("extra_worker_mb") is not None else "one worker (the second session waited for it)")
             lines.append(f"  two sessions at once, few panels: {' + '.join(f'{r:.1f}' for r in side['together_steps_per_s'])}"
-                         f" steps/s against {side['alone_steps_per_s']:.1f} alone ({side['together_over_alone']:.2f}x;"
+                         f" steps/s against {side['alone_steps_per_s']:.1f} alone ({side['together_over_alone']:.3f}x;"
                          f" target >= {SIDE_BY_SIDE:g} on 2 cores: {verdict}); {memory}")
         reasons = summary["browser_distrust"]
         lines.append("  the browser figures: " + ("not to be trusted: " + "; ".join(reasons) if reasons else
