@@ -71,11 +71,9 @@ WORKER_SHARE = 0.9  # the worker busy less of the run than this: something else 
 def distrust(results, found):
     reasons = []
     browser = results.get("browser") or {}
-    cores = results.get("load", {}).get("browser", {}).get("cores") or 1
     for i, run in enumerate(browser.get("browser_vector_1000_steps_runs", []), 1):
         if run.get("worker_share") is not None and run["worker_share"] < WORKER_SHARE:
-            reasons.append(f"run {i}: the worker was busy {run['worker_share']:.0%} of it (on {cores} cores): "
-                           "something else had its core")
+            reasons.append(f"run {i}: the worker was busy {run['worker_share']:.0%} of it: something else had its core")
         if run.get("visibility") not in (None, "visible"):
             reasons.append(f"run {i}: the page was {run['visibility']} (its frames and timers are throttled)")
     lab, node = found.get("browser", {}).get("vector_run", {}), found.get("node", {}).get("vector_worker_run", {})
@@ -140,11 +138,11 @@ def report(results):
             threads = ", ".join(f"{kind} {cpu_s:.1f}" for kind, cpu_s in run.get("cpu_s", {}).items())
             lines.append(f"  default run {i}: {run['s']:.2f} s; CPU s by thread: {threads}; "
                          f"the worker busy {run.get('worker_share') or 0:.0%} of it")
-        if browser.get("cores"):
-            lines.append(f"  Chromium ran on {browser['cores']} core{'s' if browser['cores'] > 1 else ''}")
+        cores = browser.get("cores")
+        if cores:
+            lines.append(f"  Chromium ran on {cores} core{'s' if cores > 1 else ''}")
         side = browser.get("browser_side_by_side")
         if side:
-            cores = browser.get("cores")
             verdict = (("met" if side["together_over_alone"] >= SIDE_BY_SIDE else "missed") if cores == 2
                        else f"no verdict on {cores} core{'s' if cores != 1 else ''}")
             memory = (f"a second worker: {side['extra_worker_mb']:.0f} MB more resident memory"

@@ -97,7 +97,7 @@ def test_a_browser_figure_says_when_it_is_not_to_be_trusted():
     results["browser"]["browser_vector_1000_steps_runs"] = [busy]
     summary, table = report(results)
     assert summary["browser_distrust"] == [
-        "run 1: the worker was busy 72% of it (on 2 cores): something else had its core",
+        "run 1: the worker was busy 72% of it: something else had its core",
         "run 1: the page was hidden (its frames and timers are throttled)",
         "the lab's worker needed 1.63x the CPU per step of the worker under Node: the cores were shared "
         "(another process, a VM neighbour)"]
