@@ -31,8 +31,16 @@ function fakes() {
     truncate: async () => {},
   };
   const locks = [];
+  const taken = new Set(); // as Web Locks with ifAvailable: a lock held (by this tab too) is not granted
   const tabs = {
-    acquire: async (id) => () => locks.push(["let go", id]),
+    async acquire(id) {
+      if (taken.has(id)) return null;
+      taken.add(id);
+      return () => {
+        taken.delete(id);
+        locks.push(["let go", id]);
+      };
+    },
     broadcast: () => {},
   };
   const idle = [];

@@ -27,6 +27,7 @@ const LINGER_MS = 5_000;
 export class HeldSessions {
   #states = new Map(); // session id -> state
   #holding = new Map(); // session id -> a pending hold (one at a time per session)
+  #releasing = new Map(); // session id -> a release under way (its lock not yet let go)
   #writes = Promise.resolve();
 
   // onIdle(id): nobody has read the session for LINGER_MS (whoever keeps
@@ -46,6 +47,9 @@ export class HeldSessions {
   // Hold session `id` (its Web Lock), or null when another tab holds it.
   // `release`: a lock already granted (a watcher's wait ended).
   hold(id, release = null) {
+    const releasing = this.#releasing.get(id);
+    // This tab still has the lock of a session it lets go: hold it once let go.
+    if (releasing && !this.#states.has(id)) return releasing.then(() => this.hold(id, release));
     const state = this.#states.get(id);
     if (state) {
       release?.();
@@ -197,11 +201,15 @@ export class HeldSessions {
     if (!state || state.run || state.life.busy || state.loading || state.readers) return false;
     clearTimeout(state.idleTimer);
     this.#states.delete(id);
-    await this.flush(state);
-    if (state.loaded) await this.pool.call("close", { session: id }).catch(() => {});
-    this.pool.unplace(id);
-    state.letGo();
-    this.tabs.broadcast({ type: BROADCAST.RELEASE, session: id });
+    const releasing = (async () => {
+      await this.flush(state);
+      if (state.loaded) await this.pool.call("close", { session: id }).catch(() => {});
+      this.pool.unplace(id);
+      state.letGo();
+      this.tabs.broadcast({ type: BROADCAST.RELEASE, session: id });
+    })().finally(() => this.#releasing.delete(id));
+    this.#releasing.set(id, releasing);
+    await releasing;
     return true;
   }
 

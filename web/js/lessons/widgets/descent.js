@@ -13,12 +13,14 @@ const MATRICES = ["wte", "wpe", "lm_head"]; // every config has them
 const STEPS = [0.1, 0.01, 0.001, 1e-5, 1e-7];
 
 // The model whose gradient is checked: the rung's session, or the lessons'
-// worker's fresh one of the rung's config.
+// worker's fresh one of the rung's config while the rung has none. A rung
+// whose model cannot be read now says why (never a fresh model in its place).
 export async function rungModel({ rungs, sessions, engine }, key) {
   const found = await rungs.find(key);
   if (found) {
     const model = await sessions.model(found.id);
-    if (!model.missing) return { where: `${rungs.title(key)} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
+    if (model.missing) throw new Error(`${rungs.title(key)}: ${model.missing}`);
+    return { where: `${rungs.title(key)} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
   }
   return { where: `a fresh ${rungs.rung(key).name} at step 0 (not trained yet)`,
            ask: (type, fields) => engine.askData(type, fields, rungs.rung(key).config) };
