@@ -1,7 +1,8 @@
 """Every width (#13, problem 8): at 1440, 1280, 1024, 768 and 390 px no card
-overflows, no text is cut, no column is left empty; on a phone the training
-controls come before the long config form; keyboard hints show only where
-there is a keyboard (a fine pointer that hovers)."""
+overflows, no text is cut, no column is left empty, the training card is not
+stretched beside the long form; on a phone the training controls come before
+the long config form; keyboard hints show only where there is a keyboard (a
+fine pointer that hovers)."""
 
 import pytest
 
@@ -57,6 +58,15 @@ def test_every_width(lab_page, site_url):
             return inner - Math.max(...cards);
         }""")
         assert abs(right) <= 1, (width, right)
+        # Beside the long form, the training card keeps its own height (it stretched
+        # to half the form's: hundreds of pixels of nothing under its buttons).
+        blank = page.evaluate("""() => {
+            const card = document.querySelector('.card.controls');
+            const last = [...card.children].filter((c) => c.getBoundingClientRect().height).at(-1);
+            return card.getBoundingClientRect().bottom - parseFloat(getComputedStyle(card).paddingBottom)
+                - last.getBoundingClientRect().bottom;
+        }""")
+        assert blank <= 20, (width, blank)
         # The config form's inputs line up, row by row.
         rows = page.evaluate("""() => {
             const tops = new Map();
