@@ -9,8 +9,8 @@ import { element } from "../../draw/dom.js";
 import { createHeat } from "../../draw/heat.js";
 import { charLabel } from "../../draw/tokens.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
+import { rungModel } from "../rung-model.js";
 import { fixed, latestOnly, textField } from "./common.js";
-import { rungModel } from "./descent.js";
 
 export function create(ctx) {
   const el = element("div", { className: "attention-widget" });

@@ -7,24 +7,11 @@
 // The element publishes data-check (JSON of the engine's answer).
 import { element } from "../../draw/dom.js";
 import { LAST_STEPS, createRungChart } from "../rung-chart.js";
+import { rungModel } from "../rung-model.js";
 import { fixed, latestOnly, numberField } from "./common.js";
 
 const MATRICES = ["wte", "wpe", "lm_head"]; // every config has them
 const STEPS = [0.1, 0.01, 0.001, 1e-5, 1e-7];
-
-// The model whose gradient is checked: the rung's session, or the lessons'
-// worker's fresh one of the rung's config while the rung has none. A rung
-// whose model cannot be read now says why (never a fresh model in its place).
-export async function rungModel({ rungs, sessions, engine }, key) {
-  const found = await rungs.find(key);
-  if (found) {
-    const model = await sessions.model(found.id);
-    if (model.missing) throw new Error(`${rungs.title(key)}: ${model.missing}`);
-    return { where: `${rungs.title(key)} at step ${model.step}`, ask: (type, fields) => model.ask(type, fields) };
-  }
-  return { where: `a fresh ${rungs.rung(key).name} at step 0 (not trained yet)`,
-           ask: (type, fields) => engine.askData(type, fields, rungs.rung(key).config) };
-}
 
 function checkTable(answer) {
   const table = element("table", { className: "check-table" });
