@@ -49,7 +49,7 @@ export class HeldSessions {
   hold(id, release = null) {
     const releasing = this.#releasing.get(id);
     // This tab still has the lock of a session it lets go: hold it once let go.
-    if (releasing && !this.#states.has(id)) return releasing.then(() => this.hold(id, release));
+    if (releasing) return releasing.then(() => this.hold(id, release));
     const state = this.#states.get(id);
     if (state) {
       release?.();
