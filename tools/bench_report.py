@@ -139,12 +139,13 @@ def report(results):
             lines.append(f"  default run {i}: {run['s']:.2f} s; CPU s by thread: {threads}; "
                          f"the worker busy {run.get('worker_share') or 0:.0%} of it")
         cores = browser.get("cores")
+        on_cores = f"{cores} core{'s' if cores != 1 else ''}"
         if cores:
-            lines.append(f"  Chromium ran on {cores} core{'s' if cores > 1 else ''}")
+            lines.append(f"  Chromium ran on {on_cores}")
         side = browser.get("browser_side_by_side")
         if side:
             verdict = (("met" if side["together_over_alone"] >= SIDE_BY_SIDE else "missed") if cores == 2
-                       else f"no verdict on {cores} core{'s' if cores != 1 else ''}")
+                       else f"no verdict on {on_cores}")
             memory = (f"a second worker: {side['extra_worker_mb']:.0f} MB more resident memory"
                       if side.get("extra_worker_mb") is not None else "one worker (the second session waited for it)")
             lines.append(f"  two sessions at once, few panels: {' + '.join(f'{r:.1f}' for r in side['together_steps_per_s'])}"
