@@ -73,6 +73,9 @@ def test_one_position_convention_pos_id_from_0(lab_page, site_url):
     show_all_panels(page)
     new_session(page, num_steps=20)
     take_steps(page, 2)
+    # The panel draws a frame after the step arrives: read its positions once it shows step 2
+    # (read at step 1, the click then walked step 2's document, whose last position differs).
+    wait_data(page, "probs", "step", "2")
     probs = panel(page, "probs")
     last = int(probs.get_attribute("data-positions")) - 1
     wait_data(page, "probs", "position", str(last))
